@@ -1,0 +1,202 @@
+"""Django admin for every model: where an admin configures units, the catalogue and
+targets today."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models import (
+    Category,
+    Commitment,
+    DataElement,
+    Evidence,
+    Figure,
+    Indicator,
+    Membership,
+    Milestone,
+    PlanTask,
+    RecomputeState,
+    Status,
+    Target,
+    TargetOverride,
+    Unit,
+    ValidationRule,
+)
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "sector",
+        "public_service",
+        "receives_dossiers",
+        "parent",
+    )
+    list_filter = ("kind", "sector", "public_service", "receives_dossiers")
+    search_fields = ("code", "name", "name_en")
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_vi", "name_en", "kind", "position")
+    list_filter = ("kind",)
+    search_fields = ("code", "name_vi", "name_en")
+
+
+@admin.register(DataElement)
+class DataElementAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_vi", "aggregation", "category_kind", "is_flag", "position")
+    list_filter = ("aggregation", "category_kind", "is_flag")
+    search_fields = ("code", "name_vi", "name_en")
+
+
+@admin.register(ValidationRule)
+class ValidationRuleAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "element", "bound")
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fields = ("code", "name_vi", "kind", "position")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_vi", "position")
+    search_fields = ("code", "name_vi", "name_en")
+    inlines = [IndicatorInline]
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    fields = ("year", "threshold", "comparator", "deadline", "baseline_year", "baseline_value")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_vi", "kind", "source", "level", "quarterly", "yearly", "tracked")
+    list_filter = ("commitment", "kind", "source", "level", "tracked", "per_category")
+    search_fields = ("code", "name_vi", "name_en")
+    inlines = [TargetInline]
+    fieldsets = (
+        (None, {"fields": ("code", "commitment", "position", "name_vi", "name_en")}),
+        (
+            _("Cách tính"),
+            {
+                "fields": (
+                    "kind",
+                    "source",
+                    "tracked",
+                    "per_category",
+                    ("numerator", "denominator"),
+                    "element",
+                    ("evidence_kind", "distinct_subjects"),
+                    ("coverage_rule", "condition_min"),
+                )
+            },
+        ),
+        (_("Kỳ và cấp đánh giá"), {"fields": (("quarterly", "yearly"), "level")}),
+        (
+            _("Phạm vi đơn vị"),
+            {
+                "fields": (
+                    "scope_kinds",
+                    "scope_sectors",
+                    "scope_public_service",
+                    "scope_receives_dossiers",
+                )
+            },
+        ),
+    )
+
+
+class TargetOverrideInline(admin.TabularInline):
+    model = TargetOverride
+    extra = 0
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "year", "comparator", "threshold", "deadline", "baseline_year")
+    list_filter = ("year", "indicator__commitment")
+    search_fields = ("indicator__code", "indicator__name_vi", "wording")
+    list_select_related = ("indicator",)
+    inlines = [TargetOverrideInline]
+
+
+@admin.register(Figure)
+class FigureAdmin(admin.ModelAdmin):
+    list_display = ("year", "quarter", "unit", "element", "category", "value", "updated_at")
+    list_filter = ("year", "quarter", "element", "category")
+    search_fields = ("unit__code", "unit__name", "element__code")
+    list_select_related = ("unit", "element", "category")
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "unit", "subject_unit", "reference", "title")
+    list_filter = ("kind", "date")
+    search_fields = ("reference", "title", "unit__code", "unit__name")
+    list_select_related = ("unit", "subject_unit")
+    autocomplete_fields = ("unit", "subject_unit")
+    date_hierarchy = "date"
+
+
+@admin.register(PlanTask)
+class PlanTaskAdmin(admin.ModelAdmin):
+    list_display = ("year", "code", "title", "unit", "due_on", "done_on", "evidence_reference")
+    list_filter = ("year",)
+    search_fields = ("code", "title")
+    list_select_related = ("unit",)
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ("year", "indicator", "unit", "done_on", "evidence_reference")
+    list_filter = ("year", "indicator")
+    list_select_related = ("indicator", "unit")
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(Status)
+class StatusAdmin(admin.ModelAdmin):
+    """Read-only: statuses are computed, never typed."""
+
+    list_display = ("indicator", "unit", "category", "period", "value", "target", "status")
+    list_filter = ("year", "quarter", "status", "indicator__commitment")
+    search_fields = ("indicator__code", "unit__code")
+    list_select_related = ("indicator", "unit")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecomputeState)
+class RecomputeStateAdmin(admin.ModelAdmin):
+    list_display = ("year", "pending", "requested_at", "computed_at", "status_count")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "unit", "role")
+    list_filter = ("role",)
+    search_fields = ("user__username", "unit__code", "unit__name")
+    autocomplete_fields = ("unit",)

@@ -1,0 +1,665 @@
+"""Units, the catalogue of commitments, the figures and evidence units report, statuses.
+
+Models stay thin: fields, choices, constraints and checks. The work happens in
+``services`` (writes), ``selectors`` (reads) and ``engine`` (the calculation).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from commitments import engine
+
+
+class BilingualName(models.Model):
+    """A name in Vietnamese (the official one) and in English."""
+
+    name_vi = models.CharField(_("tên (tiếng Việt)"), max_length=500)
+    name_en = models.CharField(_("tên (tiếng Anh)"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "vi").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_vi
+
+
+class Unit(models.Model):
+    """A unit of the department's tree (đơn vị): the department, its divisions, its
+    affiliated units."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Sở / cơ quan")
+        DIVISION = "division", _("Phòng, ban chuyên môn")
+        AFFILIATED_UNIT = "affiliated_unit", _("Đơn vị trực thuộc")
+
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    name = models.CharField(_("tên"), max_length=500)
+    name_en = models.CharField(_("tên (tiếng Anh)"), max_length=500, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    sector = models.SlugField(_("lĩnh vực"), max_length=50, blank=True)
+    public_service = models.BooleanField(_("đơn vị sự nghiệp công lập"), default=False)
+    receives_dossiers = models.BooleanField(_("bộ phận tiếp nhận hồ sơ"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+    def clean(self) -> None:
+        if self.parent_id is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("Một đơn vị không thể là cấp trên của chính nó.")})
+        if self.pk is not None:
+            ancestor = self.parent
+            seen = set()
+            while ancestor is not None and ancestor.pk not in seen:
+                if ancestor.pk == self.pk:
+                    raise ValidationError({"parent": _("Cây đơn vị không được có vòng lặp.")})
+                seen.add(ancestor.pk)
+                ancestor = ancestor.parent
+
+
+class Category(BilingualName):
+    """A category a figure may be split by: a procedure field (lĩnh vực) or a feedback
+    channel (kênh phản ánh)."""
+
+    class Kind(models.TextChoices):
+        FIELD = "field", _("Lĩnh vực thủ tục")
+        CHANNEL = "channel", _("Kênh phản ánh, kiến nghị")
+
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["kind", "position", "code"]
+        verbose_name = _("phân loại")
+        verbose_name_plural = _("phân loại")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+
+class DataElement(BilingualName):
+    """A figure units report each quarter (số liệu), e.g. dossiers resolved on time."""
+
+    class Aggregation(models.TextChoices):
+        SUM = engine.SUM, _("cộng dồn các quý")
+        LAST = engine.LAST, _("lấy quý gần nhất")
+
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    aggregation = models.CharField(
+        _("tổng hợp theo thời gian"), max_length=10, choices=Aggregation.choices
+    )
+    category_kind = models.CharField(
+        _("chia theo"), max_length=20, choices=Category.Kind.choices, blank=True
+    )
+    is_flag = models.BooleanField(_("cờ 0/1"), default=False)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("yếu tố dữ liệu")
+        verbose_name_plural = _("yếu tố dữ liệu")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ValidationRule(models.Model):
+    """``element <= bound`` for the same unit, quarter and category (e.g. dossiers on
+    time cannot exceed dossiers resolved)."""
+
+    element = models.ForeignKey(
+        DataElement, verbose_name=_("yếu tố"), on_delete=models.CASCADE, related_name="+"
+    )
+    bound = models.ForeignKey(
+        DataElement,
+        verbose_name=_("không vượt quá"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("quy tắc kiểm tra")
+        verbose_name_plural = _("quy tắc kiểm tra")
+        constraints = [
+            models.UniqueConstraint(fields=["element", "bound"], name="validation_rule_unique"),
+            models.CheckConstraint(
+                condition=~Q(element=models.F("bound")), name="validation_rule_distinct"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.element} <= {self.bound}"
+
+
+class Commitment(BilingualName):
+    """One of the signed commitments (cam kết), e.g. "5. 98% of dossiers on time"."""
+
+    code = models.SlugField(_("mã"), max_length=20, unique=True)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("cam kết")
+        verbose_name_plural = _("cam kết")
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+
+class Indicator(BilingualName):
+    """How a commitment is measured (chỉ tiêu): the kind of value, its source, the units
+    it speaks of and the periods it is judged on."""
+
+    class Kind(models.TextChoices):
+        RATIO = engine.RATIO, _("Tỷ lệ")
+        GROWTH_POINTS = engine.GROWTH_POINTS, _("Tăng (điểm phần trăm)")
+        GROWTH_RELATIVE = engine.GROWTH_RELATIVE, _("Tăng (%)")
+        COUNT = engine.COUNT, _("Số lượng")
+        COVERAGE = engine.COVERAGE, _("Độ bao phủ đơn vị")
+        MILESTONE = engine.MILESTONE, _("Mốc hoàn thành")
+
+    class Source(models.TextChoices):
+        FIGURES = engine.FIGURES, _("Số liệu")
+        EVIDENCE = engine.EVIDENCE, _("Minh chứng")
+        PLAN_TASKS = engine.PLAN_TASKS, _("Nhiệm vụ kế hoạch")
+        MILESTONES = engine.MILESTONES, _("Mốc")
+
+    class Level(models.TextChoices):
+        DEPARTMENT = engine.LEVEL_DEPARTMENT, _("Cấp Sở")
+        UNIT = engine.LEVEL_UNIT, _("Từng đơn vị và cấp Sở")
+
+    class CoverageRule(models.TextChoices):
+        NONE = "", _("—")
+        ELEMENT_AT_LEAST = engine.ELEMENT_AT_LEAST, _("Số liệu của đơn vị đạt mức tối thiểu")
+        HAS_EVIDENCE = engine.HAS_EVIDENCE, _("Đơn vị có minh chứng")
+        SUBJECT_OF_EVIDENCE = engine.SUBJECT_OF_EVIDENCE, _("Đơn vị được nêu trong minh chứng")
+
+    code = models.CharField(_("mã"), max_length=20, unique=True)
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("cam kết"),
+        on_delete=models.PROTECT,
+        related_name="indicators",
+    )
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    source = models.CharField(
+        _("nguồn"), max_length=20, choices=Source.choices, default=Source.FIGURES
+    )
+    tracked = models.BooleanField(
+        _("chỉ theo dõi"), default=False, help_text=_("Giá trị được hiển thị, không đánh giá.")
+    )
+    per_category = models.BooleanField(
+        _("đánh giá từng phân loại"),
+        default=False,
+        help_text=_("Đạt khi mọi lĩnh vực (kênh) có số liệu đều đạt."),
+    )
+    quarterly = models.BooleanField(_("đánh giá theo quý"), default=False)
+    yearly = models.BooleanField(_("đánh giá lũy kế năm"), default=True)
+    level = models.CharField(
+        _("cấp báo cáo"), max_length=20, choices=Level.choices, default=Level.DEPARTMENT
+    )
+    scope_kinds = models.JSONField(
+        _("phạm vi: loại đơn vị"), default=list, blank=True, help_text=_("Trống: mọi loại.")
+    )
+    scope_sectors = models.JSONField(
+        _("phạm vi: lĩnh vực đơn vị"), default=list, blank=True, help_text=_("Trống: mọi lĩnh vực.")
+    )
+    scope_public_service = models.BooleanField(
+        _("phạm vi: đơn vị sự nghiệp công lập"), null=True, blank=True
+    )
+    scope_receives_dossiers = models.BooleanField(
+        _("phạm vi: bộ phận tiếp nhận hồ sơ"), null=True, blank=True
+    )
+    numerator = models.ForeignKey(
+        DataElement,
+        verbose_name=_("tử số"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    denominator = models.ForeignKey(
+        DataElement,
+        verbose_name=_("mẫu số"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    element = models.ForeignKey(
+        DataElement,
+        verbose_name=_("yếu tố dữ liệu"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    evidence_kind = models.CharField(_("loại minh chứng"), max_length=30, blank=True)
+    distinct_subjects = models.BooleanField(_("đếm số đơn vị khác nhau"), default=False)
+    coverage_rule = models.CharField(
+        _("điều kiện bao phủ"), max_length=30, choices=CoverageRule.choices, blank=True
+    )
+    condition_min = models.PositiveIntegerField(_("mức tối thiểu của điều kiện"), default=1)
+
+    class Meta:
+        ordering = ["commitment__position", "position", "code"]
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        needs_ratio = self.kind in (self.Kind.RATIO, self.Kind.GROWTH_POINTS)
+        if needs_ratio and self.source == self.Source.FIGURES:
+            if self.numerator_id is None:
+                errors["numerator"] = _("Chỉ tiêu tỷ lệ cần tử số.")
+            if self.denominator_id is None:
+                errors["denominator"] = _("Chỉ tiêu tỷ lệ cần mẫu số.")
+        if self.kind == self.Kind.GROWTH_RELATIVE and self.element_id is None:
+            errors["element"] = _("Chỉ tiêu tăng trưởng cần một yếu tố dữ liệu.")
+        if self.kind == self.Kind.COVERAGE:
+            if not self.coverage_rule:
+                errors["coverage_rule"] = _("Chỉ tiêu bao phủ cần một điều kiện.")
+            elif self.coverage_rule == self.CoverageRule.ELEMENT_AT_LEAST:
+                if self.element_id is None:
+                    errors["element"] = _("Điều kiện này cần một yếu tố dữ liệu.")
+            elif not self.evidence_kind:
+                errors["evidence_kind"] = _("Điều kiện này cần một loại minh chứng.")
+        if self.kind == self.Kind.COUNT:
+            if self.source == self.Source.EVIDENCE and not self.evidence_kind:
+                errors["evidence_kind"] = _("Chỉ tiêu đếm minh chứng cần loại minh chứng.")
+            if self.source == self.Source.FIGURES and self.element_id is None:
+                errors["element"] = _("Chỉ tiêu đếm số liệu cần một yếu tố dữ liệu.")
+        if self.evidence_kind and self.evidence_kind not in Evidence.Kind.values:
+            errors["evidence_kind"] = _("Loại minh chứng không hợp lệ.")
+        if not (self.quarterly or self.yearly):
+            errors["yearly"] = _("Chỉ tiêu phải được đánh giá theo quý, theo năm hoặc cả hai.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Comparator(models.TextChoices):
+    AT_LEAST = engine.GE, _("từ … trở lên (>=)")
+    MORE_THAN = engine.GT, _("trên … (>)")
+
+
+class Target(models.Model):
+    """What an indicator must reach in a year (mục tiêu). No threshold: tracked only."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="targets"
+    )
+    year = models.PositiveIntegerField(
+        _("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    threshold = models.DecimalField(
+        _("ngưỡng"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    comparator = models.CharField(
+        _("phép so sánh"), max_length=2, choices=Comparator.choices, blank=True
+    )
+    deadline = models.DateField(_("thời hạn"), null=True, blank=True)
+    baseline_year = models.PositiveIntegerField(_("năm gốc"), null=True, blank=True)
+    baseline_value = models.DecimalField(
+        _("giá trị năm gốc"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Dùng khi số liệu năm gốc không có trong hệ thống."),
+    )
+    wording = models.CharField(_("nguyên văn cam kết"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["year", "indicator__commitment__position", "indicator__position"]
+        verbose_name = _("mục tiêu")
+        verbose_name_plural = _("mục tiêu")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="target_unique_year"),
+            models.CheckConstraint(
+                condition=(Q(threshold__isnull=True) & Q(comparator=""))
+                | (Q(threshold__isnull=False) & ~Q(comparator="")),
+                name="target_threshold_with_comparator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.threshold is None:
+            return f"{self.indicator.code} {self.year}: —"
+        return f"{self.indicator.code} {self.year}: {self.comparator} {self.threshold}"
+
+    def clean(self) -> None:
+        if (self.threshold is None) != (not self.comparator):
+            raise ValidationError(
+                {"comparator": _("Ngưỡng và phép so sánh phải cùng có hoặc cùng trống.")}
+            )
+        if self.baseline_year is not None and self.baseline_year >= (self.year or 0):
+            raise ValidationError({"baseline_year": _("Năm gốc phải trước năm của mục tiêu.")})
+
+
+class TargetOverride(models.Model):
+    """A different threshold for one category or for the units of one kind or sector
+    (e.g. land and investment: 96% instead of 98%)."""
+
+    target = models.ForeignKey(
+        Target, verbose_name=_("mục tiêu"), on_delete=models.CASCADE, related_name="overrides"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("phân loại"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    unit_kind = models.CharField(
+        _("loại đơn vị"), max_length=20, choices=Unit.Kind.choices, blank=True
+    )
+    unit_sector = models.SlugField(_("lĩnh vực đơn vị"), max_length=50, blank=True)
+    threshold = models.DecimalField(_("ngưỡng"), max_digits=12, decimal_places=4)
+    comparator = models.CharField(_("phép so sánh"), max_length=2, choices=Comparator.choices)
+
+    class Meta:
+        verbose_name = _("ngưỡng riêng")
+        verbose_name_plural = _("ngưỡng riêng")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(category__isnull=False) | ~Q(unit_kind="") | ~Q(unit_sector=""),
+                name="target_override_has_condition",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = ", ".join(
+            str(part)
+            for part in (self.category and self.category.code, self.unit_kind, self.unit_sector)
+            if part
+        )
+        return f"{scope}: {self.comparator} {self.threshold}"
+
+
+class Figure(models.Model):
+    """One reported number (số liệu): a unit's value of a data element in a quarter,
+    for one category where the element is split by one."""
+
+    year = models.PositiveIntegerField(_("năm"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quý"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="figures"
+    )
+    element = models.ForeignKey(DataElement, verbose_name=_("yếu tố"), on_delete=models.PROTECT)
+    category = models.ForeignKey(
+        Category, verbose_name=_("phân loại"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    value = models.PositiveBigIntegerField(_("giá trị"))
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        ordering = ["year", "quarter", "unit__code", "element__position"]
+        verbose_name = _("số liệu")
+        verbose_name_plural = _("số liệu")
+        # Two partial constraints instead of one: NULL categories are never equal in SQL.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "quarter", "unit", "element", "category"],
+                condition=Q(category__isnull=False),
+                name="figure_unique_with_category",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "quarter", "unit", "element"],
+                condition=Q(category__isnull=True),
+                name="figure_unique_without_category",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="figure_quarter_1_to_4"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "element"], name="figure_year_element")]
+
+    def __str__(self) -> str:
+        category = f"/{self.category.code}" if self.category_id else ""
+        return f"{self.year}-Q{self.quarter} {self.unit.code} {self.element.code}{category}"
+
+
+class Evidence(models.Model):
+    """A dated record that something was done (minh chứng): an inspection, a dialogue,
+    an initiative, a communication product."""
+
+    class Kind(models.TextChoices):
+        INSPECTION_PERIODIC = "inspection_periodic", _("Kiểm tra định kỳ")
+        INSPECTION_SURPRISE = "inspection_surprise", _("Kiểm tra đột xuất")
+        DIALOGUE = "dialogue", _("Đối thoại với người dân, doanh nghiệp")
+        INITIATIVE = "initiative", _("Sáng kiến, giải pháp cải tiến")
+        COMMUNICATION_PRODUCT = "communication_product", _("Sản phẩm, mô hình tuyên truyền")
+
+    INSPECTIONS = (Kind.INSPECTION_PERIODIC, Kind.INSPECTION_SURPRISE)
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị thực hiện"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    kind = models.CharField(_("loại"), max_length=30, choices=Kind.choices)
+    date = models.DateField(_("ngày"))
+    subject_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị được kiểm tra"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    reference = models.CharField(_("số, ký hiệu hoặc đường dẫn"), max_length=300)
+    title = models.CharField(_("trích yếu"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "unit__code"]
+        verbose_name = _("minh chứng")
+        verbose_name_plural = _("minh chứng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "kind", "date", "reference", "subject_unit"],
+                condition=Q(subject_unit__isnull=False),
+                name="evidence_unique_with_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "kind", "date", "reference"],
+                condition=Q(subject_unit__isnull=True),
+                name="evidence_unique_without_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(subject_unit__isnull=True)
+                | Q(kind__in=["inspection_periodic", "inspection_surprise"]),
+                name="evidence_subject_only_for_inspections",
+            ),
+        ]
+        indexes = [models.Index(fields=["date", "kind"], name="evidence_date_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.reference}"
+
+    def clean(self) -> None:
+        if self.kind in self.INSPECTIONS and self.subject_unit_id is None:
+            raise ValidationError(
+                {"subject_unit": _("Biên bản kiểm tra phải nêu đơn vị được kiểm tra.")}
+            )
+        if self.kind not in self.INSPECTIONS and self.subject_unit_id is not None:
+            raise ValidationError(
+                {"subject_unit": _("Chỉ biên bản kiểm tra mới nêu đơn vị được kiểm tra.")}
+            )
+
+
+class PlanTask(models.Model):
+    """A task of the year's reform plan assigned by the City (nhiệm vụ kế hoạch CCHC)."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="plan_tasks"
+    )
+    year = models.PositiveIntegerField(_("năm"))
+    code = models.CharField(_("mã"), max_length=50)
+    title = models.CharField(_("nội dung"), max_length=1000)
+    due_on = models.DateField(_("hạn hoàn thành"), null=True, blank=True)
+    done_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    evidence_reference = models.CharField(_("minh chứng"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["year", "unit__code", "code"]
+        verbose_name = _("nhiệm vụ kế hoạch")
+        verbose_name_plural = _("nhiệm vụ kế hoạch")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "code"], name="plan_task_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.code} · {self.title}"
+
+
+class Milestone(models.Model):
+    """A one-off result with a deadline, done with evidence (e.g. the ISO 9001:2015
+    transition)."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="milestones"
+    )
+    year = models.PositiveIntegerField(_("năm"))
+    title = models.CharField(_("nội dung"), max_length=1000, blank=True)
+    done_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    evidence_reference = models.CharField(_("minh chứng"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["year", "indicator__code"]
+        verbose_name = _("mốc hoàn thành")
+        verbose_name_plural = _("mốc hoàn thành")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "unit", "year"], name="milestone_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.indicator.code} {self.unit.code}"
+
+
+class Status(models.Model):
+    """A computed judgement of one indicator for a unit, category and period. Written
+    only by the recompute service."""
+
+    class Value(models.TextChoices):
+        MET = engine.MET, _("Đạt")
+        AT_RISK = engine.AT_RISK, _("Có nguy cơ không đạt")
+        NOT_MET = engine.NOT_MET, _("Không đạt")
+        NO_DATA = engine.NO_DATA, _("Chưa có số liệu")
+        NOT_APPLICABLE = engine.NOT_APPLICABLE, _("Không áp dụng")
+        TRACKED = engine.TRACKED, _("Theo dõi")
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="statuses"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="statuses"
+    )
+    # A code rather than a key: "" stands for the indicator as a whole, and a NOT NULL
+    # column lets the upsert find its row.
+    category = models.CharField(_("phân loại"), max_length=50, blank=True)
+    year = models.PositiveIntegerField(_("năm"))
+    quarter = models.PositiveSmallIntegerField(_("quý"), help_text=_("0: lũy kế năm"))
+    value = models.DecimalField(
+        _("giá trị"), max_digits=24, decimal_places=10, null=True, blank=True
+    )
+    target = models.DecimalField(
+        _("ngưỡng"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    comparator = models.CharField(_("phép so sánh"), max_length=2, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Value.choices)
+    detail = models.JSONField(_("chi tiết"), default=dict, blank=True)
+    computed_at = models.DateTimeField(_("tính lúc"))
+
+    class Meta:
+        ordering = ["year", "quarter", "indicator__code", "unit__code", "category"]
+        verbose_name = _("trạng thái")
+        verbose_name_plural = _("trạng thái")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "category", "year", "quarter"],
+                name="status_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "quarter"], name="status_year_quarter")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.unit.code} {self.period}: {self.status}"
+
+    @property
+    def period(self) -> str:
+        return engine.period_label(self.year, self.quarter)
+
+
+class RecomputeState(models.Model):
+    """Per year: whether a recompute is queued, and when the statuses were last
+    computed. The row is also the lock that keeps two recomputes of a year apart."""
+
+    year = models.PositiveIntegerField(_("năm"), unique=True)
+    pending = models.BooleanField(_("đang chờ tính lại"), default=False)
+    requested_at = models.DateTimeField(_("yêu cầu lúc"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("tính xong lúc"), null=True, blank=True)
+    status_count = models.PositiveIntegerField(_("số trạng thái"), default=0)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("lần tính lại")
+        verbose_name_plural = _("lần tính lại")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.computed_at or '—'}"
+
+
+class Membership(models.Model):
+    """A user's role in a unit: staff (chuyên viên) report for it, a director (lãnh
+    đạo) reviews it and the units below it."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Chuyên viên")
+        DIRECTOR = "director", _("Lãnh đạo")
+
+    user = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("phân công")
+        verbose_name_plural = _("phân công")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit.code} · {self.get_role_display()}"

@@ -1,0 +1,669 @@
+"""Writes: loading catalogues, importing units, figures and evidence, recomputing statuses.
+
+Every function here validates first, writes inside ``transaction.atomic`` and queues
+follow-up work with ``transaction.on_commit``. Imports are all or nothing: one bad row
+and nothing is written (``ImportFailed`` lists every bad row).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from commitments import catalogue, engine, selectors
+from commitments.models import (
+    Category,
+    Commitment,
+    DataElement,
+    Evidence,
+    Figure,
+    Indicator,
+    RecomputeState,
+    Status,
+    Target,
+    TargetOverride,
+    Unit,
+    ValidationRule,
+)
+from commitments.tabular import ImportFailed, Row, read_rows
+
+CODE = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+# ---------------------------------------------------------------------------
+# Catalogue
+# ---------------------------------------------------------------------------
+
+
+def catalogue_load(*, name: str) -> dict[str, int]:
+    """Create or update a built-in catalogue: categories, data elements, validation
+    rules, commitments, indicators and the catalogue year's targets. Idempotent."""
+    if name not in catalogue.CATALOGUES:
+        known = ", ".join(sorted(catalogue.CATALOGUES))
+        raise ValueError(f"unknown catalogue {name!r}; known: {known}")
+    spec = catalogue.CATALOGUES[name]
+    year = spec["year"]
+    with transaction.atomic():
+        categories = {}
+        for position, (code, kind, name_vi, name_en) in enumerate(spec["categories"]):
+            categories[code], _ = Category.objects.update_or_create(
+                code=code,
+                defaults={
+                    "kind": kind,
+                    "name_vi": name_vi,
+                    "name_en": name_en,
+                    "position": position,
+                },
+            )
+        elements = {}
+        for position, (code, aggregation, category_kind, is_flag, name_vi, name_en) in enumerate(
+            spec["elements"]
+        ):
+            elements[code], _ = DataElement.objects.update_or_create(
+                code=code,
+                defaults={
+                    "aggregation": aggregation,
+                    "category_kind": category_kind,
+                    "is_flag": is_flag,
+                    "name_vi": name_vi,
+                    "name_en": name_en,
+                    "position": position,
+                },
+            )
+        for element, bound in spec["validation_rules"]:
+            ValidationRule.objects.get_or_create(element=elements[element], bound=elements[bound])
+        commitments = {}
+        for position, (code, name_vi, name_en) in enumerate(spec["commitments"]):
+            commitments[code], _ = Commitment.objects.update_or_create(
+                code=code, defaults={"name_vi": name_vi, "name_en": name_en, "position": position}
+            )
+        for position, item in enumerate(spec["indicators"]):
+            fields = {k: v for k, v in item.items() if k not in ("code", "target", "commitment")}
+            for key in ("numerator", "denominator", "element"):
+                fields[key] = elements[fields[key]] if fields.get(key) else None
+            fields.setdefault("scope_kinds", [])
+            fields.setdefault("scope_sectors", [])
+            indicator, _ = Indicator.objects.update_or_create(
+                code=item["code"],
+                defaults={
+                    **fields,
+                    "commitment": commitments[item["commitment"]],
+                    "position": position,
+                },
+            )
+            indicator.full_clean()
+            target_spec = dict(item["target"])
+            overrides = target_spec.pop("overrides", [])
+            target_spec.setdefault("deadline", None)
+            target_spec.setdefault("baseline_year", None)
+            target, _ = Target.objects.update_or_create(
+                indicator=indicator, year=year, defaults=target_spec
+            )
+            target.overrides.all().delete()
+            for override in overrides:
+                TargetOverride.objects.create(
+                    target=target,
+                    category=categories[override["category"]] if override.get("category") else None,
+                    unit_kind=override.get("unit_kind", ""),
+                    unit_sector=override.get("unit_sector", ""),
+                    threshold=override["threshold"],
+                    comparator=override["comparator"],
+                )
+        recompute_request(years=[year])
+    return {
+        "categories": len(categories),
+        "elements": len(elements),
+        "validation_rules": len(spec["validation_rules"]),
+        "commitments": len(commitments),
+        "indicators": len(spec["indicators"]),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Units
+# ---------------------------------------------------------------------------
+
+UNIT_COLUMNS = ("code", "name", "parent", "kind", "sector", "public_service", "receives_dossiers")
+
+
+def units_import(*, path: str | Path) -> ImportResult:
+    """Upsert units by ``code`` from a CSV file (CONTRACT.md: units CSV)."""
+    rows = read_rows(path, UNIT_COLUMNS, xlsx=False)
+    errors: list[str] = []
+    stored = {u.code: u for u in Unit.objects.select_related("parent")}
+    parsed: dict[str, dict] = {}
+    lines: dict[str, int] = {}
+    for row in rows:
+        values = row.values
+        code = values["code"]
+        if not code:
+            errors.append(row.error("code", "is empty"))
+            continue
+        if not CODE.match(code):
+            errors.append(row.error("code", f"{code!r} may hold only letters, digits, - and _"))
+            continue
+        if code in parsed:
+            errors.append(row.error("code", f"{code} already appears on line {lines[code]}"))
+            continue
+        item = {"code": code, "parent": values["parent"] or None}
+        if not values["name"]:
+            errors.append(row.error("name", "is empty"))
+        item["name"] = values["name"]
+        if values["kind"] not in Unit.Kind.values:
+            errors.append(
+                row.error("kind", f"{values['kind']!r} is not one of {', '.join(Unit.Kind.values)}")
+            )
+        item["kind"] = values["kind"]
+        if values["sector"] and not CODE.match(values["sector"]):
+            errors.append(row.error("sector", f"{values['sector']!r} is not a code"))
+        item["sector"] = values["sector"]
+        for flag in ("public_service", "receives_dossiers"):
+            if values[flag] not in ("0", "1"):
+                errors.append(row.error(flag, f"{values[flag]!r} must be 0 or 1"))
+            item[flag] = values[flag] == "1"
+        parsed[code] = item
+        lines[code] = row.line
+
+    # Parents: in the file or stored, never the unit itself, never a cycle.
+    parent_of = {code: (u.parent.code if u.parent else None) for code, u in stored.items()}
+    parent_of.update({code: item["parent"] for code, item in parsed.items()})
+    for code, item in parsed.items():
+        parent = item["parent"]
+        line = Row(lines[code], {})
+        if parent is None:
+            continue
+        if parent == code:
+            errors.append(line.error("parent", "a unit cannot be its own parent"))
+        elif parent not in parent_of:
+            errors.append(line.error("parent", f"unknown unit {parent!r}"))
+        else:
+            seen, walk = {code}, parent
+            while walk is not None and walk not in seen:
+                seen.add(walk)
+                walk = parent_of.get(walk)
+            if walk is not None:
+                errors.append(line.error("parent", f"{parent} would make a cycle in the tree"))
+    if errors:
+        raise ImportFailed(sorted(set(errors), key=_line_number))
+
+    stored_parent = {code: (u.parent.code if u.parent else None) for code, u in stored.items()}
+    created = updated = unchanged = 0
+    with transaction.atomic():
+        units = dict(stored)
+        for code, item in parsed.items():
+            fields = {k: v for k, v in item.items() if k not in ("code", "parent")}
+            unit = units.get(code)
+            if unit is None:
+                units[code] = Unit.objects.create(code=code, **fields)
+                created += 1
+            elif (
+                any(getattr(unit, k) != v for k, v in fields.items())
+                or stored_parent[code] != item["parent"]
+            ):
+                for k, v in fields.items():
+                    setattr(unit, k, v)
+                unit.save()
+                updated += 1
+            else:
+                unchanged += 1
+        # Parents once every unit of the file exists: a child may come before its parent.
+        for code, item in parsed.items():
+            unit = units[code]
+            parent = units[item["parent"]] if item["parent"] else None
+            if unit.parent_id != (parent.pk if parent else None):
+                unit.parent = parent
+                unit.save(update_fields=["parent"])
+        if created or updated:
+            recompute_request(years=selectors.years_with_targets())
+    return ImportResult(created, updated, unchanged)
+
+
+def _line_number(error: str) -> tuple[int, str]:
+    match = re.match(r"line (\d+):", error)
+    return (int(match.group(1)) if match else 0, error)
+
+
+# ---------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------
+
+FIGURE_COLUMNS = ("year", "quarter", "unit", "element", "category", "value")
+
+
+@dataclass(frozen=True)
+class FigureInput:
+    """One figure to save, with the row it came from (for messages)."""
+
+    row: Row
+    year: int
+    quarter: int
+    unit: Unit
+    element: DataElement
+    category: Category | None
+    value: int
+
+    @property
+    def key(self) -> tuple[int, int, int, int, int | None]:
+        return (
+            self.year,
+            self.quarter,
+            self.unit.pk,
+            self.element.pk,
+            self.category.pk if self.category else None,
+        )
+
+
+def figures_import(*, path: str | Path) -> ImportResult:
+    """Upsert figures from a CSV or XLSX file (CONTRACT.md: figures CSV).
+
+    Each row is checked on its own (known unit, element and category, a whole number
+    that is not negative, 0 or 1 for flags), then the whole file together with the
+    figures already stored against the validation rules (e.g. dossiers on time cannot
+    exceed dossiers resolved).
+    """
+    rows = read_rows(path, FIGURE_COLUMNS)
+    units = {u.code: u for u in Unit.objects.all()}
+    elements = {e.code: e for e in DataElement.objects.all()}
+    categories = {c.code: c for c in Category.objects.all()}
+    errors: list[str] = []
+    inputs: list[FigureInput] = []
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        parsed = _parse_figure(row, units, elements, categories, errors)
+        if parsed is None:
+            continue
+        if parsed.key in seen:
+            errors.append(
+                row.error("value", f"the same figure is already on line {seen[parsed.key]}")
+            )
+            continue
+        seen[parsed.key] = row.line
+        inputs.append(parsed)
+    if errors:
+        raise ImportFailed(errors)
+    return figures_save(inputs=inputs)
+
+
+def _parse_figure(row, units, elements, categories, errors) -> FigureInput | None:
+    v = row.values
+    problems = []
+    year = _whole(v["year"])
+    if year is None or not 2000 <= year <= 2100:
+        problems.append(row.error("year", f"{v['year']!r} is not a year"))
+    quarter = _whole(v["quarter"])
+    if quarter is None or not 1 <= quarter <= 4:
+        problems.append(row.error("quarter", f"{v['quarter']!r} must be 1, 2, 3 or 4"))
+    unit = units.get(v["unit"])
+    if unit is None:
+        problems.append(row.error("unit", f"unknown unit {v['unit']!r}"))
+    element = elements.get(v["element"])
+    category = None
+    if element is None:
+        problems.append(row.error("element", f"unknown data element {v['element']!r}"))
+    elif element.category_kind:
+        category = categories.get(v["category"])
+        if not v["category"]:
+            problems.append(
+                row.error(
+                    "category", f"{element.code} is split by {element.category_kind}: name one"
+                )
+            )
+        elif category is None or category.kind != element.category_kind:
+            problems.append(
+                row.error(
+                    "category",
+                    f"{v['category']!r} is not a {element.category_kind} of {element.code}",
+                )
+            )
+    elif v["category"]:
+        problems.append(row.error("category", f"{element.code} is not split by category"))
+    value = _whole(v["value"])
+    if value is None or value < 0:
+        problems.append(row.error("value", f"{v['value']!r} is not a whole number of 0 or more"))
+    elif element is not None and element.is_flag and value not in (0, 1):
+        problems.append(row.error("value", f"{element.code} is a flag: 0 or 1, not {value}"))
+    if problems:
+        errors.extend(problems)
+        return None
+    return FigureInput(row, year, quarter, unit, element, category, value)
+
+
+def _whole(text: str) -> int | None:
+    text = text.strip()
+    if not re.fullmatch(r"[-+]?\d+", text):
+        return None
+    return int(text)
+
+
+def figures_save(*, inputs: list[FigureInput]) -> ImportResult:
+    """Check figures against the validation rules and upsert them, all or nothing."""
+    if not inputs:
+        return ImportResult()
+    years = {i.year for i in inputs}
+    unit_ids = {i.unit.pk for i in inputs}
+    with transaction.atomic():
+        existing = {
+            (f.year, f.quarter, f.unit_id, f.element_id, f.category_id): f
+            for f in Figure.objects.select_for_update().filter(year__in=years, unit_id__in=unit_ids)
+        }
+        errors = _check_rules(inputs, existing)
+        if errors:
+            raise ImportFailed(errors)
+        new, changed = [], []
+        for item in inputs:
+            figure = existing.get(item.key)
+            if figure is None:
+                new.append(
+                    Figure(
+                        year=item.year,
+                        quarter=item.quarter,
+                        unit=item.unit,
+                        element=item.element,
+                        category=item.category,
+                        value=item.value,
+                    )
+                )
+            elif figure.value != item.value:
+                figure.value = item.value
+                figure.updated_at = timezone.now()
+                changed.append(figure)
+        Figure.objects.bulk_create(new, batch_size=1000)
+        Figure.objects.bulk_update(changed, ["value", "updated_at"], batch_size=1000)
+        if new or changed:
+            recompute_request(years=years_affected(years))
+    return ImportResult(len(new), len(changed), len(inputs) - len(new) - len(changed))
+
+
+def _check_rules(inputs: list[FigureInput], existing: dict) -> list[str]:
+    """``element <= bound`` within each year, quarter, unit and category, the file's
+    values taking the place of the stored ones."""
+    rules = [(r.element_id, r.bound_id) for r in ValidationRule.objects.all()]
+    if not rules:
+        return []
+    codes = dict(DataElement.objects.values_list("pk", "code"))
+    values = {key: f.value for key, f in existing.items()}
+    source = {}
+    for item in inputs:
+        values[item.key] = item.value
+        source[item.key] = item
+    errors = []
+    for key, item in source.items():
+        year, quarter, unit_id, element_id, category_id = key
+        for low, high in rules:
+            if element_id not in (low, high):
+                continue
+            low_key = (year, quarter, unit_id, low, category_id)
+            high_key = (year, quarter, unit_id, high, category_id)
+            if low_key not in values:
+                continue
+            low_value, high_value = values[low_key], values.get(high_key, 0)
+            if low_value <= high_value:
+                continue
+            # Report once, on the line of the smaller element when the file has it.
+            if element_id == high and low_key in source:
+                continue
+            where = f"{year}-Q{quarter} {item.unit.code}"
+            if item.category:
+                where += f" {item.category.code}"
+            errors.append(
+                item.row.error(
+                    item.element.code,
+                    f"{codes[low]} ({low_value}) cannot exceed {codes[high]} ({high_value}) "
+                    f"for {where}",
+                )
+            )
+    return sorted(errors, key=_line_number)
+
+
+def years_affected(years: Iterable[int]) -> set[int]:
+    """The years whose statuses read figures of these years: themselves, and the years
+    that take one of them as a baseline."""
+    years = set(years)
+    later = Target.objects.filter(baseline_year__in=years).values_list("year", flat=True)
+    return years | set(later)
+
+
+# ---------------------------------------------------------------------------
+# Evidence
+# ---------------------------------------------------------------------------
+
+EVIDENCE_COLUMNS = ("date", "unit", "kind", "subject_unit", "reference", "title")
+
+
+def evidence_import(*, path: str | Path) -> ImportResult:
+    """Add evidence records from a CSV or XLSX file; a record already stored (same unit,
+    kind, date, reference and inspected unit) is left as it is, its title updated."""
+    rows = read_rows(path, EVIDENCE_COLUMNS)
+    units = {u.code: u for u in Unit.objects.all()}
+    errors: list[str] = []
+    records: list[tuple[Row, Evidence]] = []
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        v = row.values
+        problems = []
+        try:
+            date = dt.date.fromisoformat(v["date"])
+        except ValueError:
+            date = None
+            problems.append(row.error("date", f"{v['date']!r} is not a date like 2021-05-07"))
+        unit = units.get(v["unit"])
+        if unit is None:
+            problems.append(row.error("unit", f"unknown unit {v['unit']!r}"))
+        kind = v["kind"]
+        if kind not in Evidence.Kind.values:
+            problems.append(
+                row.error("kind", f"{kind!r} is not one of {', '.join(Evidence.Kind.values)}")
+            )
+        subject = None
+        if kind in Evidence.INSPECTIONS:
+            subject = units.get(v["subject_unit"])
+            if not v["subject_unit"]:
+                problems.append(row.error("subject_unit", "an inspection names the inspected unit"))
+            elif subject is None:
+                problems.append(row.error("subject_unit", f"unknown unit {v['subject_unit']!r}"))
+        elif v["subject_unit"]:
+            problems.append(row.error("subject_unit", "only inspections name an inspected unit"))
+        if not v["reference"]:
+            problems.append(row.error("reference", "is empty: give a reference number or link"))
+        elif len(v["reference"]) > 300:
+            problems.append(row.error("reference", "is longer than 300 characters"))
+        if len(v["title"]) > 1000:
+            problems.append(row.error("title", "is longer than 1000 characters"))
+        if problems:
+            errors.extend(problems)
+            continue
+        key = (unit.pk, kind, date, v["reference"], subject.pk if subject else None)
+        if key in seen:
+            errors.append(row.error("reference", f"the same record is already on line {seen[key]}"))
+            continue
+        seen[key] = row.line
+        records.append(
+            (
+                row,
+                Evidence(
+                    unit=unit,
+                    kind=kind,
+                    date=date,
+                    subject_unit=subject,
+                    reference=v["reference"],
+                    title=v["title"],
+                ),
+            )
+        )
+    if errors:
+        raise ImportFailed(errors)
+
+    with transaction.atomic():
+        dates = {e.date for _, e in records}
+        existing = {
+            (e.unit_id, e.kind, e.date, e.reference, e.subject_unit_id): e
+            for e in Evidence.objects.select_for_update().filter(date__in=dates)
+        }
+        new, changed = [], []
+        for _, record in records:
+            key = (
+                record.unit.pk,
+                record.kind,
+                record.date,
+                record.reference,
+                record.subject_unit_id,
+            )
+            stored = existing.get(key)
+            if stored is None:
+                new.append(record)
+            elif stored.title != record.title:
+                stored.title = record.title
+                changed.append(stored)
+        Evidence.objects.bulk_create(new, batch_size=1000)
+        Evidence.objects.bulk_update(changed, ["title"], batch_size=1000)
+        if new:
+            recompute_request(years={e.date.year for e in new})
+    return ImportResult(len(new), len(changed), len(records) - len(new) - len(changed))
+
+
+# ---------------------------------------------------------------------------
+# Statuses
+# ---------------------------------------------------------------------------
+
+STATUS_FIELDS = ["value", "target", "comparator", "status", "detail", "computed_at"]
+
+
+def statuses_recompute(*, year: int, as_of: dt.date | None = None) -> int:
+    """Recompute every status of a year and write them in bulk; returns how many.
+
+    The read is a fixed number of queries whatever the number of units and indicators
+    (``selectors.engine_inputs``); rows are upserted on their natural key and rows that
+    no longer apply are removed, so running it twice leaves the same table. The year's
+    ``RecomputeState`` row is locked meanwhile, so two recomputes of a year (two
+    workers, or a worker and the command) take turns instead of interleaving.
+    """
+    as_of = as_of or timezone.localdate()
+    with transaction.atomic():
+        RecomputeState.objects.get_or_create(year=year)
+        state = RecomputeState.objects.select_for_update().get(year=year)
+        indicators, data, ids = selectors.engine_inputs(year=year)
+        rows = engine.compute_statuses(indicators, data, year=year, as_of=as_of)
+        now = timezone.now()
+        statuses = [
+            Status(
+                indicator_id=ids.indicators[row.indicator],
+                unit_id=row.unit_id,
+                category=row.category,
+                year=row.year,
+                quarter=row.quarter,
+                value=to_decimal(row.value),
+                target=row.target,
+                comparator=row.comparator or "",
+                status=row.status,
+                detail=_jsonable(row.detail),
+                computed_at=now,
+            )
+            for row in rows
+        ]
+        Status.objects.bulk_create(
+            statuses,
+            update_conflicts=True,
+            unique_fields=["indicator", "unit", "category", "year", "quarter"],
+            update_fields=STATUS_FIELDS,
+            batch_size=2000,
+        )
+        Status.objects.filter(year=year).exclude(computed_at=now).delete()
+        state.computed_at = now
+        state.status_count = len(statuses)
+        state.save(update_fields=["computed_at", "status_count"])
+    return len(statuses)
+
+
+def to_decimal(value: Fraction | None, places: int = 10) -> Decimal | None:
+    """A fraction as a Decimal rounded half up (for storage and display only; the
+    status was judged on the exact fraction)."""
+    if value is None:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 60
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _jsonable(value):
+    if isinstance(value, Fraction):
+        return str(to_decimal(value, 4).normalize())
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def recompute_request(*, years: Iterable[int]) -> None:
+    """Queue a recompute of each year once the current transaction commits.
+
+    Coalesced twice over. Within one transaction, every request joins a single
+    on-commit callback, so an import or a catalogue load queues each year once. Across
+    transactions and processes, the first request flips the year's ``pending`` flag
+    with a conditional UPDATE and queues the task with a short countdown; requests
+    that find it pending queue nothing. The task clears the flag before it reads, so a
+    save during a recompute queues the next one; a request pending for too long (a
+    lost task) is queued again.
+    """
+    years = set(years)
+    if not years:
+        return
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _, callback, _ in connection.run_on_commit:
+            if isinstance(callback, _RecomputeOnCommit):
+                callback.years |= years
+                return
+    transaction.on_commit(_RecomputeOnCommit(years))
+
+
+class _RecomputeOnCommit:
+    """The on-commit callback of ``recompute_request``: queues each year once."""
+
+    def __init__(self, years: set[int]):
+        self.years = years
+
+    def __call__(self) -> None:
+        from commitments.tasks import recompute_year
+
+        now = timezone.now()
+        stale = now - dt.timedelta(minutes=10)
+        for year in sorted(self.years):
+            RecomputeState.objects.get_or_create(year=year)
+            claimed = (
+                RecomputeState.objects.filter(year=year)
+                .filter(Q(pending=False) | Q(requested_at__lt=stale))
+                .update(pending=True, requested_at=now)
+            )
+            if claimed:
+                recompute_year.apply_async(args=[year], countdown=settings.RECOMPUTE_DELAY_SECONDS)
+
+
+def recompute_claim(*, year: int) -> None:
+    """Clear a year's pending flag before its recompute reads anything."""
+    RecomputeState.objects.filter(year=year).update(pending=False)

@@ -1,0 +1,103 @@
+"""Reading CSV (UTF-8, with or without BOM) and XLSX files as numbered rows of text."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ImportFailed(Exception):
+    """An import that wrote nothing; ``errors`` are lines ``line N: column: reason``."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int  # the line (CSV) or row (XLSX) number a person sees in the file
+    values: dict[str, str]
+
+    def error(self, column: str, reason: str) -> str:
+        return f"line {self.line}: {column}: {reason}"
+
+
+def read_rows(path: str | Path, columns: tuple[str, ...], *, xlsx: bool = True) -> list[Row]:
+    """The file's data rows, keyed by the expected columns.
+
+    The header must name every expected column (in any order); a missing or unknown
+    column fails the whole file. Blank rows are skipped.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFailed([f"line 0: file: {path} does not exist"])
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        if not xlsx:
+            raise ImportFailed([f"line 0: file: {path.name}: only CSV is accepted here"])
+        lines = _xlsx_lines(path)
+    elif path.suffix.lower() in (".csv", ".txt", ""):
+        lines = _csv_lines(path)
+    else:
+        raise ImportFailed([f"line 0: file: {path.name}: expected a .csv or .xlsx file"])
+
+    header_line, header = next(lines, (1, []))
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in columns if c not in names]
+    unknown = [n for n in names if n and n not in columns]
+    problems = [f"line {header_line}: {c}: missing column" for c in missing]
+    problems += [f"line {header_line}: {n}: unknown column" for n in unknown]
+    if problems:
+        raise ImportFailed(problems)
+
+    rows = []
+    for line, cells in lines:
+        if not any(c.strip() for c in cells):
+            continue
+        padded = [*cells, *[""] * (len(names) - len(cells))]
+        values = {name: padded[i].strip() for i, name in enumerate(names) if name}
+        if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
+            raise ImportFailed([f"line {line}: row: more cells than columns in the header"])
+        rows.append(Row(line=line, values=values))
+    return rows
+
+
+def _csv_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed([f"line 0: file: not UTF-8 text ({exc.reason})"]) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    for cells in reader:
+        yield reader.line_num, cells
+
+
+def _xlsx_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ImportFailed([f"line 0: file: not a readable XLSX workbook ({exc})"]) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [_cell_text(c) for c in cells]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
