@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet
 
@@ -183,3 +184,39 @@ def department_statuses(*, year: int, quarter: int) -> QuerySet[Status]:
 
 def recompute_state(*, year: int) -> RecomputeState | None:
     return RecomputeState.objects.filter(year=year).first()
+
+
+EXPORT_COLUMNS = [
+    "indicator",
+    "unit",
+    "category",
+    "period",
+    "value",
+    "target",
+    "comparator",
+    "status",
+]
+
+
+def status_export_rows(*, year: int) -> list[dict]:
+    """The statuses of a year in the shape of CONTRACT.md: numbers rounded to 2 places
+    (half up), ``null`` for what is absent."""
+    return [
+        {
+            "indicator": s.indicator.code,
+            "unit": s.unit.code,
+            "category": s.category or None,
+            "period": s.period,
+            "value": _rounded(s.value),
+            "target": _rounded(s.target),
+            "comparator": s.comparator or None,
+            "status": s.status,
+        }
+        for s in statuses_for_export(year=year)
+    ]
+
+
+def _rounded(value: Decimal | None) -> float | None:
+    if value is None:
+        return None
+    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))

@@ -636,7 +636,7 @@ def recompute_request(*, years: Iterable[int]) -> None:
     connection = transaction.get_connection()
     if connection.in_atomic_block:
         for _, callback, _ in connection.run_on_commit:
-            if isinstance(callback, _RecomputeOnCommit):
+            if isinstance(callback, _RecomputeOnCommit) and not callback.called:
                 callback.years |= years
                 return
     transaction.on_commit(_RecomputeOnCommit(years))
@@ -647,10 +647,12 @@ class _RecomputeOnCommit:
 
     def __init__(self, years: set[int]):
         self.years = years
+        self.called = False
 
     def __call__(self) -> None:
         from commitments.tasks import recompute_year
 
+        self.called = True
         now = timezone.now()
         stale = now - dt.timedelta(minutes=10)
         for year in sorted(self.years):

@@ -1,0 +1,37 @@
+# The two front doors: `make run` (the demo) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint worker beat
+
+install: $(STAMP)
+
+$(STAMP): requirements-dev.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	@touch $@
+
+# The demo on embedded defaults: SQLite, tasks in-process, DEBUG on.
+run: export DEBUG ?= true
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# SQLite and in-process tasks; PostgreSQL, Redis and a real worker when
+# DATABASE_URL and REDIS_URL are set.
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Production shape: a worker and the beat scheduler next to the web processes.
+worker: install
+	$(BIN)/celery -A reform worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A reform beat --loglevel=INFO

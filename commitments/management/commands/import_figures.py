@@ -1,0 +1,7 @@
+from commitments import services
+from commitments.management.commands._base import ImportCommand
+
+
+class Command(ImportCommand):
+    help = "Upsert figures from CSV or XLSX: year,quarter,unit,element,category,value."
+    service = services.figures_import

@@ -1,0 +1,618 @@
+"""The three imports (units, figures, evidence) through the services and the commands.
+
+CONTRACT.md: every import is all or nothing; one bad row and nothing is written, the
+command exits with status 1 and prints one ``line N: <column>: <reason>`` line per bad
+row; a second import of the same file changes nothing; UTF-8 with or without BOM.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import Workbook
+
+from commitments import services
+from commitments.models import Evidence, Figure, Unit
+from commitments.tabular import ImportFailed
+from tests import factories
+
+ERROR_LINE = re.compile(r"^line \d+: [a-z_]+: \S.*$")
+
+UNITS_HEADER = "code,name,parent,kind,sector,public_service,receives_dossiers\n"
+FIGURES_HEADER = "year,quarter,unit,element,category,value\n"
+EVIDENCE_HEADER = "date,unit,kind,subject_unit,reference,title\n"
+
+UNITS = (
+    UNITS_HEADER
+    + "sonn,Sở Nông nghiệp và Phát triển nông thôn,,department,agriculture,0,0\n"
+    + "vp,Văn phòng Sở,sonn,division,agriculture,0,1\n"
+    + "ccttbvtv,Chi cục Trồng trọt và Bảo vệ thực vật,sonn,affiliated_unit,agriculture,1,1\n"
+    + "ttkn,Trung tâm Khuyến nông,sonn,affiliated_unit,education,1,0\n"
+)
+
+
+def run(command: str, path: str) -> tuple[str, str]:
+    """Run an import command; return (stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command(command, path, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def run_failing(command: str, path: str) -> list[str]:
+    """Run an import command that must fail; return the lines it printed on stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command(command, path, stdout=out, stderr=err)
+    assert failed.value.returncode == 1
+    assert "nothing was imported" in str(failed.value)
+    lines = [line for line in err.getvalue().splitlines() if line]
+    assert lines, "a failing import prints its bad rows"
+    for line in lines:
+        assert ERROR_LINE.match(line), line
+    return lines
+
+
+def errors_of(service, path) -> list[str]:
+    with pytest.raises(ImportFailed) as failed:
+        service(path=path)
+    for line in failed.value.errors:
+        assert ERROR_LINE.match(line), line
+    return failed.value.errors
+
+
+def snapshot(model) -> list[tuple]:
+    return sorted(model.objects.values_list())
+
+
+# ---------------------------------------------------------------------------
+# Units
+# ---------------------------------------------------------------------------
+
+
+class TestUnits:
+    def test_create_then_same_file_changes_nothing(self, db, write_file):
+        path = write_file("units.csv", UNITS)
+        result = services.units_import(path=path)
+        assert (result.created, result.updated, result.unchanged) == (4, 0, 0)
+        sonn = Unit.objects.get(code="sonn")
+        assert sonn.parent is None
+        assert sonn.kind == "department"
+        cc = Unit.objects.get(code="ccttbvtv")
+        assert cc.parent == sonn
+        assert cc.kind == "affiliated_unit"
+        assert cc.sector == "agriculture"
+        assert cc.public_service is True
+        assert cc.receives_dossiers is True
+        vp = Unit.objects.get(code="vp")
+        assert (vp.public_service, vp.receives_dossiers) == (False, True)
+        before = snapshot(Unit)
+
+        again = services.units_import(path=path)
+        assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
+        assert snapshot(Unit) == before
+
+        out, _ = run("import_units", path)
+        assert "0 created, 0 updated, 4 unchanged" in out
+        assert snapshot(Unit) == before
+
+    def test_command_reports_counts(self, db, write_file):
+        out, err = run("import_units", write_file("units.csv", UNITS))
+        assert "4 created, 0 updated, 0 unchanged" in out
+        assert err == ""
+        assert Unit.objects.count() == 4
+
+    def test_upsert_by_code_updates_changed_rows(self, db, write_file):
+        services.units_import(path=write_file("units.csv", UNITS))
+        changed = UNITS.replace(
+            "ttkn,Trung tâm Khuyến nông,sonn,affiliated_unit,education,1,0",
+            "ttkn,Trung tâm Khuyến nông Thành phố,vp,affiliated_unit,education,1,1",
+        )
+        result = services.units_import(path=write_file("units2.csv", changed))
+        assert (result.created, result.updated, result.unchanged) == (0, 1, 3)
+        ttkn = Unit.objects.get(code="ttkn")
+        assert ttkn.name == "Trung tâm Khuyến nông Thành phố"
+        assert ttkn.parent.code == "vp"
+        assert ttkn.receives_dossiers is True
+        assert Unit.objects.count() == 4
+
+    def test_parent_change_alone_is_an_update(self, db, write_file):
+        services.units_import(path=write_file("units.csv", UNITS))
+        moved = UNITS.replace(
+            "ttkn,Trung tâm Khuyến nông,sonn,", "ttkn,Trung tâm Khuyến nông,ccttbvtv,"
+        )
+        result = services.units_import(path=write_file("moved.csv", moved))
+        assert (result.created, result.updated, result.unchanged) == (0, 1, 3)
+        assert Unit.objects.get(code="ttkn").parent.code == "ccttbvtv"
+
+    def test_children_before_their_parent(self, db, write_file):
+        text = (
+            UNITS_HEADER
+            + "tram-cu-chi,Trạm Trồng trọt và Bảo vệ thực vật Củ Chi,ccttbvtv,affiliated_unit,agriculture,0,1\n"
+            + "ccttbvtv,Chi cục Trồng trọt và Bảo vệ thực vật,sonn,affiliated_unit,agriculture,1,1\n"
+            + "sonn,Sở Nông nghiệp và Phát triển nông thôn,,department,agriculture,0,0\n"
+        )
+        result = services.units_import(path=write_file("units.csv", text))
+        assert result.created == 3
+        assert Unit.objects.get(code="tram-cu-chi").parent.code == "ccttbvtv"
+        assert Unit.objects.get(code="ccttbvtv").parent.code == "sonn"
+        assert Unit.objects.get(code="sonn").parent is None
+
+    def test_parent_may_be_a_stored_unit(self, db, write_file):
+        services.units_import(path=write_file("units.csv", UNITS))
+        text = UNITS_HEADER + "pkh,Phòng Kế hoạch - Tài chính,sonn,division,agriculture,0,0\n"
+        result = services.units_import(path=write_file("more.csv", text))
+        assert result.created == 1
+        assert Unit.objects.get(code="pkh").parent.code == "sonn"
+
+    def test_unknown_parent_refused(self, db, write_file):
+        text = UNITS_HEADER + (
+            "sonn,Sở Nông nghiệp và Phát triển nông thôn,,department,agriculture,0,0\n"
+            "vp,Văn phòng Sở,khong-co,division,agriculture,0,1\n"
+        )
+        lines = run_failing("import_units", write_file("units.csv", text))
+        assert len(lines) == 1
+        assert lines[0].startswith("line 3: parent: ")
+        assert "khong-co" in lines[0]
+        assert Unit.objects.count() == 0
+
+    def test_own_parent_refused(self, db, write_file):
+        text = UNITS_HEADER + "vp,Văn phòng Sở,vp,division,agriculture,0,1\n"
+        errors = errors_of(services.units_import, write_file("units.csv", text))
+        assert len(errors) == 1
+        assert errors[0].startswith("line 2: parent: ")
+        assert Unit.objects.count() == 0
+
+    def test_cycle_in_the_file_refused(self, db, write_file):
+        text = UNITS_HEADER + (
+            "a,Phòng A,b,division,agriculture,0,0\n"
+            "b,Phòng B,c,division,agriculture,0,0\n"
+            "c,Phòng C,a,division,agriculture,0,0\n"
+        )
+        lines = run_failing("import_units", write_file("units.csv", text))
+        assert all(": parent: " in line for line in lines)
+        assert {line.split(":")[0] for line in lines} == {"line 2", "line 3", "line 4"}
+        assert Unit.objects.count() == 0
+
+    def test_cycle_through_stored_units_refused(self, db, write_file):
+        services.units_import(path=write_file("units.csv", UNITS))
+        # sonn under ttkn, while ttkn is stored under sonn.
+        text = UNITS_HEADER + (
+            "sonn,Sở Nông nghiệp và Phát triển nông thôn,ttkn,department,agriculture,0,0\n"
+        )
+        before = snapshot(Unit)
+        errors = errors_of(services.units_import, write_file("cycle.csv", text))
+        assert len(errors) == 1
+        assert errors[0].startswith("line 2: parent: ")
+        assert snapshot(Unit) == before
+
+    def test_one_line_per_bad_row_and_nothing_written(self, db, write_file):
+        services.units_import(path=write_file("units.csv", UNITS))
+        before = snapshot(Unit)
+        text = UNITS_HEADER + (
+            "pkh,Phòng Kế hoạch - Tài chính,sonn,division,agriculture,0,0\n"  # 2 good
+            "pcn,Phòng Chăn nuôi,sonn,office,agriculture,0,0\n"  # 3 bad kind
+            "ptt,Phòng Trồng trọt,sonn,division,agriculture,yes,0\n"  # 4 bad flag
+            "pts,,sonn,division,agriculture,0,0\n"  # 5 empty name
+            "pkh,Phòng Kế hoạch,sonn,division,agriculture,0,0\n"  # 6 duplicate code
+            "ptl,Phòng Thủy lợi,sonn,division,agriculture,0,2\n"  # 7 bad flag
+            "vp,Văn phòng Sở (mới),sonn,division,agriculture,0,1\n"  # 8 good (update)
+        )
+        lines = run_failing("import_units", write_file("bad.csv", text))
+        assert len(lines) == 5
+        assert lines[0].startswith("line 3: kind: ")
+        assert "'office'" in lines[0]
+        assert lines[1].startswith("line 4: public_service: ")
+        assert "'yes'" in lines[1]
+        assert lines[2] == "line 5: name: is empty"
+        assert lines[3].startswith("line 6: code: ")
+        assert "line 2" in lines[3]
+        assert lines[4].startswith("line 7: receives_dossiers: ")
+        # Nothing written: no new unit, and the good update on line 8 was not applied.
+        assert Unit.objects.count() == 4
+        assert snapshot(Unit) == before
+        assert Unit.objects.get(code="vp").name == "Văn phòng Sở"
+
+    def test_vietnamese_names_survive_and_bom_is_accepted(self, db, write_file):
+        path = write_file("units.csv", UNITS, bom=True)
+        result = services.units_import(path=path)
+        assert result.created == 4
+        assert Unit.objects.get(code="sonn").name == "Sở Nông nghiệp và Phát triển nông thôn"
+        assert Unit.objects.get(code="ccttbvtv").name == "Chi cục Trồng trọt và Bảo vệ thực vật"
+        # The same file without the BOM is the same file.
+        again = services.units_import(path=write_file("units-no-bom.csv", UNITS))
+        assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
+
+    def test_missing_column_reported(self, db, write_file):
+        text = (
+            "code,name,parent,kind,sector,public_service\n"
+            "sonn,Sở Nông nghiệp và Phát triển nông thôn,,department,agriculture,0\n"
+        )
+        lines = run_failing("import_units", write_file("units.csv", text))
+        assert lines == ["line 1: receives_dossiers: missing column"]
+        assert Unit.objects.count() == 0
+
+
+# ---------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def units(catalogue):
+    sonn = factories.department()
+    return {
+        "sonn": sonn,
+        "vp": factories.unit("vp", parent=sonn, receives_dossiers=True),
+        "cc": factories.unit(
+            "ccttbvtv", parent=sonn, kind="affiliated_unit", receives_dossiers=True
+        ),
+    }
+
+
+def write_xlsx(tmp_path, name: str, rows: list[list]) -> str:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / name
+    workbook.save(path)
+    return str(path)
+
+
+FIGURES = FIGURES_HEADER + (
+    "2021,1,vp,dossiers_resolved,land,100\n"
+    "2021,1,vp,dossiers_on_time,land,96\n"
+    "2021,1,vp,dossiers_resolved,crop,200\n"
+    "2021,1,vp,dossiers_on_time,crop,194\n"
+    "2021,1,vp,survey_responses,,50\n"
+    "2021,1,vp,survey_satisfied,,47\n"
+    "2021,1,vp,survey_published,,1\n"
+    "2021,1,ccttbvtv,feedback_due,portal_1022,4\n"
+    "2021,1,ccttbvtv,epayment_applied,,0\n"
+)
+
+
+def figure_value(unit: str, element: str, category: str | None = None, quarter: int = 1):
+    return Figure.objects.get(
+        year=2021,
+        quarter=quarter,
+        unit__code=unit,
+        element__code=element,
+        category__code=category,
+    ).value
+
+
+class TestFigures:
+    def test_csv_create_then_same_file_changes_nothing(self, units, write_file):
+        path = write_file("figures.csv", FIGURES)
+        result = services.figures_import(path=path)
+        assert (result.created, result.updated, result.unchanged) == (9, 0, 0)
+        assert figure_value("vp", "dossiers_on_time", "land") == 96
+        assert figure_value("vp", "survey_satisfied") == 47
+        assert figure_value("ccttbvtv", "feedback_due", "portal_1022") == 4
+        before = snapshot(Figure)  # values and updated_at
+
+        again = services.figures_import(path=path)
+        assert (again.created, again.updated, again.unchanged) == (0, 0, 9)
+        assert snapshot(Figure) == before
+
+        out, err = run("import_figures", path)
+        assert "0 created, 0 updated, 9 unchanged" in out
+        assert err == ""
+        assert snapshot(Figure) == before
+
+    def test_upsert_by_year_quarter_unit_element_category(self, units, write_file):
+        services.figures_import(path=write_file("figures.csv", FIGURES))
+        updated_at = Figure.objects.get(
+            unit__code="vp", element__code="dossiers_resolved", category__code="land"
+        ).updated_at
+        text = FIGURES_HEADER + (
+            "2021,1,vp,dossiers_resolved,land,120\n"  # same key: update
+            "2021,1,vp,dossiers_resolved,crop,200\n"  # same key, same value
+            "2021,1,vp,dossiers_resolved,fisheries,10\n"  # other category: new
+            "2021,2,vp,dossiers_resolved,land,80\n"  # other quarter: new
+            "2020,1,vp,dossiers_resolved,land,90\n"  # other year: new
+            "2021,1,ccttbvtv,dossiers_resolved,land,5\n"  # other unit: new
+            "2021,1,ccttbvtv,epayment_applied,,1\n"  # no category: update
+        )
+        result = services.figures_import(path=write_file("more.csv", text))
+        assert (result.created, result.updated, result.unchanged) == (4, 2, 1)
+        assert Figure.objects.count() == 9 + 4
+        land = Figure.objects.get(
+            year=2021, quarter=1, unit__code="vp", element__code="dossiers_resolved",
+            category__code="land",
+        )  # fmt: skip
+        assert land.value == 120
+        assert land.updated_at >= updated_at
+        assert figure_value("ccttbvtv", "epayment_applied") == 1
+        assert Figure.objects.filter(element__code="epayment_applied").count() == 1
+
+    def test_xlsx_import_and_reimport(self, units, tmp_path):
+        rows = [
+            ["year", "quarter", "unit", "element", "category", "value"],
+            [2021, 1, "vp", "dossiers_received", "land", 300],
+            [2021, 1, "vp", "dossiers_online", "land", 120],
+            [2021, 2, "vp", "procedures_online_eligible", None, 84],
+            [2021, 2, "vp", "survey_published", "", 1],
+        ]
+        path = write_xlsx(tmp_path, "figures.xlsx", rows)
+        out, _ = run("import_figures", path)
+        assert "4 created, 0 updated, 0 unchanged" in out
+        assert figure_value("vp", "dossiers_online", "land") == 120
+        assert figure_value("vp", "procedures_online_eligible", quarter=2) == 84
+        before = snapshot(Figure)
+        out, _ = run("import_figures", path)
+        assert "0 created, 0 updated, 4 unchanged" in out
+        assert snapshot(Figure) == before
+
+    @pytest.mark.parametrize(
+        ("row", "column", "fragment"),
+        [
+            ("2021,1,vp,dossiers_resolved,land,-3", "value", "'-3'"),
+            ("2021,1,vp,dossiers_resolved,land,12.5", "value", "'12.5'"),
+            ("2021,1,vp,dossiers_resolved,land,abc", "value", "'abc'"),
+            ("2021,1,vp,dossiers_resolved,land,", "value", "''"),
+            ("2021,1,vp,epayment_applied,,2", "value", "flag"),
+            ("2021,1,vp,survey_published,,7", "value", "flag"),
+            ("2021,1,khong-co,dossiers_resolved,land,3", "unit", "khong-co"),
+            ("2021,1,vp,ho_so_la,land,3", "element", "ho_so_la"),
+            ("2021,1,vp,dossiers_resolved,rice,3", "category", "rice"),
+            ("2021,1,vp,dossiers_resolved,portal_1022,3", "category", "portal_1022"),
+            ("2021,1,vp,feedback_due,land,3", "category", "land"),
+            ("2021,1,vp,survey_responses,land,3", "category", "not split"),
+            ("2021,1,vp,dossiers_resolved,,3", "category", "field"),
+            ("2021,1,vp,feedback_due,,3", "category", "channel"),
+            ("2021,5,vp,dossiers_resolved,land,3", "quarter", "'5'"),
+            ("2021,0,vp,dossiers_resolved,land,3", "quarter", "'0'"),
+            ("21,1,vp,dossiers_resolved,land,3", "year", "'21'"),
+        ],
+    )
+    def test_bad_value_reported_with_line_and_column(
+        self, units, write_file, row, column, fragment
+    ):
+        text = FIGURES_HEADER + "2021,1,vp,survey_responses,,10\n" + row + "\n"
+        lines = run_failing("import_figures", write_file("figures.csv", text))
+        assert len(lines) == 1
+        assert lines[0].startswith(f"line 3: {column}: ")
+        assert fragment in lines[0]
+        assert Figure.objects.count() == 0
+
+    def test_bad_values_in_xlsx(self, units, tmp_path):
+        rows = [
+            ["year", "quarter", "unit", "element", "category", "value"],
+            [2021, 1, "vp", "dossiers_resolved", "land", 100],
+            [2021, 1, "vp", "dossiers_on_time", "land", 12.5],
+            [2021, 1, "vp", "dossiers_received", "land", -1],
+            [2021, 1, "vp", "dossiers_online", "land", "abc"],
+            [2021, 5, "vp", "survey_responses", None, 3],
+            [2021, 1, "vp", "epayment_applied", None, 2],
+        ]
+        lines = run_failing("import_figures", write_xlsx(tmp_path, "bad.xlsx", rows))
+        assert [line.split(": ")[:2] for line in lines] == [
+            ["line 3", "value"],
+            ["line 4", "value"],
+            ["line 5", "value"],
+            ["line 6", "quarter"],
+            ["line 7", "value"],
+        ]
+        assert Figure.objects.count() == 0
+
+    def test_same_figure_twice_in_a_file(self, units, write_file):
+        text = FIGURES_HEADER + (
+            "2021,1,vp,dossiers_resolved,land,100\n2021,1,vp,dossiers_resolved,land,101\n"
+        )
+        errors = errors_of(services.figures_import, write_file("figures.csv", text))
+        assert len(errors) == 1
+        assert errors[0].startswith("line 3: ")
+        assert "line 2" in errors[0]
+        assert Figure.objects.count() == 0
+
+    def test_three_bad_rows_among_good_ones_all_reported_nothing_written(self, units, write_file):
+        text = FIGURES_HEADER + (
+            "2021,1,vp,dossiers_resolved,land,100\n"  # 2
+            "2021,1,vp,dossiers_on_time,land,-5\n"  # 3 bad
+            "2021,1,vp,survey_responses,,40\n"  # 4
+            "2021,1,nobody,survey_responses,,40\n"  # 5 bad
+            "2021,1,vp,survey_satisfied,,39\n"  # 6
+            "2021,5,vp,docs_issued,,12\n"  # 7 bad
+            "2021,1,vp,docs_issued,,12\n"  # 8
+        )
+        lines = run_failing("import_figures", write_file("figures.csv", text))
+        assert len(lines) == 3
+        assert lines[0].startswith("line 3: value: ")
+        assert lines[1].startswith("line 5: unit: ")
+        assert lines[2].startswith("line 7: quarter: ")
+        assert Figure.objects.count() == 0
+
+    def test_rule_broken_within_the_file(self, units, write_file):
+        text = FIGURES_HEADER + (
+            "2021,1,vp,dossiers_resolved,land,100\n"  # 2
+            "2021,1,vp,dossiers_on_time,land,101\n"  # 3: 101 > 100
+            "2021,1,vp,dossiers_resolved,crop,50\n"  # 4
+            "2021,1,vp,dossiers_on_time,crop,50\n"  # 5: equal is fine
+            "2021,2,vp,dossiers_on_time,land,90\n"  # 6: Q2 bound on line 7
+            "2021,2,vp,dossiers_resolved,land,95\n"  # 7
+        )
+        lines = run_failing("import_figures", write_file("figures.csv", text))
+        assert len(lines) == 1
+        assert lines[0].startswith("line 3: dossiers_on_time: ")
+        assert "101" in lines[0] and "100" in lines[0]
+        assert "dossiers_resolved" in lines[0]
+        assert Figure.objects.count() == 0
+
+    def test_rule_is_per_category_and_quarter(self, units, write_file):
+        # On time in land may not borrow from crop, nor Q1 from Q2.
+        text = FIGURES_HEADER + (
+            "2021,1,vp,dossiers_resolved,crop,100\n"
+            "2021,1,vp,dossiers_resolved,land,10\n"
+            "2021,1,vp,dossiers_on_time,land,20\n"  # 4
+            "2021,2,vp,dossiers_resolved,fisheries,30\n"
+            "2021,1,vp,dossiers_on_time,fisheries,5\n"  # 6: no Q1 fisheries resolved
+        )
+        lines = run_failing("import_figures", write_file("figures.csv", text))
+        assert [line.split(": ")[:2] for line in lines] == [
+            ["line 4", "dossiers_on_time"],
+            ["line 6", "dossiers_on_time"],
+        ]
+        assert Figure.objects.count() == 0
+
+    def test_rule_against_stored_figures(self, units, write_file):
+        services.figures_import(path=write_file("figures.csv", FIGURES))
+        before = snapshot(Figure)
+        # Stored: land resolved 100, on time 96. Lowering resolved below on time fails...
+        text = FIGURES_HEADER + "2021,1,vp,dossiers_resolved,land,90\n"
+        lines = run_failing("import_figures", write_file("lower.csv", text))
+        assert len(lines) == 1
+        assert lines[0].startswith("line 2: dossiers_resolved: ")
+        assert "96" in lines[0] and "90" in lines[0]
+        # ... and so does raising on time above the stored resolved.
+        text = FIGURES_HEADER + "2021,1,vp,survey_satisfied,,51\n"
+        lines = run_failing("import_figures", write_file("raise.csv", text))
+        assert len(lines) == 1
+        assert lines[0].startswith("line 2: survey_satisfied: ")
+        assert snapshot(Figure) == before
+        # Changing both together, consistently, is accepted.
+        text = FIGURES_HEADER + (
+            "2021,1,vp,dossiers_resolved,land,90\n2021,1,vp,dossiers_on_time,land,88\n"
+        )
+        result = services.figures_import(path=write_file("both.csv", text))
+        assert (result.created, result.updated, result.unchanged) == (0, 2, 0)
+        assert figure_value("vp", "dossiers_on_time", "land") == 88
+
+    def test_rule_and_row_errors_nothing_written(self, units, write_file):
+        services.figures_import(path=write_file("figures.csv", FIGURES))
+        before = snapshot(Figure)
+        text = FIGURES_HEADER + (
+            "2021,1,vp,survey_responses,,60\n"  # good update
+            "2021,1,vp,dossiers_online,land,7\n"  # 3: nothing received: 7 > 0
+        )
+        lines = run_failing("import_figures", write_file("bad.csv", text))
+        assert len(lines) == 1
+        assert lines[0].startswith("line 3: dossiers_online: ")
+        assert snapshot(Figure) == before
+
+    def test_bom_and_missing_column(self, units, write_file):
+        path = write_file("figures.csv", FIGURES, bom=True)
+        assert services.figures_import(path=path).created == 9
+        text = "year,quarter,unit,element,value\n2021,1,vp,survey_responses,3\n"
+        lines = run_failing("import_figures", write_file("nocat.csv", text))
+        assert lines == ["line 1: category: missing column"]
+
+
+# ---------------------------------------------------------------------------
+# Evidence
+# ---------------------------------------------------------------------------
+
+EVIDENCE = EVIDENCE_HEADER + (
+    "2021-02-10,sonn,inspection_surprise,vp,45/BB-SNN,Kiểm tra đột xuất Văn phòng Sở\n"
+    "2021-03-15,sonn,inspection_periodic,ccttbvtv,52/BB-SNN,Kiểm tra công vụ định kỳ\n"
+    "2021-03-30,sonn,dialogue,,https://sonnptnt.hochiminhcity.gov.vn/doi-thoai-q1,"
+    "Đối thoại với người dân và doanh nghiệp quý I\n"
+    "2021-05-07,ccttbvtv,initiative,,12/QĐ-CCTTBVTV,Sáng kiến tiếp nhận hồ sơ qua Zalo\n"
+    "2021-06-01,vp,communication_product,,Video-CCHC-01,Phóng sự cải cách hành chính\n"
+)
+
+
+class TestEvidence:
+    def test_csv_create_then_same_file_adds_nothing(self, units, write_file):
+        path = write_file("evidence.csv", EVIDENCE, bom=True)
+        out, _ = run("import_evidence", path)
+        assert "5 created, 0 updated, 0 unchanged" in out
+        inspection = Evidence.objects.get(kind="inspection_surprise")
+        assert inspection.unit.code == "sonn"
+        assert inspection.subject_unit.code == "vp"
+        assert inspection.date == dt.date(2021, 2, 10)
+        assert inspection.reference == "45/BB-SNN"
+        assert inspection.title == "Kiểm tra đột xuất Văn phòng Sở"
+        dialogue = Evidence.objects.get(kind="dialogue")
+        assert dialogue.subject_unit is None
+        assert dialogue.title == "Đối thoại với người dân và doanh nghiệp quý I"
+        before = snapshot(Evidence)
+
+        out, _ = run("import_evidence", path)
+        assert "0 created, 0 updated, 5 unchanged" in out
+        assert snapshot(Evidence) == before
+        result = services.evidence_import(path=path)
+        assert (result.created, result.updated, result.unchanged) == (0, 0, 5)
+        assert Evidence.objects.count() == 5
+
+    def test_xlsx_import_and_reimport(self, units, tmp_path):
+        rows = [
+            ["date", "unit", "kind", "subject_unit", "reference", "title"],
+            [dt.date(2021, 4, 20), "sonn", "inspection_surprise", "ccttbvtv", "60/BB-SNN", ""],
+            [dt.datetime(2021, 6, 28), "sonn", "dialogue", None, "75/TB-SNN", "Đối thoại quý II"],
+            ["2021-07-01", "vp", "initiative", "", "3/SK-VP", "Một cửa điện tử"],
+        ]
+        path = write_xlsx(tmp_path, "evidence.xlsx", rows)
+        out, _ = run("import_evidence", path)
+        assert "3 created" in out
+        assert Evidence.objects.get(kind="dialogue").date == dt.date(2021, 6, 28)
+        assert Evidence.objects.get(kind="inspection_surprise").subject_unit.code == "ccttbvtv"
+        before = snapshot(Evidence)
+        out, _ = run("import_evidence", path)
+        assert "0 created, 0 updated, 3 unchanged" in out
+        assert snapshot(Evidence) == before
+
+    def test_new_title_updates_the_record(self, units, write_file):
+        services.evidence_import(path=write_file("evidence.csv", EVIDENCE))
+        text = EVIDENCE.replace("Kiểm tra công vụ định kỳ", "Kiểm tra công vụ định kỳ quý I")
+        result = services.evidence_import(path=write_file("again.csv", text))
+        assert (result.created, result.updated, result.unchanged) == (0, 1, 4)
+        assert Evidence.objects.count() == 5
+        assert (
+            Evidence.objects.get(kind="inspection_periodic").title
+            == "Kiểm tra công vụ định kỳ quý I"
+        )
+
+    @pytest.mark.parametrize(
+        ("row", "column", "fragment"),
+        [
+            ("2021-02-10,sonn,inspection_surprise,,45/BB-SNN,", "subject_unit", "inspect"),
+            ("2021-02-10,sonn,inspection_periodic,,45/BB-SNN,", "subject_unit", "inspect"),
+            ("2021-02-10,sonn,inspection_surprise,khong-co,45/BB-SNN,", "subject_unit", "khong-co"),
+            ("2021-03-30,sonn,dialogue,vp,30/TB-SNN,", "subject_unit", "inspection"),
+            ("2021-02-30,sonn,dialogue,,30/TB-SNN,", "date", "'2021-02-30'"),
+            ("10/02/2021,sonn,dialogue,,30/TB-SNN,", "date", "'10/02/2021'"),
+            (",sonn,dialogue,,30/TB-SNN,", "date", "''"),
+            ("2021-03-30,sonn,meeting,,30/TB-SNN,", "kind", "'meeting'"),
+            ("2021-03-30,khong-co,dialogue,,30/TB-SNN,", "unit", "khong-co"),
+            ("2021-03-30,sonn,dialogue,,,", "reference", "empty"),
+        ],
+    )
+    def test_bad_row_reported_with_line_and_column(self, units, write_file, row, column, fragment):
+        text = EVIDENCE_HEADER + "2021-01-05,sonn,dialogue,,1/TB-SNN,Đối thoại\n" + row + "\n"
+        lines = run_failing("import_evidence", write_file("evidence.csv", text))
+        assert len(lines) == 1
+        assert lines[0].startswith(f"line 3: {column}: ")
+        assert fragment in lines[0]
+        assert Evidence.objects.count() == 0
+
+    def test_several_bad_rows_nothing_written(self, units, write_file):
+        services.evidence_import(path=write_file("evidence.csv", EVIDENCE))
+        before = snapshot(Evidence)
+        text = EVIDENCE_HEADER + (
+            "2021-09-01,sonn,inspection_surprise,,90/BB-SNN,\n"  # 2
+            "2021-09-02,sonn,dialogue,,91/TB-SNN,Đối thoại quý III\n"  # 3 good
+            "2021-09-31,sonn,dialogue,,92/TB-SNN,\n"  # 4
+            "2021-09-03,sonn,initiative,vp,93/SK,\n"  # 5
+            "2021-09-04,sonn,award,,94/QĐ,\n"  # 6
+        )
+        lines = run_failing("import_evidence", write_file("bad.csv", text))
+        assert [line.split(": ")[:2] for line in lines] == [
+            ["line 2", "subject_unit"],
+            ["line 4", "date"],
+            ["line 5", "subject_unit"],
+            ["line 6", "kind"],
+        ]
+        assert snapshot(Evidence) == before
+
+    def test_missing_column_reported(self, units, write_file):
+        text = "date,unit,kind,reference,title\n2021-03-30,sonn,dialogue,30/TB-SNN,\n"
+        lines = run_failing("import_evidence", write_file("evidence.csv", text))
+        assert lines == ["line 1: subject_unit: missing column"]
+        assert Evidence.objects.count() == 0

@@ -1,0 +1,190 @@
+"""Tasks, the coalesced queue, and once end to end with a real worker on Redis."""
+
+from __future__ import annotations
+
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+from celery.signals import before_task_publish, task_postrun
+from django.conf import settings
+from django.db import connections, transaction
+
+from commitments import services, tasks
+from commitments.models import RecomputeState, Status
+from reform.celery import app
+from tests import factories
+
+
+def _receiving_unit():
+    department = factories.department()
+    desk = factories.unit("vp", parent=department, receives_dossiers=True)
+    return department, desk
+
+
+@pytest.fixture
+def published():
+    """The names of the tasks published to the broker during the test."""
+    names: list[str] = []
+
+    def record(sender=None, **kwargs):
+        names.append(sender)
+
+    before_task_publish.connect(record, weak=False)
+    yield names
+    before_task_publish.disconnect(record)
+
+
+def test_recompute_year_task_writes_statuses(catalogue):
+    department, desk = _receiving_unit()
+    factories.figure(desk, "survey_responses", 100)
+    factories.figure(desk, "survey_satisfied", 95)
+    written = tasks.recompute_year(2021)
+    assert written == Status.objects.filter(year=2021).count() > 0
+    row = Status.objects.get(indicator__code="4.1", unit=department, year=2021, quarter=1)
+    assert row.value == 95
+    assert row.status == "met"
+
+
+def test_saving_a_figure_queues_a_recompute_on_commit(
+    catalogue, django_capture_on_commit_callbacks
+):
+    department, desk = _receiving_unit()
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.figure(desk, "survey_responses", 100)
+        factories.figure(desk, "survey_satisfied", 80)
+    row = Status.objects.get(indicator__code="4.1", unit=department, year=2021, quarter=1)
+    assert (row.value, row.status) == (80, "not_met")
+    assert RecomputeState.objects.get(year=2021).computed_at is not None
+
+
+def test_a_burst_of_saves_in_one_transaction_queues_one_recompute(
+    catalogue, django_capture_on_commit_callbacks, published
+):
+    app.conf.task_always_eager = False  # publish to the broker; nothing runs here
+    _, desk = _receiving_unit()
+    RecomputeState.objects.update(pending=False)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for quarter in (1, 2, 3, 4):
+            factories.figure(desk, "survey_responses", 10, quarter=quarter)
+    assert len(callbacks) == 1
+    assert published == ["commitments.tasks.recompute_year"]
+
+
+def test_saves_in_separate_transactions_queue_one_recompute_while_pending(
+    catalogue, django_capture_on_commit_callbacks, published
+):
+    app.conf.task_always_eager = False
+    _, desk = _receiving_unit()
+    RecomputeState.objects.update(pending=False)
+    for quarter in (1, 2, 3):
+        with django_capture_on_commit_callbacks(execute=True):
+            factories.figure(desk, "survey_responses", 10, quarter=quarter)
+    assert published == ["commitments.tasks.recompute_year"]
+    assert RecomputeState.objects.get(year=2021).pending is True
+
+    # Once the task has claimed the year, the next save queues the next recompute.
+    services.recompute_claim(year=2021)
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.figure(desk, "survey_responses", 10, quarter=4)
+    assert published == ["commitments.tasks.recompute_year"] * 2
+
+
+def test_a_rolled_back_save_queues_nothing(catalogue, published):
+    app.conf.task_always_eager = False
+    _, desk = _receiving_unit()
+    RecomputeState.objects.update(pending=False)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        factories.figure(desk, "survey_responses", 10)
+        raise RuntimeError("rolled back")
+    assert published == []
+
+
+def test_recompute_all_queues_every_year_with_targets(catalogue):
+    assert tasks.recompute_all() == [2021]
+
+
+def test_nightly_schedule_names_a_registered_task():
+    schedule = settings.CELERY_BEAT_SCHEDULE["recompute-nightly"]
+    assert schedule["task"] in app.tasks
+
+
+# --- a real worker on the Redis broker ---------------------------------------
+
+needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="REDIS_URL is not set")
+
+
+@pytest.fixture
+def celery_app():
+    """Our own app, publishing to the real broker."""
+    app.conf.task_always_eager = False
+    app.control.purge()  # messages left by an earlier run must not reach this worker
+    yield app
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def celery_worker_parameters():
+    # No result backend: the ping check would wait for a result it cannot get.
+    return {"perform_ping_check": False}
+
+
+@pytest.fixture
+def executed():
+    """Task names the worker ran; the worker thread closes its database connections
+    after each task so the test database can be dropped at the end."""
+    names: list[str] = []
+    done = threading.Event()
+
+    def after(sender=None, **kwargs):
+        names.append(sender.name)
+        connections.close_all()
+        done.set()
+
+    task_postrun.connect(after, weak=False)
+    yield names, done
+    task_postrun.disconnect(after)
+
+
+def _wait_for(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@needs_redis
+@pytest.mark.real_worker
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_recomputes_after_a_figure_is_saved(
+    settings, celery_app, celery_worker, executed
+):
+    settings.RECOMPUTE_DELAY_SECONDS = 1
+    names, _ = executed
+    services.catalogue_load(name="hcmc-dard-2021")
+    assert _wait_for(lambda: "commitments.tasks.recompute_year" in names)
+    names.clear()
+    department, desk = _receiving_unit()
+
+    # A burst of saves, each in its own transaction: one recompute covers them all.
+    factories.figure(desk, "survey_responses", 200)
+    factories.figure(desk, "survey_satisfied", 181)
+    factories.figure(desk, "survey_responses", 100, quarter=2)
+
+    def computed():
+        row = Status.objects.filter(
+            indicator__code="4.1", unit=department, year=2021, quarter=0
+        ).first()
+        return row is not None and row.value is not None
+
+    assert _wait_for(computed), "the worker did not recompute the year"
+    row = Status.objects.get(indicator__code="4.1", unit=department, year=2021, quarter=0)
+    # Year to date: 181 satisfied / 300 responses = 60.33%, short of 91%.
+    assert round(row.value, 2) == Decimal("60.33")
+    assert row.status == "not_met"
+    time.sleep(2)  # a second queued task would have run by now
+    assert names == ["commitments.tasks.recompute_year"]
+    assert RecomputeState.objects.get(year=2021).pending is False

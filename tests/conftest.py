@@ -1,0 +1,45 @@
+"""Shared fixtures. Tests run on SQLite by default and on PostgreSQL when DATABASE_URL
+is set; tasks run in-process unless a test asks for the real worker."""
+
+from __future__ import annotations
+
+import pytest
+
+from commitments import services
+
+
+@pytest.fixture
+def catalogue(db, django_capture_on_commit_callbacks):
+    """The built-in 2021 DARD catalogue: 9 commitments, 21 indicators, 2021 targets.
+
+    Its on-commit work runs here, as if its transaction had committed, so that what a
+    test saves next queues work of its own.
+    """
+    with django_capture_on_commit_callbacks(execute=True):
+        services.catalogue_load(name="hcmc-dard-2021")
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request, settings):
+    """Run queued tasks in this process, unless the test drives a real worker."""
+    from reform.celery import app
+
+    if request.node.get_closest_marker("real_worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    """Write text to a file in a temporary folder and return its path."""
+
+    def write(name: str, text: str, *, bom: bool = False) -> str:
+        path = tmp_path / name
+        path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+        return str(path)
+
+    return write
