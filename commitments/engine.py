@@ -455,11 +455,18 @@ def compute_statuses(
     indicator is judged on (the quarters and/or the year to date), and for per-category
     indicators each category with data besides the whole.
     """
+    # Fix: a year row is "the quarters so far" (DOMAIN.md). Figures of a quarter of
+    # this year that has not begun as of the date were added into the year to date
+    # (and a `last` element took them as its latest quarter) while that quarter's own
+    # row said no_data; leave them out. Baseline years are not touched.
+    figures = [
+        f for f in data.figures if f.year != year or period_bounds(year, f.quarter)[0] <= as_of
+    ]
     ctx = _Context(
         year=year,
         as_of=as_of,
         tree=_Tree(data.units),
-        figures=_Figures(data.figures, data.aggregations),
+        figures=_Figures(figures, data.aggregations),
         data=data,
     )
     rows: list[StatusRow] = []
@@ -508,7 +515,7 @@ def _rows_for(
     closes = min(end, indicator.target.deadline) if indicator.target.deadline else end
     is_open = ctx.as_of <= closes
 
-    def judged(category: str | None, value: Fraction | None, **detail) -> StatusRow:
+    def judged(category: str | None, value: Fraction | None, detail: dict) -> StatusRow:
         threshold, comparator = _target_for(indicator, unit, category)
         status = judge(value, threshold, comparator, is_open=is_open, tracked=indicator.tracked)
         return row(category or "", value, status, threshold, comparator, **detail)
@@ -518,13 +525,13 @@ def _rows_for(
         categories = _categories(indicator, members, quarter, ctx)
         parts = [judged(cat, *compute(indicator, members, quarter, ctx, cat)) for cat in categories]
         whole_value, whole_detail = compute(indicator, members, quarter, ctx, ANY)
-        whole = judged(None, whole_value, **whole_detail)
+        whole = judged(None, whole_value, whole_detail)
         if parts and not indicator.tracked:
             # "In each field": the whole is met only when every category with data is.
             whole = _replace_status(whole, combine(p.status for p in parts))
         return [whole, *parts]
     value, detail = compute(indicator, members, quarter, ctx, ANY)
-    return [judged(None, value, **detail)]
+    return [judged(None, value, detail)]
 
 
 def _replace_status(row: StatusRow, status: str) -> StatusRow:
