@@ -1,0 +1,39 @@
+"""Settings fail early, with the variable's name, on a bad value."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def _import_settings(**variables: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(variables)
+    return subprocess.run(
+        [sys.executable, "-c", "import reform.settings"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
+        ({"DEBUG": "false", "SECRET_KEY": ""}, "SECRET_KEY must be set"),
+        ({"DEBUG": "true", "DATABASE_URL": "nonsense://x"}, "DATABASE_URL must be"),
+    ],
+)
+def test_bad_configuration_stops_with_a_clear_error(variables, message):
+    result = _import_settings(**variables)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_development_defaults_need_no_configuration():
+    result = _import_settings(DEBUG="true", SECRET_KEY="")
+    assert result.returncode == 0, result.stderr
