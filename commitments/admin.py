@@ -1,6 +1,7 @@
 """Django admin for every model: where an admin configures units, the catalogue and
 targets today."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -79,8 +80,40 @@ class TargetInline(admin.TabularInline):
     show_change_link = True
 
 
+class IndicatorForm(forms.ModelForm):
+    """Scopes as check boxes and a comma-separated list instead of raw JSON."""
+
+    scope_kinds = forms.MultipleChoiceField(
+        label=_("phạm vi: loại đơn vị"),
+        choices=Unit.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Không chọn: mọi loại."),
+    )
+    scope_sectors = forms.CharField(
+        label=_("phạm vi: lĩnh vực đơn vị"),
+        required=False,
+        help_text=_(
+            "Mã lĩnh vực, cách nhau bởi dấu phẩy (ví dụ: education, health). Trống: mọi lĩnh vực."
+        ),
+    )
+
+    class Meta:
+        model = Indicator
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["scope_sectors"] = ", ".join(self.instance.scope_sectors or [])
+
+    def clean_scope_sectors(self) -> list[str]:
+        raw = self.cleaned_data.get("scope_sectors") or ""
+        return [part.strip() for part in raw.split(",") if part.strip()]
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
+    form = IndicatorForm
     list_display = ("code", "name_vi", "kind", "source", "level", "quarterly", "yearly", "tracked")
     list_filter = ("commitment", "kind", "source", "level", "tracked", "per_category")
     search_fields = ("code", "name_vi", "name_en")
@@ -200,3 +233,10 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ("role",)
     search_fields = ("user__username", "unit__code", "unit__name")
     autocomplete_fields = ("unit",)
+
+
+@admin.register(TargetOverride)
+class TargetOverrideAdmin(admin.ModelAdmin):
+    list_display = ("target", "category", "unit_kind", "unit_sector", "comparator", "threshold")
+    list_filter = ("target__year", "category", "unit_kind")
+    list_select_related = ("target__indicator", "category")

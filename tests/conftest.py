@@ -20,6 +20,12 @@ def catalogue(db, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hashing with the production hasher costs a second per user; tests need none of it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process(request, settings):
     """Run queued tasks in this process, unless the test drives a real worker."""
     from reform.celery import app

@@ -1,0 +1,101 @@
+"""Every model has a working admin, and targets can be configured there."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from commitments.models import Indicator, Target
+
+MODELS = [m for m in admin.site._registry if m._meta.app_label == "commitments"]
+
+
+COMPUTED = {"Status", "RecomputeState"}  # written only by the recompute
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_changelist_and_add_pages_open(admin_client, catalogue, model):
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert admin_client.get(changelist).status_code == 200
+    add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    assert admin_client.get(add).status_code == (403 if model.__name__ in COMPUTED else 200)
+
+
+def test_every_domain_model_is_registered():
+    names = {m.__name__ for m in MODELS}
+    assert {
+        "Unit",
+        "Category",
+        "DataElement",
+        "ValidationRule",
+        "Commitment",
+        "Indicator",
+        "Target",
+        "TargetOverride",
+        "Figure",
+        "Evidence",
+        "PlanTask",
+        "Milestone",
+        "Status",
+        "RecomputeState",
+        "Membership",
+    } <= names
+
+
+def test_admin_changes_a_threshold_and_the_year_is_recomputed(
+    admin_client, catalogue, django_capture_on_commit_callbacks
+):
+    target = Target.objects.get(indicator__code="4.1", year=2021)
+    url = reverse("admin:commitments_target_change", args=[target.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data.update(
+        {
+            "indicator": target.indicator_id,
+            "threshold": "92",
+            "comparator": ">=",
+            "overrides-TOTAL_FORMS": "0",
+            "overrides-INITIAL_FORMS": "0",
+            "overrides-MIN_NUM_FORMS": "0",
+            "overrides-MAX_NUM_FORMS": "1000",
+        }
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    target.refresh_from_db()
+    assert target.threshold == 92
+    assert callbacks  # a recompute was queued
+
+
+def test_admin_refuses_a_threshold_without_comparator(admin_client, catalogue):
+    target = Target.objects.get(indicator__code="4.1", year=2021)
+    url = reverse("admin:commitments_target_change", args=[target.pk])
+    response = admin_client.post(
+        url,
+        {
+            "indicator": target.indicator_id,
+            "year": 2021,
+            "threshold": "92",
+            "comparator": "",
+            "overrides-TOTAL_FORMS": "0",
+            "overrides-INITIAL_FORMS": "0",
+            "overrides-MIN_NUM_FORMS": "0",
+            "overrides-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 200
+    target.refresh_from_db()
+    assert target.threshold == 91
+
+
+def test_indicator_scope_is_edited_as_choices(admin_client, catalogue):
+    indicator = Indicator.objects.get(code="4.4")
+    url = reverse("admin:commitments_indicator_change", args=[indicator.pk])
+    html = admin_client.get(url).content.decode()
+    assert 'value="education, health"' in html
+    assert 'type="checkbox" name="scope_kinds"' in html
