@@ -100,7 +100,13 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = "__all__"
+        fields = [
+            "code", "commitment", "position", "name_vi", "name_en", "kind", "source",
+            "tracked", "per_category", "numerator", "denominator", "element",
+            "evidence_kind", "distinct_subjects", "coverage_rule", "condition_min",
+            "quarterly", "yearly", "level", "scope_kinds", "scope_sectors",
+            "scope_public_service", "scope_receives_dossiers",
+        ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

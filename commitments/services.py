@@ -144,6 +144,8 @@ def catalogue_load(*, name: str) -> dict[str, int]:
 # ---------------------------------------------------------------------------
 
 UNIT_COLUMNS = ("code", "name", "parent", "kind", "sector", "public_service", "receives_dossiers")
+# Checked here so that a long value is a bad row, not a database error (PostgreSQL).
+UNIT_MAX_LENGTH = {f: Unit._meta.get_field(f).max_length for f in ("code", "name", "sector")}
 
 
 def units_import(*, path: str | Path) -> ImportResult:
@@ -162,12 +164,17 @@ def units_import(*, path: str | Path) -> ImportResult:
         if not CODE.match(code):
             errors.append(row.error("code", f"{code!r} may hold only letters, digits, - and _"))
             continue
+        if len(code) > UNIT_MAX_LENGTH["code"]:
+            errors.append(row.error("code", f"is longer than {UNIT_MAX_LENGTH['code']} characters"))
+            continue
         if code in parsed:
             errors.append(row.error("code", f"{code} already appears on line {lines[code]}"))
             continue
         item = {"code": code, "parent": values["parent"] or None}
         if not values["name"]:
             errors.append(row.error("name", "is empty"))
+        elif len(values["name"]) > UNIT_MAX_LENGTH["name"]:
+            errors.append(row.error("name", f"is longer than {UNIT_MAX_LENGTH['name']} characters"))
         item["name"] = values["name"]
         if values["kind"] not in Unit.Kind.values:
             errors.append(
@@ -176,6 +183,10 @@ def units_import(*, path: str | Path) -> ImportResult:
         item["kind"] = values["kind"]
         if values["sector"] and not CODE.match(values["sector"]):
             errors.append(row.error("sector", f"{values['sector']!r} is not a code"))
+        elif len(values["sector"]) > UNIT_MAX_LENGTH["sector"]:
+            errors.append(
+                row.error("sector", f"is longer than {UNIT_MAX_LENGTH['sector']} characters")
+            )
         item["sector"] = values["sector"]
         for flag in ("public_service", "receives_dossiers"):
             if values[flag] not in ("0", "1"):
@@ -425,9 +436,11 @@ def _check_rules(inputs: list[FigureInput], existing: dict) -> list[str]:
             where = f"{year}-Q{quarter} {item.unit.code}"
             if item.category:
                 where += f" {item.category.code}"
+            # The column is the file's ``value`` column (CONTRACT.md); the reason names
+            # both elements.
             errors.append(
                 item.row.error(
-                    item.element.code,
+                    "value",
                     f"{codes[low]} ({low_value}) cannot exceed {codes[high]} ({high_value}) "
                     f"for {where}",
                 )

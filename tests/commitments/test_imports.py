@@ -43,8 +43,16 @@ def run(command: str, path: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
+COLUMNS = {
+    "import_units": UNITS_HEADER.strip().split(","),
+    "import_figures": FIGURES_HEADER.strip().split(","),
+    "import_evidence": EVIDENCE_HEADER.strip().split(","),
+}
+
+
 def run_failing(command: str, path: str) -> list[str]:
-    """Run an import command that must fail; return the lines it printed on stderr."""
+    """Run an import command that must fail; return the lines it printed on stderr,
+    each ``line N: <column>: <reason>`` naming a column of the file."""
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError) as failed:
         call_command(command, path, stdout=out, stderr=err)
@@ -54,6 +62,7 @@ def run_failing(command: str, path: str) -> list[str]:
     assert lines, "a failing import prints its bad rows"
     for line in lines:
         assert ERROR_LINE.match(line), line
+        assert line.split(": ")[1] in COLUMNS[command], line
     return lines
 
 
@@ -227,6 +236,27 @@ class TestUnits:
         again = services.units_import(path=write_file("units-no-bom.csv", UNITS))
         assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
 
+    def test_excel_csv_with_bom_and_crlf(self, db, write_file):
+        path = write_file("units.csv", UNITS.replace("\n", "\r\n"), bom=True)
+        assert services.units_import(path=path).created == 4
+        assert Unit.objects.get(code="ttkn").receives_dossiers is False
+        assert Unit.objects.get(code="ttkn").name == "Trung tâm Khuyến nông"
+
+    def test_too_long_values_reported_not_crashed(self, db, write_file):
+        text = UNITS_HEADER + (
+            "sonn,Sở Nông nghiệp và Phát triển nông thôn,,department,agriculture,0,0\n"
+            f"vp,{'Văn phòng ' * 60},sonn,division,agriculture,0,1\n"  # 600 characters
+            f"{'p' * 51},Phòng Kế hoạch,sonn,division,agriculture,0,0\n"
+            f"pcn,Phòng Chăn nuôi,sonn,division,{'a' * 51},0,0\n"
+        )
+        lines = run_failing("import_units", write_file("units.csv", text))
+        assert [line.split(": ")[:2] for line in lines] == [
+            ["line 3", "name"],
+            ["line 4", "code"],
+            ["line 5", "sector"],
+        ]
+        assert Unit.objects.count() == 0
+
     def test_missing_column_reported(self, db, write_file):
         text = (
             "code,name,parent,kind,sector,public_service\n"
@@ -324,9 +354,12 @@ class TestFigures:
         assert (result.created, result.updated, result.unchanged) == (4, 2, 1)
         assert Figure.objects.count() == 9 + 4
         land = Figure.objects.get(
-            year=2021, quarter=1, unit__code="vp", element__code="dossiers_resolved",
+            year=2021,
+            quarter=1,
+            unit__code="vp",
+            element__code="dossiers_resolved",
             category__code="land",
-        )  # fmt: skip
+        )
         assert land.value == 120
         assert land.updated_at >= updated_at
         assert figure_value("ccttbvtv", "epayment_applied") == 1
@@ -440,7 +473,7 @@ class TestFigures:
         )
         lines = run_failing("import_figures", write_file("figures.csv", text))
         assert len(lines) == 1
-        assert lines[0].startswith("line 3: dossiers_on_time: ")
+        assert lines[0].startswith("line 3: value: ")
         assert "101" in lines[0] and "100" in lines[0]
         assert "dossiers_resolved" in lines[0]
         assert Figure.objects.count() == 0
@@ -450,14 +483,16 @@ class TestFigures:
         text = FIGURES_HEADER + (
             "2021,1,vp,dossiers_resolved,crop,100\n"
             "2021,1,vp,dossiers_resolved,land,10\n"
-            "2021,1,vp,dossiers_on_time,land,20\n"  # 4
+            "2021,1,vp,dossiers_on_time,land,20\n"  # 4: 20 > 10 although crop has 100
+            "2021,1,vp,dossiers_resolved,fisheries,10\n"
             "2021,2,vp,dossiers_resolved,fisheries,30\n"
-            "2021,1,vp,dossiers_on_time,fisheries,5\n"  # 6: no Q1 fisheries resolved
+            "2021,1,vp,dossiers_on_time,fisheries,20\n"  # 7: 20 > 10 in Q1
+            "2021,2,vp,dossiers_on_time,fisheries,20\n"  # 8: fine in Q2
         )
         lines = run_failing("import_figures", write_file("figures.csv", text))
         assert [line.split(": ")[:2] for line in lines] == [
-            ["line 4", "dossiers_on_time"],
-            ["line 6", "dossiers_on_time"],
+            ["line 4", "value"],
+            ["line 7", "value"],
         ]
         assert Figure.objects.count() == 0
 
@@ -468,13 +503,15 @@ class TestFigures:
         text = FIGURES_HEADER + "2021,1,vp,dossiers_resolved,land,90\n"
         lines = run_failing("import_figures", write_file("lower.csv", text))
         assert len(lines) == 1
-        assert lines[0].startswith("line 2: dossiers_resolved: ")
+        assert lines[0].startswith("line 2: value: ")
+        assert "dossiers_on_time (96)" in lines[0] and "dossiers_resolved (90)" in lines[0]
         assert "96" in lines[0] and "90" in lines[0]
         # ... and so does raising on time above the stored resolved.
         text = FIGURES_HEADER + "2021,1,vp,survey_satisfied,,51\n"
         lines = run_failing("import_figures", write_file("raise.csv", text))
         assert len(lines) == 1
-        assert lines[0].startswith("line 2: survey_satisfied: ")
+        assert lines[0].startswith("line 2: value: ")
+        assert "survey_satisfied (51)" in lines[0] and "survey_responses (50)" in lines[0]
         assert snapshot(Figure) == before
         # Changing both together, consistently, is accepted.
         text = FIGURES_HEADER + (
@@ -484,16 +521,17 @@ class TestFigures:
         assert (result.created, result.updated, result.unchanged) == (0, 2, 0)
         assert figure_value("vp", "dossiers_on_time", "land") == 88
 
-    def test_rule_and_row_errors_nothing_written(self, units, write_file):
+    def test_rule_broken_with_good_rows_writes_nothing(self, units, write_file):
         services.figures_import(path=write_file("figures.csv", FIGURES))
         before = snapshot(Figure)
         text = FIGURES_HEADER + (
             "2021,1,vp,survey_responses,,60\n"  # good update
-            "2021,1,vp,dossiers_online,land,7\n"  # 3: nothing received: 7 > 0
+            "2021,2,vp,docs_issued,,30\n"  # good new figure
+            "2021,1,vp,dossiers_on_time,crop,201\n"  # 4: stored resolved is 200
         )
         lines = run_failing("import_figures", write_file("bad.csv", text))
         assert len(lines) == 1
-        assert lines[0].startswith("line 3: dossiers_online: ")
+        assert lines[0].startswith("line 4: value: ")
         assert snapshot(Figure) == before
 
     def test_bom_and_missing_column(self, units, write_file):

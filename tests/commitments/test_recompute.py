@@ -80,7 +80,7 @@ def _recompute_queries() -> tuple[list[str], int, int]:
 def test_recompute_reads_with_the_same_queries_whatever_the_units(catalogue, sizes):
     small, large = sizes
     _department_with_desks(small)
-    small_reads, small_inserts, small_rows = _recompute_queries()
+    small_reads, _, small_rows = _recompute_queries()
     Status.objects.all().delete()
     for n in range(small, large):
         desk = factories.unit(

@@ -1,0 +1,244 @@
+"""The demo department: idempotent, DEBUG only, logins that work, and 2021 statuses
+that match values worked out by hand from the tables of ``commitments/demo.py``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from commitments.demo import demo_load
+from commitments.models import (
+    Evidence,
+    Figure,
+    Membership,
+    Milestone,
+    PlanTask,
+    Status,
+    Unit,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Every period of 2021 (and the deadline of 31 October for 1.1) has closed.
+AFTER_2021 = dt.date(2022, 3, 31)
+USERNAMES = ["demo-admin", "demo-director", "demo-staff"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The demo sets three passwords on each run; the default hasher is slow by design.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _department_statuses() -> dict[tuple[str, int, str], tuple[Decimal | None, str]]:
+    """The department's 2021 rows: (indicator, quarter, category) -> (value, status)."""
+    return {
+        (s.indicator.code, s.quarter, s.category): (
+            None if s.value is None else s.value.quantize(Decimal("0.01"), ROUND_HALF_UP),
+            s.status,
+        )
+        for s in Status.objects.filter(unit__code="sonn", year=2021).select_related("indicator")
+    }
+
+
+# (indicator, quarter (0 = the year), category): (value, status), from the demo's tables.
+EXPECTED = {
+    # 5.1, land Q2 (Văn phòng Sở alone): 1,148 on time / 1,201 resolved = 95.59% < 96.
+    ("5.1", 2, "land"): (Decimal("95.59"), "not_met"),
+    # 5.1, crop Q2 (Chi cục Trồng trọt và BVTV): 2,575 / 2,597 = 99.15% >= 98.
+    ("5.1", 2, "crop"): (Decimal("99.15"), "met"),
+    # 5.1 whole Q2: Σ on time 1,148 + 93 + 2,575 + 3,320 + 357 + 157 + 62 + 441 + 41 = 8,194
+    # / Σ resolved 1,201 + 95 + 2,597 + 3,362 + 361 + 158 + 63 + 447 + 41 = 8,325
+    # = 98.43%: above 98, yet not met because land, one field, is not.
+    ("5.1", 2, ""): (Decimal("98.43"), "not_met"),
+    # 5.1 land, year: (1,012 + 1,148 + 798 + 1,212) / (1,040 + 1,201 + 812 + 1,236)
+    # = 4,170 / 4,289 = 97.23% >= 96.
+    ("5.1", 0, "land"): (Decimal("97.23"), "met"),
+    # 5.1 whole, year: on time 7,428 + 8,194 + 5,639 + 8,561 = 29,822
+    # / resolved 7,529 + 8,325 + 5,711 + 8,671 = 30,236 = 98.63%; every field meets.
+    ("5.1", 0, ""): (Decimal("98.63"), "met"),
+    # 4.1, year: satisfied 1,144 + 1,303 + 744 + 1,367 = 4,558
+    # / responses 1,235 + 1,401 + 796 + 1,465 = 4,897 = 93.08% >= 91.
+    ("4.1", 0, ""): (Decimal("93.08"), "met"),
+    # 4.2: 2021 online 2,535 + 2,944 + 3,635 + 3,307 = 12,421
+    #      / received 7,606 + 8,403 + 5,658 + 8,737 = 30,404 = 40.853%;
+    #      2020 online 2,588 + 2,783 + 2,821 + 3,119 = 11,311
+    #      / received 7,845 + 8,184 + 8,016 + 8,611 = 32,656 = 34.637%;
+    #      40.853 - 34.637 = +6.22 points >= 3.
+    ("4.2", 0, ""): (Decimal("6.22"), "met"),
+    # 4.3: eligible procedures at Q4 2021, 16+25+30+17+10+8+20+7 = 133, against Q4 2020,
+    # 15+23+28+16+10+8+19+7 = 126: 133 / 126 - 1 = +5.56% >= 5.
+    ("4.3", 0, ""): (Decimal("5.56"), "met"),
+    # 3.1: ccttbvtv (twice), ccts, cckl, ttkn, sonn-vp: 5 of 16 divisions and affiliated
+    # units = 31.25% >= 30.
+    ("3.1", 0, ""): (Decimal("31.25"), "met"),
+    # 3.2, Q3 (lockdown): ccttbvtv, sonn-vp, ccqlcl, cccntty = 4 units < 5.
+    ("3.2", 3, ""): (Decimal("4.00"), "not_met"),
+    # 3.2, Q4: 6 records naming cctl (twice), sonn-qlxd, bqlnncnc, ccttbvtv, ccts = 5 units.
+    ("3.2", 4, ""): (Decimal("5.00"), "met"),
+    # 4.5 (tracked): receiving desks with e-payment in Q4, all but cckl: 7 / 8 = 87.50%.
+    ("4.5", 0, ""): (Decimal("87.50"), "tracked"),
+    # 4.6: every division and affiliated unit but sonn-qlxd has an initiative: 15 / 16.
+    ("4.6", 0, ""): (Decimal("93.75"), "not_met"),
+    # 9.2: a communication product in each of the 17 units, the department included.
+    ("9.2", 0, ""): (Decimal("100.00"), "met"),
+    # 6.1, Q3: the 8 receiving desks all surveyed: 8 / 8.
+    ("6.1", 3, ""): (Decimal("100.00"), "met"),
+    # 7.1, Q3: on time 27 + 63 + 7 = 97 / due 27 + 63 + 7 = 97; portal 1022 alone 63 / 63.
+    ("7.1", 3, ""): (Decimal("100.00"), "met"),
+    ("7.1", 3, "portal_1022"): (Decimal("100.00"), "met"),
+    # 8.1 (tracked), Q3: signed 1,637 (sonn) + 735 (divisions: 271+127+171+76+90)
+    # + 955 (Chi cục: 211+222+104+81+107+77+153) + 257 (centres, school, board:
+    # 68+49+56+84) = 3,584 / issued 1,760 + 805 (295+138+186+84+102)
+    # + 1,085 (240+252+118+96+121+88+170) + 304 (80+58+70+96) = 3,954 = 90.64%.
+    ("8.1", 3, ""): (Decimal("90.64"), "tracked"),
+    # 1.1: 10 of 10 plan tasks done on or before 31/10/2021.
+    ("1.1", 0, ""): (Decimal("100.00"), "met"),
+    # 2.1: done 27/08/2021 with Tờ trình 4125/TTr-SNN: 100.
+    ("2.1", 0, ""): (Decimal("100.00"), "met"),
+    # 8.2: done 18/01/2022, after the deadline of 31/12/2021: 0, not met.
+    ("8.2", 0, ""): (Decimal("0.00"), "not_met"),
+}
+
+
+def test_department_2021_statuses_match_values_worked_out_by_hand():
+    demo_load(as_of=AFTER_2021)
+
+    actual = _department_statuses()
+
+    assert {key: actual.get(key) for key in EXPECTED} == EXPECTED
+
+
+def test_only_the_intended_department_rows_fall_short():
+    demo_load(as_of=AFTER_2021)
+
+    short = sorted(
+        key for key, (_, status) in _department_statuses().items() if status == "not_met"
+    )
+
+    assert short == [
+        ("3.2", 3, ""),
+        ("4.6", 0, ""),
+        ("5.1", 2, ""),
+        ("5.1", 2, "land"),
+        ("8.2", 0, ""),
+    ]
+
+
+def test_as_of_mid_year_judges_open_periods_at_risk_not_failed():
+    demo_load(as_of=dt.date(2021, 8, 15))
+
+    statuses = _department_statuses()
+
+    # Q3 is still open on 15 August: short of 5 units is at risk, not yet a failure.
+    assert statuses[("3.2", 3, "")][1] == "at_risk"
+    # Q4 has not begun.
+    assert statuses[("3.2", 4, "")] == (None, "no_data")
+    # Q2 has closed: land's 95.59% is a failure.
+    assert statuses[("5.1", 2, "land")] == (Decimal("95.59"), "not_met")
+
+
+def _stored() -> dict:
+    return {
+        "units": Unit.objects.count(),
+        "figures": sorted(
+            Figure.objects.values_list(
+                "year", "quarter", "unit__code", "element__code", "category__code", "value"
+            ),
+            key=str,
+        ),
+        "evidence": sorted(
+            Evidence.objects.values_list("date", "unit__code", "kind", "reference", "title"),
+            key=str,
+        ),
+        "plan_tasks": PlanTask.objects.count(),
+        "milestones": sorted(Milestone.objects.values_list("indicator__code", "done_on")),
+        "users": get_user_model().objects.count(),
+        "memberships": sorted(Membership.objects.values_list("user__username", "unit__code")),
+        "statuses": sorted(
+            Status.objects.values_list(
+                "indicator__code", "unit__code", "category", "quarter", "value", "status"
+            ),
+            key=str,
+        ),
+    }
+
+
+def test_loading_twice_writes_the_same_data():
+    first = demo_load(as_of=AFTER_2021)
+    stored = _stored()
+
+    second = demo_load(as_of=AFTER_2021)
+
+    # 2020: 9 desk-fields x 2 elements x 4 quarters + 8 desks x 4 = 104; 2021: dossiers
+    # 9 x 4 x 4 = 144, procedures 32, survey 8 x 3 x 4 = 96, e-payment 9 x 4 = 36,
+    # website 17 x 4 = 68, feedback 3 x 4 x 4 = 48, documents 17 x 2 x 4 = 136 -> 664.
+    # Evidence: 6 periodic + 21 surprise + 4 dialogues + 16 initiatives + 17 products.
+    assert first == {
+        "units": 17,
+        "figures": 664,
+        "evidence": 64,
+        "plan_tasks": 10,
+        "milestones": 3,
+        "statuses": first["statuses"],
+    }
+    assert first["statuses"] == Status.objects.count() > 0
+    assert second == first
+    assert _stored() == stored
+
+
+def test_a_second_load_resets_the_demo_passwords(client):
+    demo_load(as_of=AFTER_2021)
+    staff = get_user_model().objects.get(username="demo-staff")
+    staff.set_password("changed")
+    staff.save()
+
+    demo_load(as_of=AFTER_2021)
+
+    assert client.login(username="demo-staff", password="demo")
+
+
+def test_the_three_demo_users_log_in_with_demo(client):
+    demo_load(as_of=AFTER_2021)
+
+    for username in USERNAMES:
+        assert client.login(username=username, password="demo"), username
+        client.logout()
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=USERNAMES)}
+    assert users["demo-admin"].is_superuser and users["demo-admin"].is_staff
+    assert not users["demo-director"].is_superuser
+    director = Membership.objects.get(user=users["demo-director"])
+    assert (director.unit.code, director.role) == ("sonn", "director")
+    assert director.unit.parent is None
+    staff = Membership.objects.get(user=users["demo-staff"])
+    assert staff.role == "staff"
+    assert staff.unit.receives_dossiers
+
+
+def test_load_demo_command_prints_the_logins(settings):
+    settings.DEBUG = True
+    out = StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    text = out.getvalue()
+    for username in USERNAMES:
+        assert f"{username} / demo" in text
+    assert "http://127.0.0.1:8000/" in text
+    assert Unit.objects.filter(code__startswith="sonn").count() == 6
+
+
+def test_load_demo_command_refuses_when_debug_is_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo")
+
+    assert not Unit.objects.exists()
+    assert not get_user_model().objects.filter(username__in=USERNAMES).exists()
