@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -528,14 +528,16 @@ def _rows_for(
         whole = judged(None, whole_value, whole_detail)
         if parts and not indicator.tracked:
             # "In each field": the whole is met only when every category with data is.
-            whole = _replace_status(whole, combine(p.status for p in parts))
+            # The categories that hold the whole back are named for the reader.
+            behind = [p.category for p in parts if p.status in (NOT_MET, AT_RISK)]
+            whole = replace(
+                whole,
+                status=combine(p.status for p in parts),
+                detail={**whole.detail, "behind": behind},
+            )
         return [whole, *parts]
     value, detail = compute(indicator, members, quarter, ctx, ANY)
     return [judged(None, value, detail)]
-
-
-def _replace_status(row: StatusRow, status: str) -> StatusRow:
-    return StatusRow(**{**row.__dict__, "status": status})
 
 
 def _target_for(

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from commitments import engine
 from commitments.models import (
+    Category,
     DataElement,
     Evidence,
     Figure,
@@ -180,6 +181,11 @@ def department_statuses(*, year: int, quarter: int) -> QuerySet[Status]:
             "category",
         )
     )
+
+
+def category_names() -> dict[str, str]:
+    """Category code -> name in the active language, in the categories' order."""
+    return {c.code: c.name for c in Category.objects.all()}
 
 
 def recompute_state(*, year: int) -> RecomputeState | None:

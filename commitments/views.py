@@ -35,7 +35,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     default_year = current if current in years else (years[-1] if years else current)
     year = _choice(request, "year", years, default_year)
     quarter = _choice(request, "quarter", [YEAR, 1, 2, 3, 4], YEAR)
-    statuses = list(selectors.department_statuses(year=year, quarter=quarter))
+    names = selectors.category_names()
+    position = {code: n for n, code in enumerate(names, start=1)}  # "" (the whole): 0
+    statuses = sorted(
+        selectors.department_statuses(year=year, quarter=quarter),
+        key=lambda s: (s.unit.code, s.indicator.commitment.position, s.indicator.position,
+                       position.get(s.category, 0)),
+    )  # fmt: skip
+    for status in statuses:
+        status.category_name = names.get(status.category, status.category)
+        status.behind = [names.get(code, code) for code in status.detail.get("behind", ())]
     departments = []
     for unit, unit_rows in groupby(statuses, key=lambda s: s.unit):
         commitments = []

@@ -794,6 +794,7 @@ def test_whole_indicator_is_not_met_when_one_field_fails_though_sum_over_sum_rea
     assert whole.value == Fraction(108700, 1100)  # 98.8%: Σ/Σ, shown for context
     assert whole.status == NOT_MET
     assert one(rows, category="fisheries").status == MET
+    assert whole.detail["behind"] == ["crop"]  # the field that holds the whole back
 
 
 def test_whole_indicator_is_met_when_every_field_meets_its_own_target_though_sum_is_below_98():
@@ -818,7 +819,7 @@ def test_whole_value_is_sum_over_sum_over_all_fields_and_desks():
     )
     rows = run(on_time_5_1(), data)
     assert one(rows).value == Fraction(100 * 585, 601)
-    assert one(rows).detail == {"numerator": 585, "denominator": 601}
+    assert one(rows).detail == {"numerator": 585, "denominator": 601, "behind": []}
     assert one(rows, category="crop").value == Fraction(100 * 100, 101)
 
 

@@ -45,7 +45,7 @@ def test_dashboard_shows_each_commitment_with_value_target_and_status(client, us
     assert response.status_code == 200
     assert "5. " in html and "Tỷ lệ hồ sơ giải quyết đúng hạn trên từng lĩnh vực" in html
     # land: 955 / 1000 = 95.50% against its own 96: not met; crop 99% meets 98.
-    assert "95,50" in html
+    assert "95,50%" in html
     assert "Không đạt" in html
     rows = {
         (s.indicator.code, s.category): s
@@ -57,14 +57,30 @@ def test_dashboard_shows_each_commitment_with_value_target_and_status(client, us
     assert rows[("5.1", "")].status == "not_met"
 
 
-def test_dashboard_in_english(client, user, department):
+def test_dashboard_in_english_once_the_user_chooses_it(client, user, department, settings):
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("dashboard"), {"year": 2021, "quarter": 1})
+    html = response.content.decode()
+    assert "Dossiers resolved on time, in each field" in html
+    assert "95.50%" in html
+    assert "≥ 96%" in html
+
+
+def test_vietnamese_first_whatever_the_browser_prefers(client, user, department):
     client.force_login(user)
     response = client.get(
         reverse("dashboard"), {"year": 2021, "quarter": 1}, HTTP_ACCEPT_LANGUAGE="en"
     )
     html = response.content.decode()
-    assert "Dossiers resolved on time, in each field" in html
-    assert "95.50" in html
+    assert "Tỷ lệ hồ sơ giải quyết đúng hạn trên từng lĩnh vực" in html
+    assert "95,50%" in html
+
+
+def test_whole_row_names_the_field_that_holds_it_back(client, user, department):
+    client.force_login(user)
+    html = client.get(reverse("dashboard"), {"year": 2021, "quarter": 1}).content.decode()
+    assert "Chưa đạt: Đất đai" in html
 
 
 def test_unknown_period_falls_back_to_the_year_to_date(client, user, department):

@@ -1,0 +1,15 @@
+"""Vietnamese first: the interface starts in Vietnamese whatever the browser prefers;
+a user who picks English (the language switch sets a cookie) gets English."""
+
+from django.conf import settings
+
+
+class VietnameseFirstMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            # Without a choice, LocaleMiddleware falls back to LANGUAGE_CODE ("vi").
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
