@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from commitments import engine
@@ -60,7 +60,7 @@ class Unit(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("đơn vị")
-        verbose_name_plural = _("đơn vị")
+        verbose_name_plural = pgettext_lazy("plural", "đơn vị")
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
@@ -93,7 +93,7 @@ class Category(BilingualName):
     class Meta:
         ordering = ["kind", "position", "code"]
         verbose_name = _("phân loại")
-        verbose_name_plural = _("phân loại")
+        verbose_name_plural = pgettext_lazy("plural", "phân loại")
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
@@ -119,7 +119,7 @@ class DataElement(BilingualName):
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("yếu tố dữ liệu")
-        verbose_name_plural = _("yếu tố dữ liệu")
+        verbose_name_plural = pgettext_lazy("plural", "yếu tố dữ liệu")
 
     def __str__(self) -> str:
         return self.code
@@ -141,7 +141,7 @@ class ValidationRule(models.Model):
 
     class Meta:
         verbose_name = _("quy tắc kiểm tra")
-        verbose_name_plural = _("quy tắc kiểm tra")
+        verbose_name_plural = pgettext_lazy("plural", "quy tắc kiểm tra")
         constraints = [
             models.UniqueConstraint(fields=["element", "bound"], name="validation_rule_unique"),
             models.CheckConstraint(
@@ -162,7 +162,7 @@ class Commitment(BilingualName):
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("cam kết")
-        verbose_name_plural = _("cam kết")
+        verbose_name_plural = pgettext_lazy("plural", "cam kết")
 
     def __str__(self) -> str:
         return f"{self.code}. {self.name}"
@@ -267,7 +267,7 @@ class Indicator(BilingualName):
     class Meta:
         ordering = ["commitment__position", "position", "code"]
         verbose_name = _("chỉ tiêu")
-        verbose_name_plural = _("chỉ tiêu")
+        verbose_name_plural = pgettext_lazy("plural", "chỉ tiêu")
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
@@ -338,7 +338,7 @@ class Target(models.Model):
     class Meta:
         ordering = ["year", "indicator__commitment__position", "indicator__position"]
         verbose_name = _("mục tiêu")
-        verbose_name_plural = _("mục tiêu")
+        verbose_name_plural = pgettext_lazy("plural", "mục tiêu")
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="target_unique_year"),
             models.CheckConstraint(
@@ -381,7 +381,7 @@ class TargetOverride(models.Model):
 
     class Meta:
         verbose_name = _("ngưỡng riêng")
-        verbose_name_plural = _("ngưỡng riêng")
+        verbose_name_plural = pgettext_lazy("plural", "ngưỡng riêng")
         constraints = [
             models.CheckConstraint(
                 condition=Q(category__isnull=False) | ~Q(unit_kind="") | ~Q(unit_sector=""),
@@ -419,7 +419,7 @@ class Figure(models.Model):
     class Meta:
         ordering = ["year", "quarter", "unit__code", "element__position"]
         verbose_name = _("số liệu")
-        verbose_name_plural = _("số liệu")
+        verbose_name_plural = pgettext_lazy("plural", "số liệu")
         # Two partial constraints instead of one: NULL categories are never equal in SQL.
         constraints = [
             models.UniqueConstraint(
@@ -476,7 +476,7 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["-date", "unit__code"]
         verbose_name = _("minh chứng")
-        verbose_name_plural = _("minh chứng")
+        verbose_name_plural = pgettext_lazy("plural", "minh chứng")
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "kind", "date", "reference", "subject_unit"],
@@ -526,7 +526,7 @@ class PlanTask(models.Model):
     class Meta:
         ordering = ["year", "unit__code", "code"]
         verbose_name = _("nhiệm vụ kế hoạch")
-        verbose_name_plural = _("nhiệm vụ kế hoạch")
+        verbose_name_plural = pgettext_lazy("plural", "nhiệm vụ kế hoạch")
         constraints = [
             models.UniqueConstraint(fields=["unit", "year", "code"], name="plan_task_unique"),
         ]
@@ -553,7 +553,7 @@ class Milestone(models.Model):
     class Meta:
         ordering = ["year", "indicator__code"]
         verbose_name = _("mốc hoàn thành")
-        verbose_name_plural = _("mốc hoàn thành")
+        verbose_name_plural = pgettext_lazy("plural", "mốc hoàn thành")
         constraints = [
             models.UniqueConstraint(fields=["indicator", "unit", "year"], name="milestone_unique"),
         ]
@@ -599,7 +599,7 @@ class Status(models.Model):
     class Meta:
         ordering = ["year", "quarter", "indicator__code", "unit__code", "category"]
         verbose_name = _("trạng thái")
-        verbose_name_plural = _("trạng thái")
+        verbose_name_plural = pgettext_lazy("plural", "trạng thái")
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "unit", "category", "year", "quarter"],
@@ -629,7 +629,7 @@ class RecomputeState(models.Model):
     class Meta:
         ordering = ["-year"]
         verbose_name = _("lần tính lại")
-        verbose_name_plural = _("lần tính lại")
+        verbose_name_plural = pgettext_lazy("plural", "lần tính lại")
 
     def __str__(self) -> str:
         return f"{self.year}: {self.computed_at or '—'}"
@@ -656,7 +656,7 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = _("phân công")
-        verbose_name_plural = _("phân công")
+        verbose_name_plural = pgettext_lazy("plural", "phân công")
         constraints = [
             models.UniqueConstraint(fields=["user", "unit"], name="membership_unique"),
         ]

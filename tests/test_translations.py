@@ -23,10 +23,11 @@ from commitments.templatetags.statuses import status_value
 LOCALE = Path(settings.BASE_DIR) / "locale"
 EN_PO = LOCALE / "en" / "LC_MESSAGES" / "django.po"
 
-# One entry: its comment lines (#, flags, #: references), then msgid and msgstr, each a
-# quoted string possibly continued on the following lines.
+# One entry: its comment lines (#, flags, #: references), an optional msgctxt, then
+# msgid and msgstr, each a quoted string possibly continued on the following lines.
 _ENTRY = re.compile(
-    r'(?P<comments>(?:^#.*\n)*)^msgid (?P<msgid>"(?:.*)"\n(?:"(?:.*)"\n)*)'
+    r'(?P<comments>(?:^#.*\n)*)(?:^msgctxt (?P<msgctxt>"(?:.*)"\n))?'
+    r'^msgid (?P<msgid>"(?:.*)"\n(?:"(?:.*)"\n)*)'
     r'^msgstr (?P<msgstr>"(?:.*)"\n(?:"(?:.*)"\n)*)',
     re.MULTILINE,
 )
@@ -38,13 +39,17 @@ def _unquote(block: str) -> str:
 
 
 def _entries(path: Path) -> list[tuple[str, str, str]]:
-    """(msgid, msgstr, comments) of every entry but the header."""
+    """(msgid, msgstr, comments) of every entry but the header; an entry with a context
+    is keyed as gettext keys it, ``context\x04msgid``."""
     text = path.read_text(encoding="utf-8")
     if not text.endswith("\n"):
         text += "\n"
-    entries = [
-        (_unquote(m["msgid"]), _unquote(m["msgstr"]), m["comments"]) for m in _ENTRY.finditer(text)
-    ]
+    entries = []
+    for m in _ENTRY.finditer(text):
+        msgid = _unquote(m["msgid"])
+        if m["msgctxt"]:
+            msgid = f"{_unquote(m['msgctxt'])}\x04{msgid}"
+        entries.append((msgid, _unquote(m["msgstr"]), m["comments"]))
     return [entry for entry in entries if entry[0]]
 
 
@@ -93,17 +98,18 @@ def test_labels_translate_to_english():
         assert str(Status.Value.AT_RISK.label) == "At risk"
         assert str(Status.Value.NO_DATA.label) == "No data"
         assert str(Indicator._meta.verbose_name) == "indicator"
+        assert str(Indicator._meta.verbose_name_plural) == "indicators"
         assert str(Indicator.Source.EVIDENCE.label) == "Evidence"
     with translation.override("vi"):
         assert str(Status.Value.MET.label) == "Đạt"
 
 
-def test_percentage_points_read_as_points_in_english():
+def test_percentage_points_read_as_pp_in_english():
     status = SimpleNamespace(
         value=Decimal("6.2222"), indicator=SimpleNamespace(kind=engine.GROWTH_POINTS)
     )
     with translation.override("en"):
-        assert status_value(status) == "+6.22 points"
+        assert status_value(status) == "+6.22 pp"
     with translation.override("vi"):
         assert status_value(status) == "+6,22 điểm %"
 
