@@ -18,6 +18,7 @@ from commitments.models import (
     RecomputeState,
     Status,
     Target,
+    TargetChange,
     TargetOverride,
     Unit,
     ValidationRule,
@@ -246,3 +247,23 @@ class TargetOverrideAdmin(admin.ModelAdmin):
     list_display = ("target", "category", "unit_kind", "unit_sector", "comparator", "threshold")
     list_filter = ("target__year", "category", "unit_kind")
     list_select_related = ("target__indicator", "category")
+
+
+@admin.register(TargetChange)
+class TargetChangeAdmin(admin.ModelAdmin):
+    """Read-only: the history is written by the targets page and the year copy."""
+
+    list_display = ("at", "year", "indicator_code", "action", "user", "note")
+    list_filter = ("year", "action")
+    search_fields = ("indicator_code", "note", "user__username")
+    list_select_related = ("user",)
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -39,6 +39,16 @@ Intended 2021 outcomes for the department (``sonn``), as the dashboard should sh
   work in the lockdown) and stays at 90.28% in Q4.
 - 9.1 met: 4 units add their reform section in Q2; the year takes the last quarter.
 - 9.2 met: every unit (17 / 17) has a communication product.
+
+The current year (today's, or that of ``as_of``) is prepared too, so that the first
+page shows a year in progress rather than a closed one: its targets are copied from
+2021 (``services.targets_copy_year``, only when the year has none), the year before
+it gets the 2020 figures as its baseline, and the 2021 figures and evidence of the
+quarters that have ended are replayed in it, with the 2021 plan tasks and milestones
+done only when they were done by then. On 27 November 2026, for example, 2026 holds
+the figures of Q1 to Q3: land misses 96% in Q2 again, surprise inspections fall short
+in Q3, and the year to date is at risk where it is short (4.3: 131 procedures against
+126, +3.97% of the 5% asked; 2.2 and 8.2 not done yet).
 """
 
 from __future__ import annotations
@@ -47,6 +57,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from commitments import services
 from commitments.models import (
@@ -58,6 +69,7 @@ from commitments.models import (
     Membership,
     Milestone,
     PlanTask,
+    Target,
     Unit,
 )
 from commitments.tabular import Row
@@ -597,23 +609,28 @@ def demo_load(*, as_of: dt.date | None = None) -> dict[str, int]:
     Loads the ``hcmc-dard-2021`` catalogue, the 17 units of HCMC DARD, the 2020 baseline
     and 2021 figures, the 2021 evidence, plan tasks and milestones, and the users
     ``demo-admin``, ``demo-director`` and ``demo-staff`` (password ``demo``, reset on
-    every run). Then recomputes the 2020 and 2021 statuses in this process, as of
-    ``as_of`` (default: today). Returns the stored counts for the demo units.
+    every run). Prepares the current year (the year of ``as_of``, default today) when
+    it is after 2021: see the module's docstring. Then recomputes the statuses of 2020,
+    2021 and the current year in this process, as of ``as_of``. Returns the stored
+    counts for the demo units.
 
     Saving figures and evidence also queues the usual recompute for when the
     transaction commits; it computes as of today, which gives the same 2021 statuses
     as any ``as_of`` after 2021.
     """
+    today = as_of or timezone.localdate()
     with transaction.atomic():
         services.catalogue_load(name=CATALOGUE)
         units = _units_save()
-        services.figures_save(inputs=_figure_inputs(units))
-        _evidence_save(units)
+        services.figures_save(inputs=_figure_inputs(units, _figure_rows()))
+        _evidence_save(units, _evidence_records())
         _plan_save(units)
         _users_save(units)
-        statuses = sum(
-            services.statuses_recompute(year=year, as_of=as_of) for year in (BASELINE_YEAR, YEAR)
-        )
+        years = [BASELINE_YEAR, YEAR]
+        if today.year > YEAR:
+            _current_year_save(units, today)
+            years.append(today.year)
+        statuses = sum(services.statuses_recompute(year=year, as_of=as_of) for year in years)
         demo_units = list(units.values())
         return {
             "units": len(demo_units),
@@ -684,8 +701,10 @@ def _figure_rows() -> list[tuple[int, int, str, str, str | None, int]]:
     return rows
 
 
-def _figure_inputs(units: dict[str, Unit]) -> list[services.FigureInput]:
-    """The demo figures for ``services.figures_save``, which checks the validation rules
+def _figure_inputs(
+    units: dict[str, Unit], rows: list[tuple[int, int, str, str, str | None, int]]
+) -> list[services.FigureInput]:
+    """Demo figures for ``services.figures_save``, which checks the validation rules
     (on time <= resolved...) and upserts on (year, quarter, unit, element, category)."""
     elements = {e.code: e for e in DataElement.objects.all()}
     categories = {c.code: c for c in Category.objects.all()}
@@ -699,13 +718,12 @@ def _figure_inputs(units: dict[str, Unit]) -> list[services.FigureInput]:
             category=categories[category] if category else None,
             value=value,
         )
-        for line, (year, quarter, unit, element, category, value) in enumerate(
-            _figure_rows(), start=1
-        )
+        for line, (year, quarter, unit, element, category, value) in enumerate(rows, start=1)
     ]
 
 
-def _evidence_save(units: dict[str, Unit]) -> None:
+def _evidence_records() -> list[tuple[dt.date, str, str, str | None, str, str]]:
+    """Every 2021 evidence record as (date, unit, kind, inspected unit, reference, title)."""
     records = list(INSPECTIONS)
     records += [
         (date, DEPARTMENT, DIALOGUE, None, reference, title) for date, reference, title in DIALOGUES
@@ -718,6 +736,10 @@ def _evidence_save(units: dict[str, Unit]) -> None:
         (date, unit, PRODUCT, None, f"{number}/SP-CCHC", title)
         for number, (unit, date, title) in enumerate(PRODUCTS, start=1)
     ]
+    return records
+
+
+def _evidence_save(units: dict[str, Unit], records: list[tuple]) -> None:
     for date, unit, kind, subject, reference, title in records:
         Evidence.objects.update_or_create(
             unit=units[unit],
@@ -729,27 +751,83 @@ def _evidence_save(units: dict[str, Unit]) -> None:
         )
 
 
-def _plan_save(units: dict[str, Unit]) -> None:
+def _plan_save(units: dict[str, Unit], *, year: int = YEAR, until: dt.date | None = None) -> None:
+    """The 2021 plan tasks and milestones, or their replay in a later year: dates move
+    to that year, and what was done after ``until`` (a 2021 date) is not done yet (a
+    task without its done date, no milestone record)."""
     department = units[DEPARTMENT]
     for code, title, due_on, done_on in PLAN_TASKS:
+        done = until is None or done_on <= until
         PlanTask.objects.update_or_create(
             unit=department,
-            year=YEAR,
+            year=year,
             code=code,
             defaults={
-                "title": title,
-                "due_on": due_on,
-                "done_on": done_on,
-                "evidence_reference": f"Báo cáo CCHC {code}/2021",
+                "title": _in_year(title, year),
+                "due_on": _shifted(due_on, year),
+                "done_on": _shifted(done_on, year) if done else None,
+                "evidence_reference": f"Báo cáo CCHC {code}/{year}" if done else "",
             },
         )
     for indicator, title, done_on, reference in MILESTONES:
+        if until is not None and done_on > until:
+            continue  # not reached yet: no record, the milestone counts as not done
         Milestone.objects.update_or_create(
             indicator=Indicator.objects.get(code=indicator),
             unit=department,
-            year=YEAR,
-            defaults={"title": title, "done_on": done_on, "evidence_reference": reference},
+            year=year,
+            defaults={
+                "title": _in_year(title, year),
+                "done_on": _shifted(done_on, year),
+                "evidence_reference": _in_year(reference, year),
+            },
         )
+
+
+def _current_year_save(units: dict[str, Unit], today: dt.date) -> None:
+    """Prepare the year of ``today`` (after 2021) as a year in progress: its targets
+    copied from 2021 when it has none, the 2020 figures as the previous year's (its
+    baseline) unless that year is 2021 itself, and the 2021 figures, evidence, plan
+    tasks and milestones of the quarters that have ended, moved into the year."""
+    year = today.year
+    if not Target.objects.filter(year=year).exists():
+        admin = get_user_model().objects.get(username="demo-admin")
+        services.targets_copy_year(source_year=YEAR, year=year, user=admin)
+    # A quarter has ended once its last day has passed (it is still open that day).
+    ended = (today.month - 1) // 3
+    rows = [(year, *row[1:]) for row in _figure_rows() if row[0] == YEAR and row[1] <= ended]
+    if year - 1 > YEAR:
+        rows += [(year - 1, *row[1:]) for row in _figure_rows() if row[0] == BASELINE_YEAR]
+    services.figures_save(inputs=_figure_inputs(units, rows))
+    # The last day of the last ended quarter, in 2021 (31/12/2020 when none has ended).
+    until = dt.date(YEAR, 3 * ended + 1, 1) - dt.timedelta(days=1)
+    _evidence_save(
+        units,
+        [
+            (
+                _shifted(date, year),
+                unit,
+                kind,
+                subject,
+                _in_year(reference, year),
+                _in_year(title, year),
+            )
+            for date, unit, kind, subject, reference, title in _evidence_records()
+            if date <= until
+        ],
+    )
+    _plan_save(units, year=year, until=until)
+
+
+def _shifted(day: dt.date, year: int) -> dt.date:
+    """A 2021 (or early 2022) date moved to the same day of ``year``'s calendar; no
+    demo date is a 29 February."""
+    return day.replace(year=day.year + year - YEAR)
+
+
+def _in_year(text: str, year: int) -> str:
+    """A text that names 2021 ("năm 2021", "ngày 27/8/2021") told of ``year``."""
+    return text.replace(str(YEAR), str(year))
 
 
 def _users_save(units: dict[str, Unit]) -> None:

@@ -663,3 +663,67 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.unit.code} · {self.get_role_display()}"
+
+
+class TargetChange(models.Model):
+    """One change to a year's targets (lịch sử thay đổi mục tiêu): who, when, what.
+
+    The indicator code and year are copied onto the row, so the history still reads
+    after the target itself has been deleted. ``changes`` maps each field that changed
+    to ``[old, new]`` as text (``overrides``: the list of scoped thresholds).
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Tạo mới")
+        UPDATED = "updated", _("Cập nhật")
+        COPIED = "copied", _("Sao chép từ năm khác")
+        DELETED = "deleted", _("Đã xóa")
+
+    user = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    target = models.ForeignKey(
+        Target,
+        verbose_name=_("mục tiêu"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="changes",
+    )
+    indicator_code = models.CharField(_("mã chỉ tiêu"), max_length=20)
+    year = models.PositiveIntegerField(_("năm"))
+    action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("thay đổi mục tiêu")
+        verbose_name_plural = pgettext_lazy("plural", "thay đổi mục tiêu")
+        indexes = [models.Index(fields=["year", "-at"], name="target_change_year_at")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.indicator_code} {self.get_action_display()}"
+
+    @property
+    def field_changes(self) -> list[tuple[str, str, str]]:
+        """(field label, old, new) of each change as text, labelled in the active
+        language; "—" for nothing."""
+        labels = {f.name: f.verbose_name for f in Target._meta.get_fields() if f.concrete}
+        labels["overrides"] = TargetOverride._meta.verbose_name_plural
+
+        def shown(value) -> str:
+            if value is None or value == "" or value == []:
+                return "—"
+            return "; ".join(value) if isinstance(value, list) else str(value)
+
+        return [
+            (str(labels.get(name, name)), shown(old), shown(new))
+            for name, (old, new) in self.changes.items()
+        ]

@@ -1,7 +1,16 @@
 from django.urls import path
 
-from commitments.views import dashboard
+from commitments.views import dashboard, reports, targets
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("indicators/<str:code>/", dashboard.indicator_detail, name="indicator"),
+    path("matrix/", dashboard.matrix, name="matrix"),
+    path("recompute/", dashboard.recompute_now, name="recompute_now"),
+    path("reports/xlsx/", reports.report_xlsx, name="report_xlsx"),
+    path("reports/csv/", reports.report_csv, name="report_csv"),
+    path("reports/print/", reports.report_print, name="report_print"),
+    path("targets/", targets.targets, name="targets"),
+    path("targets/copy/", targets.targets_copy, name="targets_copy"),
+    path("targets/<int:pk>/", targets.target_edit, name="target_edit"),
 ]

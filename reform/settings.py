@@ -146,6 +146,7 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+NUMBER_GROUPING = 3  # Django's Vietnamese formats name the separator but not the grouping
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from commitments import engine
@@ -48,3 +50,86 @@ def status_target(status) -> str:
         return "—"
     sign = COMPARATOR_SIGNS.get(status.comparator, status.comparator)
     return f"{sign} {_with_unit(status.target, status.indicator.kind)}"
+
+
+@register.filter
+def change(reading) -> str:
+    """The change on the previous quarter, e.g. "▲ 1,2" or "▼ 0,85"."""
+    if reading.change is None:
+        return ""
+    text = _number(abs(reading.change))
+    if reading.change > 0:
+        return f"▲ {text}"
+    if reading.change < 0:
+        return f"▼ {text}"
+    return "="
+
+
+@register.filter
+def projection(reading) -> str:
+    if reading.projection is None:
+        return ""
+    return _with_unit(reading.projection, reading.indicator.kind)
+
+
+@register.simple_tag
+def sparkline(values, target=None, width: int = 96, height: int = 24):
+    """A small line of the quarterly values, with the target as a dashed line."""
+    points = [(i, float(v)) for i, v in enumerate(values) if v is not None]
+    if not points:
+        return ""
+    target = None if target in (None, "") else target
+    scale = [v for _, v in points] + ([float(target)] if target is not None else [])
+    low, high = min(scale), max(scale)
+    span = (high - low) or 1.0
+    pad = 3
+
+    def y(value: float) -> float:
+        return round(height - pad - (value - low) / span * (height - 2 * pad), 1)
+
+    def x(index: int) -> float:
+        return round(pad + index * (width - 2 * pad) / 3, 1)
+
+    line = " ".join(f"{x(i)},{y(v)}" for i, v in points)
+    dots = "".join(
+        format_html('<circle cx="{}" cy="{}" r="2"></circle>', x(i), y(v)) for i, v in points
+    )
+    target_line = (
+        format_html(
+            '<line class="target" x1="{}" x2="{}" y1="{}" y2="{}"></line>',
+            pad,
+            width - pad,
+            y(float(target)),
+            y(float(target)),
+        )
+        if target is not None
+        else ""
+    )
+    return format_html(
+        '<svg class="spark" width="{}" height="{}" viewBox="0 0 {} {}" aria-hidden="true">'
+        '{}<polyline points="{}"></polyline>{}</svg>',
+        width,
+        height,
+        width,
+        height,
+        target_line,
+        line,
+        mark_safe(dots),  # built with format_html above
+    )
+
+
+@register.simple_tag
+def status_label(status: str) -> str:
+    """The label of a status value in the active language ("Đạt", "Met"...)."""
+    from commitments.models import Status
+
+    return Status.Value(status).label if status in Status.Value.values else status
+
+
+@register.simple_tag
+def target_text(target, kind: str) -> str:
+    """A target or override as read on the sheet: "≥ 98%", "> 95%", "≥ 5"."""
+    if target.threshold is None:
+        return "—"
+    sign = COMPARATOR_SIGNS.get(target.comparator, target.comparator)
+    return f"{sign} {_with_unit(target.threshold, kind)}"

@@ -1,17 +1,21 @@
-"""Pages: thin views that read through selectors."""
+"""The director's pages: the dashboard, an indicator, the units x indicators matrix."""
 
 from __future__ import annotations
 
-from itertools import groupby
-
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from commitments import selectors
-from commitments.engine import YEAR
+from commitments import engine, insights, selectors, services
+from commitments.models import Indicator
+
+QUARTERS = [engine.YEAR, 1, 2, 3, 4]
 
 
 def _choice(request: HttpRequest, name: str, allowed: list[int], default: int) -> int:
@@ -23,31 +27,43 @@ def _choice(request: HttpRequest, name: str, allowed: list[int], default: int) -
     return value if value in allowed else default
 
 
+def _period(request: HttpRequest) -> tuple[list[int], int, int]:
+    """The years with targets, and the chosen year (default: this year, else the
+    latest) and quarter (default: the year to date)."""
+    years = selectors.years_with_targets()
+    current = timezone.localdate().year
+    default = current if current in years else (years[-1] if years else current)
+    return years, _choice(request, "year", years, default), _choice(request, "quarter", QUARTERS, 0)
+
+
+def _is_open(year: int, quarter: int) -> bool:
+    return timezone.localdate() <= engine.period_bounds(year, quarter)[1]
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The statuses of a year (to date) or of one quarter, commitment by commitment."""
-    years = selectors.years_with_targets()
-    current = timezone.localdate().year
-    default_year = current if current in years else (years[-1] if years else current)
-    year = _choice(request, "year", years, default_year)
-    quarter = _choice(request, "quarter", [YEAR, 1, 2, 3, 4], YEAR)
-    names = selectors.category_names()
-    position = {code: n for n, code in enumerate(names, start=1)}  # "" (the whole): 0
-    statuses = sorted(
-        selectors.department_statuses(year=year, quarter=quarter),
-        key=lambda s: (s.unit.code, s.indicator.commitment.position, s.indicator.position,
-                       position.get(s.category, 0)),
-    )  # fmt: skip
-    for status in statuses:
-        status.category_name = names.get(status.category, status.category)
-        status.behind = [names.get(code, code) for code in status.detail.get("behind", ())]
-    departments = []
-    for unit, unit_rows in groupby(statuses, key=lambda s: s.unit):
-        commitments = []
-        for commitment, rows in groupby(unit_rows, key=lambda s: s.indicator.commitment):
-            commitments.append({"commitment": commitment, "rows": list(rows)})
-        departments.append({"unit": unit, "commitments": commitments})
+    """Which commitments are met, at risk or not met, why, and who is behind."""
+    years, year, quarter = _period(request)
+    statuses = selectors.year_statuses(year=year)
+    category_names = selectors.category_names()
+    unit_names = {code: unit.name for code, unit in selectors.units_by_code().items()}
+    departments = sorted({s.unit for s in statuses}, key=lambda u: u.code)
+    is_open = _is_open(year, quarter)
+    sections = [
+        {
+            "unit": department,
+            "cards": insights.commitment_cards(
+                statuses,
+                unit=department,
+                quarter=quarter,
+                is_open=is_open,
+                category_names=category_names,
+                unit_names=unit_names,
+            ),
+        }
+        for department in departments
+    ]
     return render(
         request,
         "commitments/dashboard.html",
@@ -55,8 +71,184 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "years": years,
             "year": year,
             "quarter": quarter,
-            "quarters": [YEAR, 1, 2, 3, 4],
-            "departments": departments,
+            "quarters": QUARTERS,
+            "is_open": is_open,
+            "sections": sections,
             "state": selectors.recompute_state(year=year),
         },
     )
+
+
+@login_required
+@require_GET
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One indicator: its value per quarter against the target, each category, and
+    each unit with the figures behind its value."""
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("commitment", "numerator", "denominator", "element"),
+        code=code,
+    )
+    years, year, quarter = _period(request)
+    target = indicator.targets.filter(year=year).first()
+    if target is None:
+        raise Http404(_("Chỉ tiêu này không có mục tiêu trong năm đã chọn."))
+    rows = selectors.indicator_statuses(indicator=indicator, year=year)
+    category_names = selectors.category_names()
+    unit_names = {code: unit.name for code, unit in selectors.units_by_code().items()}
+    departments = [s for s in rows if s.unit.parent_id is None]
+    department = departments[0].unit if departments else None
+    period_rows = [s for s in rows if s.quarter == quarter]
+    for row in period_rows:
+        row.category_name = category_names.get(row.category, row.category)
+        row.missing_names = [unit_names.get(c, c) for c in row.detail.get("missing", [])]
+        row.behind = [category_names.get(c, c) for c in row.detail.get("behind", [])]
+    chart = {
+        "labels": [_("Quý %(q)s") % {"q": q} for q in (1, 2, 3, 4)],
+        "values": [
+            _float(_find(rows, department, q)) if department else None for q in (1, 2, 3, 4)
+        ],
+        "year": _float(_find(rows, department, engine.YEAR)) if department else None,
+        "target": float(target.threshold) if target.threshold is not None else None,
+        "baseline": _baseline(rows, department),
+        "series": _("Kết quả"),
+        "target_label": _("Mục tiêu"),
+        "year_label": _("Lũy kế năm"),
+        "baseline_label": _("Năm gốc"),
+    }
+    unit_rows = sorted(
+        (
+            s
+            for s in period_rows
+            if s.category == ""
+            and s.unit.parent_id is not None
+            and s.status != engine.NOT_APPLICABLE
+        ),
+        key=lambda s: (insights.SEVERITY.get(s.status, 3), s.value is None, s.value or 0),
+    )
+    return render(
+        request,
+        "commitments/indicator.html",
+        {
+            "indicator": indicator,
+            "target": target,
+            "overrides": list(target.overrides.select_related("category")),
+            "years": years,
+            "year": year,
+            "quarter": quarter,
+            "quarters": QUARTERS,
+            "department_rows": [s for s in period_rows if s.unit.parent_id is None],
+            "unit_rows": unit_rows,
+            "chart": chart,
+        },
+    )
+
+
+def _find(rows, unit, quarter):
+    for row in rows:
+        if row.unit_id == unit.pk and row.quarter == quarter and row.category == "":
+            return row
+    return None
+
+
+def _float(row) -> float | None:
+    return None if row is None or row.value is None else float(row.value)
+
+
+def _baseline(rows, department) -> float | None:
+    row = _find(rows, department, engine.YEAR) if department else None
+    baseline = (row.detail or {}).get("baseline") if row else None
+    return float(baseline) if baseline is not None else None
+
+
+@login_required
+@require_GET
+def matrix(request: HttpRequest) -> HttpResponse:
+    """Units x indicators for one period, as a league table: worst units first, or
+    sorted by one indicator."""
+    years, year, quarter = _period(request)
+    statuses = selectors.matrix_statuses(year=year, quarter=quarter)
+    units = selectors.units_by_code()
+    columns: list[Indicator] = []
+    cells: dict[tuple[int, str], str] = {}
+    values: dict[tuple[int, str], object] = {}
+    for status in statuses:
+        if status.indicator not in columns:
+            columns.append(status.indicator)
+        code = status.indicator.code
+        if status.indicator.kind == engine.COVERAGE and status.unit.parent_id is None:
+            # A department's coverage row names the units that meet the condition and
+            # those that miss it. Missing it fails a unit only where every unit must
+            # (a target of 100%); under "at least 30%" it is no one unit's failure.
+            missed = engine.AT_RISK if status.status == engine.AT_RISK else engine.NOT_MET
+            every_unit = status.target is not None and status.target >= 100
+            for unit_code in status.detail.get("covered_units", []):
+                if unit_code in units:
+                    cells[(units[unit_code].pk, code)] = engine.MET
+            for unit_code in status.detail.get("missing", []) if every_unit else []:
+                if unit_code in units:
+                    cells[(units[unit_code].pk, code)] = missed
+            continue
+        cells[(status.unit_id, code)] = status.status
+        values[(status.unit_id, code)] = status.value
+    rows = []
+    for unit in units.values():
+        statuses_of_unit = [cells.get((unit.pk, c.code), "") for c in columns]
+        if not any(statuses_of_unit):
+            continue
+        rows.append(
+            {
+                "unit": unit,
+                "cells": [
+                    {"status": s, "value": values.get((unit.pk, c.code)), "indicator": c}
+                    for s, c in zip(statuses_of_unit, columns, strict=True)
+                ],
+                "not_met": statuses_of_unit.count(engine.NOT_MET),
+                "at_risk": statuses_of_unit.count(engine.AT_RISK),
+                "met": statuses_of_unit.count(engine.MET),
+            }
+        )
+    sort = request.GET.get("sort", "")
+    codes = [c.code for c in columns]
+    if sort in codes:
+        index = codes.index(sort)
+        rows.sort(
+            key=lambda r: (
+                insights.SEVERITY.get(r["cells"][index]["status"], 3),
+                r["cells"][index]["value"] is None,
+                r["cells"][index]["value"] or 0,
+                r["unit"].code,
+            )
+        )
+    else:
+        rows.sort(key=lambda r: (-r["not_met"], -r["at_risk"], r["unit"].code))
+    return render(
+        request,
+        "commitments/matrix.html",
+        {
+            "years": years,
+            "year": year,
+            "quarter": quarter,
+            "quarters": QUARTERS,
+            "columns": columns,
+            "rows": rows,
+            "sort": sort,
+        },
+    )
+
+
+@require_POST
+@login_required
+def recompute_now(request: HttpRequest) -> HttpResponse:
+    """Queue a recompute of a year at once (admins)."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    years = selectors.years_with_targets()
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = None
+    if year not in years:
+        raise Http404(_("Năm không có mục tiêu."))
+    services.recompute_request(years=[year])
+    messages.success(request, _("Đã yêu cầu tính lại trạng thái năm %(year)s.") % {"year": year})
+    return redirect(f"{reverse('dashboard')}?year={year}")

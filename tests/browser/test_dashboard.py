@@ -1,4 +1,5 @@
-"""A director opens the first page in a real browser, in Vietnamese and in English."""
+"""A director opens the application in a real browser: finds the red commitment, drills
+down to the failing field and the indicator's chart, in Vietnamese and in English."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import pytest
 from commitments.demo import demo_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+GAP = "Đất đai: thiếu 5 hồ sơ giải quyết đúng hạn so với mục tiêu trong quý."
 
 
 def _log_in(page, live_server, username: str = "demo-director") -> None:
@@ -18,29 +21,66 @@ def _log_in(page, live_server, username: str = "demo-director") -> None:
     page.wait_for_url(f"{live_server.url}/")
 
 
-def test_director_sees_the_failing_field_and_switches_to_english(page, live_server, screenshot):
+def test_director_drills_from_the_red_commitment_to_the_failing_field(
+    page, live_server, screenshot
+):
     demo_load()
     _log_in(page, live_server)
-    assert page.get_by_role("heading", level=1).inner_text() == "Kết quả thực hiện chỉ tiêu 2021"
-
+    page.select_option("select[name=year]", "2021")
     page.select_option("select[name=quarter]", "2")
     page.click("form.period button")
-    row = page.locator("tr", has_text="Tỷ lệ hồ sơ giải quyết đúng hạn trên từng lĩnh vực")
-    assert "Không đạt" in row.inner_text()
-    assert "Chưa đạt: Đất đai" in row.inner_text()
-    land = page.locator("tr.category", has_text="Đất đai")
-    assert "95,59%" in land.inner_text() and "≥ 96%" in land.inner_text()
+    page.wait_for_url("**quarter=2**")
+
+    red = page.locator("li.card.not_met")
+    assert red.count() == 1
+    assert "5" in red.locator(".num").inner_text()
+    assert "Không đạt" in red.inner_text()
+    assert GAP in red.inner_text()  # why, in the users' words, without a click
     screenshot(page, "dashboard-2021-q2-vi")
 
+    red.get_by_role("link", name="5.1").click()  # one click down to the indicator
+    page.wait_for_url("**/indicators/5.1/**")
+    land = page.locator("tr.category", has_text="Đất đai")
+    assert "95,59%" in land.inner_text() and "≥ 96%" in land.inner_text()
+    assert "1.148 / 1.201" in land.inner_text()  # the figures behind the number
+    assert "Không đạt" in land.inner_text()
+    desk = page.locator("tr", has_text="sonn-vp")
+    assert "Không đạt" in desk.first.inner_text()  # the unit behind it
+    page.wait_for_function("document.getElementById('indicator-chart').width > 0")
+    chart_drawn = page.evaluate(
+        "() => { const c = document.getElementById('indicator-chart');"
+        " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) return true; } return false; }"
+    )
+    assert chart_drawn, "the chart canvas is empty"
+    screenshot(page, "indicator-5.1-2021-q2-vi")
+
+
+def test_director_reads_the_dashboard_in_english(page, live_server, screenshot):
+    demo_load()
+    _log_in(page, live_server)
+    page.goto(f"{live_server.url}/?year=2021&quarter=2")
     page.click("button[value=en]")
     page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Indicator results 2021 · Quarter 2"
+    red = page.locator("li.card.not_met")
+    assert "Not met" in red.inner_text()
+    assert "Land" in red.inner_text()
     row = page.locator("tr", has_text="Dossiers resolved on time, in each field")
-    assert "98.43%" in row.inner_text()
-    assert "Land" in row.inner_text()
+    assert "98.43%" in row.first.inner_text()
     screenshot(page, "dashboard-2021-q2-en")
 
 
-def test_wrong_password_is_refused_with_a_message(page, live_server, screenshot, db):
+def test_matrix_shows_the_unit_behind_first(page, live_server, screenshot):
+    demo_load()
+    _log_in(page, live_server)
+    page.goto(f"{live_server.url}/matrix/?year=2021&quarter=0")
+    first = page.locator("table.matrix tbody tr").first
+    assert "sonn-qlxd" in first.inner_text()  # no initiative: 4.6 not met
+    screenshot(page, "matrix-2021-vi")
+
+
+def test_wrong_password_is_refused_with_a_message(page, live_server, screenshot):
     demo_load()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", "demo-director")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from commitments import services
+from commitments.models import Category, DataElement, Figure, Unit
 from tests import factories
 
 
@@ -38,23 +41,55 @@ def test_login_page_is_vietnamese_first(client, db):
     assert "Đăng nhập" in response.content.decode()
 
 
+def _readings(response):
+    return {
+        reading.indicator.code: reading
+        for card in response.context["sections"][0]["cards"]
+        for reading in card.indicators
+    }
+
+
 def test_dashboard_shows_each_commitment_with_value_target_and_status(client, user, department):
     client.force_login(user)
     response = client.get(reverse("dashboard"), {"year": 2021, "quarter": 1})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "5. " in html and "Tỷ lệ hồ sơ giải quyết đúng hạn trên từng lĩnh vực" in html
+    assert "Tỷ lệ hồ sơ giải quyết đúng hạn trên từng lĩnh vực" in html
     # land: 955 / 1000 = 95.50% against its own 96: not met; crop 99% meets 98.
     assert "95,50%" in html
     assert "Không đạt" in html
-    rows = {
-        (s.indicator.code, s.category): s
-        for group in response.context["departments"][0]["commitments"]
-        for s in group["rows"]
+    reading = _readings(response)["5.1"]
+    assert reading.status == "not_met"
+    assert {c.category: c.status for c in reading.categories} == {
+        "land": "not_met",
+        "crop": "met",
     }
-    assert rows[("5.1", "land")].status == "not_met"
-    assert rows[("5.1", "crop")].status == "met"
-    assert rows[("5.1", "")].status == "not_met"
+    cards = {card.commitment.code: card for card in response.context["sections"][0]["cards"]}
+    assert cards["5"].status == "not_met"
+
+
+def test_gap_to_target_is_said_in_dossiers(client, user, department):
+    client.force_login(user)
+    response = client.get(reverse("dashboard"), {"year": 2021, "quarter": 1})
+    # 96% of 1,000 is 960 on time; 955 were: 5 short.
+    assert _readings(response)["5.1"].gap == (
+        "Đất đai: thiếu 5 hồ sơ giải quyết đúng hạn so với mục tiêu trong quý."
+    )
+    assert "thiếu 5 hồ sơ giải quyết đúng hạn" in response.content.decode()
+
+
+def test_change_on_the_previous_quarter(client, user, department):
+    desk = department.children.get(code="vp")
+    factories.figure(desk, "dossiers_resolved", 1000, category="land", quarter=2)
+    factories.figure(desk, "dossiers_on_time", 970, category="land", quarter=2)
+    services.statuses_recompute(year=2021)
+    client.force_login(user)
+    response = client.get(reverse("dashboard"), {"year": 2021, "quarter": 2})
+    reading = _readings(response)["5.1"]
+    assert reading.row.value == 97
+    # Q1: 1,450 / 1,500 = 96.67%; Q2: 97%: up 0.33 points.
+    assert round(reading.change, 2) == Decimal("0.33")
+    assert reading.trend[0] is not None and reading.trend[1] == 97
 
 
 def test_dashboard_in_english_once_the_user_chooses_it(client, user, department, settings):
@@ -77,10 +112,12 @@ def test_vietnamese_first_whatever_the_browser_prefers(client, user, department)
     assert "95,50%" in html
 
 
-def test_whole_row_names_the_field_that_holds_it_back(client, user, department):
+def test_red_commitment_card_names_the_failing_field(client, user, department):
     client.force_login(user)
     html = client.get(reverse("dashboard"), {"year": 2021, "quarter": 1}).content.decode()
-    assert "Chưa đạt: Đất đai" in html
+    card = html.split('<a href="#c5" class="cardlink">')[1].split('<li class="card')[0]
+    assert '<span class="badge not_met">' in card
+    assert "Đất đai: thiếu 5" in card
 
 
 def test_unknown_period_falls_back_to_the_year_to_date(client, user, department):
@@ -91,19 +128,47 @@ def test_unknown_period_falls_back_to_the_year_to_date(client, user, department)
     assert response.context["quarter"] == 0
 
 
-@pytest.mark.parametrize("units", [10, 100])
-def test_dashboard_query_budget_does_not_grow_with_units(
-    client, user, catalogue, django_assert_max_num_queries, units
-):
+def _many_desks(units: int) -> None:
+    """A department with ``units`` receiving desks, each with a quarter of figures."""
     department = factories.department()
-    for n in range(units):
-        desk = factories.unit(f"desk-{n}", parent=department, receives_dossiers=True)
-        factories.figure(desk, "survey_responses", 100)
-        factories.figure(desk, "survey_satisfied", 95)
+    desks = Unit.objects.bulk_create(
+        Unit(code=f"desk-{n}", name=f"Bộ phận {n}", parent=department,
+             kind="affiliated_unit", receives_dossiers=True)
+        for n in range(units)
+    )  # fmt: skip
+    elements = {e.code: e for e in DataElement.objects.all()}
+    land = Category.objects.get(code="land")
+    Figure.objects.bulk_create(
+        Figure(year=2021, quarter=1, unit=desk, element=elements[code], category=category,
+               value=value)
+        for desk in desks
+        for code, category, value in (
+            ("survey_responses", None, 100), ("survey_satisfied", None, 90),
+            ("dossiers_resolved", land, 100), ("dossiers_on_time", land, 95),
+        )
+    )  # fmt: skip
     services.statuses_recompute(year=2021)
+
+
+# Session, user and permissions (4), then the page's own reads.
+PAGES = [
+    ("dashboard", {"year": 2021}, 10),
+    ("dashboard", {"year": 2021, "quarter": 1}, 10),
+    ("matrix", {"year": 2021, "quarter": 1}, 10),
+    ("indicator", {"year": 2021, "quarter": 1}, 11),
+]
+
+
+@pytest.mark.parametrize("units", [10, 500])
+@pytest.mark.parametrize(("page", "query", "budget"), PAGES)
+def test_query_budget_does_not_grow_with_units(
+    client, user, catalogue, django_assert_max_num_queries, units, page, query, budget
+):
+    _many_desks(units)
     client.force_login(user)
-    with django_assert_max_num_queries(6):
-        response = client.get(reverse("dashboard"), {"year": 2021})
+    url = reverse(page, args=["5.1"]) if page == "indicator" else reverse(page)
+    with django_assert_max_num_queries(budget):
+        response = client.get(url, query)
     assert response.status_code == 200
 
 
@@ -116,3 +181,66 @@ def test_healthz_reports_database_broker_and_worker(client, db, settings):
         assert body["broker"] == "ok"
     else:
         assert body["broker"] == body["worker"] == "in-process"
+
+
+def test_indicator_page_has_the_chart_data_and_units_worst_first(client, user, department):
+    other = factories.unit("cc", parent=department, receives_dossiers=True)
+    factories.figure(other, "dossiers_resolved", 100, category="crop")
+    factories.figure(other, "dossiers_on_time", 90, category="crop")
+    services.statuses_recompute(year=2021)
+    client.force_login(user)
+    response = client.get(reverse("indicator", args=["5.1"]), {"year": 2021, "quarter": 1})
+    assert response.status_code == 200
+    chart = response.context["chart"]
+    # Q1 whole: (955 + 495 + 90) / (1000 + 500 + 100) = 96.25%; no later quarters.
+    assert chart["values"] == [96.25, None, None, None]
+    assert chart["target"] == 98.0
+    assert [s.unit.code for s in response.context["unit_rows"]] == ["cc", "vp"]
+    html = response.content.decode()
+    assert 'id="chart-data"' in html and "chart-4.6.1.umd.min.js" in html
+    assert "955 / 1.000" in html  # the figures behind the land value
+
+
+def test_indicator_page_without_a_target_that_year_is_404(client, user, department):
+    client.force_login(user)
+    assert client.get(reverse("indicator", args=["9.9"])).status_code == 404
+
+
+def test_matrix_ranks_the_units_that_are_behind_first(client, user, department):
+    good = factories.unit("good", parent=department, receives_dossiers=True)
+    factories.figure(good, "dossiers_resolved", 100, category="crop")
+    factories.figure(good, "dossiers_on_time", 100, category="crop")
+    services.statuses_recompute(year=2021)
+    client.force_login(user)
+    response = client.get(reverse("matrix"), {"year": 2021, "quarter": 1})
+    rows = response.context["rows"]
+    codes = [r["unit"].code for r in rows]
+    assert codes.index("vp") < codes.index("good")
+    column = [c.code for c in response.context["columns"]].index("5.1")
+    assert rows[codes.index("vp")]["cells"][column]["status"] == "not_met"
+    assert rows[codes.index("good")]["cells"][column]["status"] == "met"
+    # Sorted by one indicator: worst first there too.
+    response = client.get(reverse("matrix"), {"year": 2021, "quarter": 1, "sort": "5.1"})
+    assert response.context["rows"][0]["unit"].code == "vp"
+
+
+def test_matrix_marks_units_missing_a_coverage_condition(client, user, department):
+    surveyed = factories.unit("surveyed", parent=department, receives_dossiers=True)
+    factories.figure(surveyed, "survey_responses", 10)
+    services.statuses_recompute(year=2021)
+    client.force_login(user)
+    response = client.get(reverse("matrix"), {"year": 2021, "quarter": 1})
+    column = [c.code for c in response.context["columns"]].index("6.1")
+    vp = next(r for r in response.context["rows"] if r["unit"].code == "vp")
+    # The desk reported no survey responses in Q1: it is among the units missing 6.1.
+    assert vp["cells"][column]["status"] == "not_met"
+    surveyed_row = next(r for r in response.context["rows"] if r["unit"].code == "surveyed")
+    assert surveyed_row["cells"][column]["status"] == "met"
+
+
+def test_recompute_now_is_for_admins(client, user, admin_client, department):
+    client.force_login(user)
+    assert client.post(reverse("recompute_now"), {"year": 2021}).status_code == 403
+    response = admin_client.post(reverse("recompute_now"), {"year": 2021})
+    assert response.status_code == 302
+    assert admin_client.post(reverse("recompute_now"), {"year": 1999}).status_code == 404

@@ -6,8 +6,9 @@ from commitments import demo
 
 class Command(BaseCommand):
     help = (
-        "Create the demo department (HCMC DARD: units, 2020-2021 figures, evidence) and the "
-        "users demo-admin, demo-director and demo-staff, password 'demo'. DEBUG only."
+        "Create the demo department (HCMC DARD: units, 2020-2021 figures, evidence, and the "
+        "current year in progress) and the users demo-admin, demo-director and demo-staff, "
+        "password 'demo'. DEBUG only."
     )
 
     def handle(self, *args, **options) -> None:

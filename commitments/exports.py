@@ -1,0 +1,397 @@
+"""The quarterly report document (báo cáo kết quả thực hiện chỉ tiêu CCHC): the XLSX
+workbook, the CSV of the status export contract, and what the printable report shows.
+
+Everything reads the statuses the recompute stored; nothing is computed again here
+except the summary of a commitment (the worst of its judged indicators). Reads go
+through ``selectors`` where one exists; the few only the report needs are below, each
+one query whatever the number of units.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from commitments import engine, selectors
+from commitments.models import Commitment, Status, Unit
+
+JUDGED = (engine.MET, engine.NOT_MET, engine.AT_RISK)
+BEHIND = (engine.NOT_MET, engine.AT_RISK)
+SIGNS = {engine.GE: "≥", engine.GT: ">"}
+NUMBER_FORMAT = "0.00"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# ---------------------------------------------------------------------------
+# Reads
+# ---------------------------------------------------------------------------
+
+
+def year_has_statuses(*, year: int) -> bool:
+    return Status.objects.filter(year=year).exists()
+
+
+def period_statuses(*, year: int, quarter: int) -> list[Status]:
+    """Every status of one period (``quarter`` 0: the year to date): the departments'
+    rows and every unit's, each with its indicator, commitment and unit; one query."""
+    return list(
+        Status.objects.filter(year=year, quarter=quarter).select_related(
+            "indicator__commitment", "unit"
+        )
+    )
+
+
+def commitments_in_force(*, year: int) -> list[Commitment]:
+    """The commitments (cam kết) with an indicator that has a target in ``year``, in
+    their order; the report names each, even one with nothing judged in a quarter."""
+    return list(Commitment.objects.filter(indicators__targets__year=year).distinct())
+
+
+# ---------------------------------------------------------------------------
+# Words and numbers
+# ---------------------------------------------------------------------------
+
+
+def unit_name(unit: Unit) -> str:
+    """A unit's name in the active language (its Vietnamese name when no English)."""
+    if (get_language() or "vi").startswith("en") and unit.name_en:
+        return unit.name_en
+    return unit.name
+
+
+def status_label(status: str | None) -> str:
+    """ "Đạt", "Không đạt"…; ``None`` is a commitment with no row in the period."""
+    if status is None:
+        return _("Không đánh giá trong kỳ này")
+    return str(Status.Value(status).label)
+
+
+def period_title(*, year: int, quarter: int) -> str:
+    """ "quý 2 năm 2021", or "năm 2021 (lũy kế)" for the year to date."""
+    if quarter == engine.YEAR:
+        return _("năm %(year)s (lũy kế)") % {"year": year}
+    return _("quý %(quarter)s năm %(year)s") % {"quarter": quarter, "year": year}
+
+
+def report_title(*, year: int, quarter: int) -> str:
+    return _("Báo cáo kết quả thực hiện chỉ tiêu cải cách hành chính %(period)s") % {
+        "period": period_title(year=year, quarter=quarter)
+    }
+
+
+def _two_places(value: Decimal | None) -> float | None:
+    """Rounded half up to 2 places, as the status export rounds."""
+    if value is None:
+        return None
+    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+# ---------------------------------------------------------------------------
+# The report: commitments, then the units and fields behind
+# ---------------------------------------------------------------------------
+
+
+def overall_status(statuses: Iterable[str]) -> str | None:
+    """A commitment's status: the worst of its judged indicators (not met, then at
+    risk, then met). Tracked or out-of-scope rows are not judged; without any row in
+    the period the commitment is not judged there (``None``)."""
+    statuses = list(statuses)
+    if not statuses:
+        return None
+    if any(s in JUDGED or s == engine.NO_DATA for s in statuses):
+        return engine.combine(statuses)
+    return engine.TRACKED if engine.TRACKED in statuses else engine.NOT_APPLICABLE
+
+
+@dataclass
+class CommitmentResult:
+    """One commitment in a period: its rows, its overall status and the counts of its
+    indicators (the wholes; the categories of a per-field indicator are its parts)."""
+
+    commitment: Commitment
+    rows: list[Status]
+    status: str | None
+    met: int = 0
+    not_met: int = 0
+    at_risk: int = 0
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+
+def commitment_results(
+    commitments: list[Commitment], statuses: Iterable[Status]
+) -> list[CommitmentResult]:
+    """Every commitment with the given (department) rows that belong to it."""
+    rows_of: dict[int, list[Status]] = defaultdict(list)
+    for status in statuses:
+        rows_of[status.indicator.commitment_id].append(status)
+    results = []
+    for commitment in commitments:
+        rows = rows_of.get(commitment.pk, [])
+        wholes = Counter(s.status for s in rows if not s.category)
+        results.append(
+            CommitmentResult(
+                commitment=commitment,
+                rows=rows,
+                status=overall_status(wholes.elements()),
+                met=wholes[engine.MET],
+                not_met=wholes[engine.NOT_MET],
+                at_risk=wholes[engine.AT_RISK],
+            )
+        )
+    return results
+
+
+@dataclass
+class MissingUnits:
+    """A coverage indicator that falls short, and the units it did not count."""
+
+    status: Status
+    units: list[str]
+
+
+@dataclass
+class DepartmentReport:
+    """What one department (Sở) reports for a period."""
+
+    unit: Unit
+    name: str
+    commitments: list[CommitmentResult]
+    fields_behind: list[Status] = field(default_factory=list)
+    units_behind: list[Status] = field(default_factory=list)
+    units_missing: list[MissingUnits] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    year: int
+    quarter: int
+    departments: list[DepartmentReport]
+
+    @property
+    def title(self) -> str:
+        return report_title(year=self.year, quarter=self.quarter)
+
+    @property
+    def period(self) -> str:
+        return period_title(year=self.year, quarter=self.quarter)
+
+
+def _ordered(statuses: Iterable[Status], categories: dict[str, str]) -> list[Status]:
+    """In the order a report reads: commitment, indicator, the department before its
+    units, each unit's whole before its categories (in the categories' own order); each
+    row also gets ``unit_name``, ``category_name`` and ``behind`` (the names of the
+    fields behind), in the active language."""
+    position = {code: n for n, code in enumerate(categories, start=1)}  # "" (the whole): 0
+    rows = sorted(
+        statuses,
+        key=lambda s: (
+            s.indicator.commitment.position,
+            s.indicator.commitment.code,
+            s.indicator.position,
+            s.indicator.code,
+            s.unit.parent_id is not None,
+            s.unit.code,
+            position.get(s.category, 0),
+            s.category,
+        ),
+    )
+    for status in rows:
+        status.unit_name = unit_name(status.unit)
+        status.category_name = categories.get(status.category, status.category)
+        status.behind = [categories.get(code, code) for code in status.detail.get("behind", ())]
+    return rows
+
+
+def period_report(*, year: int, quarter: int) -> Report:
+    """The report of a quarter (or of the year to date), one part per department:
+
+    - each commitment in force with its indicators' results, targets and statuses;
+    - the fields behind: the department's per-category rows not met or at risk;
+    - the units behind: the units' own rows (the whole of an indicator) not met or at
+      risk;
+    - the units a coverage indicator that falls short did not count
+      (``Status.detail["missing"]``).
+
+    Four queries, whatever the number of units.
+    """
+    categories = selectors.category_names()
+    commitments = commitments_in_force(year=year)
+    units = {u.pk: u for u in Unit.objects.all()}
+    code_to_name = {u.code: unit_name(u) for u in units.values()}
+
+    def root(unit_id: int) -> int:
+        seen = set()
+        while units[unit_id].parent_id is not None and unit_id not in seen:
+            seen.add(unit_id)
+            unit_id = units[unit_id].parent_id
+        return unit_id
+
+    rows_of: dict[int, list[Status]] = defaultdict(list)
+    for status in _ordered(period_statuses(year=year, quarter=quarter), categories):
+        rows_of[root(status.unit_id)].append(status)
+
+    departments = []
+    for department_id in sorted(rows_of, key=lambda pk: units[pk].code):
+        rows = rows_of[department_id]
+        own = [s for s in rows if s.unit_id == department_id]
+        department = DepartmentReport(
+            unit=units[department_id],
+            name=unit_name(units[department_id]),
+            commitments=commitment_results(commitments, own),
+            fields_behind=[s for s in own if s.category and s.status in BEHIND],
+            units_behind=[
+                s
+                for s in rows
+                if s.unit_id != department_id and not s.category and s.status in BEHIND
+            ],
+        )
+        for status in own:
+            missing = status.detail.get("missing")
+            if status.indicator.kind == engine.COVERAGE and status.status in BEHIND and missing:
+                names = [code_to_name.get(code, code) for code in missing]
+                department.units_missing.append(MissingUnits(status=status, units=names))
+        departments.append(department)
+    return Report(year=year, quarter=quarter, departments=departments)
+
+
+# ---------------------------------------------------------------------------
+# XLSX
+# ---------------------------------------------------------------------------
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+MAX_WIDTH = 60
+
+
+def workbook(*, year: int, quarter: int) -> bytes:
+    """The report of a period as an XLSX workbook, in the active language.
+
+    Sheet "Tổng hợp": each commitment, its overall status (the worst of its judged
+    indicators at the department level) and how many of its indicators are met, not
+    met or at risk. Then a sheet per commitment ("Cam kết 1" …): every status row of
+    the period, the department's and each unit's, with the indicator, unit, category,
+    value, target and status. Values and thresholds are numbers (format 0.00); the
+    comparator shows through the target's number format ("≥ 96.00"), so the cell
+    still holds 96.
+    """
+    categories = selectors.category_names()
+    commitments = commitments_in_force(year=year)
+    rows = _ordered(period_statuses(year=year, quarter=quarter), categories)
+    department_rows = [s for s in rows if s.unit.parent_id is None]
+
+    book = Workbook()
+    summary = book.active
+    summary.title = _("Tổng hợp")
+    _header(
+        summary,
+        [_("Cam kết"), _("Trạng thái chung"), _("Đạt"), _("Không đạt"), _("Có nguy cơ không đạt")],
+    )
+    for result in commitment_results(commitments, department_rows):
+        c = result.commitment
+        summary.append(
+            [f"{c.code}. {c.name}", result.status_label, result.met, result.not_met, result.at_risk]
+        )
+        for count in summary[summary.max_row][2:]:
+            count.number_format = "0"
+    _finish(summary)
+
+    rows_of: dict[int, list[Status]] = defaultdict(list)
+    for status in rows:
+        rows_of[status.indicator.commitment_id].append(status)
+    for commitment in commitments:
+        sheet = book.create_sheet(_("Cam kết %(code)s") % {"code": commitment.code})
+        _header(
+            sheet,
+            [
+                _("Mã chỉ tiêu"),
+                _("Chỉ tiêu"),
+                _("Đơn vị"),
+                _("Phân loại"),
+                _("Kết quả"),
+                _("Mục tiêu"),
+                _("Trạng thái"),
+            ],
+        )
+        for s in rows_of.get(commitment.pk, []):
+            sheet.append(
+                [
+                    s.indicator.code,
+                    s.indicator.name,
+                    s.unit_name,
+                    s.category_name if s.category else "",
+                    _two_places(s.value),
+                    _two_places(s.target),
+                    s.get_status_display(),
+                ]
+            )
+            value, target = sheet.cell(sheet.max_row, 5), sheet.cell(sheet.max_row, 6)
+            value.number_format = NUMBER_FORMAT
+            sign = SIGNS.get(s.comparator, s.comparator)
+            target.number_format = f'"{sign} "{NUMBER_FORMAT}' if sign else NUMBER_FORMAT
+        _finish(sheet)
+
+    book.properties.title = report_title(year=year, quarter=quarter)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _header(sheet: Worksheet, titles: list[str]) -> None:
+    sheet.append(titles)
+    for cell in sheet[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+
+
+def _finish(sheet: Worksheet) -> None:
+    """Freeze the header row, filter on it, and size each column to what it holds."""
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for column in sheet.iter_cols():
+        longest = max(len(_shown(cell.value)) for cell in column)
+        width = min(max(longest + 2, 8), MAX_WIDTH)
+        sheet.column_dimensions[get_column_letter(column[0].column)].width = width
+        if longest + 2 > MAX_WIDTH:
+            for cell in column[1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"≥ {value:.2f}"  # the widest a number reads: a comparator and 2 places
+    return str(value)
+
+
+# ---------------------------------------------------------------------------
+# CSV
+# ---------------------------------------------------------------------------
+
+
+def status_csv(*, year: int) -> str:
+    """The statuses of a year in exactly the columns of the status export contract
+    (``selectors.EXPORT_COLUMNS``), empty for ``null``, behind a UTF-8 byte order mark
+    so that Excel reads the file as UTF-8."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.DictWriter(out, fieldnames=selectors.EXPORT_COLUMNS)
+    writer.writeheader()
+    for row in selectors.status_export_rows(year=year):
+        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+    return out.getvalue()

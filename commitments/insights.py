@@ -1,0 +1,253 @@
+"""Reading statuses for a person: commitment cards, the gap to a target in the users'
+terms ("37 more dossiers on time needed in land"), the change on the previous quarter,
+the quarterly trend and the year-end projection.
+
+Works on Status rows already read (``selectors.year_statuses``): no query here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from commitments import engine
+from commitments.models import Commitment, Indicator, Status, Unit
+
+JUDGED = (engine.NOT_MET, engine.AT_RISK, engine.MET)
+SEVERITY = {engine.NOT_MET: 0, engine.AT_RISK: 1, engine.MET: 2}
+
+
+@dataclass
+class IndicatorReading:
+    """One indicator of a department in the chosen period, read for a director."""
+
+    indicator: Indicator
+    row: Status | None
+    categories: list[Status] = field(default_factory=list)
+    trend: list[Decimal | None] = field(default_factory=list)  # Q1..Q4
+    change: Decimal | None = None  # on the previous quarter
+    gap: str = ""
+    projection: Decimal | None = None
+    projection_status: str = ""
+
+    @property
+    def status(self) -> str:
+        return self.row.status if self.row else engine.NO_DATA
+
+
+@dataclass
+class CommitmentCard:
+    commitment: Commitment
+    indicators: list[IndicatorReading]
+
+    @property
+    def status(self) -> str:
+        """The worst judged status of its indicators; tracked ones are not judged.
+        "" when none of its indicators is judged in the period (e.g. a quarter, for a
+        commitment judged on the year)."""
+        if not self.shown:
+            return ""
+        judged = [i.status for i in self.shown if i.status in JUDGED]
+        if not judged:
+            return engine.NO_DATA
+        return min(judged, key=SEVERITY.__getitem__)
+
+    @property
+    def shown(self) -> list[IndicatorReading]:
+        """The indicators judged (or tracked) in the period."""
+        return [i for i in self.indicators if i.row is not None]
+
+    @property
+    def behind(self) -> list[IndicatorReading]:
+        return [i for i in self.indicators if i.status in (engine.NOT_MET, engine.AT_RISK)]
+
+
+def commitment_cards(
+    statuses: Iterable[Status],
+    *,
+    unit: Unit,
+    quarter: int,
+    is_open: bool,
+    category_names: Mapping[str, str],
+    unit_names: Mapping[str, str],
+) -> list[CommitmentCard]:
+    """The nine (or however many) commitments of one department for one period."""
+    rows: dict[tuple[str, int, str], Status] = {}
+    indicators: dict[str, Indicator] = {}
+    for status in statuses:
+        if status.unit_id != unit.pk:
+            continue
+        rows[(status.indicator.code, status.quarter, status.category)] = status
+        indicators.setdefault(status.indicator.code, status.indicator)
+
+    order = {category: n for n, category in enumerate(category_names)}
+    cards: dict[int, CommitmentCard] = {}
+    for code, indicator in indicators.items():
+        row = rows.get((code, quarter, ""))
+        trend = [_value(rows.get((code, q, ""))) for q in (1, 2, 3, 4)]
+        reading = IndicatorReading(indicator=indicator, row=row, trend=trend)
+        categories = sorted(
+            (s for (c, q, cat), s in rows.items() if c == code and q == quarter and cat),
+            key=lambda s: order.get(s.category, len(order)),
+        )
+        for category in categories:
+            category.category_name = category_names.get(category.category, category.category)
+        reading.categories = categories
+        if quarter > 1 and row is not None and row.value is not None:
+            previous = rows.get((code, quarter - 1, ""))
+            if previous is not None and previous.value is not None:
+                reading.change = row.value - previous.value
+        if row is not None and row.status in (engine.NOT_MET, engine.AT_RISK):
+            reading.gap = _gaps(row, reading.categories, category_names, unit_names, is_open)
+        if quarter == engine.YEAR and is_open and row is not None:
+            _project(reading, rows, code)
+        card = cards.setdefault(indicator.commitment_id, CommitmentCard(indicator.commitment, []))
+        card.indicators.append(reading)
+    return sorted(cards.values(), key=lambda c: (c.commitment.position, c.commitment.code))
+
+
+def _value(row: Status | None) -> Decimal | None:
+    return None if row is None else row.value
+
+
+def _number(value) -> str:
+    return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+def _needed(row: Status) -> int | None:
+    """How much more the numerator (or count) must grow to reach the target, exactly."""
+    if row.target is None or row.value is None:
+        return None
+    detail = row.detail or {}
+    threshold = Fraction(row.target)
+    kind = row.indicator.kind
+    if kind == engine.COUNT:
+        value = Fraction(row.value)
+        goal = math.ceil(threshold) if row.comparator == engine.GE else math.floor(threshold) + 1
+        return max(goal - int(value), 0)
+    if kind == engine.COVERAGE and detail.get("units"):
+        covered, units = int(detail["covered"]), int(detail["units"])
+        return max(_smallest(threshold * units / 100, row.comparator) - covered, 0)
+    if kind == engine.RATIO and detail.get("denominator"):
+        num, den = int(detail["numerator"]), int(detail["denominator"])
+        return max(_smallest(threshold * den / 100, row.comparator) - num, 0)
+    return None
+
+
+def _smallest(bound: Fraction, comparator: str | None) -> int:
+    """The smallest whole number that satisfies ``x >= bound`` (or ``x > bound``)."""
+    if comparator == engine.GT:
+        return math.floor(bound) + 1
+    return math.ceil(bound)
+
+
+def _gaps(
+    row: Status,
+    categories: list[Status],
+    category_names: Mapping[str, str],
+    unit_names: Mapping[str, str],
+    is_open: bool,
+) -> str:
+    """What stands between the row and its target, in the users' words."""
+    parts = [
+        _gap(c, category_names.get(c.category, c.category), unit_names, is_open)
+        for c in categories
+        if c.status in (engine.NOT_MET, engine.AT_RISK)
+    ]
+    if not parts:
+        parts = [_gap(row, "", unit_names, is_open)]
+    return " ".join(p for p in parts if p)
+
+
+def _gap(row: Status, where: str, unit_names: Mapping[str, str], is_open: bool) -> str:
+    indicator = row.indicator
+    detail = row.detail or {}
+    needed = _needed(row)
+    period = _("trong quý") if row.quarter else _("trong năm")
+    if indicator.kind == engine.RATIO and needed is not None:
+        what = (indicator.numerator.name if indicator.numerator else indicator.name).lower()
+        if where:
+            text = _("%(where)s: thiếu %(n)s %(what)s so với mục tiêu %(period)s.")
+        else:
+            text = _("Thiếu %(n)s %(what)s so với mục tiêu %(period)s.")
+        return text % {"where": where, "n": _number(needed), "what": what, "period": period}
+    if indicator.kind == engine.COUNT and needed is not None:
+        return _("Còn thiếu %(n)s so với mục tiêu %(period)s.") % {
+            "n": _number(needed),
+            "period": period,
+        }
+    if indicator.kind == engine.COVERAGE and row.target is not None:
+        missing = [unit_names.get(code, code) for code in detail.get("missing", [])]
+        if missing and row.target >= 100:  # every unit must: name those that do not
+            return _("Chưa đạt: %(units)s.") % {"units": ", ".join(missing)}
+        if needed:
+            return _("Cần thêm %(n)s đơn vị đạt điều kiện %(period)s.") % {
+                "n": _number(needed),
+                "period": period,
+            }
+    if indicator.kind == engine.MILESTONE:
+        if detail.get("done_on"):
+            if not detail.get("has_evidence"):
+                return _("Đã hoàn thành nhưng chưa có minh chứng.")
+            return _("Hoàn thành ngày %(done)s, sau thời hạn %(deadline)s.") % {
+                "done": _date(detail["done_on"]),
+                "deadline": _date(detail.get("deadline", "")),
+            }
+        return _("Chưa hoàn thành; thời hạn %(deadline)s.") % {
+            "deadline": _date(detail.get("deadline", ""))
+        }
+    if indicator.kind == engine.GROWTH_POINTS and row.target is not None:
+        short = row.target - row.value
+        return _("Còn thiếu %(points)s điểm %% so với mục tiêu.") % {
+            "points": number_format(short, decimal_pos=2, use_l10n=True)
+        }
+    if indicator.kind == engine.GROWTH_RELATIVE and row.target is not None:
+        return _("Còn thiếu %(percent)s%% so với mục tiêu tăng trưởng.") % {
+            "percent": number_format(row.target - row.value, decimal_pos=2, use_l10n=True)
+        }
+    return ""
+
+
+def _date(iso: str) -> str:
+    """2021-12-31 as 31/12/2021."""
+    if not iso:
+        return "—"
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+
+
+def _project(reading: IndicatorReading, rows: Mapping, code: str) -> None:
+    """The year-end projection of a ratio judged by quarter, in an open year."""
+    if reading.indicator.kind != engine.RATIO or reading.row is None:
+        return
+    quarters = []
+    for quarter in (1, 2, 3, 4):
+        detail = getattr(rows.get((code, quarter, "")), "detail", None) or {}
+        if detail.get("denominator"):
+            quarters.append((int(detail["numerator"]), int(detail["denominator"])))
+    if not quarters:
+        return
+    value = engine.project_ratio(quarters, remaining=4 - len(quarters))
+    if value is None:
+        return
+    reading.projection = Decimal(value.numerator) / Decimal(value.denominator)
+    row = reading.row
+    if row.target is not None and row.comparator:
+        meets = engine.compare(value, row.target, row.comparator)
+        reading.projection_status = engine.MET if meets else engine.NOT_MET
+
+
+def league(statuses: Iterable[Status]) -> dict[int, dict[str, int]]:
+    """Per unit, how many statuses are met, at risk and not met (the league table)."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(JUDGED, 0))
+    for status in statuses:
+        if status.status in JUDGED:
+            counts[status.unit_id][status.status] += 1
+    return counts

@@ -1,0 +1,77 @@
+"""The quarterly report document: the XLSX workbook, the CSV of a year's statuses and
+the printable report a department sends to the City People's Committee."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from commitments import engine, exports, selectors
+from commitments.views.dashboard import _choice
+
+QUARTERS = [engine.YEAR, 1, 2, 3, 4]
+
+
+def _period(request: HttpRequest) -> tuple[int, int]:
+    """The year and quarter asked for, read as the dashboard reads them (this year or
+    the latest year with targets; quarter 0, the year to date, when absent or not
+    1-4). A year without statuses has no report: 404."""
+    years = selectors.years_with_targets()
+    current = timezone.localdate().year
+    default = current if current in years else (years[-1] if years else current)
+    year = _choice(request, "year", years, default)
+    quarter = _choice(request, "quarter", QUARTERS, engine.YEAR)
+    if not exports.year_has_statuses(year=year):
+        raise Http404("No statuses for this year.")
+    return year, quarter
+
+
+def _attachment(content: bytes | str, *, content_type: str, filename: str) -> HttpResponse:
+    return HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@login_required
+@require_GET
+def report_xlsx(request: HttpRequest) -> HttpResponse:
+    """The report of a quarter or of the year to date as an XLSX workbook."""
+    year, quarter = _period(request)
+    return _attachment(
+        exports.workbook(year=year, quarter=quarter),
+        content_type=exports.XLSX_CONTENT_TYPE,
+        filename=f"bao-cao-cchc-{engine.period_label(year, quarter)}.xlsx",
+    )
+
+
+@login_required
+@require_GET
+def report_csv(request: HttpRequest) -> HttpResponse:
+    """Every status of a year (each quarter and the year to date) in the columns of the
+    status export contract, UTF-8 with a byte order mark for Excel."""
+    year, _quarter = _period(request)
+    return _attachment(
+        exports.status_csv(year=year),
+        content_type="text/csv; charset=utf-8",
+        filename=f"trang-thai-{year}.csv",
+    )
+
+
+@login_required
+@require_GET
+def report_print(request: HttpRequest) -> HttpResponse:
+    """The report of a period laid out for print (A4), to sign and send."""
+    year, quarter = _period(request)
+    return render(
+        request,
+        "commitments/report_print.html",
+        {
+            "report": exports.period_report(year=year, quarter=quarter),
+            "today": timezone.localdate(),
+        },
+    )

@@ -1,0 +1,273 @@
+"""The quarterly report document: the XLSX workbook, the CSV of a year's statuses and the
+printable report, on the demo department whose 2021 outcomes are worked out by hand in
+``commitments/demo.py`` (5.1 land 95.59% in Q2; 4.6 and 8.2 not met in the year)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from commitments import selectors, services
+from commitments.demo import demo_load
+from commitments.models import Status
+from tests import factories
+
+AFTER_2021 = dt.date(2022, 3, 31)  # every period of 2021 has closed
+DEPARTMENT = "Sở Nông nghiệp và Phát triển nông thôn Thành phố Hồ Chí Minh"
+HEADER_VI = ["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị", "Phân loại", "Kết quả", "Mục tiêu", "Trạng thái"]
+HEADER_EN = ["Indicator code", "Indicator", "Unit", "Category", "Result", "Target", "Status"]
+
+
+@pytest.fixture
+def demo(db):
+    demo_load(as_of=AFTER_2021)
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user("giamdoc", password="mat-khau-dai-123")
+
+
+@pytest.fixture
+def director(client, user):
+    client.force_login(user)
+    return client
+
+
+def _workbook(client, **query):
+    response = client.get(reverse("report_xlsx"), query)
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return load_workbook(io.BytesIO(response.content))
+
+
+def _rows(sheet) -> list[list]:
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+# --- XLSX ---------------------------------------------------------------------
+
+
+def test_xlsx_has_a_summary_then_a_sheet_per_commitment(director, demo):
+    book = _workbook(director, year=2021, quarter=2)
+    assert book.sheetnames == ["Tổng hợp"] + [f"Cam kết {n}" for n in range(1, 10)]
+    summary = _rows(book["Tổng hợp"])
+    assert summary[0] == ["Cam kết", "Trạng thái chung", "Đạt", "Không đạt", "Có nguy cơ không đạt"]
+    by_code = {row[0].split(".")[0]: row for row in summary[1:]}
+    # 5.1 fails on land while 5.2 (a dialogue in the quarter) is met.
+    assert by_code["5"][1:] == ["Không đạt", 1, 1, 0]
+    # 6.1 and 6.2 are met; commitment 1 is judged on the year only.
+    assert by_code["6"][1:] == ["Đạt", 2, 0, 0]
+    assert by_code["1"][1:] == ["Không đánh giá trong kỳ này", 0, 0, 0]
+
+
+def test_xlsx_land_in_q2_is_a_number_with_its_target_and_not_met(director, demo):
+    sheet = _workbook(director, year=2021, quarter=2)["Cam kết 5"]
+    rows = _rows(sheet)
+    assert rows[0] == HEADER_VI
+    land = [r for r in rows if r[0] == "5.1" and r[2] == DEPARTMENT and r[3] == "Đất đai"]
+    assert len(land) == 1
+    assert land[0][4] == 95.59
+    assert land[0][5] == 96
+    assert land[0][6] == "Không đạt"
+    row = rows.index(land[0]) + 1
+    assert sheet.cell(row, 5).number_format == "0.00"
+    assert sheet.cell(row, 6).number_format == '"≥ "0.00'
+    # The desk that holds the department back is there too, with its own rows.
+    desk = [r for r in rows if r[0] == "5.1" and r[2].startswith("Văn phòng Sở") and not r[3]]
+    assert desk and desk[0][6] == "Không đạt"
+
+
+def test_xlsx_holds_every_status_row_of_the_period(director, demo):
+    book = _workbook(director, year=2021, quarter=2)
+    rows = sum(len(_rows(book[name])) - 1 for name in book.sheetnames[1:])
+    assert rows == Status.objects.filter(year=2021, quarter=2).count()
+
+
+def test_xlsx_header_is_bold_frozen_and_columns_are_sized(director, demo):
+    book = _workbook(director, year=2021, quarter=2)
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+        assert all(cell.font.bold for cell in sheet[1])
+    sheet = book["Cam kết 5"]
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFG"}
+    assert widths["B"] > widths["A"] >= 8  # indicator names are wider than their codes
+
+
+def test_xlsx_in_english_once_the_user_chooses_it(director, demo):
+    director.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    book = _workbook(director, year=2021, quarter=2)
+    assert book.sheetnames == ["Summary"] + [f"Commitment {n}" for n in range(1, 10)]
+    summary = _rows(book["Summary"])
+    assert summary[0] == ["Commitment", "Overall status", "Met", "Not met", "At risk"]
+    rows = _rows(book["Commitment 5"])
+    assert rows[0] == HEADER_EN
+    land = next(r for r in rows if r[0] == "5.1" and r[3] == "Land")
+    assert land[1] == "Dossiers resolved on time, in each field"
+    assert land[2] == "Ho Chi Minh City Department of Agriculture and Rural Development"
+    assert land[4] == 95.59
+    assert land[6] == "Not met"
+
+
+def test_xlsx_of_the_year_to_date_judges_the_year_rows(director, demo):
+    book = _workbook(director, year=2021, quarter=0)
+    by_code = {row[0].split(".")[0]: row for row in _rows(book["Tổng hợp"])[1:]}
+    # 4.6: one division without an initiative; 4.5 is tracked, so it is not counted.
+    assert by_code["4"][1:] == ["Không đạt", 4, 1, 0]
+    assert by_code["8"][1:] == ["Không đạt", 0, 1, 0]
+    assert by_code["1"][1:] == ["Đạt", 1, 0, 0]
+    periods = {r[0] for name in book.sheetnames[1:] for r in _rows(book[name])[1:]}
+    assert "3.2" not in periods  # judged each quarter, so it has no year row
+
+
+def test_unknown_quarter_falls_back_to_the_year_to_date(director, demo):
+    response = director.get(reverse("report_xlsx"), {"year": 2021, "quarter": 9})
+    assert response.status_code == 200
+    assert 'filename="bao-cao-cchc-2021.xlsx"' in response["Content-Disposition"]
+
+
+# --- CSV ----------------------------------------------------------------------
+
+
+def test_csv_has_exactly_the_contract_columns_with_a_bom(director, demo):
+    response = director.get(reverse("report_csv"), {"year": 2021})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "indicator,unit,category,period,value,target,comparator,status"
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == selectors.EXPORT_COLUMNS
+    assert len(rows) == Status.objects.filter(year=2021).count()
+    land = [r for r in rows if (r["indicator"], r["unit"], r["category"], r["period"]) == (
+        "5.1", "sonn", "land", "2021-Q2")]  # fmt: skip
+    assert len(land) == 1
+    assert float(land[0]["value"]) == 95.59
+    assert float(land[0]["target"]) == 96
+    assert land[0]["comparator"] == ">="
+    assert land[0]["status"] == "not_met"
+    whole = next(r for r in rows if r["indicator"] == "8.1" and r["unit"] == "sonn")
+    assert whole["category"] == "" and whole["target"] == "" and whole["comparator"] == ""
+
+
+# --- The printable report -------------------------------------------------------
+
+
+def _section(html: str, start: str, end: str) -> str:
+    return html[html.index(start) : html.index(end)]
+
+
+def test_print_report_has_the_letterhead_the_nine_commitments_and_a_signature(director, demo):
+    response = director.get(reverse("report_print"), {"year": 2021, "quarter": 2})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html
+    assert "Độc lập - Tự do - Hạnh phúc" in html
+    assert DEPARTMENT in html
+    assert "Báo cáo kết quả thực hiện chỉ tiêu cải cách hành chính quý 2 năm 2021" in html
+    report = response.context["report"]
+    assert [r.commitment.code for r in report.departments[0].commitments] == [
+        str(n) for n in range(1, 10)
+    ]
+    for n in range(1, 10):
+        assert f"Cam kết {n}. " in html
+    assert "95,59%" in html and "≥ 96%" in html
+    signatures = html[html.index('class="signatures"') :]
+    assert "GIÁM ĐỐC" in signatures and "Nơi nhận:" in signatures
+
+
+def test_print_report_names_land_and_the_desk_behind_in_q2(director, demo):
+    html = director.get(reverse("report_print"), {"year": 2021, "quarter": 2}).content.decode()
+    behind = _section(html, "II. Đơn vị, lĩnh vực chưa đạt", 'class="signatures"')
+    fields = _section(behind, "1. Lĩnh vực, kênh chưa đạt", "2. Đơn vị chưa đạt")
+    assert "Đất đai" in fields and "95,59%" in fields
+    assert "Thủy sản" not in fields  # met fields are not listed
+    units = _section(behind, "2. Đơn vị chưa đạt", "3. Đơn vị chưa đáp ứng")
+    assert "Văn phòng Sở" in units and "Chưa đạt: Đất đai" in units
+
+
+def test_print_report_of_the_year_names_the_units_a_coverage_indicator_missed(director, demo):
+    html = director.get(reverse("report_print"), {"year": 2021, "quarter": 0}).content.decode()
+    missing = _section(html, "3. Đơn vị chưa đáp ứng chỉ tiêu bao phủ", 'class="signatures"')
+    # 4.6: one division has no initiative. 3.1 is met at 31.25%, so its eleven
+    # uninspected units are not "behind".
+    assert "4.6" in missing and "Phòng Quản lý xây dựng công trình" in missing
+    assert "3.1" not in missing
+    assert "lũy kế" in html
+
+
+def test_print_report_in_english(director, demo):
+    director.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = director.get(reverse("report_print"), {"year": 2021, "quarter": 2}).content.decode()
+    assert "SOCIALIST REPUBLIC OF VIET NAM" in html
+    assert "Ho Chi Minh City Department of Agriculture and Rural Development" in html
+    assert "DIRECTOR" in html
+    assert "Land" in html and "95.59%" in html
+
+
+def test_print_report_prints_without_inline_script(director, demo):
+    html = director.get(reverse("report_print"), {"year": 2021, "quarter": 2}).content.decode()
+    assert "css/print.css" in html and "js/print.js" in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert " onclick=" not in html
+    assert "Ctrl+P" in html
+
+
+# --- Access, periods, links -------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["report_xlsx", "report_csv", "report_print"])
+def test_reports_require_login(client, demo, name):
+    response = client.get(reverse(name), {"year": 2021, "quarter": 2})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", ["report_xlsx", "report_csv", "report_print"])
+def test_a_year_without_statuses_has_no_report(director, catalogue, name):
+    # The 2021 targets are loaded, but nothing has been computed yet.
+    assert director.get(reverse(name), {"year": 2021}).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["report_xlsx", "report_csv", "report_print"])
+def test_reports_answer_get_only(director, demo, name):
+    assert director.post(reverse(name), {"year": 2021}).status_code == 405
+
+
+def test_dashboard_links_to_the_three_reports(director, demo):
+    html = director.get(reverse("dashboard"), {"year": 2021, "quarter": 2}).content.decode()
+    nav = html[html.index('<nav class="exports"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert f"{reverse('report_xlsx')}?year=2021&amp;quarter=2" in nav
+    assert f"{reverse('report_csv')}?year=2021" in nav
+    assert f"{reverse('report_print')}?year=2021&amp;quarter=2" in nav
+
+
+@pytest.mark.parametrize("units", [10, 100])
+@pytest.mark.parametrize(
+    ("name", "budget"), [("report_xlsx", 7), ("report_csv", 5), ("report_print", 8)]
+)
+def test_report_query_budget_does_not_grow_with_units(
+    client, user, catalogue, django_assert_max_num_queries, units, name, budget
+):
+    department = factories.department()
+    for n in range(units):
+        desk = factories.unit(f"desk-{n}", parent=department, receives_dossiers=True)
+        factories.figure(desk, "survey_responses", 100)
+        factories.figure(desk, "survey_satisfied", 90 if n % 2 else 95)
+        factories.figure(desk, "dossiers_resolved", 100, category="land")
+        factories.figure(desk, "dossiers_on_time", 95, category="land")
+    services.statuses_recompute(year=2021, as_of=AFTER_2021)
+    client.force_login(user)
+    with django_assert_max_num_queries(budget):
+        response = client.get(reverse(name), {"year": 2021, "quarter": 1})
+    assert response.status_code == 200

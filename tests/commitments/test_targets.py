@@ -1,0 +1,557 @@
+"""The targets page: preparing a year from another, editing a target and its scoped
+thresholds with a preview, and the history of both."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from commitments import services
+from commitments.demo import demo_load
+from commitments.models import (
+    Category,
+    RecomputeState,
+    Status,
+    Target,
+    TargetChange,
+    TargetOverride,
+)
+from tests import factories
+
+AFTER_2021 = dt.date(2022, 3, 31)
+
+
+@pytest.fixture
+def admin(django_user_model):
+    return django_user_model.objects.create_superuser("quantri", password="mat-khau-dai-123")
+
+
+@pytest.fixture
+def department(catalogue, django_capture_on_commit_callbacks):
+    """One receiving desk with land and crop dossiers in Q1 2021, its statuses computed
+    (the recompute its figures queued has run, so what a test saves queues its own)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        department = factories.department()
+        desk = factories.unit("vp", parent=department, receives_dossiers=True)
+        factories.figure(desk, "dossiers_resolved", 1000, category="land")
+        factories.figure(desk, "dossiers_on_time", 955, category="land")
+        factories.figure(desk, "dossiers_resolved", 500, category="crop")
+        factories.figure(desk, "dossiers_on_time", 495, category="crop")
+    return department
+
+
+def _form_data(target: Target, **changes) -> dict[str, str]:
+    """The edit form as the page fills it in, with some fields changed."""
+    data = {
+        "threshold": "" if target.threshold is None else str(target.threshold.normalize()),
+        "comparator": target.comparator,
+        "deadline": target.deadline.isoformat() if target.deadline else "",
+        "baseline_year": str(target.baseline_year or ""),
+        "baseline_value": "" if target.baseline_value is None else str(target.baseline_value),
+        "wording": target.wording,
+        "note": "",
+    }
+    overrides = list(target.overrides.select_related("category").order_by("pk"))
+    data.update(
+        {
+            "overrides-TOTAL_FORMS": str(len(overrides) + 1),
+            "overrides-INITIAL_FORMS": str(len(overrides)),
+            "overrides-MIN_NUM_FORMS": "0",
+            "overrides-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for n, override in enumerate(overrides):
+        data.update(
+            {
+                f"overrides-{n}-category": str(override.category_id or ""),
+                f"overrides-{n}-unit_kind": override.unit_kind,
+                f"overrides-{n}-unit_sector": override.unit_sector,
+                f"overrides-{n}-comparator": override.comparator,
+                f"overrides-{n}-threshold": str(override.threshold.normalize()),
+            }
+        )
+    # The empty row the page adds, untouched.
+    data[f"overrides-{len(overrides)}-comparator"] = ">="
+    data.update(changes)
+    return data
+
+
+def _overrides(target: Target) -> list[tuple]:
+    return sorted(
+        (o.category.code if o.category else "", o.unit_kind, o.unit_sector, o.comparator,
+         o.threshold)
+        for o in target.overrides.select_related("category")
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------
+# The copy service
+# ---------------------------------------------------------------------------
+
+
+def test_copy_year_copies_every_target_with_its_overrides(
+    catalogue, admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        count = services.targets_copy_year(source_year=2021, year=2022, user=admin)
+
+    assert count == 21 == Target.objects.filter(year=2022).count()
+    on_time = Target.objects.get(indicator__code="5.1", year=2022)
+    assert on_time.threshold == 98 and on_time.comparator == ">="
+    assert _overrides(on_time) == [
+        ("investment", "", "", ">=", Decimal(96)),
+        ("land", "", "", ">=", Decimal(96)),
+    ]
+    # The 2021 targets are left as they were.
+    assert TargetOverride.objects.filter(target__year=2021).count() == 2
+    assert callbacks  # the new year is recomputed once the copy commits
+
+
+def test_copy_year_moves_deadlines_and_measures_growth_on_the_previous_year(catalogue, admin):
+    growth = Target.objects.get(indicator__code="4.2", year=2021)
+    growth.baseline_value = Decimal("34.64")
+    growth.save()
+
+    services.targets_copy_year(source_year=2021, year=2026, user=admin)
+
+    copied = {t.indicator.code: t for t in Target.objects.filter(year=2026)}
+    assert copied["1.1"].deadline == dt.date(2026, 10, 31)
+    assert copied["8.2"].deadline == dt.date(2026, 12, 31)
+    assert copied["4.1"].deadline is None
+    # Growth against 2020 in 2021 becomes growth against 2025 in 2026; the typed 2020
+    # value no longer applies.
+    assert (copied["4.2"].baseline_year, copied["4.2"].baseline_value) == (2025, None)
+    assert copied["4.3"].baseline_year == 2025
+    assert copied["4.1"].baseline_year is None
+    assert copied["4.2"].wording == "tăng 3% so với năm 2025"
+    assert copied["4.4"].comparator == ">"  # "trên 95%" stays strict
+    assert copied["4.5"].threshold is None  # tracked stays tracked
+
+
+def test_copy_year_records_each_new_target_in_the_history(catalogue, admin):
+    services.targets_copy_year(source_year=2021, year=2022, user=admin)
+
+    entries = TargetChange.objects.filter(year=2022)
+    assert entries.count() == 21
+    entry = entries.get(indicator_code="8.2")
+    assert entry.action == TargetChange.Action.COPIED
+    assert entry.user == admin
+    assert entry.target == Target.objects.get(indicator__code="8.2", year=2022)
+    assert entry.changes["year"] == [2021, 2022]
+    assert entry.changes["deadline"] == ["2021-12-31", "2022-12-31"]
+
+
+def test_copy_year_refuses_a_year_that_already_has_targets(catalogue, admin):
+    services.targets_copy_year(source_year=2021, year=2022, user=admin)
+    target = Target.objects.get(indicator__code="4.1", year=2022)
+    target.threshold = 93
+    target.save()
+
+    with pytest.raises(services.TargetsCopyRefused, match="2022 đã có mục tiêu"):
+        services.targets_copy_year(source_year=2021, year=2022, user=admin)
+
+    target.refresh_from_db()
+    assert target.threshold == 93  # nothing overwritten
+    assert Target.objects.filter(year=2022).count() == 21
+    assert TargetChange.objects.filter(year=2022).count() == 21
+
+
+def test_copy_year_refuses_a_source_without_targets(catalogue, admin):
+    with pytest.raises(ValueError, match="2019 chưa có mục tiêu"):
+        services.targets_copy_year(source_year=2019, year=2023, user=admin)
+
+    assert not Target.objects.filter(year=2023).exists()
+
+
+def test_copy_year_moves_29_february_to_the_28th(catalogue, admin):
+    Target.objects.filter(indicator__code="8.2", year=2021).update(deadline=dt.date(2021, 2, 28))
+    services.targets_copy_year(source_year=2021, year=2024, user=admin)
+    Target.objects.filter(year=2024, indicator__code="8.2").update(deadline=dt.date(2024, 2, 29))
+
+    services.targets_copy_year(source_year=2024, year=2025, user=admin)
+
+    assert Target.objects.get(year=2025, indicator__code="8.2").deadline == dt.date(2025, 2, 28)
+
+
+# ---------------------------------------------------------------------------
+# Who may open the pages
+# ---------------------------------------------------------------------------
+
+
+def _pages() -> list[tuple[str, str]]:
+    target = Target.objects.get(indicator__code="5.1", year=2021)
+    return [
+        ("get", reverse("targets")),
+        ("get", reverse("target_edit", args=[target.pk])),
+        ("post", reverse("targets_copy")),
+    ]
+
+
+def test_anonymous_users_are_sent_to_log_in(client, catalogue):
+    for method, url in _pages():
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login")), url
+
+
+def test_users_without_the_permission_get_403(client, catalogue, django_user_model):
+    director = django_user_model.objects.create_user("giamdoc", password="mat-khau-dai-123")
+    client.force_login(director)
+    for method, url in _pages():
+        assert getattr(client, method)(url).status_code == 403, url
+    assert Target.objects.count() == 21
+
+
+def test_admins_and_users_with_the_permission_open_the_pages(
+    client, catalogue, admin, django_user_model
+):
+    editor = django_user_model.objects.create_user("bientap", password="mat-khau-dai-123")
+    editor.user_permissions.add(Permission.objects.get(codename="change_target"))
+    for user in (admin, editor):
+        client.force_login(user)
+        for method, url in _pages():
+            # An empty copy form is refused on the page itself, not by a 403.
+            assert getattr(client, method)(url).status_code == 200, (user, url)
+        html = client.get(reverse("dashboard")).content.decode()
+        assert f'href="{reverse("targets")}"' in html  # the link in the menu
+
+
+def test_the_menu_hides_the_link_from_users_without_the_permission(
+    client, catalogue, django_user_model
+):
+    client.force_login(django_user_model.objects.create_user("cv", password="mat-khau-123"))
+    html = client.get(reverse("dashboard")).content.decode()
+    assert f'href="{reverse("targets")}"' not in html
+
+
+# ---------------------------------------------------------------------------
+# The list of a year and the copy form
+# ---------------------------------------------------------------------------
+
+
+def test_the_year_lists_targets_by_commitment_with_overrides(client, catalogue, admin):
+    client.force_login(admin)
+
+    response = client.get(reverse("targets"), {"year": 2021})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Mục tiêu năm 2021" in html
+    assert "Tỷ lệ hồ sơ giải quyết đúng hạn trên từng lĩnh vực" in html
+    assert "Đất đai: ≥ 96%" in html  # the override, by the category's name
+    assert "&gt; 95%" in html  # 4.4: "trên 95%"
+    assert "31/10/2021" in html  # 1.1's deadline
+    codes = [t.indicator.code for g in response.context["commitments"] for t in g["targets"]]
+    assert codes[:3] == ["1.1", "2.1", "2.2"] and len(codes) == 21
+
+
+def test_the_year_page_reads_a_fixed_number_of_queries(
+    client, catalogue, admin, django_assert_max_num_queries
+):
+    client.force_login(admin)
+    url = f"{reverse('targets')}?year=2022"
+    services.targets_copy_year(source_year=2021, year=2022, user=admin)
+    with django_assert_max_num_queries(7):
+        assert client.get(url).status_code == 200
+    # More overrides and more history: the same number of queries.
+    for target in Target.objects.filter(year=2022):
+        TargetOverride.objects.create(
+            target=target, unit_kind="division", threshold=50, comparator=">="
+        )
+    services.targets_copy_year(source_year=2021, year=2023, user=admin)
+    with django_assert_max_num_queries(7):
+        assert client.get(url).status_code == 200
+
+
+def test_the_copy_form_prepares_a_year_and_shows_its_history(
+    client, catalogue, admin, django_capture_on_commit_callbacks
+):
+    client.force_login(admin)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("targets_copy"), {"source_year": "2021", "year": "2022"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('targets')}?year=2022"
+    assert Target.objects.filter(year=2022).count() == 21
+    assert callbacks
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert "Đã sao chép 21 mục tiêu từ năm 2021 sang năm 2022" in html
+    assert "Sao chép từ năm khác" in html  # the history of the year
+    assert "2021-12-31 → 2022-12-31" in html
+
+
+def test_the_copy_form_refuses_a_year_with_targets_and_keeps_the_page(client, catalogue, admin):
+    client.force_login(admin)
+
+    response = client.post(reverse("targets_copy"), {"source_year": "2021", "year": "2021"})
+
+    assert response.status_code == 200
+    assert "Năm 2021 đã có mục tiêu" in response.content.decode()
+    assert Target.objects.count() == 21
+    assert not TargetChange.objects.exists()
+
+
+def test_an_empty_year_offers_the_copy(client, catalogue, admin):
+    client.force_login(admin)
+
+    response = client.get(reverse("targets"), {"year": 2027})
+
+    html = response.content.decode()
+    assert "Năm 2027 chưa có mục tiêu" in html
+    assert response.context["copy_form"].initial == {"source_year": 2021, "year": 2027}
+
+
+# ---------------------------------------------------------------------------
+# Editing a target
+# ---------------------------------------------------------------------------
+
+
+def test_saving_a_threshold_records_the_change_and_recomputes(
+    client, admin, department, django_capture_on_commit_callbacks
+):
+    client.force_login(admin)
+    target = Target.objects.get(indicator__code="5.1", year=2021)
+    url = reverse("target_edit", args=[target.pk])
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(
+            url,
+            _form_data(target, threshold="98,5", note="Công văn 12/UBND", save="1"),
+        )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('targets')}?year=2021#t{target.pk}"
+    target.refresh_from_db()
+    assert target.threshold == Decimal("98.5")
+    assert _overrides(target) == [
+        ("investment", "", "", ">=", Decimal(96)),
+        ("land", "", "", ">=", Decimal(96)),
+    ]
+    entry = TargetChange.objects.get()
+    assert (entry.action, entry.user, entry.target, entry.year) == ("updated", admin, target, 2021)
+    assert entry.changes == {"threshold": ["98", "98.5"]}
+    assert entry.note == "Công văn 12/UBND"
+    assert callbacks
+    # The recompute ran: crop's 99% is now judged against 98.5.
+    crop = Status.objects.get(indicator=target.indicator, quarter=1, category="crop",
+                              unit__code="sonn")  # fmt: skip
+    assert crop.target == Decimal("98.5")
+    assert RecomputeState.objects.get(year=2021).computed_at is not None
+    html = client.get(response["Location"]).content.decode()
+    assert "Đã lưu mục tiêu 5.1 năm 2021" in html
+    assert "98 → 98.5" in html
+
+
+def test_overrides_are_added_changed_and_removed(client, admin, catalogue):
+    client.force_login(admin)
+    target = Target.objects.get(indicator__code="5.1", year=2021)
+    land = Category.objects.get(code="land")
+    investment = Category.objects.get(code="investment")
+    data = _form_data(target, save="1")
+    by_category = {data[f"overrides-{n}-category"]: n for n in range(2)}
+    data[f"overrides-{by_category[str(land.pk)]}-threshold"] = "95"
+    data[f"overrides-{by_category[str(investment.pk)]}-DELETE"] = "on"
+    data.update(
+        {
+            "overrides-2-unit_kind": "affiliated_unit",
+            "overrides-2-comparator": ">",
+            "overrides-2-threshold": "97",
+        }
+    )
+
+    response = client.post(reverse("target_edit", args=[target.pk]), data)
+
+    assert response.status_code == 302, response.context["formset"].errors
+    assert _overrides(target) == [
+        ("", "affiliated_unit", "", ">", Decimal(97)),
+        ("land", "", "", ">=", Decimal(95)),
+    ]
+    assert TargetChange.objects.get().changes == {
+        "overrides": [
+            ["investment: >= 96", "land: >= 96"],
+            ["affiliated_unit: > 97", "land: >= 95"],
+        ]
+    }
+
+
+def test_nothing_changed_writes_nothing(client, admin, catalogue):
+    client.force_login(admin)
+    target = Target.objects.get(indicator__code="5.1", year=2021)
+
+    response = client.post(reverse("target_edit", args=[target.pk]), _form_data(target, save="1"))
+
+    assert response.status_code == 302
+    assert not TargetChange.objects.exists()
+
+
+def _refused(client, target: Target, **changes):
+    """Post the edit form and check that nothing was saved; returns the page's HTML."""
+    before = (target.threshold, target.comparator, _overrides(target))
+    response = client.post(
+        reverse("target_edit", args=[target.pk]), _form_data(target, save="1", **changes)
+    )
+    assert response.status_code == 200
+    target.refresh_from_db()
+    assert (target.threshold, target.comparator, _overrides(target)) == before
+    assert not TargetChange.objects.exists()
+    return response
+
+
+def test_a_threshold_without_comparator_is_refused_next_to_the_comparator(client, admin, catalogue):
+    client.force_login(admin)
+    target = Target.objects.get(indicator__code="4.1", year=2021)
+
+    response = _refused(client, target, threshold="92", comparator="")
+
+    form = response.context["form"]
+    assert form.errors["comparator"] == ["Ngưỡng và phép so sánh phải cùng có hoặc cùng trống."]
+    html = response.content.decode()
+    assert 'name="threshold" value="92"' in html  # what was typed stays
+
+
+def test_a_threshold_that_is_not_a_number_is_refused(client, admin, catalogue):
+    client.force_login(admin)
+    target = Target.objects.get(indicator__code="4.1", year=2021)
+
+    response = _refused(client, target, threshold="abc")
+
+    assert response.context["form"].errors["threshold"] == ["Nhập một số, ví dụ 96 hoặc 96,5."]
+    assert 'value="abc"' in response.content.decode()
+
+
+def test_an_override_without_any_condition_is_refused(client, admin, catalogue):
+    client.force_login(admin)
+    target = Target.objects.get(indicator__code="5.1", year=2021)
+    data = {"overrides-2-threshold": "90", "overrides-2-comparator": ">="}
+
+    response = _refused(client, target, **data)
+
+    row = response.context["formset"].forms[2]
+    assert row.errors["category"] == [
+        "Ngưỡng riêng cần ít nhất một điều kiện: phân loại, loại đơn vị hoặc lĩnh vực đơn vị."
+    ]
+    assert 'name="overrides-2-threshold" value="90"' in response.content.decode()
+
+
+def test_rules_of_the_indicator_kind_are_checked(client, admin, catalogue):
+    client.force_login(admin)
+    ratio = Target.objects.get(indicator__code="4.1", year=2021)
+    growth = Target.objects.get(indicator__code="4.2", year=2021)
+    tracked = Target.objects.get(indicator__code="8.1", year=2021)
+
+    assert "threshold" in _refused(client, ratio, threshold="101").context["form"].errors
+    assert _refused(client, growth, baseline_year="").context["form"].errors["baseline_year"] == [
+        "Chỉ tiêu tăng trưởng cần năm gốc hoặc giá trị năm gốc."
+    ]
+    assert _refused(client, growth, baseline_year="2021").context["form"].errors[
+        "baseline_year"
+    ] == ["Năm gốc phải trước năm của mục tiêu."]
+    assert "threshold" in (
+        _refused(client, tracked, threshold="90", comparator=">=").context["form"].errors
+    )
+
+
+def test_errors_read_in_english_for_an_english_user(client, admin, catalogue, settings):
+    client.force_login(admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    target = Target.objects.get(indicator__code="4.1", year=2021)
+
+    response = _refused(client, target, threshold="abc")
+
+    assert response.context["form"].errors["threshold"] == ["Enter a number, e.g. 96 or 96.5."]
+
+
+# ---------------------------------------------------------------------------
+# The preview
+# ---------------------------------------------------------------------------
+
+
+def test_preview_judges_the_current_figures_without_saving(client, db):
+    demo_load(as_of=AFTER_2021)
+    client.login(username="demo-admin", password="demo")
+    target = Target.objects.get(indicator__code="5.1", year=2021)
+    stored = list(Status.objects.filter(year=2021).values_list("pk", "status", "target"))
+    land = Category.objects.get(code="land")
+    data = _form_data(target, preview="1")
+    row = next(n for n in range(2) if data[f"overrides-{n}-category"] == str(land.pk))
+    data[f"overrides-{row}-threshold"] = "95"
+
+    response = client.post(reverse("target_edit", args=[target.pk]), data)
+
+    assert response.status_code == 200
+    rows = {(r.quarter, r.category): r for r in response.context["preview"]}
+    # Q2 land: 1,148 / 1,201 = 95.59%: short of 96, enough for 95; and then every field
+    # meets its threshold, so the whole of Q2 is met.
+    q2_land = rows[(2, "land")]
+    assert (q2_land.before.status, q2_land.after.status) == ("not_met", "met")
+    assert (q2_land.before.target, q2_land.after.target) == (Decimal(96), Decimal(95))
+    assert (rows[(2, "")].before.status, rows[(2, "")].after.status) == ("not_met", "met")
+    assert rows[(2, "crop")].changed is False
+    assert rows[(1, "land")].changed and not rows[(1, "land")].status_changed  # 97.31%
+    assert response.context["preview_changed"] == 2  # Q2: land and the whole
+    assert rows[(0, "")].after.status == "met"
+    html = response.content.decode()
+    assert "Xem trước (chưa lưu)" in html
+    assert "95,59%" in html and "≥ 95%" in html
+    # Nothing saved: the target, its overrides, the statuses, the history.
+    assert _overrides(target) == [
+        ("investment", "", "", ">=", Decimal(96)),
+        ("land", "", "", ">=", Decimal(96)),
+    ]
+    assert list(Status.objects.filter(year=2021).values_list("pk", "status", "target")) == stored
+    assert not TargetChange.objects.filter(year=2021).exists()
+    # What was typed stays in the form for the save.
+    assert f'name="overrides-{row}-threshold" value="95"' in html
+
+
+def test_preview_reads_a_new_baseline_year(client, admin, catalogue):
+    """A baseline year no target of the year used yet: its figures are read too."""
+    department = factories.department()
+    desk = factories.unit("vp", parent=department, receives_dossiers=True)
+    for year, online in ((2019, 300), (2020, 500), (2021, 560)):
+        factories.figure(desk, "dossiers_received", 1000, year=year, category="land")
+        factories.figure(desk, "dossiers_online", online, year=year, category="land")
+    client.force_login(admin)
+    target = Target.objects.get(indicator__code="4.2", year=2021)
+
+    response = client.post(
+        reverse("target_edit", args=[target.pk]),
+        _form_data(target, baseline_year="2019", preview="1"),
+    )
+
+    year = next(r for r in response.context["preview"] if r.quarter == 0)
+    # 56% in 2021: +6 points on 2020, +26 on 2019.
+    assert (year.before.value, year.after.value) == (Decimal(6), Decimal(26))
+
+
+def test_preview_with_an_error_shows_the_error_and_no_preview(client, admin, catalogue):
+    client.force_login(admin)
+    target = Target.objects.get(indicator__code="4.1", year=2021)
+
+    response = client.post(
+        reverse("target_edit", args=[target.pk]), _form_data(target, threshold="x", preview="1")
+    )
+
+    assert response.context["preview"] is None
+    assert response.context["form"].errors["threshold"]
+
+
+def test_add_row_adds_an_empty_override_row_without_saving(client, admin, catalogue):
+    client.force_login(admin)
+    target = Target.objects.get(indicator__code="5.1", year=2021)
+
+    response = client.post(
+        reverse("target_edit", args=[target.pk]), _form_data(target, add_row="1", threshold="97")
+    )
+
+    assert response.status_code == 200
+    assert len(response.context["formset"].forms) == 4
+    assert 'name="threshold" value="97"' in response.content.decode()
+    target.refresh_from_db()
+    assert target.threshold == 98
