@@ -171,8 +171,10 @@ def _gap(row: Status, where: str, unit_names: Mapping[str, str], is_open: bool) 
     detail = row.detail or {}
     needed = _needed(row)
     period = _("trong quý") if row.quarter else _("trong năm")
-    if indicator.kind == engine.RATIO and needed is not None:
-        what = (indicator.numerator.name if indicator.numerator else indicator.name).lower()
+    if indicator.source == engine.PLAN_TASKS and needed is not None:
+        return _("Còn %(n)s nhiệm vụ kế hoạch chưa hoàn thành đúng hạn.") % {"n": _number(needed)}
+    if indicator.kind == engine.RATIO and needed is not None and indicator.numerator:
+        what = indicator.numerator.name.lower()
         if where:
             text = _("%(where)s: thiếu %(n)s %(what)s so với mục tiêu %(period)s.")
         else:

@@ -4,6 +4,7 @@ down to the failing field and the indicator's chart, in Vietnamese and in Englis
 from __future__ import annotations
 
 import pytest
+from openpyxl import load_workbook
 
 from commitments.demo import demo_load
 
@@ -22,7 +23,7 @@ def _log_in(page, live_server, username: str = "demo-director") -> None:
 
 
 def test_director_drills_from_the_red_commitment_to_the_failing_field(
-    page, live_server, screenshot
+    page, live_server, screenshot, tmp_path
 ):
     demo_load()
     _log_in(page, live_server)
@@ -54,6 +55,17 @@ def test_director_drills_from_the_red_commitment_to_the_failing_field(
     )
     assert chart_drawn, "the chart canvas is empty"
     screenshot(page, "indicator-5.1-2021-q2-vi")
+
+    page.go_back()
+    with page.expect_download() as download:
+        page.locator("nav.exports a", has_text="XLSX").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    sheet = load_workbook(path)["Cam kết 5"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    land = next(r for r in rows if "Đất đai" in r and "Sở" in str(r))
+    assert 95.59 in land and "Không đạt" in land
 
 
 def test_director_reads_the_dashboard_in_english(page, live_server, screenshot):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from commitments import services
-from commitments.models import Category, DataElement, Figure, Unit
+from commitments.models import Category, DataElement, Figure, PlanTask, Unit
 from tests import factories
 
 
@@ -244,3 +245,15 @@ def test_recompute_now_is_for_admins(client, user, admin_client, department):
     response = admin_client.post(reverse("recompute_now"), {"year": 2021})
     assert response.status_code == 302
     assert admin_client.post(reverse("recompute_now"), {"year": 1999}).status_code == 404
+
+
+def test_gap_of_plan_tasks_counts_the_tasks(client, user, catalogue):
+    department = factories.department()
+    for n, done in enumerate([dt.date(2021, 9, 1), dt.date(2021, 11, 5), None]):
+        PlanTask.objects.create(unit=department, year=2021, code=f"KH-{n}", title="Nhiệm vụ",
+                                done_on=done)  # fmt: skip
+    services.statuses_recompute(year=2021)
+    client.force_login(user)
+    response = client.get(reverse("dashboard"), {"year": 2021})
+    # 1 of 3 done by 31 October: 2 tasks short of 100%.
+    assert _readings(response)["1.1"].gap == ("Còn 2 nhiệm vụ kế hoạch chưa hoàn thành đúng hạn.")
