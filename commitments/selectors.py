@@ -190,12 +190,14 @@ def category_names() -> dict[str, str]:
     return {c.code: c.name for c in Category.objects.all()}
 
 
-def year_statuses(*, year: int, units: str = "departments") -> list[Status]:
-    """Every status of a year (all periods, the wholes and each category) of the
-    departments, with what a page shows of each row; one query."""
+def year_statuses(*, year: int, unit: Unit | None = None) -> list[Status]:
+    """Every status of a year (all periods, the wholes and each category) of one unit,
+    or of the departments, with what a page shows of each row; one query."""
     statuses = Status.objects.filter(year=year)
-    if units == "departments":
+    if unit is None:
         statuses = statuses.filter(unit__parent__isnull=True)
+    else:
+        statuses = statuses.filter(unit=unit)
     return list(
         statuses.select_related(
             "unit",
@@ -227,6 +229,22 @@ def matrix_statuses(*, year: int, quarter: int) -> list[Status]:
             | Q(indicator__kind=engine.COVERAGE, unit__parent__isnull=True)
         )
         .select_related("unit", "indicator__commitment")
+        .order_by("indicator__commitment__position", "indicator__position")
+    )
+
+
+def coverage_statuses(*, year: int, quarter: int) -> list[Status]:
+    """The departments' coverage rows of a period: each names the units that meet its
+    condition and those that miss it."""
+    return list(
+        Status.objects.filter(
+            year=year,
+            quarter=quarter,
+            category="",
+            indicator__kind=engine.COVERAGE,
+            unit__parent__isnull=True,
+        )
+        .select_related("indicator")
         .order_by("indicator__commitment__position", "indicator__position")
     )
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("indicators/<str:code>/", dashboard.indicator_detail, name="indicator"),
     path("matrix/", dashboard.matrix, name="matrix"),
+    path("units/<str:code>/", dashboard.unit_detail, name="unit"),
     path("recompute/", dashboard.recompute_now, name="recompute_now"),
     path("reports/xlsx/", reports.report_xlsx, name="report_xlsx"),
     path("reports/csv/", reports.report_csv, name="report_csv"),

@@ -236,6 +236,53 @@ def matrix(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@require_GET
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One unit: its own statuses (the indicators judged unit by unit, with their
+    fields) and the department's coverage conditions it meets or misses."""
+    units = selectors.units_by_code()
+    unit = units.get(code)
+    if unit is None:
+        raise Http404(_("Không có đơn vị này."))
+    years, year, quarter = _period(request)
+    statuses = selectors.year_statuses(year=year, unit=unit)
+    category_names = selectors.category_names()
+    unit_names = {c: u.name for c, u in units.items()}
+    by_id = {u.pk: u for u in units.values()}
+    cards = insights.commitment_cards(
+        statuses,
+        unit=unit,
+        quarter=quarter,
+        is_open=_is_open(year, quarter),
+        category_names=category_names,
+        unit_names=unit_names,
+    )
+    conditions = []
+    for row in selectors.coverage_statuses(year=year, quarter=quarter):
+        if code in row.detail.get("covered_units", []):
+            conditions.append((row, engine.MET))
+        elif code in row.detail.get("missing", []):
+            conditions.append((row, engine.NOT_MET))
+    return render(
+        request,
+        "commitments/unit.html",
+        {
+            "unit": unit,
+            "parent": by_id.get(unit.parent_id),
+            "children": sorted(
+                (u for u in units.values() if u.parent_id == unit.pk), key=lambda u: u.code
+            ),
+            "years": years,
+            "year": year,
+            "quarter": quarter,
+            "quarters": QUARTERS,
+            "cards": [card for card in cards if card.shown],
+            "conditions": conditions,
+        },
+    )
+
+
 @require_POST
 @login_required
 def recompute_now(request: HttpRequest) -> HttpResponse:

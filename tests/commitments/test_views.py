@@ -157,6 +157,7 @@ PAGES = [
     ("dashboard", {"year": 2021, "quarter": 1}, 10),
     ("matrix", {"year": 2021, "quarter": 1}, 10),
     ("indicator", {"year": 2021, "quarter": 1}, 11),
+    ("unit", {"year": 2021, "quarter": 1}, 11),
 ]
 
 
@@ -167,7 +168,8 @@ def test_query_budget_does_not_grow_with_units(
 ):
     _many_desks(units)
     client.force_login(user)
-    url = reverse(page, args=["5.1"]) if page == "indicator" else reverse(page)
+    args = {"indicator": ["5.1"], "unit": ["desk-1"]}.get(page, [])
+    url = reverse(page, args=args)
     with django_assert_max_num_queries(budget):
         response = client.get(url, query)
     assert response.status_code == 200
@@ -257,3 +259,24 @@ def test_gap_of_plan_tasks_counts_the_tasks(client, user, catalogue):
     response = client.get(reverse("dashboard"), {"year": 2021})
     # 1 of 3 done by 31 October: 2 tasks short of 100%.
     assert _readings(response)["1.1"].gap == ("Còn 2 nhiệm vụ kế hoạch chưa hoàn thành đúng hạn.")
+
+
+def test_unit_page_shows_its_fields_and_the_conditions_it_misses(client, user, department):
+    surveyed = factories.unit("surveyed", parent=department, receives_dossiers=True)
+    factories.figure(surveyed, "survey_responses", 10)
+    services.statuses_recompute(year=2021)
+    client.force_login(user)
+    response = client.get(reverse("unit", args=["vp"]), {"year": 2021, "quarter": 1})
+    assert response.status_code == 200
+    readings = {r.indicator.code: r for card in response.context["cards"] for r in card.shown}
+    assert readings["5.1"].status == "not_met"
+    assert readings["5.1"].gap.startswith("Đất đai: thiếu 5 hồ sơ")
+    conditions = {row.indicator.code: state for row, state in response.context["conditions"]}
+    assert conditions["6.1"] == "not_met"  # no survey responses this quarter
+    other = client.get(reverse("unit", args=["surveyed"]), {"year": 2021, "quarter": 1})
+    assert {r.indicator.code: s for r, s in other.context["conditions"]}["6.1"] == "met"
+
+
+def test_unknown_unit_is_404(client, user, department):
+    client.force_login(user)
+    assert client.get(reverse("unit", args=["khong-co"])).status_code == 404
