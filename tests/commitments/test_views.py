@@ -280,3 +280,12 @@ def test_unit_page_shows_its_fields_and_the_conditions_it_misses(client, user, d
 def test_unknown_unit_is_404(client, user, department):
     client.force_login(user)
     assert client.get(reverse("unit", args=["khong-co"])).status_code == 404
+
+
+def test_a_commitment_judged_by_quarter_says_so_in_the_year_view(client, user, department):
+    client.force_login(user)
+    response = client.get(reverse("dashboard"), {"year": 2021})
+    cards = {card.commitment.code: card for card in response.context["sections"][0]["cards"]}
+    assert cards["6"].status == ""  # 6.1 and 6.2 are judged quarter by quarter only
+    card = response.content.decode().split('<a href="#c6" class="cardlink">')[1].split("</a>")[0]
+    assert "Đánh giá theo quý" in card
