@@ -33,10 +33,10 @@ def _bool(name: str, default: bool) -> bool:
 
 DEBUG = _bool("DEBUG", False)
 
+# Without DEBUG an unset key stays empty: commands that need none (migrations) run,
+# and Django refuses whatever needs one ("The SECRET_KEY setting must not be empty").
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "development-only-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])

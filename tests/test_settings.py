@@ -23,7 +23,6 @@ def _import_settings(**variables: str) -> subprocess.CompletedProcess:
     ("variables", "message"),
     [
         ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
-        ({"DEBUG": "false", "SECRET_KEY": ""}, "SECRET_KEY must be set"),
         ({"DEBUG": "true", "DATABASE_URL": "nonsense://x"}, "DATABASE_URL must be"),
     ],
 )
@@ -32,6 +31,17 @@ def test_bad_configuration_stops_with_a_clear_error(variables, message):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+def test_without_debug_a_missing_secret_key_is_refused_where_one_is_needed():
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(DEBUG="false", SECRET_KEY="")
+    script = "import django; django.setup(); from django.conf import settings; settings.SECRET_KEY"
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "The SECRET_KEY setting must not be empty" in result.stderr
 
 
 def test_development_defaults_need_no_configuration():
