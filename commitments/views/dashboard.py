@@ -14,26 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commitments import engine, insights, selectors, services
 from commitments.models import Indicator
-
-QUARTERS = [engine.YEAR, 1, 2, 3, 4]
-
-
-def _choice(request: HttpRequest, name: str, allowed: list[int], default: int) -> int:
-    """An integer from the query string, or the default when absent or not allowed."""
-    try:
-        value = int(request.GET.get(name, default))
-    except ValueError:
-        return default
-    return value if value in allowed else default
-
-
-def _period(request: HttpRequest) -> tuple[list[int], int, int]:
-    """The years with targets, and the chosen year (default: this year, else the
-    latest) and quarter (default: the year to date)."""
-    years = selectors.years_with_targets()
-    current = timezone.localdate().year
-    default = current if current in years else (years[-1] if years else current)
-    return years, _choice(request, "year", years, default), _choice(request, "quarter", QUARTERS, 0)
+from commitments.views.periods import QUARTERS, period
 
 
 def _is_open(year: int, quarter: int) -> bool:
@@ -44,7 +25,7 @@ def _is_open(year: int, quarter: int) -> bool:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Which commitments are met, at risk or not met, why, and who is behind."""
-    years, year, quarter = _period(request)
+    years, year, quarter = period(request)
     statuses = selectors.year_statuses(year=year)
     category_names = selectors.category_names()
     unit_names = {code: unit.name for code, unit in selectors.units_by_code().items()}
@@ -88,7 +69,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         Indicator.objects.select_related("commitment", "numerator", "denominator", "element"),
         code=code,
     )
-    years, year, quarter = _period(request)
+    years, year, quarter = period(request)
     target = indicator.targets.filter(year=year).first()
     if target is None:
         raise Http404(_("Chỉ tiêu này không có mục tiêu trong năm đã chọn."))
@@ -165,7 +146,7 @@ def _baseline(rows, department) -> float | None:
 def matrix(request: HttpRequest) -> HttpResponse:
     """Units x indicators for one period, as a league table: worst units first, or
     sorted by one indicator."""
-    years, year, quarter = _period(request)
+    years, year, quarter = period(request)
     statuses = selectors.matrix_statuses(year=year, quarter=quarter)
     units = selectors.units_by_code()
     columns: list[Indicator] = []
@@ -245,7 +226,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = units.get(code)
     if unit is None:
         raise Http404(_("Không có đơn vị này."))
-    years, year, quarter = _period(request)
+    years, year, quarter = period(request)
     statuses = selectors.year_statuses(year=year, unit=unit)
     category_names = selectors.category_names()
     unit_names = {c: u.name for c, u in units.items()}

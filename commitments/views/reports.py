@@ -9,21 +9,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from commitments import engine, exports, selectors
-from commitments.views.dashboard import _choice
-
-QUARTERS = [engine.YEAR, 1, 2, 3, 4]
+from commitments import engine, exports
+from commitments.views.periods import period
 
 
-def _period(request: HttpRequest) -> tuple[int, int]:
+def _report_period(request: HttpRequest) -> tuple[int, int]:
     """The year and quarter asked for, read as the dashboard reads them (this year or
     the latest year with targets; quarter 0, the year to date, when absent or not
     1-4). A year without statuses has no report: 404."""
-    years = selectors.years_with_targets()
-    current = timezone.localdate().year
-    default = current if current in years else (years[-1] if years else current)
-    year = _choice(request, "year", years, default)
-    quarter = _choice(request, "quarter", QUARTERS, engine.YEAR)
+    _years, year, quarter = period(request)
     if not exports.year_has_statuses(year=year):
         raise Http404("No statuses for this year.")
     return year, quarter
@@ -41,7 +35,7 @@ def _attachment(content: bytes | str, *, content_type: str, filename: str) -> Ht
 @require_GET
 def report_xlsx(request: HttpRequest) -> HttpResponse:
     """The report of a quarter or of the year to date as an XLSX workbook."""
-    year, quarter = _period(request)
+    year, quarter = _report_period(request)
     return _attachment(
         exports.workbook(year=year, quarter=quarter),
         content_type=exports.XLSX_CONTENT_TYPE,
@@ -54,7 +48,7 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
 def report_csv(request: HttpRequest) -> HttpResponse:
     """Every status of a year (each quarter and the year to date) in the columns of the
     status export contract, UTF-8 with a byte order mark for Excel."""
-    year, _quarter = _period(request)
+    year, _quarter = _report_period(request)
     return _attachment(
         exports.status_csv(year=year),
         content_type="text/csv; charset=utf-8",
@@ -66,7 +60,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_print(request: HttpRequest) -> HttpResponse:
     """The report of a period laid out for print (A4), to sign and send."""
-    year, quarter = _period(request)
+    year, quarter = _report_period(request)
     return render(
         request,
         "commitments/report_print.html",

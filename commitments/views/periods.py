@@ -1,0 +1,29 @@
+"""The year and quarter a page shows, read from the query string the same way on every
+page: this year by default (else the latest year with targets), the year to date
+unless a quarter 1-4 is asked for; anything else falls back to the default."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from commitments import engine, selectors
+
+QUARTERS = [engine.YEAR, 1, 2, 3, 4]
+
+
+def choice(request: HttpRequest, name: str, allowed: list[int], default: int) -> int:
+    """An integer from the query string, or the default when absent or not allowed."""
+    try:
+        value = int(request.GET.get(name, default))
+    except ValueError:
+        return default
+    return value if value in allowed else default
+
+
+def period(request: HttpRequest) -> tuple[list[int], int, int]:
+    """The years with targets, the chosen year and the chosen quarter (0: the year)."""
+    years = selectors.years_with_targets()
+    current = timezone.localdate().year
+    default = current if current in years else (years[-1] if years else current)
+    return years, choice(request, "year", years, default), choice(request, "quarter", QUARTERS, 0)
