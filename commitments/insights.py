@@ -253,3 +253,51 @@ def league(statuses: Iterable[Status]) -> dict[int, dict[str, int]]:
         if status.status in JUDGED:
             counts[status.unit_id][status.status] += 1
     return counts
+
+
+def chart_levels(
+    indicator: Indicator, threshold: Decimal | None, rows: Mapping[int, Status]
+) -> dict[str, object]:
+    """The numbers of an indicator's chart, from the department's rows by quarter (0:
+    the year): the value of each quarter, of the year, the target line and the
+    baseline line.
+
+    A growth is drawn as the level it is measured on, not as the growth itself: the
+    online share of this year against last year's share and against the share the
+    target asks for (baseline + 3 points; baseline x 1.05 for +5%).
+    """
+    year = rows.get(engine.YEAR)
+    detail = (year.detail or {}) if year is not None else {}
+    if indicator.kind in (engine.GROWTH_POINTS, engine.GROWTH_RELATIVE):
+        baseline = detail.get("baseline")
+        baseline = None if baseline is None else float(baseline)
+        if indicator.kind == engine.GROWTH_POINTS:
+            level = (
+                100 * detail["numerator"] / detail["denominator"]
+                if detail.get("denominator")
+                else None
+            )
+            needed = None if baseline is None or threshold is None else baseline + float(threshold)
+        else:
+            level = detail.get("current")
+            needed = (
+                None
+                if baseline is None or threshold is None
+                else baseline * (1 + float(threshold) / 100)
+            )
+        return {
+            "values": [None, None, None, None],
+            "year": None if level is None else float(level),
+            "target": needed,
+            "baseline": baseline,
+        }
+    return {
+        "values": [_plain(rows.get(q)) for q in (1, 2, 3, 4)],
+        "year": _plain(year),
+        "target": None if threshold is None else float(threshold),
+        "baseline": None,
+    }
+
+
+def _plain(row: Status | None) -> float | None:
+    return None if row is None or row.value is None else float(row.value)

@@ -83,14 +83,12 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         row.category_name = category_names.get(row.category, row.category)
         row.missing_names = [unit_names.get(c, c) for c in row.detail.get("missing", [])]
         row.behind = [category_names.get(c, c) for c in row.detail.get("behind", [])]
+    by_quarter = {
+        s.quarter: s for s in rows if department and s.unit_id == department.pk and not s.category
+    }
     chart = {
+        **insights.chart_levels(indicator, target.threshold, by_quarter),
         "labels": [_("Quý %(q)s") % {"q": q} for q in (1, 2, 3, 4)],
-        "values": [
-            _float(_find(rows, department, q)) if department else None for q in (1, 2, 3, 4)
-        ],
-        "year": _float(_find(rows, department, engine.YEAR)) if department else None,
-        "target": float(target.threshold) if target.threshold is not None else None,
-        "baseline": _baseline(rows, department),
         "series": _("Kết quả"),
         "target_label": _("Mục tiêu"),
         "year_label": _("Lũy kế năm"),
@@ -122,23 +120,6 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "chart": chart,
         },
     )
-
-
-def _find(rows, unit, quarter):
-    for row in rows:
-        if row.unit_id == unit.pk and row.quarter == quarter and row.category == "":
-            return row
-    return None
-
-
-def _float(row) -> float | None:
-    return None if row is None or row.value is None else float(row.value)
-
-
-def _baseline(rows, department) -> float | None:
-    row = _find(rows, department, engine.YEAR) if department else None
-    baseline = (row.detail or {}).get("baseline") if row else None
-    return float(baseline) if baseline is not None else None
 
 
 @login_required

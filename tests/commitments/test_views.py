@@ -289,3 +289,21 @@ def test_a_commitment_judged_by_quarter_says_so_in_the_year_view(client, user, d
     assert cards["6"].status == ""  # 6.1 and 6.2 are judged quarter by quarter only
     card = response.content.decode().split('<a href="#c6" class="cardlink">')[1].split("</a>")[0]
     assert "Đánh giá theo quý" in card
+
+
+def test_growth_chart_draws_the_share_against_last_year_and_the_level_needed(
+    client, user, department
+):
+    desk = department.children.get(code="vp")
+    factories.figure(desk, "dossiers_received", 11000, category="land")
+    factories.figure(desk, "dossiers_online", 6270, category="land")
+    factories.figure(desk, "dossiers_received", 10000, category="land", year=2020)
+    factories.figure(desk, "dossiers_online", 5400, category="land", year=2020)
+    services.statuses_recompute(year=2021)
+    client.force_login(user)
+    chart = client.get(reverse("indicator", args=["4.2"]), {"year": 2021}).context["chart"]
+    # 2021: 6,270 / 11,000 = 57%; 2020: 54%; "+3 points" asks for 57%.
+    assert chart["year"] == pytest.approx(57.0)
+    assert chart["baseline"] == pytest.approx(54.0)
+    assert chart["target"] == pytest.approx(57.0)
+    assert chart["values"] == [None, None, None, None]
