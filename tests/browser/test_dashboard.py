@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from commitments.demo import demo_load
+from tests.browser.pages import CHART_DRAWN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,12 +49,7 @@ def test_director_drills_from_the_red_commitment_to_the_failing_field(
     desk = page.locator("tr", has_text="sonn-vp")
     assert "Không đạt" in desk.first.inner_text()  # the unit behind it
     page.wait_for_function("document.getElementById('indicator-chart').width > 0")
-    chart_drawn = page.evaluate(
-        "() => { const c = document.getElementById('indicator-chart');"
-        " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-        " for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) return true; } return false; }"
-    )
-    assert chart_drawn, "the chart canvas is empty"
+    assert page.evaluate(CHART_DRAWN), "the chart canvas is empty"
     screenshot(page, "indicator-5.1-2021-q2-vi")
 
     page.go_back()

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from commitments.demo import demo_load
 from commitments.models import Target
+from tests.browser.pages import CHART_DRAWN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,11 +20,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
 });
 """
-CHART_DRAWN = (
-    "() => { const c = document.getElementById('indicator-chart');"
-    " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-    " for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) return true; } return false; }"
-)
 
 
 def test_no_page_breaks_the_content_security_policy(page, live_server, settings, screenshot):
