@@ -455,13 +455,26 @@ def compute_statuses(
     indicator is judged on (the quarters and/or the year to date), and for per-category
     indicators each category with data besides the whole.
     """
-    # Fix: a year row is "the quarters so far" (DOMAIN.md). Figures of a quarter of
-    # this year that has not begun as of the date were added into the year to date
-    # (and a `last` element took them as its latest quarter) while that quarter's own
-    # row said no_data; leave them out. Baseline years are not touched.
+    # Everything is judged "so far" (DOMAIN.md): what is dated after ``as_of`` has not
+    # happened yet. Figures of a quarter that has not begun stay out of the year to
+    # date (a `last` element would take them as its latest quarter); a record dated
+    # later does not count; a task or milestone done later is not done yet. Baseline
+    # years are not touched.
     figures = [
         f for f in data.figures if f.year != year or period_bounds(year, f.quarter)[0] <= as_of
     ]
+    data = replace(
+        data,
+        evidence=[r for r in data.evidence if r.date <= as_of],
+        plan_tasks=[
+            replace(t, done_on=None) if t.done_on and t.done_on > as_of else t
+            for t in data.plan_tasks
+        ],
+        milestones=[
+            replace(m, done_on=None) if m.done_on and m.done_on > as_of else m
+            for m in data.milestones
+        ],
+    )
     ctx = _Context(
         year=year,
         as_of=as_of,

@@ -1286,7 +1286,7 @@ def _iso(done_on, has_evidence=True, unit_id=DEPT, indicator="8.2"):
 @pytest.mark.parametrize("done_on", [D(2021, 6, 30), D(2021, 12, 31)])
 def test_milestone_done_on_or_before_the_deadline_with_evidence_is_met_at_100(done_on):
     data = dataset([department()], milestones=[_iso(done_on)])
-    row = one(run(iso_8_2(), data, as_of=D(2021, 7, 1)))
+    row = one(run(iso_8_2(), data, as_of=D(2022, 1, 5)))
     assert (row.value, row.status) == (100, MET)
 
 
@@ -1412,3 +1412,48 @@ def test_projection_with_nothing_left_is_the_year_to_date():
 
 def test_projection_without_data_is_none():
     assert engine.project_ratio([(0, 0)], remaining=3) is None
+
+
+# --- what is dated after "as of" has not happened yet -----------------------
+
+
+def test_a_dialogue_dated_later_in_the_quarter_does_not_count_yet():
+    spec = IndicatorSpec(
+        code="5.2",
+        kind=COUNT,
+        source=EVIDENCE,
+        evidence_kind="dialogue",
+        quarterly=True,
+        yearly=False,
+        target=TargetSpec(year=2021, threshold=Decimal(1), comparator=GE),
+    )
+    data = Dataset(
+        units=[UnitNode(1, "sonn", None, "department")],
+        aggregations={},
+        evidence=[EvidenceRow(1, "dialogue", dt.date(2021, 3, 20))],
+    )
+    early = engine.compute_statuses([spec], data, year=2021, as_of=dt.date(2021, 3, 1))
+    late = engine.compute_statuses([spec], data, year=2021, as_of=dt.date(2021, 3, 25))
+    q1 = next(r for r in early if r.quarter == 1)
+    assert (q1.value, q1.status) == (0, AT_RISK)
+    assert next(r for r in late if r.quarter == 1).status == MET
+
+
+def test_a_milestone_done_after_the_as_of_date_is_not_done_yet():
+    spec = IndicatorSpec(
+        code="8.2",
+        kind=MILESTONE,
+        source=MILESTONES,
+        target=TargetSpec(
+            year=2021, threshold=Decimal(100), comparator=GE, deadline=dt.date(2021, 12, 31)
+        ),
+    )
+    data = Dataset(
+        units=[UnitNode(1, "sonn", None, "department")],
+        aggregations={},
+        milestones=[MilestoneRow("8.2", 1, 2021, dt.date(2021, 11, 1), True)],
+    )
+    (before,) = engine.compute_statuses([spec], data, year=2021, as_of=dt.date(2021, 10, 1))
+    (after,) = engine.compute_statuses([spec], data, year=2021, as_of=dt.date(2021, 11, 2))
+    assert (before.value, before.status) == (0, AT_RISK)
+    assert (after.value, after.status) == (100, MET)
