@@ -15,6 +15,7 @@ from commitments.models import (
     Membership,
     Milestone,
     PlanTask,
+    QuarterlyReport,
     RecomputeState,
     Status,
     Target,
@@ -267,3 +268,13 @@ class TargetChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(QuarterlyReport)
+class QuarterlyReportAdmin(admin.ModelAdmin):
+    list_display = ("year", "quarter", "unit", "state", "version", "submitted_at", "decided_at")
+    list_filter = ("year", "quarter", "state")
+    search_fields = ("unit__code", "unit__name", "comment")
+    list_select_related = ("unit",)
+    autocomplete_fields = ("unit",)
+    readonly_fields = ("version", "submitted_at", "submitted_by", "decided_at", "decided_by")

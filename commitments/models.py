@@ -727,3 +727,73 @@ class TargetChange(models.Model):
             (str(labels.get(name, name)), shown(old), shown(new))
             for name, (old, new) in self.changes.items()
         ]
+
+
+class QuarterlyReport(models.Model):
+    """A unit's report of a quarter (báo cáo quý): staff save drafts and submit it, a
+    director approves it or returns it with a comment. ``version`` grows with every
+    change, so that a form saved over someone else's newer save is refused."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        SUBMITTED = "submitted", _("Đã gửi")
+        APPROVED = "approved", _("Đã duyệt")
+        RETURNED = "returned", _("Bị trả lại")
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="quarterly_reports"
+    )
+    year = models.PositiveIntegerField(
+        _("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("quý"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    state = models.CharField(
+        _("tình trạng"), max_length=20, choices=State.choices, default=State.DRAFT
+    )
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
+    comment = models.TextField(_("ý kiến của lãnh đạo"), blank=True)
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("người gửi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("duyệt hoặc trả lại lúc"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("người duyệt hoặc trả lại"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    # Staff may change the figures only while the report is in their hands.
+    EDITABLE = (State.DRAFT, State.RETURNED)
+
+    class Meta:
+        ordering = ["-year", "-quarter", "unit__code"]
+        verbose_name = _("báo cáo quý")
+        verbose_name_plural = pgettext_lazy("plural", "báo cáo quý")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "quarter"], name="quarterly_report_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4),
+                name="quarterly_report_quarter_1_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-Q{self.quarter} {self.unit.code}: {self.state}"
+
+    @property
+    def editable(self) -> bool:
+        return self.state in self.EDITABLE

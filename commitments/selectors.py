@@ -14,6 +14,7 @@ from commitments.models import (
     Evidence,
     Figure,
     Indicator,
+    Membership,
     Milestone,
     PlanTask,
     RecomputeState,
@@ -459,3 +460,109 @@ def target_preview(*, target: Target, spec: engine.TargetSpec, as_of) -> list[Pr
         )
     )
     return rows
+
+
+# --- quarterly reports ---
+
+ROLE_STAFF = Membership.Role.STAFF.value
+ROLE_DIRECTOR = Membership.Role.DIRECTOR.value
+ROLE_ADMIN = "admin"
+
+
+def report_roles(*, user, unit: Unit) -> frozenset[str]:
+    """What a user may do with a unit's quarterly report: ``staff`` (edit and submit)
+    with a staff membership on the unit, ``director`` (approve and return) as director
+    of the unit or of a unit above it; a superuser may do all and ``admin`` (reopen).
+    Empty: the user may not see the report at all."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if user.is_superuser:
+        return frozenset({ROLE_STAFF, ROLE_DIRECTOR, ROLE_ADMIN})
+    memberships = dict(Membership.objects.filter(user=user).values_list("unit_id", "role"))
+    if not memberships:
+        return frozenset()
+    roles = set()
+    if unit.pk in memberships:
+        roles.add(memberships[unit.pk])
+    parents = dict(Unit.objects.values_list("pk", "parent_id"))
+    ancestor, seen = parents.get(unit.pk), {unit.pk}
+    while ancestor is not None and ancestor not in seen:
+        if memberships.get(ancestor) == ROLE_DIRECTOR:
+            roles.add(ROLE_DIRECTOR)
+            break
+        seen.add(ancestor)
+        ancestor = parents.get(ancestor)
+    return frozenset(roles)
+
+
+def report_field(element_code: str, category_code: str | None) -> str:
+    """The name of a figure's field on the report form (and its key in errors)."""
+    return f"{element_code}__{category_code}" if category_code else element_code
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """One figure on the report form: its element and category, the value stored for
+    the quarter and the value the form starts from (for a ``last`` element with no
+    value yet, the previous quarter's)."""
+
+    element: DataElement
+    category: Category | None
+    stored: int | None
+    initial: int | None
+
+    @property
+    def field(self) -> str:
+        return report_field(*self.key)
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        return (self.element.code, self.category.code if self.category else None)
+
+    @property
+    def carried(self) -> bool:
+        return self.stored is None and self.initial is not None
+
+
+def report_lines(*, unit: Unit, year: int, quarter: int) -> list[ReportLine]:
+    """The figures a unit reports for a quarter, in the order of the elements.
+
+    Elements split by field list the fields the unit has figures for in any quarter of
+    this year or the previous one (all fields when it has none yet); elements split by
+    channel list every channel. Four queries.
+    """
+    elements = list(DataElement.objects.order_by("position", "code"))
+    categories = list(Category.objects.order_by("position", "code"))
+    previous = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    figures = Figure.objects.filter(unit=unit).filter(
+        Q(year=year, quarter=quarter) | Q(year=previous[0], quarter=previous[1])
+    )
+    current: dict[tuple[int, int | None], int] = {}
+    before: dict[tuple[int, int | None], int] = {}
+    for y, q, element_id, category_id, value in figures.values_list(
+        "year", "quarter", "element_id", "category_id", "value"
+    ):
+        target = current if (y, q) == (year, quarter) else before
+        target[(element_id, category_id)] = value
+    used_fields = set(
+        Figure.objects.filter(
+            unit=unit,
+            year__in=(year - 1, year),
+            category__kind=Category.Kind.FIELD,
+        ).values_list("category_id", flat=True)
+    )
+    by_kind: dict[str, list[Category]] = {}
+    for category in categories:
+        if category.kind == Category.Kind.FIELD and used_fields and category.pk not in used_fields:
+            continue
+        by_kind.setdefault(category.kind, []).append(category)
+    lines = []
+    for element in elements:
+        for category in by_kind.get(element.category_kind, []) if element.category_kind else [None]:
+            key = (element.pk, category.pk if category else None)
+            stored = current.get(key)
+            initial = stored
+            if stored is None and element.aggregation == engine.LAST:
+                initial = before.get(key)
+            lines.append(ReportLine(element, category, stored, initial))
+    return lines

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -29,6 +29,7 @@ from commitments.models import (
     Evidence,
     Figure,
     Indicator,
+    QuarterlyReport,
     RecomputeState,
     Status,
     Target,
@@ -379,9 +380,9 @@ def figures_save(*, inputs: list[FigureInput]) -> ImportResult:
             (f.year, f.quarter, f.unit_id, f.element_id, f.category_id): f
             for f in Figure.objects.select_for_update().filter(year__in=years, unit_id__in=unit_ids)
         }
-        errors = _check_rules(inputs, existing)
-        if errors:
-            raise ImportFailed(errors)
+        violations = _rule_violations(inputs, existing)
+        if violations:
+            raise RulesBroken([v.message for v in violations], violations)
         new, changed = [], []
         for item in inputs:
             figure = existing.get(item.key)
@@ -407,19 +408,53 @@ def figures_save(*, inputs: list[FigureInput]) -> ImportResult:
     return ImportResult(len(new), len(changed), len(inputs) - len(new) - len(changed))
 
 
-def _check_rules(inputs: list[FigureInput], existing: dict) -> list[str]:
+class RulesBroken(ImportFailed):
+    """Figures that break a validation rule; ``violations`` say which figure broke
+    which rule, for callers that show the refusal next to a field."""
+
+    def __init__(self, errors: list[str], violations: list[RuleViolation]):
+        super().__init__(errors)
+        self.violations = violations
+
+
+@dataclass(frozen=True)
+class RuleViolation:
+    """``low`` (``low_value``) exceeds ``high`` (``high_value``), reported on ``item``."""
+
+    item: FigureInput
+    low: DataElement
+    low_value: int
+    high: DataElement
+    high_value: int
+
+    @property
+    def message(self) -> str:
+        item = self.item
+        where = f"{item.year}-Q{item.quarter} {item.unit.code}"
+        if item.category:
+            where += f" {item.category.code}"
+        # The column is the file's ``value`` column (CONTRACT.md); the reason names
+        # both elements.
+        return item.row.error(
+            "value",
+            f"{self.low.code} ({self.low_value}) cannot exceed {self.high.code} "
+            f"({self.high_value}) for {where}",
+        )
+
+
+def _rule_violations(inputs: list[FigureInput], existing: dict) -> list[RuleViolation]:
     """``element <= bound`` within each year, quarter, unit and category, the file's
     values taking the place of the stored ones."""
     rules = [(r.element_id, r.bound_id) for r in ValidationRule.objects.all()]
     if not rules:
         return []
-    codes = dict(DataElement.objects.values_list("pk", "code"))
+    elements = DataElement.objects.in_bulk()
     values = {key: f.value for key, f in existing.items()}
     source = {}
     for item in inputs:
         values[item.key] = item.value
         source[item.key] = item
-    errors = []
+    violations = []
     for key, item in source.items():
         year, quarter, unit_id, element_id, category_id = key
         for low, high in rules:
@@ -435,19 +470,10 @@ def _check_rules(inputs: list[FigureInput], existing: dict) -> list[str]:
             # Report once, on the line of the smaller element when the file has it.
             if element_id == high and low_key in source:
                 continue
-            where = f"{year}-Q{quarter} {item.unit.code}"
-            if item.category:
-                where += f" {item.category.code}"
-            # The column is the file's ``value`` column (CONTRACT.md); the reason names
-            # both elements.
-            errors.append(
-                item.row.error(
-                    "value",
-                    f"{codes[low]} ({low_value}) cannot exceed {codes[high]} ({high_value}) "
-                    f"for {where}",
-                )
+            violations.append(
+                RuleViolation(item, elements[low], low_value, elements[high], high_value)
             )
-    return sorted(errors, key=_line_number)
+    return sorted(violations, key=lambda v: _line_number(v.message))
 
 
 def years_affected(years: Iterable[int]) -> set[int]:
@@ -924,3 +950,204 @@ def _differences(before: dict, after: dict) -> dict[str, list]:
         for name in after
         if (before.get(name) or None) != (after.get(name) or None)
     }
+
+
+# --- quarterly reports ---
+
+# The key of a report's figure: (element code, category code or None).
+FigureKey = tuple[str, str | None]
+NON_FIELD = "__all__"
+
+
+class ReportRefused(Exception):
+    """A report action refused, nothing written; ``errors`` maps a field name
+    (``selectors.report_field``, ``comment``, ``reason`` or ``"__all__"``) to a message in the
+    active language."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def report_get_or_create(*, unit: Unit, year: int, quarter: int) -> QuarterlyReport:
+    """The unit's report of the quarter, created as a draft the first time."""
+    report, _ = QuarterlyReport.objects.get_or_create(unit=unit, year=year, quarter=quarter)
+    return report
+
+
+def report_save(
+    *,
+    report: QuarterlyReport,
+    values: Mapping[FigureKey, str],
+    version: int,
+    user=None,
+) -> ImportResult:
+    """Save the figures typed on a quarterly report (lưu nháp báo cáo quý), all or nothing.
+
+    Each value must be a whole number of 0 or more (0 or 1 for flags); an empty value
+    is left out. The figures go through ``figures_save``, so the validation rules are
+    checked against the quarter's other figures. Refused (``ReportRefused``, nothing
+    written) while the report is submitted or approved, and when ``version`` is not the
+    stored one: someone else saved meanwhile, and saving would silently undo their
+    work. The report's version grows by one.
+    """
+    errors: dict[str, str] = {}
+    elements = {e.code: e for e in DataElement.objects.all()}
+    categories = {c.code: c for c in Category.objects.all()}
+    inputs: list[FigureInput] = []
+    for (element_code, category_code), text in values.items():
+        field = selectors.report_field(element_code, category_code)
+        element = elements.get(element_code)
+        category = categories.get(category_code) if category_code else None
+        if (
+            element is None
+            or bool(element.category_kind) != bool(category_code)
+            or (category_code and (category is None or category.kind != element.category_kind))
+        ):
+            errors[field] = gettext("Không có số liệu này trong báo cáo.")
+            continue
+        text = (text or "").strip()
+        if not text:
+            continue
+        value = _whole(text)
+        if value is None or value < 0:
+            errors[field] = gettext("Nhập một số nguyên từ 0 trở lên.")
+        elif element.is_flag and value not in (0, 1):
+            errors[field] = gettext("Chỉ nhập 0 (chưa) hoặc 1 (có).")
+        else:
+            inputs.append(
+                FigureInput(
+                    Row(0, {"field": field}),
+                    report.year,
+                    report.quarter,
+                    report.unit,
+                    element,
+                    category,
+                    value,
+                )
+            )
+    if errors:
+        raise ReportRefused(errors)
+    with transaction.atomic():
+        bumped = QuarterlyReport.objects.filter(
+            pk=report.pk, version=version, state__in=QuarterlyReport.EDITABLE
+        ).update(version=F("version") + 1, updated_at=timezone.now())
+        if bumped != 1:
+            raise ReportRefused({NON_FIELD: _report_not_editable(report, version)})
+        try:
+            result = figures_save(inputs=inputs)
+        except RulesBroken as broken:
+            raise ReportRefused(
+                {
+                    v.item.row.values["field"]: gettext(
+                        "%(low)s (%(low_value)s) không được lớn hơn %(high)s (%(high_value)s)."
+                    )
+                    % {
+                        "low": v.low.name,
+                        "low_value": v.low_value,
+                        "high": v.high.name,
+                        "high_value": v.high_value,
+                    }
+                    for v in broken.violations
+                }
+            ) from None
+    report.refresh_from_db()
+    return result
+
+
+def _report_not_editable(report: QuarterlyReport, version: int) -> str:
+    """Why a save found no editable row at the version the form was read at."""
+    stored = QuarterlyReport.objects.get(pk=report.pk)
+    if stored.state not in QuarterlyReport.EDITABLE:
+        return gettext("Báo cáo đang ở trạng thái “%(state)s”: không thể sửa số liệu.") % {
+            "state": stored.get_state_display()
+        }
+    return gettext(
+        "Người khác đã lưu báo cáo này trong lúc bạn nhập (phiên bản %(stored)s, bạn mở "
+        "phiên bản %(version)s). Chưa lưu gì: hãy tải lại trang rồi nhập lại."
+    ) % {"stored": stored.version, "version": version}
+
+
+def _report_move(
+    *, report: QuarterlyReport, old: Sequence[str], new: str, refusal: str, **fields
+) -> QuarterlyReport:
+    """Move a report from one of the ``old`` states to ``new`` with a conditional
+    UPDATE, so two people acting at once cannot both succeed; refused unless exactly
+    one row changed."""
+    changed = QuarterlyReport.objects.filter(pk=report.pk, state__in=old).update(
+        state=new, version=F("version") + 1, updated_at=timezone.now(), **fields
+    )
+    if changed != 1:
+        raise ReportRefused({NON_FIELD: refusal})
+    report.refresh_from_db()
+    return report
+
+
+def report_submit(
+    *,
+    report: QuarterlyReport,
+    user,
+    values: Mapping[FigureKey, str] | None = None,
+    version: int | None = None,
+) -> QuarterlyReport:
+    """Submit a draft or returned report to the director (gửi báo cáo), after saving the
+    typed ``values`` when given (both or neither)."""
+    with transaction.atomic():
+        if values is not None:
+            report_save(report=report, values=values, version=version, user=user)
+        return _report_move(
+            report=report,
+            old=QuarterlyReport.EDITABLE,
+            new=QuarterlyReport.State.SUBMITTED,
+            refusal=gettext("Chỉ gửi được báo cáo đang soạn hoặc bị trả lại."),
+            submitted_at=timezone.now(),
+            submitted_by=user,
+        )
+
+
+def report_approve(*, report: QuarterlyReport, user) -> QuarterlyReport:
+    """Approve a submitted report (duyệt báo cáo); it becomes read-only."""
+    return _report_move(
+        report=report,
+        old=[QuarterlyReport.State.SUBMITTED],
+        new=QuarterlyReport.State.APPROVED,
+        refusal=gettext("Chỉ duyệt được báo cáo đã gửi."),
+        decided_at=timezone.now(),
+        decided_by=user,
+        comment="",
+    )
+
+
+def report_return(*, report: QuarterlyReport, user, comment: str) -> QuarterlyReport:
+    """Return a submitted report to its staff with the director's comment (trả lại)."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ReportRefused({"comment": gettext("Hãy ghi lý do trả lại báo cáo.")})
+    return _report_move(
+        report=report,
+        old=[QuarterlyReport.State.SUBMITTED],
+        new=QuarterlyReport.State.RETURNED,
+        refusal=gettext("Chỉ trả lại được báo cáo đã gửi."),
+        decided_at=timezone.now(),
+        decided_by=user,
+        comment=comment,
+    )
+
+
+def report_reopen(*, report: QuarterlyReport, user, reason: str) -> QuarterlyReport:
+    """Reopen a submitted or approved report as a draft (mở lại); admins only, with a
+    reason, which is kept as the report's comment."""
+    if not getattr(user, "is_superuser", False):
+        raise ReportRefused({NON_FIELD: gettext("Chỉ quản trị viên được mở lại báo cáo.")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportRefused({"reason": gettext("Hãy ghi lý do mở lại báo cáo.")})
+    return _report_move(
+        report=report,
+        old=[QuarterlyReport.State.SUBMITTED, QuarterlyReport.State.APPROVED],
+        new=QuarterlyReport.State.DRAFT,
+        refusal=gettext("Chỉ mở lại được báo cáo đã gửi hoặc đã duyệt."),
+        decided_at=timezone.now(),
+        decided_by=user,
+        comment=reason,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commitments.views import dashboard, reports, targets
+from commitments.views import dashboard, reporting, reports, targets
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -14,4 +14,12 @@ urlpatterns = [
     path("targets/", targets.targets, name="targets"),
     path("targets/copy/", targets.targets_copy, name="targets_copy"),
     path("targets/<int:pk>/", targets.target_edit, name="target_edit"),
+]
+
+urlpatterns += [
+    path(
+        "report/<str:code>/<int:year>/<int:quarter>/",
+        reporting.quarterly_report,
+        name="quarterly_report",
+    ),
 ]

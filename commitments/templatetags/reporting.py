@@ -1,0 +1,24 @@
+"""The link to a unit's quarterly report, for the users who may open it."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+
+from commitments import selectors
+from commitments.models import Unit
+
+register = template.Library()
+
+
+@register.simple_tag
+def quarterly_report_url(user, unit: Unit, year: int, quarter: int) -> str:
+    """The report of the quarter shown (this quarter when the page shows a whole year
+    in progress, else the year's last), or "" when the user may not see it."""
+    if not selectors.report_roles(user=user, unit=unit):
+        return ""
+    if not quarter:
+        today = timezone.localdate()
+        quarter = (today.month - 1) // 3 + 1 if today.year == year else 4
+    return reverse("quarterly_report", args=[unit.code, year, quarter])
