@@ -8,7 +8,6 @@ Works on Status rows already read (``selectors.year_statuses``): no query here.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from commitments import engine
 from commitments.models import Commitment, Indicator, Status, Unit
 
-JUDGED = (engine.NOT_MET, engine.AT_RISK, engine.MET)
+# Worst first, for sorting rows and units.
 SEVERITY = {engine.NOT_MET: 0, engine.AT_RISK: 1, engine.MET: 2}
 
 
@@ -54,10 +53,7 @@ class CommitmentCard:
         commitment judged on the year)."""
         if not self.shown:
             return ""
-        judged = [i.status for i in self.shown if i.status in JUDGED]
-        if not judged:
-            return engine.NO_DATA
-        return min(judged, key=SEVERITY.__getitem__)
+        return engine.combine(i.status for i in self.shown)
 
     @property
     def shown(self) -> list[IndicatorReading]:
@@ -244,15 +240,6 @@ def _project(reading: IndicatorReading, rows: Mapping, code: str) -> None:
     if row.target is not None and row.comparator:
         meets = engine.compare(value, row.target, row.comparator)
         reading.projection_status = engine.MET if meets else engine.NOT_MET
-
-
-def league(statuses: Iterable[Status]) -> dict[int, dict[str, int]]:
-    """Per unit, how many statuses are met, at risk and not met (the league table)."""
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(JUDGED, 0))
-    for status in statuses:
-        if status.status in JUDGED:
-            counts[status.unit_id][status.status] += 1
-    return counts
 
 
 def chart_levels(

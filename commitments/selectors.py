@@ -171,21 +171,6 @@ def statuses_for_export(*, year: int) -> QuerySet[Status]:
     )
 
 
-def department_statuses(*, year: int, quarter: int) -> QuerySet[Status]:
-    """The departments' rows of one period (the indicator whole and each category),
-    with the indicator and commitment each row is shown under."""
-    return (
-        Status.objects.filter(year=year, quarter=quarter, unit__parent__isnull=True)
-        .select_related("indicator__commitment", "unit")
-        .order_by(
-            "unit__code",
-            "indicator__commitment__position",
-            "indicator__position",
-            "category",
-        )
-    )
-
-
 def category_names() -> dict[str, str]:
     """Category code -> name in the active language, in the categories' order."""
     return {c.code: c.name for c in Category.objects.all()}

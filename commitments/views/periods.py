@@ -21,9 +21,14 @@ def choice(request: HttpRequest, name: str, allowed: list[int], default: int) ->
     return value if value in allowed else default
 
 
+def default_year(years: list[int]) -> int:
+    """This year when it has targets (or when no year has), else the latest that has."""
+    current = timezone.localdate().year
+    return current if current in years or not years else years[-1]
+
+
 def period(request: HttpRequest) -> tuple[list[int], int, int]:
     """The years with targets, the chosen year and the chosen quarter (0: the year)."""
     years = selectors.years_with_targets()
-    current = timezone.localdate().year
-    default = current if current in years else (years[-1] if years else current)
-    return years, choice(request, "year", years, default), choice(request, "quarter", QUARTERS, 0)
+    year = choice(request, "year", years, default_year(years))
+    return years, year, choice(request, "quarter", QUARTERS, 0)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from commitments import selectors, services
 from commitments.forms import OVERRIDES_PREFIX, CopyYearForm, TargetForm, override_formset
+from commitments.views.periods import default_year
 
 PERMISSION = "commitments.change_target"
 HISTORY_LENGTH = 30
@@ -38,10 +39,7 @@ def _year_from(request: HttpRequest, years: list[int]) -> int:
         year = None
     if year is not None and 2000 <= year <= 2100:
         return year
-    today = timezone.localdate().year
-    if today in years or not years:
-        return today
-    return years[-1]
+    return default_year(years)
 
 
 def _copy_defaults(years: list[int], shown: int) -> dict[str, int]:
