@@ -6,7 +6,11 @@ Models stay thin: fields, choices, constraints and checks. The work happens in
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -443,6 +447,17 @@ class Figure(models.Model):
         return f"{self.year}-Q{self.quarter} {self.unit.code} {self.element.code}{category}"
 
 
+def evidence_storage():
+    """Where uploaded evidence is kept: outside ``static/``, with no URL of its own."""
+    return storages["evidence"]
+
+
+def evidence_file_path(instance: Evidence, filename: str) -> str:
+    """A path that does not reuse the uploaded name, so that no one can guess it."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"evidence/{instance.date:%Y}/{uuid.uuid4().hex}{suffix}"
+
+
 class Evidence(models.Model):
     """A dated record that something was done (minh chứng): an inspection, a dialogue,
     an initiative, a communication product."""
@@ -471,6 +486,25 @@ class Evidence(models.Model):
     )
     reference = models.CharField(_("số, ký hiệu hoặc đường dẫn"), max_length=300)
     title = models.CharField(_("trích yếu"), max_length=1000, blank=True)
+    # The scanned document, kept in private storage and served only to users who may
+    # see the unit's report; or a link to where it is published.
+    file = models.FileField(
+        _("tệp đính kèm"),
+        upload_to=evidence_file_path,
+        storage=evidence_storage,
+        max_length=300,
+        blank=True,
+    )
+    file_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    link = models.URLField(_("đường dẫn"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
@@ -755,6 +789,8 @@ class QuarterlyReport(models.Model):
     version = models.PositiveIntegerField(_("phiên bản"), default=0)
     comment = models.TextField(_("ý kiến của lãnh đạo"), blank=True)
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    # The first submission counts for on-time reporting, not a resubmission after return.
+    first_submitted_at = models.DateTimeField(_("gửi lần đầu lúc"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         "auth.User",
         verbose_name=_("người gửi"),
@@ -797,3 +833,125 @@ class QuarterlyReport(models.Model):
     @property
     def editable(self) -> bool:
         return self.state in self.EDITABLE
+
+
+class ReportingDeadline(models.Model):
+    """The day by which units must submit a quarter's report (hạn nộp báo cáo), where it
+    differs from the default (``REPORT_DEADLINE_DAYS`` after the quarter ends)."""
+
+    year = models.PositiveIntegerField(
+        _("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("quý"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    due_on = models.DateField(_("hạn nộp"))
+
+    class Meta:
+        ordering = ["-year", "-quarter"]
+        verbose_name = _("hạn nộp báo cáo")
+        verbose_name_plural = pgettext_lazy("plural", "hạn nộp báo cáo")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="reporting_deadline_unique"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4),
+                name="reporting_deadline_quarter_1_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-Q{self.quarter}: {self.due_on}"
+
+
+class ReminderSent(models.Model):
+    """A reminder emailed to a unit's staff about a quarter's report, ``offset`` days
+    from the deadline (negative: before). Its natural key keeps a reminder to one."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveIntegerField(_("năm"))
+    quarter = models.PositiveSmallIntegerField(_("quý"))
+    offset = models.SmallIntegerField(_("số ngày so với hạn"))
+    sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+    recipients = models.PositiveIntegerField(_("số người nhận"), default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("nhắc nộp báo cáo")
+        verbose_name_plural = pgettext_lazy("plural", "nhắc nộp báo cáo")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "quarter", "offset"], name="reminder_sent_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-Q{self.quarter} {self.unit_id} {self.offset:+d}"
+
+
+class AuditEntry(models.Model):
+    """One recorded change (nhật ký thay đổi): who, when, what, the old and new values.
+
+    ``unit``, ``year`` and ``quarter`` say whose report the change belongs to
+    (``quarter`` empty for what belongs to the year, such as a plan task).
+    ``changes`` is a list of ``[key, old, new]``: a figure's key is
+    ``element`` or ``element/category``, other keys are field names; values are text or
+    null. An import is one entry per report it touched, with the file name in
+    ``label`` and the same ``batch``.
+    """
+
+    class Subject(models.TextChoices):
+        FIGURES = "figures", _("Số liệu")
+        EVIDENCE = "evidence", _("Minh chứng")
+        PLAN_TASK = "plan_task", _("Nhiệm vụ kế hoạch")
+        MILESTONE = "milestone", _("Mốc hoàn thành")
+        REPORT = "report", _("Báo cáo quý")
+        TARGET = "target", _("Mục tiêu")
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Thêm")
+        UPDATED = "updated", _("Sửa")
+        DELETED = "deleted", _("Xóa")
+        IMPORTED = "imported", _("Nhập từ tệp")
+        SUBMITTED = "submitted", _("Gửi")
+        APPROVED = "approved", _("Duyệt")
+        RETURNED = "returned", _("Trả lại")
+        REOPENED = "reopened", _("Mở lại")
+
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    user = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    year = models.PositiveIntegerField(_("năm"), null=True, blank=True)
+    quarter = models.PositiveSmallIntegerField(_("quý"), null=True, blank=True)
+    subject = models.CharField(_("đối tượng"), max_length=20, choices=Subject.choices)
+    action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
+    label = models.CharField(_("nội dung"), max_length=500, blank=True)
+    changes = models.JSONField(_("thay đổi"), default=list, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    batch = models.CharField(_("lô"), max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("nhật ký thay đổi")
+        verbose_name_plural = pgettext_lazy("plural", "nhật ký thay đổi")
+        indexes = [
+            models.Index(fields=["unit", "year", "quarter", "-at"], name="audit_report_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.subject} {self.action} {self.label}"

@@ -131,6 +131,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commitments.tasks.recompute_all",
         "schedule": crontab(hour=1, minute=30),
     },
+    "report-reminders": {
+        "task": "commitments.tasks.report_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 # Saves within this many seconds of each other are covered by one recompute.
 RECOMPUTE_DELAY_SECONDS = env.int("RECOMPUTE_DELAY_SECONDS", default=5)
@@ -180,6 +184,23 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded evidence: outside static/, with no URL; a view checks who may download it.
+EVIDENCE_ROOT = str(env.path("EVIDENCE_ROOT", default=MEDIA_ROOT("private")))
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": EVIDENCE_ROOT, "base_url": None},
+    },
+}
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Quarterly reports are due this many days after the quarter ends, unless an admin sets
+# another day for a quarter (ReportingDeadline). Reminders go this many days from it.
+REPORT_DEADLINE_DAYS = env.int("REPORT_DEADLINE_DAYS", default=10)
+REPORT_REMINDER_OFFSETS = env.list("REPORT_REMINDER_OFFSETS", cast=int, default=[-3, -1, 1, 3])
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
