@@ -454,29 +454,74 @@ ROLE_DIRECTOR = Membership.Role.DIRECTOR.value
 ROLE_ADMIN = "admin"
 
 
-def report_roles(*, user, unit: Unit) -> frozenset[str]:
+@dataclass(frozen=True)
+class Scope:
+    """The units a user may see: all of them (``everything``, a superuser), or the
+    units of their memberships with, for a director, every unit below."""
+
+    everything: bool
+    unit_ids: frozenset[int]
+    director_ids: frozenset[int]  # units where the user acts as a director
+    staff_ids: frozenset[int]  # units whose reports the user writes
+
+    def __contains__(self, unit: Unit | int) -> bool:
+        pk = unit if isinstance(unit, int) else unit.pk
+        return self.everything or pk in self.unit_ids
+
+    def filter(self, queryset, field: str = "unit"):
+        """The queryset narrowed to rows whose ``field`` is a visible unit."""
+        if self.everything:
+            return queryset
+        return queryset.filter(**{f"{field}__in": self.unit_ids})
+
+    @property
+    def empty(self) -> bool:
+        return not self.everything and not self.unit_ids
+
+
+NO_SCOPE = Scope(False, frozenset(), frozenset(), frozenset())
+
+
+def user_scope(*, user) -> Scope:
+    """What a user may see and do, by unit (at most two queries: the memberships and,
+    for a director, the tree of units)."""
+    if not getattr(user, "is_authenticated", False):
+        return NO_SCOPE
+    if user.is_superuser:
+        return Scope(True, frozenset(), frozenset(), frozenset())
+    memberships = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))
+    if not memberships:
+        return NO_SCOPE
+    staff = frozenset(pk for pk, role in memberships if role == ROLE_STAFF)
+    heads = {pk for pk, role in memberships if role == ROLE_DIRECTOR}
+    directed: set[int] = set()
+    if heads:
+        children: dict[int | None, list[int]] = {}
+        for pk, parent in Unit.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent, []).append(pk)
+        stack = list(heads)
+        while stack:
+            pk = stack.pop()
+            if pk in directed:
+                continue
+            directed.add(pk)
+            stack.extend(children.get(pk, []))
+    return Scope(False, staff | frozenset(directed), frozenset(directed), staff)
+
+
+def report_roles(*, user, unit: Unit, scope: Scope | None = None) -> frozenset[str]:
     """What a user may do with a unit's quarterly report: ``staff`` (edit and submit)
     with a staff membership on the unit, ``director`` (approve and return) as director
     of the unit or of a unit above it; a superuser may do all and ``admin`` (reopen).
     Empty: the user may not see the report at all."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    if user.is_superuser:
+    scope = scope if scope is not None else user_scope(user=user)
+    if scope.everything:
         return frozenset({ROLE_STAFF, ROLE_DIRECTOR, ROLE_ADMIN})
-    memberships = dict(Membership.objects.filter(user=user).values_list("unit_id", "role"))
-    if not memberships:
-        return frozenset()
     roles = set()
-    if unit.pk in memberships:
-        roles.add(memberships[unit.pk])
-    parents = dict(Unit.objects.values_list("pk", "parent_id"))
-    ancestor, seen = parents.get(unit.pk), {unit.pk}
-    while ancestor is not None and ancestor not in seen:
-        if memberships.get(ancestor) == ROLE_DIRECTOR:
-            roles.add(ROLE_DIRECTOR)
-            break
-        seen.add(ancestor)
-        ancestor = parents.get(ancestor)
+    if unit.pk in scope.staff_ids:
+        roles.add(ROLE_STAFF)
+    if unit.pk in scope.director_ids:
+        roles.add(ROLE_DIRECTOR)
     return frozenset(roles)
 
 

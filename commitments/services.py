@@ -17,7 +17,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import DateTimeField, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -1102,6 +1103,9 @@ def report_submit(
             refusal=gettext("Chỉ gửi được báo cáo đang soạn hoặc bị trả lại."),
             submitted_at=timezone.now(),
             submitted_by=user,
+            first_submitted_at=Coalesce(
+                F("first_submitted_at"), Value(timezone.now(), output_field=DateTimeField())
+            ),
         )
 
 
