@@ -17,6 +17,8 @@ from commitments.models import (
     PlanTask,
     QuarterlyReport,
     RecomputeState,
+    ReminderSent,
+    ReportingDeadline,
     Status,
     Target,
     TargetChange,
@@ -278,3 +280,30 @@ class QuarterlyReportAdmin(admin.ModelAdmin):
     list_select_related = ("unit",)
     autocomplete_fields = ("unit",)
     readonly_fields = ("version", "submitted_at", "submitted_by", "decided_at", "decided_by")
+
+
+@admin.register(ReportingDeadline)
+class ReportingDeadlineAdmin(admin.ModelAdmin):
+    """A quarter's deadline where it differs from the default (the quarter's last day
+    plus ``REPORT_DEADLINE_DAYS``); reminders follow it."""
+
+    list_display = ("year", "quarter", "due_on")
+    list_filter = ("year",)
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    """Read-only: written by the daily reminders. Deleting a row lets that reminder be
+    sent again the next time it is due."""
+
+    list_display = ("sent_at", "year", "quarter", "unit", "offset", "recipients")
+    list_filter = ("year", "quarter", "offset")
+    search_fields = ("unit__code", "unit__name")
+    list_select_related = ("unit",)
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

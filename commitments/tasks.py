@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
 from commitments import selectors, services
 
@@ -28,3 +29,16 @@ def recompute_all() -> list[int]:
     for year in years:
         recompute_year.delay(year)
     return years
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def report_reminders() -> int:
+    """Daily: email the staff of units whose quarterly report is due soon or late;
+    returns how many emails were sent. A retry sends none twice (the service records
+    each reminder before it sends)."""
+    return services.report_reminders_send(today=timezone.localdate())

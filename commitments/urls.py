@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commitments.views import dashboard, reporting, reports, targets
+from commitments.views import completeness, dashboard, reporting, reports, targets
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -22,4 +22,8 @@ urlpatterns += [
         reporting.quarterly_report,
         name="quarterly_report",
     ),
+]
+
+urlpatterns += [
+    path("completeness/", completeness.completeness, name="completeness"),
 ]

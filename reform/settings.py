@@ -210,6 +210,9 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = _bool("EMAIL_USE_TLS", False)
 # The sender of the password-reset emails.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+# Where the site is reached from outside: the links in emails sent by tasks, which
+# have no request to read the host from.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Security: strict unless DEBUG; each can be relaxed from the environment (e.g. a
 # proxy that terminates TLS sets SECURE_PROXY_SSL_HEADER and SECURE_SSL_REDIRECT).

@@ -1,0 +1,49 @@
+"""Reporting completeness (tình hình nộp báo cáo): which units have submitted a
+quarter's report, on time or late, for the directors and admins who follow it."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from commitments import selectors
+from commitments.views.periods import choice
+
+QUARTERS = [1, 2, 3, 4]
+
+
+def _quarter(request: HttpRequest) -> tuple[list[int], int, int]:
+    """The years to choose from, the chosen year and quarter: by default the last
+    quarter that has ended, the one units are reporting on now."""
+    today = timezone.localdate()
+    current = (today.month - 1) // 3 + 1
+    default = (today.year, current - 1) if current > 1 else (today.year - 1, 4)
+    years = sorted({*selectors.years_with_targets(), default[0], today.year})
+    year = choice(request, "year", years, default[0])
+    return years, year, choice(request, "quarter", QUARTERS, default[1])
+
+
+@login_required
+@require_GET
+def completeness(request: HttpRequest) -> HttpResponse:
+    """Each unit the user directs (every unit for an admin) with the state of its
+    report of the quarter, late units first, under the reporting rates."""
+    scope = selectors.user_scope(user=request.user)
+    if not selectors.completeness_visible(user=request.user, scope=scope):
+        raise PermissionDenied
+    years, year, quarter = _quarter(request)
+    return render(
+        request,
+        "commitments/completeness.html",
+        {
+            "years": years,
+            "year": year,
+            "quarter": quarter,
+            "quarters": QUARTERS,
+            "completeness": selectors.report_completeness(scope=scope, year=year, quarter=quarter),
+        },
+    )
