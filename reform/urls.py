@@ -1,19 +1,15 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from commitments.views import health
+from commitments.views import accounts, health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Before django.contrib.auth.urls, so that the reset email has an HTML part beside
-    # its text one (templates/registration/password_reset_email.txt and .html).
+    # Before django.contrib.auth.urls: the reset email has an HTML part beside its text
+    # one, and the form is throttled (commitments/views/accounts.py).
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt",
-            html_email_template_name="registration/password_reset_email.html",
-        ),
+        accounts.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,15 +1,18 @@
-"""Accounts and security: log-in throttling, password reset by email, session expiry,
-the Content Security Policy and CSRF on the login form."""
+"""Accounts and security: log-in throttling, password reset by email and its throttle,
+session expiry, the Content Security Policy and CSRF on the login form."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 
+import django_ratelimit.core
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -274,3 +277,101 @@ def test_login_form_accepts_the_same_post_with_its_token(director):
     )
     assert response.status_code == 302
     assert get_user_model().objects.get(username="giam-doc").last_login is not None
+
+
+# --- password reset throttle ----------------------------------------------------------------
+
+THROTTLED_VI = "Có quá nhiều yêu cầu đặt lại mật khẩu nên lần này không gửi email."
+
+
+@pytest.fixture(autouse=True)
+def _nothing_counted_yet():
+    """The reset throttle counts in the cache: every test starts with nothing counted."""
+    cache.clear()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """django-ratelimit's clock, held still (its hourly windows would otherwise end at some
+    moment, perhaps mid-test) and moved on by hand: ``clock[0] += 3600``."""
+    now = [1_767_225_600.0]  # 2026-01-01 00:00 UTC
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: now[0]))
+    return now
+
+
+def _reset(client: Client, email: str, address: str = "203.0.113.7"):
+    return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address)
+
+
+def test_the_sixth_request_from_one_address_within_the_hour_is_refused_and_sends_nothing(
+    client, clock, director, mailoutbox
+):
+    for n in range(5):  # five different mailboxes: only the address limit can apply
+        assert _reset(client, f"nguoi-{n}@example.invalid").status_code == 302
+    sixth = _reset(client, "giamdoc@example.invalid")
+    assert sixth.status_code == 429
+    assert THROTTLED_VI in sixth.content.decode()
+    assert mailoutbox == []
+
+
+def test_another_address_may_still_ask_while_one_is_throttled(client, clock, director, mailoutbox):
+    for n in range(6):
+        _reset(client, f"nguoi-{n}@example.invalid")
+    response = _reset(client, "giamdoc@example.invalid", address="198.51.100.20")
+    assert response.status_code == 302
+    assert [email.to for email in mailoutbox] == [["giamdoc@example.invalid"]]
+
+
+def test_one_mailbox_gets_three_links_an_hour_however_it_is_spelt_and_wherever_from(
+    client, clock, director, mailoutbox
+):
+    for n in range(3):
+        assert _reset(client, "giamdoc@example.invalid", f"198.51.100.{n}").status_code == 302
+    fourth = _reset(client, " GiamDoc@Example.INVALID ", "198.51.100.3")
+    assert fourth.status_code == 429
+    assert len(mailoutbox) == 3
+    # The same address may still ask for another mailbox.
+    get_user_model().objects.create_user("chuyen-vien", "cv@example.invalid", PASSWORD)
+    assert _reset(client, "cv@example.invalid", "198.51.100.3").status_code == 302
+    assert len(mailoutbox) == 4
+
+
+def test_the_limit_lifts_when_the_hour_is_over(client, clock, director, mailoutbox):
+    for n in range(3):
+        _reset(client, "giamdoc@example.invalid", f"198.51.100.{n}")
+    assert _reset(client, "giamdoc@example.invalid").status_code == 429
+    clock[0] += 60 * 60
+    assert _reset(client, "giamdoc@example.invalid").status_code == 302
+    assert len(mailoutbox) == 4
+
+
+def test_showing_the_form_is_never_limited(client, clock):
+    for n in range(6):
+        _reset(client, f"nguoi-{n}@example.invalid")
+    for _ in range(10):
+        response = client.get(reverse("password_reset"), REMOTE_ADDR="203.0.113.7")
+        assert response.status_code == 200
+        assert 'name="email"' in response.content.decode()
+
+
+def test_the_throttled_page_in_vietnamese(client, clock):
+    for n in range(6):
+        response = _reset(client, f"nguoi-{n}@example.invalid")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert '<html lang="vi">' in html
+    assert THROTTLED_VI in html
+    assert f'href="{reverse("login")}">Về trang đăng nhập</a>' in html
+    assert _policy(response) == POLICY
+
+
+def test_the_throttled_page_in_english_with_the_language_cookie(client, clock):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for n in range(6):
+        response = _reset(client, f"nguoi-{n}@example.invalid")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    # Strings already in the English catalogue; the new message follows when it is.
+    assert "<h1>Forgotten password</h1>" in html
+    assert f'href="{reverse("login")}">Back to the log-in page</a>' in html
