@@ -252,6 +252,11 @@ def period_label(year: int, quarter: int) -> str:
 # ---------------------------------------------------------------------------
 
 
+def quarter_of(day: dt.date) -> int:
+    """The quarter (1-4) a day falls in."""
+    return (day.month - 1) // 3 + 1
+
+
 def period_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     """First and last day of a quarter, or of the year when ``quarter`` is YEAR."""
     if quarter == YEAR:

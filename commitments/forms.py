@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import PurePath
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.formats import get_format
+from django.utils import timezone
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from commitments import engine
-from commitments.models import Category, Comparator, Indicator, Target, Unit
+from commitments.models import Category, Comparator, Evidence, Indicator, Target, Unit
 from commitments.services import OverrideInput
 
 # Kinds whose value is a percentage of something: a threshold above 100 is never met.
@@ -289,3 +292,112 @@ class CopyYearForm(forms.Form):
                 params={"year": year},
             )
         return year
+
+
+# What an evidence file may be: its extension, the bytes it must start with, and the
+# type it is served as. The first bytes are checked, not the name or the type the
+# browser sends, which anyone can set.
+PDF_MAGIC, PNG_MAGIC, JPEG_MAGIC = b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"
+ZIP_MAGIC, OLE_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+EVIDENCE_FILE_TYPES = {
+    ".pdf": (PDF_MAGIC, "application/pdf"),
+    ".png": (PNG_MAGIC, "image/png"),
+    ".jpg": (JPEG_MAGIC, "image/jpeg"),
+    ".jpeg": (JPEG_MAGIC, "image/jpeg"),
+    ".docx": (
+        ZIP_MAGIC,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    ".xlsx": (ZIP_MAGIC, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ".odt": (ZIP_MAGIC, "application/vnd.oasis.opendocument.text"),
+    ".ods": (ZIP_MAGIC, "application/vnd.oasis.opendocument.spreadsheet"),
+    ".doc": (OLE_MAGIC, "application/msword"),
+    ".xls": (OLE_MAGIC, "application/vnd.ms-excel"),
+}
+
+
+def evidence_file_type(name: str) -> str:
+    """The type an evidence file is served as, from its (checked) extension."""
+    suffix = PurePath(name).suffix.lower()
+    return EVIDENCE_FILE_TYPES.get(suffix, (b"", "application/octet-stream"))[1]
+
+
+def check_evidence_file(upload) -> None:
+    """Refuse a file that is too large, of a kind not accepted, or whose content is not
+    what its name says."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("Tệp lớn hơn %(limit)s MB."), params={"limit": number_format(limit / 2**20, 0)}
+        )
+    suffix = PurePath(upload.name).suffix.lower()
+    if suffix not in EVIDENCE_FILE_TYPES:
+        raise ValidationError(
+            _("Chỉ nhận tệp PDF, ảnh (PNG, JPG) hoặc văn bản Word, Excel, OpenDocument.")
+        )
+    magic = EVIDENCE_FILE_TYPES[suffix][0]
+    upload.seek(0)
+    head = upload.read(len(magic))
+    upload.seek(0)
+    if head != magic:
+        raise ValidationError(
+            _("Nội dung tệp không phải là %(kind)s như tên tệp cho biết."),
+            params={"kind": suffix[1:].upper()},
+        )
+
+
+class EvidenceForm(forms.Form):
+    """An evidence record added to a quarterly report: what was done, when, its
+    reference, and the document as a file or a link."""
+
+    kind = forms.ChoiceField(label=_("loại"), choices=Evidence.Kind.choices)
+    date = forms.DateField(
+        label=_("ngày"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    subject_unit = forms.ModelChoiceField(
+        label=_("đơn vị được kiểm tra"),
+        queryset=Unit.objects.none(),
+        required=False,
+        to_field_name="code",
+    )
+    reference = forms.CharField(label=_("số, ký hiệu"), max_length=300)
+    title = forms.CharField(label=_("trích yếu"), max_length=1000, required=False)
+    file = forms.FileField(
+        label=_("tệp đính kèm"),
+        required=False,
+        validators=[check_evidence_file],
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(EVIDENCE_FILE_TYPES))}),
+    )
+    link = forms.URLField(
+        label=_("hoặc đường dẫn"), max_length=500, required=False, assume_scheme="https"
+    )
+
+    def __init__(self, *args, unit: Unit, year: int, quarter: int, **kwargs):
+        super().__init__(*args, prefix="evidence", **kwargs)
+        self.first_day, self.last_day = engine.period_bounds(year, quarter)
+        self.quarter, self.year = quarter, year
+        self.fields["subject_unit"].queryset = Unit.objects.exclude(pk=unit.pk).order_by("code")
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if not self.first_day <= day <= self.last_day:
+            raise ValidationError(
+                _("Ngày phải trong quý %(quarter)s/%(year)s."),
+                params={"quarter": self.quarter, "year": self.year},
+            )
+        if day > timezone.localdate():
+            raise ValidationError(_("Ngày chưa đến: chỉ ghi việc đã làm."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        kind, subject = data.get("kind"), data.get("subject_unit")
+        if kind in Evidence.INSPECTIONS and subject is None and "subject_unit" not in self.errors:
+            self.add_error("subject_unit", _("Biên bản kiểm tra phải nêu đơn vị được kiểm tra."))
+        if kind and kind not in Evidence.INSPECTIONS and subject is not None:
+            self.add_error("subject_unit", _("Chỉ biên bản kiểm tra mới nêu đơn vị được kiểm tra."))
+        if not data.get("file") and not data.get("link") and not self.has_error("file"):
+            self.add_error("file", _("Đính kèm tệp hoặc ghi đường dẫn tới văn bản."))
+        return data

@@ -7,11 +7,13 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from commitments import engine
 from commitments.models import (
+    AuditEntry,
     Category,
     DataElement,
     Evidence,
@@ -161,18 +163,18 @@ def years_with_targets() -> list[int]:
     return sorted(set(Target.objects.values_list("year", flat=True)))
 
 
-def statuses_for_export(*, year: int) -> QuerySet[Status]:
-    """Every status of a year, in a stable order, with the codes the export names."""
-    return (
-        Status.objects.filter(year=year)
-        .select_related("indicator", "unit")
-        .order_by(
-            "indicator__commitment__position",
-            "indicator__position",
-            "unit__code",
-            "category",
-            "quarter",
-        )
+def statuses_for_export(*, year: int, scope: Scope | None = None) -> QuerySet[Status]:
+    """Every status of a year, in a stable order, with the codes the export names;
+    with a ``scope``, only the statuses of the units it sees."""
+    statuses = Status.objects.filter(year=year)
+    if scope is not None:
+        statuses = scope.filter(statuses)
+    return statuses.select_related("indicator", "unit").order_by(
+        "indicator__commitment__position",
+        "indicator__position",
+        "unit__code",
+        "category",
+        "quarter",
     )
 
 
@@ -181,14 +183,14 @@ def category_names() -> dict[str, str]:
     return {c.code: c.name for c in Category.objects.all()}
 
 
-def year_statuses(*, year: int, unit: Unit | None = None) -> list[Status]:
+def year_statuses(
+    *, year: int, unit: Unit | None = None, scope: Scope | None = None
+) -> list[Status]:
     """Every status of a year (all periods, the wholes and each category) of one unit,
-    or of the departments, with what a page shows of each row; one query."""
+    or of the top units of ``scope`` (without one: the departments), with what a page
+    shows of each row; one query."""
     statuses = Status.objects.filter(year=year)
-    if unit is None:
-        statuses = statuses.filter(unit__parent__isnull=True)
-    else:
-        statuses = statuses.filter(unit=unit)
+    statuses = top_units_only(statuses, scope) if unit is None else statuses.filter(unit=unit)
     return list(
         statuses.select_related(
             "unit",
@@ -200,25 +202,30 @@ def year_statuses(*, year: int, unit: Unit | None = None) -> list[Status]:
     )
 
 
-def indicator_statuses(*, indicator: Indicator, year: int) -> list[Status]:
-    """Every status of one indicator in a year: each unit, period and category."""
+def indicator_statuses(
+    *, indicator: Indicator, year: int, scope: Scope | None = None
+) -> list[Status]:
+    """Every status of one indicator in a year: each unit (each unit ``scope`` sees),
+    period and category."""
+    statuses = Status.objects.filter(indicator=indicator, year=year)
+    if scope is not None:
+        statuses = scope.filter(statuses)
     return list(
-        Status.objects.filter(indicator=indicator, year=year)
-        .select_related("unit", "indicator")
-        .order_by("unit__code", "quarter", "category")
+        statuses.select_related("unit", "indicator").order_by("unit__code", "quarter", "category")
     )
 
 
-def matrix_statuses(*, year: int, quarter: int) -> list[Status]:
+def matrix_statuses(*, year: int, quarter: int, scope: Scope | None = None) -> list[Status]:
     """The rows of the units x indicators matrix for one period: every unit's rows of
-    unit-level indicators, and the departments' rows of coverage indicators (whose
-    detail names the units that miss the condition)."""
+    unit-level indicators (of the units ``scope`` sees), and the departments' rows of
+    coverage indicators (whose detail names the units that miss the condition; a page
+    reads there only the units it shows)."""
+    own_rows = Q(indicator__level=engine.LEVEL_UNIT)
+    if scope is not None and not scope.everything:
+        own_rows &= Q(unit__in=scope.unit_ids)
     return list(
         Status.objects.filter(year=year, quarter=quarter, category="")
-        .filter(
-            Q(indicator__level=engine.LEVEL_UNIT)
-            | Q(indicator__kind=engine.COVERAGE, unit__parent__isnull=True)
-        )
+        .filter(own_rows | Q(indicator__kind=engine.COVERAGE, unit__parent__isnull=True))
         .select_related("unit", "indicator__commitment")
         .order_by("indicator__commitment__position", "indicator__position")
     )
@@ -260,9 +267,9 @@ EXPORT_COLUMNS = [
 ]
 
 
-def status_export_rows(*, year: int) -> list[dict]:
-    """The statuses of a year in the shape of CONTRACT.md: numbers rounded to 2 places
-    (half up), ``null`` for what is absent."""
+def status_export_rows(*, year: int, scope: Scope | None = None) -> list[dict]:
+    """The statuses of a year (of the units ``scope`` sees) in the shape of CONTRACT.md:
+    numbers rounded to 2 places (half up), ``null`` for what is absent."""
     return [
         {
             "indicator": s.indicator.code,
@@ -274,7 +281,7 @@ def status_export_rows(*, year: int) -> list[dict]:
             "comparator": s.comparator or None,
             "status": s.status,
         }
-        for s in statuses_for_export(year=year)
+        for s in statuses_for_export(year=year, scope=scope)
     ]
 
 
@@ -514,6 +521,23 @@ def user_scope(*, user) -> Scope:
     return Scope(False, staff | frozenset(directed), frozenset(directed), staff)
 
 
+# --- the scope on the director's pages ---
+
+
+def is_top_unit(unit: Unit, scope: Scope) -> bool:
+    """A unit the pages show where they showed the department: a visible unit whose
+    parent is not visible (for a superuser, a root unit)."""
+    return unit.parent_id is None or unit.parent_id not in scope
+
+
+def top_units_only(queryset: QuerySet, scope: Scope | None, field: str = "unit") -> QuerySet:
+    """The rows of ``queryset`` whose ``field`` is a top unit of ``scope`` (see
+    ``is_top_unit``); without a scope, or for a superuser, the departments' rows."""
+    if scope is None or scope.everything:
+        return queryset.filter(**{f"{field}__parent__isnull": True})
+    return scope.filter(queryset, field).exclude(**{f"{field}__parent__in": scope.unit_ids})
+
+
 def report_roles(*, user, unit: Unit, scope: Scope | None = None) -> frozenset[str]:
     """What a user may do with a unit's quarterly report: ``staff`` (edit and submit)
     with a staff membership on the unit, ``director`` (approve and return) as director
@@ -528,6 +552,13 @@ def report_roles(*, user, unit: Unit, scope: Scope | None = None) -> frozenset[s
     if unit.pk in scope.director_ids:
         roles.add(ROLE_DIRECTOR)
     return frozenset(roles)
+
+
+def report_for(*, unit: Unit, year: int, quarter: int) -> QuarterlyReport:
+    """The unit's report of the quarter; a new draft, not yet stored, when nobody has
+    written to it."""
+    report = QuarterlyReport.objects.filter(unit=unit, year=year, quarter=quarter).first()
+    return report or QuarterlyReport(unit=unit, year=year, quarter=quarter)
 
 
 def report_field(element_code: str, category_code: str | None) -> str:
@@ -601,6 +632,102 @@ def report_lines(*, unit: Unit, year: int, quarter: int) -> list[ReportLine]:
                 initial = before.get(key)
             lines.append(ReportLine(element, category, stored, initial))
     return lines
+
+
+# --- the report's evidence, plan and history ---
+
+
+def report_evidence(*, unit: Unit, year: int, quarter: int) -> list[Evidence]:
+    """The evidence a unit recorded for a quarter, by date (one query)."""
+    first, last = engine.period_bounds(year, quarter)
+    return list(
+        Evidence.objects.filter(unit=unit, date__range=(first, last))
+        .select_related("subject_unit")
+        .order_by("date", "pk")
+    )
+
+
+def report_plan(*, unit: Unit, year: int) -> tuple[list[PlanTask], list[Milestone]]:
+    """The unit's plan tasks and milestones of the year (two queries)."""
+    tasks = list(PlanTask.objects.filter(unit=unit, year=year).order_by("due_on", "code"))
+    milestones = list(
+        Milestone.objects.filter(unit=unit, year=year)
+        .select_related("indicator")
+        .order_by("indicator__position", "indicator__code")
+    )
+    return tasks, milestones
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One recorded change as the report page shows it, in the active language."""
+
+    entry: AuditEntry
+    changes: list[tuple[str, str, str]]  # (what, old, new); "—" for nothing
+
+
+HISTORY_MODELS = {
+    AuditEntry.Subject.EVIDENCE: Evidence,
+    AuditEntry.Subject.PLAN_TASK: PlanTask,
+    AuditEntry.Subject.MILESTONE: Milestone,
+    AuditEntry.Subject.REPORT: QuarterlyReport,
+}
+
+
+def report_history(*, unit: Unit, year: int, quarter: int, limit: int = 200) -> list[HistoryLine]:
+    """What changed in a unit's report of a quarter, newest first: figures, evidence,
+    plan tasks, milestones and the report's states, each with who and when (three
+    queries)."""
+    entries = list(
+        AuditEntry.objects.filter(unit=unit, year=year, quarter=quarter)
+        .select_related("user")
+        .order_by("-at", "-pk")[:limit]
+    )
+    figure_names = _figure_names()
+    states = dict(QuarterlyReport.State.choices)
+
+    def what(subject: str, key: str) -> str:
+        if subject == AuditEntry.Subject.FIGURES:
+            return figure_names.get(key, key)
+        model = HISTORY_MODELS.get(subject)
+        try:
+            return str(model._meta.get_field(key).verbose_name) if model else key
+        except FieldDoesNotExist:  # a field renamed since: show its stored name
+            return key
+
+    def shown(subject: str, key: str, value) -> str:
+        if value is None:
+            return "—"
+        if subject == AuditEntry.Subject.REPORT and key == "state":
+            return str(states.get(value, value))
+        return str(value)
+
+    return [
+        HistoryLine(
+            entry,
+            [
+                (
+                    what(entry.subject, key),
+                    shown(entry.subject, key, old),
+                    shown(entry.subject, key, new),
+                )
+                for key, old, new in entry.changes
+            ],
+        )
+        for entry in entries
+    ]
+
+
+def _figure_names() -> dict[str, str]:
+    """``element`` and ``element/category`` keys of the audit log → names."""
+    categories = list(Category.objects.all())
+    names = {}
+    for element in DataElement.objects.all():
+        names[element.code] = element.name
+        for category in categories:
+            if category.kind == element.category_kind:
+                names[f"{element.code}/{category.code}"] = f"{element.name} · {category.name}"
+    return names
 
 
 # --- reporting completeness (tình hình nộp báo cáo) ---

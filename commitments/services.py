@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -27,12 +28,15 @@ from django.utils.translation import gettext
 
 from commitments import catalogue, engine, selectors
 from commitments.models import (
+    AuditEntry,
     Category,
     Commitment,
     DataElement,
     Evidence,
     Figure,
     Indicator,
+    Milestone,
+    PlanTask,
     QuarterlyReport,
     RecomputeState,
     ReminderSent,
@@ -53,9 +57,56 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    deleted: int = 0
 
     def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        return f"{text}, {self.deleted} deleted" if self.deleted else text
+
+
+# ---------------------------------------------------------------------------
+# Audit
+# ---------------------------------------------------------------------------
+
+
+def audit_record(
+    *,
+    subject: str,
+    action: str,
+    user=None,
+    unit: Unit | None = None,
+    year: int | None = None,
+    quarter: int | None = None,
+    label: str = "",
+    changes: Iterable[Sequence] = (),
+    note: str = "",
+) -> AuditEntry:
+    """Record one change (nhật ký thay đổi): who did what to whose report, with each
+    ``[key, old, new]``. Called inside the transaction of the change itself, so the
+    record and the change are written together or not at all."""
+    return AuditEntry.objects.create(
+        subject=subject,
+        action=action,
+        user=_user_or_none(user),
+        unit=unit,
+        year=year,
+        quarter=quarter,
+        label=label[:500],
+        changes=[[key, _audit_text(old), _audit_text(new)] for key, old, new in changes],
+        note=note,
+    )
+
+
+def _user_or_none(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _audit_text(value) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 # ---------------------------------------------------------------------------
@@ -279,7 +330,7 @@ class FigureInput:
     unit: Unit
     element: DataElement
     category: Category | None
-    value: int
+    value: int | None  # None: remove the stored figure
 
     @property
     def key(self) -> tuple[int, int, int, int, int | None]:
@@ -320,7 +371,7 @@ def figures_import(*, path: str | Path) -> ImportResult:
         inputs.append(parsed)
     if errors:
         raise ImportFailed(errors)
-    return figures_save(inputs=inputs)
+    return figures_save(inputs=inputs, source=Path(path).name)
 
 
 def _parse_figure(row, units, elements, categories, errors) -> FigureInput | None:
@@ -374,8 +425,16 @@ def _whole(text: str) -> int | None:
     return int(text)
 
 
-def figures_save(*, inputs: list[FigureInput]) -> ImportResult:
-    """Check figures against the validation rules and upsert them, all or nothing."""
+def figures_save(
+    *, inputs: list[FigureInput], user=None, source: str = "", note: str = ""
+) -> ImportResult:
+    """Check figures against the validation rules and upsert them, all or nothing.
+
+    An input whose ``value`` is None removes the stored figure (a value cleared on the
+    report form). Every change is recorded in the audit log, one entry per unit and
+    quarter; ``source`` names the imported file (the entries of one import share a
+    batch).
+    """
     if not inputs:
         return ImportResult()
     years = {i.year for i in inputs}
@@ -388,10 +447,16 @@ def figures_save(*, inputs: list[FigureInput]) -> ImportResult:
         violations = _rule_violations(inputs, existing)
         if violations:
             raise RulesBroken([v.message for v in violations], violations)
-        new, changed = [], []
+        new, changed, removed = [], [], []
+        history: dict[tuple[Unit, int, int], list[tuple[str, int | None, int | None]]] = {}
         for item in inputs:
             figure = existing.get(item.key)
-            if figure is None:
+            old = figure.value if figure else None
+            if item.value is None:
+                if figure is None:
+                    continue
+                removed.append(figure.pk)
+            elif figure is None:
                 new.append(
                     Figure(
                         year=item.year,
@@ -406,11 +471,47 @@ def figures_save(*, inputs: list[FigureInput]) -> ImportResult:
                 figure.value = item.value
                 figure.updated_at = timezone.now()
                 changed.append(figure)
+            else:
+                continue
+            history.setdefault((item.unit, item.year, item.quarter), []).append(
+                (figure_key(item.element, item.category), old, item.value)
+            )
         Figure.objects.bulk_create(new, batch_size=1000)
         Figure.objects.bulk_update(changed, ["value", "updated_at"], batch_size=1000)
-        if new or changed:
+        Figure.objects.filter(pk__in=removed).delete()
+        _figures_audit(history, user=user, source=source, note=note)
+        if history:
             recompute_request(years=years_affected(years))
-    return ImportResult(len(new), len(changed), len(inputs) - len(new) - len(changed))
+    unchanged = len(inputs) - len(new) - len(changed) - len(removed)
+    return ImportResult(len(new), len(changed), unchanged, len(removed))
+
+
+def figure_key(element: DataElement, category: Category | None) -> str:
+    """A figure's key in the audit log: ``element`` or ``element/category``."""
+    return f"{element.code}/{category.code}" if category else element.code
+
+
+def _figures_audit(history: dict, *, user, source: str, note: str) -> None:
+    batch = uuid.uuid4().hex if source else ""
+    action = AuditEntry.Action.IMPORTED if source else AuditEntry.Action.UPDATED
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                subject=AuditEntry.Subject.FIGURES,
+                action=action,
+                user=_user_or_none(user),
+                unit=unit,
+                year=year,
+                quarter=quarter,
+                label=source[:500],
+                changes=[[key, _audit_text(old), _audit_text(new)] for key, old, new in rows],
+                note=note,
+                batch=batch,
+            )
+            for (unit, year, quarter), rows in history.items()
+        ],
+        batch_size=500,
+    )
 
 
 class RulesBroken(ImportFailed):
@@ -457,7 +558,10 @@ def _rule_violations(inputs: list[FigureInput], existing: dict) -> list[RuleViol
     values = {key: f.value for key, f in existing.items()}
     source = {}
     for item in inputs:
-        values[item.key] = item.value
+        if item.value is None:
+            values.pop(item.key, None)
+        else:
+            values[item.key] = item.value
         source[item.key] = item
     violations = []
     for key, item in source.items():
@@ -582,6 +686,28 @@ def evidence_import(*, path: str | Path) -> ImportResult:
                 changed.append(stored)
         Evidence.objects.bulk_create(new, batch_size=1000)
         Evidence.objects.bulk_update(changed, ["title"], batch_size=1000)
+        history: dict[tuple[Unit, int, int], list] = {}
+        for record, old_title in [(e, None) for e in new] + [(e, "") for e in changed]:
+            history.setdefault(
+                (record.unit, record.date.year, engine.quarter_of(record.date)), []
+            ).append([_evidence_key(record), old_title, record.title or record.reference])
+        batch = uuid.uuid4().hex
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    subject=AuditEntry.Subject.EVIDENCE,
+                    action=AuditEntry.Action.IMPORTED,
+                    unit=unit,
+                    year=year,
+                    quarter=quarter,
+                    label=Path(path).name[:500],
+                    changes=rows,
+                    batch=batch,
+                )
+                for (unit, year, quarter), rows in history.items()
+            ],
+            batch_size=500,
+        )
         if new:
             recompute_request(years={e.date.year for e in new})
     return ImportResult(len(new), len(changed), len(records) - len(new) - len(changed))
@@ -974,9 +1100,13 @@ class ReportRefused(Exception):
         self.errors = errors
 
 
-def report_get_or_create(*, unit: Unit, year: int, quarter: int) -> QuarterlyReport:
-    """The unit's report of the quarter, created as a draft the first time."""
-    report, _ = QuarterlyReport.objects.get_or_create(unit=unit, year=year, quarter=quarter)
+def _report_stored(report: QuarterlyReport) -> QuarterlyReport:
+    """The report's row, created as a draft on its first write (opening the page
+    writes nothing)."""
+    if report.pk is None:
+        report, _ = QuarterlyReport.objects.get_or_create(
+            unit=report.unit, year=report.year, quarter=report.quarter
+        )
     return report
 
 
@@ -990,15 +1120,21 @@ def report_save(
     """Save the figures typed on a quarterly report (lưu nháp báo cáo quý), all or nothing.
 
     Each value must be a whole number of 0 or more (0 or 1 for flags); an empty value
-    is left out. The figures go through ``figures_save``, so the validation rules are
-    checked against the quarter's other figures. Refused (``ReportRefused``, nothing
-    written) while the report is submitted or approved, and when ``version`` is not the
-    stored one: someone else saved meanwhile, and saving would silently undo their
-    work. The report's version grows by one.
+    removes the figure stored for the quarter, if any. The figures go through
+    ``figures_save``, so the validation rules are checked against the quarter's other
+    figures and every change is recorded with ``user``. Refused (``ReportRefused``,
+    nothing written) while the report is submitted or approved, and when ``version``
+    is not the stored one: someone else saved meanwhile, and saving would silently
+    undo their work. The report's version grows by one.
     """
     errors: dict[str, str] = {}
     elements = {e.code: e for e in DataElement.objects.all()}
     categories = {c.code: c for c in Category.objects.all()}
+    stored = set(
+        Figure.objects.filter(
+            unit=report.unit, year=report.year, quarter=report.quarter
+        ).values_list("element__code", "category__code")
+    )
     inputs: list[FigureInput] = []
     for (element_code, category_code), text in values.items():
         field = selectors.report_field(element_code, category_code)
@@ -1013,34 +1149,39 @@ def report_save(
             continue
         text = (text or "").strip()
         if not text:
-            continue
-        value = _whole(text)
-        if value is None or value < 0:
-            errors[field] = gettext("Nhập một số nguyên từ 0 trở lên.")
-        elif element.is_flag and value not in (0, 1):
-            errors[field] = gettext("Chỉ nhập 0 (chưa) hoặc 1 (có).")
+            value = None
+            if (element_code, category_code) not in stored:
+                continue
         else:
-            inputs.append(
-                FigureInput(
-                    Row(0, {"field": field}),
-                    report.year,
-                    report.quarter,
-                    report.unit,
-                    element,
-                    category,
-                    value,
-                )
+            value = _whole(text)
+            if value is None or value < 0:
+                errors[field] = gettext("Nhập một số nguyên từ 0 trở lên.")
+                continue
+            if element.is_flag and value not in (0, 1):
+                errors[field] = gettext("Chỉ nhập 0 (chưa) hoặc 1 (có).")
+                continue
+        inputs.append(
+            FigureInput(
+                Row(0, {"field": field}),
+                report.year,
+                report.quarter,
+                report.unit,
+                element,
+                category,
+                value,
             )
+        )
     if errors:
         raise ReportRefused(errors)
     with transaction.atomic():
+        row = _report_stored(report)
         bumped = QuarterlyReport.objects.filter(
-            pk=report.pk, version=version, state__in=QuarterlyReport.EDITABLE
+            pk=row.pk, version=version, state__in=QuarterlyReport.EDITABLE
         ).update(version=F("version") + 1, updated_at=timezone.now())
         if bumped != 1:
-            raise ReportRefused({NON_FIELD: _report_not_editable(report, version)})
+            raise ReportRefused({NON_FIELD: _report_not_editable(row, version)})
         try:
-            result = figures_save(inputs=inputs)
+            result = figures_save(inputs=inputs, user=user)
         except RulesBroken as broken:
             raise ReportRefused(
                 {
@@ -1056,8 +1197,205 @@ def report_save(
                     for v in broken.violations
                 }
             ) from None
-    report.refresh_from_db()
+    _report_refresh(report, row)
     return result
+
+
+def _report_refresh(report: QuarterlyReport, row: QuarterlyReport) -> None:
+    """Bring the caller's instance up to the stored row (it may have been unsaved)."""
+    report.pk = row.pk
+    report.refresh_from_db()
+    report._state.adding = False
+
+
+def _report_editable_row(report: QuarterlyReport) -> QuarterlyReport:
+    """The report's row, locked, when its staff may still change it; else refused.
+    Call inside a transaction."""
+    row = _report_stored(report)
+    row = QuarterlyReport.objects.select_for_update().get(pk=row.pk)
+    if not row.editable:
+        raise ReportRefused(
+            {
+                NON_FIELD: gettext("Báo cáo đang ở trạng thái “%(state)s”: không thể sửa.")
+                % {"state": row.get_state_display()}
+            }
+        )
+    return row
+
+
+def evidence_add(
+    *,
+    report: QuarterlyReport,
+    user,
+    kind: str,
+    date: dt.date,
+    reference: str,
+    title: str = "",
+    subject_unit: Unit | None = None,
+    file=None,
+    link: str = "",
+) -> Evidence:
+    """Add an evidence record (minh chứng) to a unit's quarterly report, with its
+    document as an uploaded ``file`` (already checked by type and size) or a ``link``.
+    Refused while the report is not in its staff's hands, and when the same record is
+    already stored. The statuses are recomputed after commit."""
+    with transaction.atomic():
+        row = _report_editable_row(report)
+        evidence = Evidence(
+            unit=row.unit,
+            kind=kind,
+            date=date,
+            subject_unit=subject_unit,
+            reference=reference.strip(),
+            title=title.strip(),
+            link=link,
+            created_by=_user_or_none(user),
+        )
+        if file is not None:
+            evidence.file_name = Path(file.name).name[:255]
+        try:
+            with transaction.atomic():
+                if file is not None:
+                    evidence.file.save(file.name, file, save=False)
+                evidence.save()
+                audit_record(
+                    subject=AuditEntry.Subject.EVIDENCE,
+                    action=AuditEntry.Action.CREATED,
+                    user=user,
+                    unit=row.unit,
+                    year=row.year,
+                    quarter=row.quarter,
+                    label=_evidence_key(evidence),
+                    changes=[
+                        ["title", None, evidence.title],
+                        ["subject_unit", None, subject_unit.code if subject_unit else None],
+                        ["file", None, evidence.file_name],
+                        ["link", None, link],
+                    ],
+                )
+        except BaseException as error:
+            # The row was not written: the file must not stay behind.
+            if evidence.file:
+                evidence.file.delete(save=False)
+            if isinstance(error, IntegrityError):
+                raise ReportRefused(
+                    {"reference": gettext("Minh chứng này (cùng loại, ngày và số) đã có.")}
+                ) from None
+            raise
+        recompute_request(years=[date.year])
+    return evidence
+
+
+def evidence_delete(*, report: QuarterlyReport, user, evidence: Evidence) -> None:
+    """Remove an evidence record of the report's unit and quarter, and its file once the
+    removal is committed. Refused while the report is not in its staff's hands."""
+    first, last = engine.period_bounds(report.year, report.quarter)
+    if evidence.unit_id != report.unit_id or not first <= evidence.date <= last:
+        raise ReportRefused({NON_FIELD: gettext("Minh chứng này không thuộc báo cáo.")})
+    with transaction.atomic():
+        row = _report_editable_row(report)
+        audit_record(
+            subject=AuditEntry.Subject.EVIDENCE,
+            action=AuditEntry.Action.DELETED,
+            user=user,
+            unit=row.unit,
+            year=row.year,
+            quarter=row.quarter,
+            label=_evidence_key(evidence),
+            changes=[
+                ["title", evidence.title, None],
+                ["file", evidence.file_name, None],
+                ["link", evidence.link, None],
+            ],
+        )
+        name = evidence.file.name if evidence.file else ""
+        evidence.delete()
+        if name:
+            storage = evidence.file.storage
+            transaction.on_commit(lambda: storage.delete(name))
+        recompute_request(years=[evidence.date.year])
+
+
+def plan_save(
+    *,
+    report: QuarterlyReport,
+    user,
+    tasks: Mapping[int, tuple[str, str]],
+    milestones: Mapping[int, tuple[str, str]],
+) -> int:
+    """Tick the unit's plan tasks and milestones of the year on its quarterly report:
+    for each id, the day it was done (ISO text, empty: not done) and its evidence.
+    All or nothing; errors are keyed ``task-<id>-done``, ``milestone-<id>-evidence``…
+    A day must be in the report's year and not after today, and a done item names its
+    evidence. Returns how many items changed; each change is recorded."""
+    today = timezone.localdate()
+    items = [
+        ("task", AuditEntry.Subject.PLAN_TASK, PlanTask, tasks),
+        ("milestone", AuditEntry.Subject.MILESTONE, Milestone, milestones),
+    ]
+    errors: dict[str, str] = {}
+    updates: list[tuple[str, object, dt.date | None, str]] = []
+    for prefix, subject, model, typed in items:
+        stored = model.objects.filter(unit=report.unit, year=report.year).in_bulk(list(typed))
+        for pk, (day_text, reference) in typed.items():
+            item = stored.get(pk)
+            if item is None:
+                errors[NON_FIELD] = gettext("Danh sách nhiệm vụ đã thay đổi: hãy tải lại trang.")
+                continue
+            field = f"{prefix}-{pk}"
+            reference = (reference or "").strip()[:300]
+            day = None
+            if (day_text or "").strip():
+                try:
+                    day = dt.date.fromisoformat(day_text.strip())
+                except ValueError:
+                    errors[f"{field}-done"] = gettext("Ngày không hợp lệ.")
+                    continue
+                if day.year != report.year:
+                    errors[f"{field}-done"] = gettext(
+                        "Ngày hoàn thành phải trong năm %(year)s."
+                    ) % {"year": report.year}
+                elif day > today:
+                    errors[f"{field}-done"] = gettext("Ngày chưa đến: chỉ ghi việc đã làm.")
+                elif not reference:
+                    errors[f"{field}-evidence"] = gettext(
+                        "Ghi minh chứng (số văn bản hoặc đường dẫn) của việc đã hoàn thành."
+                    )
+            if day != item.done_on or reference != item.evidence_reference:
+                updates.append((subject, item, day, reference))
+    if errors:
+        raise ReportRefused(errors)
+    with transaction.atomic():
+        row = _report_editable_row(report)
+        for subject, item, day, reference in updates:
+            changes = [
+                [name, old, new]
+                for name, old, new in (
+                    ("done_on", item.done_on, day),
+                    ("evidence_reference", item.evidence_reference, reference),
+                )
+                if old != new
+            ]
+            item.done_on, item.evidence_reference = day, reference
+            item.save(update_fields=["done_on", "evidence_reference"])
+            audit_record(
+                subject=subject,
+                action=AuditEntry.Action.UPDATED,
+                user=user,
+                unit=row.unit,
+                year=row.year,
+                quarter=row.quarter,
+                label=str(item),
+                changes=changes,
+            )
+        if updates:
+            recompute_request(years=[report.year])
+    return len(updates)
+
+
+def _evidence_key(evidence: Evidence) -> str:
+    """An evidence record in the audit log: its kind, date and reference."""
+    return f"{evidence.kind} {evidence.date.isoformat()} {evidence.reference}"
 
 
 def _report_not_editable(report: QuarterlyReport, version: int) -> str:
@@ -1074,17 +1412,38 @@ def _report_not_editable(report: QuarterlyReport, version: int) -> str:
 
 
 def _report_move(
-    *, report: QuarterlyReport, old: Sequence[str], new: str, refusal: str, **fields
+    *,
+    report: QuarterlyReport,
+    old: Sequence[str],
+    new: str,
+    refusal: str,
+    user,
+    action: str,
+    note: str = "",
+    **fields,
 ) -> QuarterlyReport:
     """Move a report from one of the ``old`` states to ``new`` with a conditional
     UPDATE, so two people acting at once cannot both succeed; refused unless exactly
-    one row changed."""
-    changed = QuarterlyReport.objects.filter(pk=report.pk, state__in=old).update(
-        state=new, version=F("version") + 1, updated_at=timezone.now(), **fields
-    )
-    if changed != 1:
-        raise ReportRefused({NON_FIELD: refusal})
-    report.refresh_from_db()
+    one row changed. The move is recorded in the audit log with ``note``."""
+    with transaction.atomic():
+        row = _report_stored(report)
+        before = QuarterlyReport.objects.filter(pk=row.pk).values_list("state", flat=True).first()
+        changed = QuarterlyReport.objects.filter(pk=row.pk, state__in=old).update(
+            state=new, version=F("version") + 1, updated_at=timezone.now(), **fields
+        )
+        if changed != 1:
+            raise ReportRefused({NON_FIELD: refusal})
+        audit_record(
+            subject=AuditEntry.Subject.REPORT,
+            action=action,
+            user=user,
+            unit=row.unit,
+            year=row.year,
+            quarter=row.quarter,
+            changes=[["state", before, new]],
+            note=note,
+        )
+    _report_refresh(report, row)
     return report
 
 
@@ -1105,6 +1464,8 @@ def report_submit(
             old=QuarterlyReport.EDITABLE,
             new=QuarterlyReport.State.SUBMITTED,
             refusal=gettext("Chỉ gửi được báo cáo đang soạn hoặc bị trả lại."),
+            user=user,
+            action=AuditEntry.Action.SUBMITTED,
             submitted_at=timezone.now(),
             submitted_by=user,
             first_submitted_at=Coalesce(
@@ -1114,16 +1475,22 @@ def report_submit(
 
 
 def report_approve(*, report: QuarterlyReport, user) -> QuarterlyReport:
-    """Approve a submitted report (duyệt báo cáo); it becomes read-only."""
-    return _report_move(
-        report=report,
-        old=[QuarterlyReport.State.SUBMITTED],
-        new=QuarterlyReport.State.APPROVED,
-        refusal=gettext("Chỉ duyệt được báo cáo đã gửi."),
-        decided_at=timezone.now(),
-        decided_by=user,
-        comment="",
-    )
+    """Approve a submitted report (duyệt báo cáo); it becomes read-only, and the
+    year's statuses are recomputed."""
+    with transaction.atomic():
+        _report_move(
+            report=report,
+            old=[QuarterlyReport.State.SUBMITTED],
+            new=QuarterlyReport.State.APPROVED,
+            refusal=gettext("Chỉ duyệt được báo cáo đã gửi."),
+            user=user,
+            action=AuditEntry.Action.APPROVED,
+            decided_at=timezone.now(),
+            decided_by=user,
+            comment="",
+        )
+        recompute_request(years=[report.year])
+    return report
 
 
 def report_return(*, report: QuarterlyReport, user, comment: str) -> QuarterlyReport:
@@ -1136,6 +1503,9 @@ def report_return(*, report: QuarterlyReport, user, comment: str) -> QuarterlyRe
         old=[QuarterlyReport.State.SUBMITTED],
         new=QuarterlyReport.State.RETURNED,
         refusal=gettext("Chỉ trả lại được báo cáo đã gửi."),
+        user=user,
+        action=AuditEntry.Action.RETURNED,
+        note=comment,
         decided_at=timezone.now(),
         decided_by=user,
         comment=comment,
@@ -1155,6 +1525,9 @@ def report_reopen(*, report: QuarterlyReport, user, reason: str) -> QuarterlyRep
         old=[QuarterlyReport.State.SUBMITTED, QuarterlyReport.State.APPROVED],
         new=QuarterlyReport.State.DRAFT,
         refusal=gettext("Chỉ mở lại được báo cáo đã gửi hoặc đã duyệt."),
+        user=user,
+        action=AuditEntry.Action.REOPENED,
+        note=reason,
         decided_at=timezone.now(),
         decided_by=user,
         comment=reason,

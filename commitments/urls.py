@@ -22,6 +22,22 @@ urlpatterns += [
         reporting.quarterly_report,
         name="quarterly_report",
     ),
+    path(
+        "report/<str:code>/<int:year>/<int:quarter>/evidence/",
+        reporting.report_evidence_add,
+        name="report_evidence_add",
+    ),
+    path(
+        "report/<str:code>/<int:year>/<int:quarter>/evidence/<int:pk>/delete/",
+        reporting.report_evidence_delete,
+        name="report_evidence_delete",
+    ),
+    path(
+        "report/<str:code>/<int:year>/<int:quarter>/plan/",
+        reporting.report_plan,
+        name="report_plan",
+    ),
+    path("evidence/<int:pk>/file/", reporting.evidence_file, name="evidence_file"),
 ]
 
 urlpatterns += [

@@ -4,15 +4,20 @@ comment; an admin may reopen it. Everyone else is told it does not exist."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from commitments import selectors, services
-from commitments.models import QuarterlyReport, Unit
+from commitments.forms import EvidenceForm, evidence_file_type
+from commitments.models import Evidence, QuarterlyReport, Unit
 
 # Who may take each action of the form.
 ACTION_ROLES = {
@@ -35,13 +40,17 @@ def _unit_for_user(request: HttpRequest, code: str) -> tuple[Unit, frozenset[str
     return unit, roles
 
 
+def _period_or_404(year: int, quarter: int) -> None:
+    if not (2000 <= year <= 2100 and 1 <= quarter <= 4):
+        raise Http404(_("Không có kỳ báo cáo này."))
+
+
 @login_required
 def quarterly_report(request: HttpRequest, code: str, year: int, quarter: int) -> HttpResponse:
     """The report of one unit and quarter: the form on GET, an action on POST."""
     unit, roles = _unit_for_user(request, code)
-    if not (2000 <= year <= 2100 and 1 <= quarter <= 4):
-        raise Http404(_("Không có kỳ báo cáo này."))
-    report = services.report_get_or_create(unit=unit, year=year, quarter=quarter)
+    _period_or_404(year, quarter)
+    report = selectors.report_for(unit=unit, year=year, quarter=quarter)
     lines = selectors.report_lines(unit=unit, year=year, quarter=quarter)
     typed: dict[str, str] = {}
     errors: dict[str, str] = {}
@@ -59,7 +68,31 @@ def quarterly_report(request: HttpRequest, code: str, year: int, quarter: int) -
         else:
             messages.success(request, done)
             return redirect(request.path)
-    state = selectors.recompute_state(year=year)
+    return _page(request, unit, roles, report, lines=lines, typed=typed, errors=errors)
+
+
+def _page(
+    request: HttpRequest,
+    unit: Unit,
+    roles: frozenset[str],
+    report: QuarterlyReport,
+    *,
+    lines=None,
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    evidence_form: EvidenceForm | None = None,
+    plan_errors: dict[str, str] | None = None,
+) -> HttpResponse:
+    """The report page: figures, evidence, plan tasks and history; the parts of a
+    refused action come back with what was typed and each error next to its field."""
+    year, quarter = report.year, report.quarter
+    errors = errors or {}
+    plan_errors = plan_errors or {}
+    may_edit = selectors.ROLE_STAFF in roles and report.editable
+    if lines is None:
+        lines = selectors.report_lines(unit=unit, year=year, quarter=quarter)
+    tasks, milestones = selectors.report_plan(unit=unit, year=year)
+    post = request.POST if plan_errors else {}
     return render(
         request,
         "commitments/report_form.html",
@@ -68,25 +101,166 @@ def quarterly_report(request: HttpRequest, code: str, year: int, quarter: int) -
             "report": report,
             "year": year,
             "quarter": quarter,
-            "rows": [_row(line, typed, errors) for line in lines],
+            "rows": [_row(line, typed or {}, errors) for line in lines],
             "errors": errors,
             "general_error": errors.get(services.NON_FIELD, ""),
             "comment": request.POST.get("comment", "") if errors else "",
             "reason": request.POST.get("reason", "") if errors else "",
-            "may_edit": selectors.ROLE_STAFF in roles and report.editable,
+            "may_edit": may_edit,
             "may_decide": selectors.ROLE_DIRECTOR in roles
             and report.state == QuarterlyReport.State.SUBMITTED,
             "may_reopen": selectors.ROLE_ADMIN in roles
             and report.state in (QuarterlyReport.State.SUBMITTED, QuarterlyReport.State.APPROVED),
-            "state": state,
+            "state": selectors.recompute_state(year=year),
+            "evidence": selectors.report_evidence(unit=unit, year=year, quarter=quarter),
+            "evidence_form": evidence_form or EvidenceForm(unit=unit, year=year, quarter=quarter),
+            "tasks": [_plan_row("task", t, post, plan_errors) for t in tasks],
+            "milestones": [_plan_row("milestone", m, post, plan_errors) for m in milestones],
+            "plan_error": plan_errors.get(services.NON_FIELD, ""),
+            "plan_errors": bool(plan_errors),
+            "history": selectors.report_history(unit=unit, year=year, quarter=quarter),
+            "max_mb": settings.EVIDENCE_MAX_BYTES // 2**20,
         },
     )
+
+
+def _plan_row(prefix: str, item, post, errors: dict[str, str]) -> dict:
+    """A task or milestone as the checklist shows it: what was typed when the page
+    comes back with errors, else what is stored."""
+    field = f"{prefix}-{item.pk}"
+    done = post.get(f"{field}-done") if post else None
+    evidence = post.get(f"{field}-evidence") if post else None
+    return {
+        "item": item,
+        "field": field,
+        "done": done if done is not None else (item.done_on.isoformat() if item.done_on else ""),
+        "evidence": evidence if evidence is not None else item.evidence_reference,
+        "done_error": errors.get(f"{field}-done", ""),
+        "evidence_error": errors.get(f"{field}-evidence", ""),
+    }
+
+
+@login_required
+@require_POST
+def report_evidence_add(request: HttpRequest, code: str, year: int, quarter: int) -> HttpResponse:
+    """Add an evidence record, with its file or link, to the report (staff)."""
+    unit, roles = _unit_for_user(request, code)
+    _period_or_404(year, quarter)
+    if selectors.ROLE_STAFF not in roles:
+        raise PermissionDenied
+    report = selectors.report_for(unit=unit, year=year, quarter=quarter)
+    form = EvidenceForm(request.POST, request.FILES, unit=unit, year=year, quarter=quarter)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.evidence_add(
+                report=report,
+                user=request.user,
+                kind=data["kind"],
+                date=data["date"],
+                reference=data["reference"],
+                title=data["title"],
+                subject_unit=data["subject_unit"],
+                file=data["file"],
+                link=data["link"],
+            )
+        except services.ReportRefused as refusal:
+            for field, message in refusal.errors.items():
+                form.add_error(None if field == services.NON_FIELD else field, message)
+        else:
+            messages.success(request, _("Đã thêm minh chứng."))
+            return redirect(_report_url(unit, year, quarter) + "#evidence")
+    return _page(request, unit, roles, report, evidence_form=form)
+
+
+@login_required
+@require_POST
+def report_evidence_delete(
+    request: HttpRequest, code: str, year: int, quarter: int, pk: int
+) -> HttpResponse:
+    """Remove an evidence record from the report (staff)."""
+    unit, roles = _unit_for_user(request, code)
+    _period_or_404(year, quarter)
+    if selectors.ROLE_STAFF not in roles:
+        raise PermissionDenied
+    evidence = get_object_or_404(Evidence, pk=pk, unit=unit)
+    report = selectors.report_for(unit=unit, year=year, quarter=quarter)
+    try:
+        services.evidence_delete(report=report, user=request.user, evidence=evidence)
+    except services.ReportRefused as refusal:
+        messages.error(request, " ".join(refusal.errors.values()))
+    else:
+        messages.success(request, _("Đã xóa minh chứng."))
+    return redirect(_report_url(unit, year, quarter) + "#evidence")
+
+
+@login_required
+@require_POST
+def report_plan(request: HttpRequest, code: str, year: int, quarter: int) -> HttpResponse:
+    """Save the plan tasks and milestones checklist of the report (staff)."""
+    unit, roles = _unit_for_user(request, code)
+    _period_or_404(year, quarter)
+    if selectors.ROLE_STAFF not in roles:
+        raise PermissionDenied
+    report = selectors.report_for(unit=unit, year=year, quarter=quarter)
+    post = request.POST
+    typed = {"task": {}, "milestone": {}}
+    for name in post:
+        prefix, _sep, rest = name.partition("-")
+        pk, _sep, part = rest.partition("-")
+        if prefix in typed and part == "done" and pk.isdigit():
+            typed[prefix][int(pk)] = (post.get(name, ""), post.get(f"{prefix}-{pk}-evidence", ""))
+    try:
+        changed = services.plan_save(
+            report=report, user=request.user, tasks=typed["task"], milestones=typed["milestone"]
+        )
+    except services.ReportRefused as refusal:
+        return _page(request, unit, roles, report, plan_errors=refusal.errors)
+    messages.success(
+        request,
+        ngettext(
+            "Đã lưu %(count)s thay đổi của nhiệm vụ.",
+            "Đã lưu %(count)s thay đổi của nhiệm vụ.",
+            changed,
+        )
+        % {"count": changed},
+    )
+    return redirect(_report_url(unit, year, quarter) + "#plan")
+
+
+@login_required
+@require_GET
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file of an evidence record, to users who may see the unit's reports; 404
+    to everyone else, as if it did not exist."""
+    evidence = Evidence.objects.select_related("unit").filter(pk=pk).first()
+    if evidence is None or not evidence.file:
+        raise Http404(_("Không có tệp này."))
+    if not selectors.report_roles(user=request.user, unit=evidence.unit):
+        raise Http404(_("Không có tệp này."))
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Không có tệp này.")) from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.file_name or "evidence",
+        content_type=evidence_file_type(evidence.file.name),
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _report_url(unit: Unit, year: int, quarter: int) -> str:
+    return reverse("quarterly_report", args=[unit.code, year, quarter])
 
 
 def _act(request: HttpRequest, action: str, report: QuarterlyReport, lines) -> str:
     """Run the action; the message to show once it is done."""
     post, user = request.POST, request.user
-    values = {line.key: post.get(line.field, "") for line in lines}
+    # A field missing from the form is left alone; an empty one clears the figure.
+    values = {line.key: post[line.field] for line in lines if line.field in post}
     try:
         version = int(post.get("version", ""))
     except ValueError:
