@@ -5,6 +5,10 @@ Everything reads the statuses the recompute stored; nothing is computed again he
 except the summary of a commitment (the worst of its judged indicators). Reads go
 through ``selectors`` where one exists; the few only the report needs are below, each
 one query whatever the number of units.
+
+Every document takes the user's ``selectors.Scope`` and holds the statuses of the units
+it sees only; where the report speaks of the department it speaks of the top units the
+user sees (``selectors.is_top_unit``: for a superuser, the departments).
 """
 
 from __future__ import annotations
@@ -42,14 +46,12 @@ def year_has_statuses(*, year: int) -> bool:
     return Status.objects.filter(year=year).exists()
 
 
-def period_statuses(*, year: int, quarter: int) -> list[Status]:
-    """Every status of one period (``quarter`` 0: the year to date): the departments'
-    rows and every unit's, each with its indicator, commitment and unit; one query."""
-    return list(
-        Status.objects.filter(year=year, quarter=quarter).select_related(
-            "indicator__commitment", "unit"
-        )
-    )
+def period_statuses(*, year: int, quarter: int, scope: selectors.Scope) -> list[Status]:
+    """Every status of one period (``quarter`` 0: the year to date) of the units
+    ``scope`` sees: the departments' rows and every unit's, each with its indicator,
+    commitment and unit; one query."""
+    statuses = scope.filter(Status.objects.filter(year=year, quarter=quarter))
+    return list(statuses.select_related("indicator__commitment", "unit"))
 
 
 def commitments_in_force(*, year: int) -> list[Commitment]:
@@ -216,8 +218,9 @@ def _ordered(statuses: Iterable[Status], categories: dict[str, str]) -> list[Sta
     return rows
 
 
-def period_report(*, year: int, quarter: int) -> Report:
-    """The report of a quarter (or of the year to date), one part per department:
+def period_report(*, year: int, quarter: int, scope: selectors.Scope) -> Report:
+    """The report of a quarter (or of the year to date), one part per department (per
+    top unit of ``scope``):
 
     - each commitment in force with its indicators' results, targets and statuses;
     - the fields behind: the department's per-category rows not met or at risk;
@@ -233,16 +236,16 @@ def period_report(*, year: int, quarter: int) -> Report:
     units = {u.pk: u for u in Unit.objects.all()}
     code_to_name = {u.code: unit_name(u) for u in units.values()}
 
-    def root(unit_id: int) -> int:
+    def top(unit_id: int) -> int:
         seen = set()
-        while units[unit_id].parent_id is not None and unit_id not in seen:
+        while not selectors.is_top_unit(units[unit_id], scope) and unit_id not in seen:
             seen.add(unit_id)
             unit_id = units[unit_id].parent_id
         return unit_id
 
     rows_of: dict[int, list[Status]] = defaultdict(list)
-    for status in _ordered(period_statuses(year=year, quarter=quarter), categories):
-        rows_of[root(status.unit_id)].append(status)
+    for status in _ordered(period_statuses(year=year, quarter=quarter, scope=scope), categories):
+        rows_of[top(status.unit_id)].append(status)
 
     departments = []
     for department_id in sorted(rows_of, key=lambda pk: units[pk].code):
@@ -277,21 +280,22 @@ HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 MAX_WIDTH = 60
 
 
-def workbook(*, year: int, quarter: int) -> bytes:
+def workbook(*, year: int, quarter: int, scope: selectors.Scope) -> bytes:
     """The report of a period as an XLSX workbook, in the active language.
 
     Sheet "Tổng hợp": each commitment, its overall status (the worst of its judged
     indicators at the department level) and how many of its indicators are met, not
     met or at risk. Then a sheet per commitment ("Cam kết 1" …): every status row of
     the period, the department's and each unit's, with the indicator, unit, category,
-    value, target and status. Values and thresholds are numbers (format 0.00); the
+    value, target and status. Only the units ``scope`` sees; its top units stand for
+    the department. Values and thresholds are numbers (format 0.00); the
     comparator shows through the target's number format ("≥ 96.00"), so the cell
     still holds 96.
     """
     categories = selectors.category_names()
     commitments = commitments_in_force(year=year)
-    rows = _ordered(period_statuses(year=year, quarter=quarter), categories)
-    department_rows = [s for s in rows if s.unit.parent_id is None]
+    rows = _ordered(period_statuses(year=year, quarter=quarter, scope=scope), categories)
+    department_rows = [s for s in rows if selectors.is_top_unit(s.unit, scope)]
 
     book = Workbook()
     summary = book.active
@@ -384,14 +388,14 @@ def _shown(value) -> str:
 # ---------------------------------------------------------------------------
 
 
-def status_csv(*, year: int) -> str:
-    """The statuses of a year in exactly the columns of the status export contract
-    (``selectors.EXPORT_COLUMNS``), empty for ``null``, behind a UTF-8 byte order mark
-    so that Excel reads the file as UTF-8."""
+def status_csv(*, year: int, scope: selectors.Scope) -> str:
+    """The statuses of a year (of the units ``scope`` sees) in exactly the columns of
+    the status export contract (``selectors.EXPORT_COLUMNS``), empty for ``null``,
+    behind a UTF-8 byte order mark so that Excel reads the file as UTF-8."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.DictWriter(out, fieldnames=selectors.EXPORT_COLUMNS)
     writer.writeheader()
-    for row in selectors.status_export_rows(year=year):
+    for row in selectors.status_export_rows(year=year, scope=scope):
         writer.writerow({key: "" if value is None else value for key, value in row.items()})
     return out.getvalue()

@@ -1,4 +1,12 @@
-"""The director's pages: the dashboard, an indicator, the units x indicators matrix."""
+"""The director's pages: the dashboard, an indicator, the units x indicators matrix,
+a unit. Each shows only the units the user sees (``selectors.user_scope``): a
+superuser every unit, a member of staff their unit, a director their unit and every
+unit below it. Where the pages showed the department they show the top units the user
+sees (``selectors.is_top_unit``).
+
+Only the rows of visible units are read. A row's detail names units of its own subtree
+only (the units a coverage indicator missed), so the names shown in its "why" are of
+units inside a unit the user sees."""
 
 from __future__ import annotations
 
@@ -25,8 +33,11 @@ def _is_open(year: int, quarter: int) -> bool:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Which commitments are met, at risk or not met, why, and who is behind."""
+    scope = selectors.user_scope(user=request.user)
+    if scope.empty:
+        return render(request, "commitments/no_units.html")
     years, year, quarter = period(request)
-    statuses = selectors.year_statuses(year=year)
+    statuses = selectors.year_statuses(year=year, scope=scope)
     category_names = selectors.category_names()
     unit_names = {code: unit.name for code, unit in selectors.units_by_code().items()}
     departments = sorted({s.unit for s in statuses}, key=lambda u: u.code)
@@ -64,7 +75,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One indicator: its value per quarter against the target, each category, and
-    each unit with the figures behind its value."""
+    each unit with the figures behind its value; the chart and the department's rows
+    are those of the top units the user sees."""
     indicator = get_object_or_404(
         Indicator.objects.select_related("commitment", "numerator", "denominator", "element"),
         code=code,
@@ -73,10 +85,13 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     target = indicator.targets.filter(year=year).first()
     if target is None:
         raise Http404(_("Chỉ tiêu này không có mục tiêu trong năm đã chọn."))
-    rows = selectors.indicator_statuses(indicator=indicator, year=year)
+    scope = selectors.user_scope(user=request.user)
+    rows = selectors.indicator_statuses(indicator=indicator, year=year, scope=scope)
     category_names = selectors.category_names()
     unit_names = {code: unit.name for code, unit in selectors.units_by_code().items()}
-    departments = [s for s in rows if s.unit.parent_id is None]
+    for row in rows:
+        row.top = selectors.is_top_unit(row.unit, scope)
+    departments = [s for s in rows if s.top]
     department = departments[0].unit if departments else None
     period_rows = [s for s in rows if s.quarter == quarter]
     for row in period_rows:
@@ -98,9 +113,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         (
             s
             for s in period_rows
-            if s.category == ""
-            and s.unit.parent_id is not None
-            and s.status != engine.NOT_APPLICABLE
+            if s.category == "" and not s.top and s.status != engine.NOT_APPLICABLE
         ),
         key=lambda s: (insights.SEVERITY.get(s.status, 3), s.value is None, s.value or 0),
     )
@@ -115,7 +128,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "year": year,
             "quarter": quarter,
             "quarters": QUARTERS,
-            "department_rows": [s for s in period_rows if s.unit.parent_id is None],
+            "department_rows": [s for s in period_rows if s.top],
             "unit_rows": unit_rows,
             "chart": chart,
         },
@@ -128,8 +141,10 @@ def matrix(request: HttpRequest) -> HttpResponse:
     """Units x indicators for one period, as a league table: worst units first, or
     sorted by one indicator."""
     years, year, quarter = period(request)
-    statuses = selectors.matrix_statuses(year=year, quarter=quarter)
-    units = selectors.units_by_code()
+    scope = selectors.user_scope(user=request.user)
+    statuses = selectors.matrix_statuses(year=year, quarter=quarter, scope=scope)
+    # The departments' coverage rows mark only the units the user sees.
+    units = {code: unit for code, unit in selectors.units_by_code().items() if unit in scope}
     columns: list[Indicator] = []
     cells: dict[tuple[int, str], str] = {}
     values: dict[tuple[int, str], object] = {}
@@ -202,16 +217,18 @@ def matrix(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One unit: its own statuses (the indicators judged unit by unit, with their
-    fields) and the department's coverage conditions it meets or misses."""
+    fields) and the department's coverage conditions it meets or misses. A unit the
+    user does not see does not exist for them (the same 404 as an unknown code)."""
+    scope = selectors.user_scope(user=request.user)
     units = selectors.units_by_code()
     unit = units.get(code)
-    if unit is None:
+    if unit is None or unit not in scope:
         raise Http404(_("Không có đơn vị này."))
     years, year, quarter = period(request)
     statuses = selectors.year_statuses(year=year, unit=unit)
     category_names = selectors.category_names()
     unit_names = {c: u.name for c, u in units.items()}
-    by_id = {u.pk: u for u in units.values()}
+    by_id = {u.pk: u for u in units.values() if u in scope}
     cards = insights.commitment_cards(
         statuses,
         unit=unit,
@@ -233,7 +250,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "unit": unit,
             "parent": by_id.get(unit.parent_id),
             "children": sorted(
-                (u for u in units.values() if u.parent_id == unit.pk), key=lambda u: u.code
+                (u for u in by_id.values() if u.parent_id == unit.pk), key=lambda u: u.code
             ),
             "years": years,
             "year": year,

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from commitments import services
-from commitments.models import Category, DataElement, Figure, PlanTask, Unit
+from commitments.models import Category, DataElement, Figure, Membership, PlanTask, Unit
 from tests import factories
 
 
@@ -28,6 +28,18 @@ def department(catalogue):
 @pytest.fixture
 def user(django_user_model):
     return django_user_model.objects.create_user("chuyenvien", password="mat-khau-dai-123")
+
+
+def _director_of(unit: Unit, django_user_model, username: str = "giamdoc"):
+    user = django_user_model.objects.create_user(username, password="mat-khau-dai-123")
+    Membership.objects.create(user=user, unit=unit, role=Membership.Role.DIRECTOR)
+    return user
+
+
+@pytest.fixture
+def director(django_user_model, department):
+    """The department's director: sees the department and every unit below it."""
+    return _director_of(department, django_user_model)
 
 
 def test_dashboard_requires_login(client, db):
@@ -50,8 +62,8 @@ def _readings(response):
     }
 
 
-def test_dashboard_shows_each_commitment_with_value_target_and_status(client, user, department):
-    client.force_login(user)
+def test_dashboard_shows_each_commitment_with_value_target_and_status(client, director, department):
+    client.force_login(director)
     response = client.get(reverse("dashboard"), {"year": 2021, "quarter": 1})
     html = response.content.decode()
     assert response.status_code == 200
@@ -69,8 +81,8 @@ def test_dashboard_shows_each_commitment_with_value_target_and_status(client, us
     assert cards["5"].status == "not_met"
 
 
-def test_gap_to_target_is_said_in_dossiers(client, user, department):
-    client.force_login(user)
+def test_gap_to_target_is_said_in_dossiers(client, director, department):
+    client.force_login(director)
     response = client.get(reverse("dashboard"), {"year": 2021, "quarter": 1})
     # 96% of 1,000 is 960 on time; 955 were: 5 short.
     assert _readings(response)["5.1"].gap == (
@@ -79,12 +91,12 @@ def test_gap_to_target_is_said_in_dossiers(client, user, department):
     assert "thiếu 5 hồ sơ giải quyết đúng hạn" in response.content.decode()
 
 
-def test_change_on_the_previous_quarter(client, user, department):
+def test_change_on_the_previous_quarter(client, director, department):
     desk = department.children.get(code="vp")
     factories.figure(desk, "dossiers_resolved", 1000, category="land", quarter=2)
     factories.figure(desk, "dossiers_on_time", 970, category="land", quarter=2)
     services.statuses_recompute(year=2021)
-    client.force_login(user)
+    client.force_login(director)
     response = client.get(reverse("dashboard"), {"year": 2021, "quarter": 2})
     reading = _readings(response)["5.1"]
     assert reading.row.value == 97
@@ -93,8 +105,8 @@ def test_change_on_the_previous_quarter(client, user, department):
     assert reading.trend[0] is not None and reading.trend[1] == 97
 
 
-def test_dashboard_in_english_once_the_user_chooses_it(client, user, department, settings):
-    client.force_login(user)
+def test_dashboard_in_english_once_the_user_chooses_it(client, director, department, settings):
+    client.force_login(director)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(reverse("dashboard"), {"year": 2021, "quarter": 1})
     html = response.content.decode()
@@ -103,8 +115,8 @@ def test_dashboard_in_english_once_the_user_chooses_it(client, user, department,
     assert "≥ 96%" in html
 
 
-def test_vietnamese_first_whatever_the_browser_prefers(client, user, department):
-    client.force_login(user)
+def test_vietnamese_first_whatever_the_browser_prefers(client, director, department):
+    client.force_login(director)
     response = client.get(
         reverse("dashboard"), {"year": 2021, "quarter": 1}, HTTP_ACCEPT_LANGUAGE="en"
     )
@@ -113,23 +125,23 @@ def test_vietnamese_first_whatever_the_browser_prefers(client, user, department)
     assert "95,50%" in html
 
 
-def test_red_commitment_card_names_the_failing_field(client, user, department):
-    client.force_login(user)
+def test_red_commitment_card_names_the_failing_field(client, director, department):
+    client.force_login(director)
     html = client.get(reverse("dashboard"), {"year": 2021, "quarter": 1}).content.decode()
     card = html.split('<a href="#c5" class="cardlink">')[1].split('<li class="card')[0]
     assert '<span class="badge not_met">' in card
     assert "Đất đai: thiếu 5" in card
 
 
-def test_unknown_period_falls_back_to_the_year_to_date(client, user, department):
-    client.force_login(user)
+def test_unknown_period_falls_back_to_the_year_to_date(client, director, department):
+    client.force_login(director)
     response = client.get(reverse("dashboard"), {"year": "abc", "quarter": "9"})
     assert response.status_code == 200
     assert response.context["year"] == 2021
     assert response.context["quarter"] == 0
 
 
-def _many_desks(units: int) -> None:
+def _many_desks(units: int) -> Unit:
     """A department with ``units`` receiving desks, each with a quarter of figures."""
     department = factories.department()
     desks = Unit.objects.bulk_create(
@@ -149,9 +161,13 @@ def _many_desks(units: int) -> None:
         )
     )  # fmt: skip
     services.statuses_recompute(year=2021)
+    return department
 
 
-# Session, user and permissions (4), then the page's own reads.
+# Session, user and permissions (4), then the page's own reads: a superuser's. Any
+# other user also costs the menu's check for the completeness link (1), and a
+# director's scope its memberships and the tree of units (2).
+MORE_QUERIES = {"superuser": 0, "director": 1 + 2}
 PAGES = [
     ("dashboard", {"year": 2021}, 10),
     ("dashboard", {"year": 2021, "quarter": 1}, 10),
@@ -162,17 +178,28 @@ PAGES = [
 
 
 @pytest.mark.parametrize("units", [10, 500])
+@pytest.mark.parametrize("role", ["superuser", "director"])
 @pytest.mark.parametrize(("page", "query", "budget"), PAGES)
 def test_query_budget_does_not_grow_with_units(
-    client, user, catalogue, django_assert_max_num_queries, units, page, query, budget
-):
-    _many_desks(units)
+    client, django_user_model, catalogue, django_assert_max_num_queries, units, role, page,
+    query, budget,
+):  # fmt: skip
+    department = _many_desks(units)
+    if role == "superuser":
+        user = django_user_model.objects.create_superuser("quantri", password="mat-khau-123")
+    else:
+        user = _director_of(department, django_user_model)
     client.force_login(user)
     args = {"indicator": ["5.1"], "unit": ["desk-1"]}.get(page, [])
     url = reverse(page, args=args)
-    with django_assert_max_num_queries(budget):
+    with django_assert_max_num_queries(budget + MORE_QUERIES[role]):
         response = client.get(url, query)
     assert response.status_code == 200
+    # The page shows what the user sees: the department and its desks.
+    if page == "matrix":
+        assert len(response.context["rows"]) == units + 1
+    if page == "indicator":
+        assert len(response.context["unit_rows"]) == units
 
 
 def test_healthz_reports_database_broker_and_worker(client, db, settings):
@@ -186,12 +213,12 @@ def test_healthz_reports_database_broker_and_worker(client, db, settings):
         assert body["broker"] == body["worker"] == "in-process"
 
 
-def test_indicator_page_has_the_chart_data_and_units_worst_first(client, user, department):
+def test_indicator_page_has_the_chart_data_and_units_worst_first(client, director, department):
     other = factories.unit("cc", parent=department, receives_dossiers=True)
     factories.figure(other, "dossiers_resolved", 100, category="crop")
     factories.figure(other, "dossiers_on_time", 90, category="crop")
     services.statuses_recompute(year=2021)
-    client.force_login(user)
+    client.force_login(director)
     response = client.get(reverse("indicator", args=["5.1"]), {"year": 2021, "quarter": 1})
     assert response.status_code == 200
     chart = response.context["chart"]
@@ -204,17 +231,17 @@ def test_indicator_page_has_the_chart_data_and_units_worst_first(client, user, d
     assert "955 / 1.000" in html  # the figures behind the land value
 
 
-def test_indicator_page_without_a_target_that_year_is_404(client, user, department):
-    client.force_login(user)
+def test_indicator_page_without_a_target_that_year_is_404(client, director, department):
+    client.force_login(director)
     assert client.get(reverse("indicator", args=["9.9"])).status_code == 404
 
 
-def test_matrix_ranks_the_units_that_are_behind_first(client, user, department):
+def test_matrix_ranks_the_units_that_are_behind_first(client, director, department):
     good = factories.unit("good", parent=department, receives_dossiers=True)
     factories.figure(good, "dossiers_resolved", 100, category="crop")
     factories.figure(good, "dossiers_on_time", 100, category="crop")
     services.statuses_recompute(year=2021)
-    client.force_login(user)
+    client.force_login(director)
     response = client.get(reverse("matrix"), {"year": 2021, "quarter": 1})
     rows = response.context["rows"]
     codes = [r["unit"].code for r in rows]
@@ -227,11 +254,11 @@ def test_matrix_ranks_the_units_that_are_behind_first(client, user, department):
     assert response.context["rows"][0]["unit"].code == "vp"
 
 
-def test_matrix_marks_units_missing_a_coverage_condition(client, user, department):
+def test_matrix_marks_units_missing_a_coverage_condition(client, director, department):
     surveyed = factories.unit("surveyed", parent=department, receives_dossiers=True)
     factories.figure(surveyed, "survey_responses", 10)
     services.statuses_recompute(year=2021)
-    client.force_login(user)
+    client.force_login(director)
     response = client.get(reverse("matrix"), {"year": 2021, "quarter": 1})
     column = [c.code for c in response.context["columns"]].index("6.1")
     vp = next(r for r in response.context["rows"] if r["unit"].code == "vp")
@@ -249,8 +276,9 @@ def test_recompute_now_is_for_admins(client, user, admin_client, department):
     assert admin_client.post(reverse("recompute_now"), {"year": 1999}).status_code == 404
 
 
-def test_gap_of_plan_tasks_counts_the_tasks(client, user, catalogue):
+def test_gap_of_plan_tasks_counts_the_tasks(client, django_user_model, catalogue):
     department = factories.department()
+    user = _director_of(department, django_user_model)
     for n, done in enumerate([dt.date(2021, 9, 1), dt.date(2021, 11, 5), None]):
         PlanTask.objects.create(unit=department, year=2021, code=f"KH-{n}", title="Nhiệm vụ",
                                 done_on=done)  # fmt: skip
@@ -261,11 +289,11 @@ def test_gap_of_plan_tasks_counts_the_tasks(client, user, catalogue):
     assert _readings(response)["1.1"].gap == ("Còn 2 nhiệm vụ kế hoạch chưa hoàn thành đúng hạn.")
 
 
-def test_unit_page_shows_its_fields_and_the_conditions_it_misses(client, user, department):
+def test_unit_page_shows_its_fields_and_the_conditions_it_misses(client, director, department):
     surveyed = factories.unit("surveyed", parent=department, receives_dossiers=True)
     factories.figure(surveyed, "survey_responses", 10)
     services.statuses_recompute(year=2021)
-    client.force_login(user)
+    client.force_login(director)
     response = client.get(reverse("unit", args=["vp"]), {"year": 2021, "quarter": 1})
     assert response.status_code == 200
     readings = {r.indicator.code: r for card in response.context["cards"] for r in card.shown}
@@ -277,13 +305,13 @@ def test_unit_page_shows_its_fields_and_the_conditions_it_misses(client, user, d
     assert {r.indicator.code: s for r, s in other.context["conditions"]}["6.1"] == "met"
 
 
-def test_unknown_unit_is_404(client, user, department):
-    client.force_login(user)
+def test_unknown_unit_is_404(client, director, department):
+    client.force_login(director)
     assert client.get(reverse("unit", args=["khong-co"])).status_code == 404
 
 
-def test_a_commitment_judged_by_quarter_says_so_in_the_year_view(client, user, department):
-    client.force_login(user)
+def test_a_commitment_judged_by_quarter_says_so_in_the_year_view(client, director, department):
+    client.force_login(director)
     response = client.get(reverse("dashboard"), {"year": 2021})
     cards = {card.commitment.code: card for card in response.context["sections"][0]["cards"]}
     assert cards["6"].status == ""  # 6.1 and 6.2 are judged quarter by quarter only
@@ -292,7 +320,7 @@ def test_a_commitment_judged_by_quarter_says_so_in_the_year_view(client, user, d
 
 
 def test_growth_chart_draws_the_share_against_last_year_and_the_level_needed(
-    client, user, department
+    client, director, department
 ):
     desk = department.children.get(code="vp")
     factories.figure(desk, "dossiers_received", 11000, category="land")
@@ -300,7 +328,7 @@ def test_growth_chart_draws_the_share_against_last_year_and_the_level_needed(
     factories.figure(desk, "dossiers_received", 10000, category="land", year=2020)
     factories.figure(desk, "dossiers_online", 5400, category="land", year=2020)
     services.statuses_recompute(year=2021)
-    client.force_login(user)
+    client.force_login(director)
     chart = client.get(reverse("indicator", args=["4.2"]), {"year": 2021}).context["chart"]
     # 2021: 6,270 / 11,000 = 57%; 2020: 54%; "+3 points" asks for 57%.
     assert chart["year"] == pytest.approx(57.0)
