@@ -32,7 +32,9 @@ def demo(db):
 
 @pytest.fixture
 def user(django_user_model):
-    return django_user_model.objects.create_user("giamdoc", password="mat-khau-dai-123")
+    """A superuser: the documents hold every unit. What a director or a member of staff
+    gets, their units only, is in test_permissions.py."""
+    return django_user_model.objects.create_superuser("quantri", password="mat-khau-dai-123")
 
 
 @pytest.fixture
