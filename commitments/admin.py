@@ -3,6 +3,7 @@ targets today."""
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import (
@@ -185,6 +186,8 @@ class FigureAdmin(admin.ModelAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
+    # A link typed without its scheme is https (Django 6's default, asked for now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("date", "kind", "unit", "subject_unit", "reference", "title")
     list_filter = ("kind", "date")
     search_fields = ("reference", "title", "unit__code", "unit__name")

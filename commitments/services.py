@@ -1351,12 +1351,12 @@ def plan_save(
                 except ValueError:
                     errors[f"{field}-done"] = gettext("Ngày không hợp lệ.")
                     continue
-                if day.year != report.year:
+                if day > today:
+                    errors[f"{field}-done"] = gettext("Ngày chưa đến: chỉ ghi việc đã làm.")
+                elif day.year != report.year:
                     errors[f"{field}-done"] = gettext(
                         "Ngày hoàn thành phải trong năm %(year)s."
                     ) % {"year": report.year}
-                elif day > today:
-                    errors[f"{field}-done"] = gettext("Ngày chưa đến: chỉ ghi việc đã làm.")
                 elif not reference:
                     errors[f"{field}-evidence"] = gettext(
                         "Ghi minh chứng (số văn bản hoặc đường dẫn) của việc đã hoàn thành."

@@ -185,8 +185,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-# Django 6 behaviour now: a typed link without a scheme is https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 USE_THOUSAND_SEPARATOR = True
 NUMBER_GROUPING = 3  # Django's Vietnamese formats name the separator but not the grouping
 
