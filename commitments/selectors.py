@@ -29,6 +29,7 @@ from commitments.models import (
     Target,
     TargetChange,
     Unit,
+    ValidationRule,
 )
 
 
@@ -569,13 +570,15 @@ def report_field(element_code: str, category_code: str | None) -> str:
 @dataclass(frozen=True)
 class ReportLine:
     """One figure on the report form: its element and category, the value stored for
-    the quarter and the value the form starts from (for a ``last`` element with no
-    value yet, the previous quarter's)."""
+    the quarter, the value the form starts from (for a ``last`` element with no value
+    yet, the previous quarter's) and the fields of the form its value must not exceed
+    (the validation rules whose bound is on the form, for the same category)."""
 
     element: DataElement
     category: Category | None
     stored: int | None
     initial: int | None
+    not_above: tuple[str, ...] = ()
 
     @property
     def field(self) -> str:
@@ -595,9 +598,15 @@ def report_lines(*, unit: Unit, year: int, quarter: int) -> list[ReportLine]:
 
     Elements split by field list the fields the unit has figures for in any quarter of
     this year or the previous one (all fields when it has none yet); elements split by
-    channel list every channel. Four queries.
+    channel list every channel. Five queries.
     """
     elements = list(DataElement.objects.order_by("position", "code"))
+    by_pk = {element.pk: element for element in elements}
+    bounds: dict[int, list[DataElement]] = {}
+    for element_id, bound_id in ValidationRule.objects.order_by("pk").values_list(
+        "element_id", "bound_id"
+    ):
+        bounds.setdefault(element_id, []).append(by_pk[bound_id])
     categories = list(Category.objects.order_by("position", "code"))
     previous = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
     figures = Figure.objects.filter(unit=unit).filter(
@@ -630,7 +639,13 @@ def report_lines(*, unit: Unit, year: int, quarter: int) -> list[ReportLine]:
             initial = stored
             if stored is None and element.aggregation == engine.LAST:
                 initial = before.get(key)
-            lines.append(ReportLine(element, category, stored, initial))
+            # A bound split the same way as the element has a line for this category.
+            not_above = tuple(
+                report_field(bound.code, category.code if category else None)
+                for bound in bounds.get(element.pk, ())
+                if bound.category_kind == element.category_kind
+            )
+            lines.append(ReportLine(element, category, stored, initial, not_above))
     return lines
 
 
@@ -952,3 +967,54 @@ def completeness_visible(*, user, scope: Scope | None = None) -> bool:
     if scope is not None:
         return bool(scope.director_ids)
     return Membership.objects.filter(user=user, role=ROLE_DIRECTOR).exists()
+
+
+# --- the reports a member of staff writes ---
+
+
+@dataclass(frozen=True)
+class ReportSlot:
+    """A quarter of a unit on the staff's list: its report (None until written) and
+    when it is due."""
+
+    unit: Unit
+    year: int
+    quarter: int
+    report: QuarterlyReport | None
+    deadline: dt.date
+
+    @property
+    def state(self) -> str:
+        return self.report.state if self.report else NOT_STARTED
+
+
+def staff_reports(*, scope: Scope, today: dt.date, quarters: int = 4) -> list[ReportSlot]:
+    """The reports of the units a user writes for (staff), for the current quarter and
+    the ``quarters - 1`` before it, newest first (three queries)."""
+    periods = []
+    year, quarter = today.year, engine.quarter_of(today)
+    for _ in range(quarters):
+        periods.append((year, quarter))
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    units = list(Unit.objects.filter(pk__in=scope.staff_ids).order_by("code"))
+    if not units:
+        return []
+    stored = {
+        (r.unit_id, r.year, r.quarter): r
+        for r in QuarterlyReport.objects.filter(unit__in=units, year__in={y for y, _ in periods})
+    }
+    set_days = {
+        (d.year, d.quarter): d.due_on
+        for d in ReportingDeadline.objects.filter(year__in={y for y, _ in periods})
+    }
+    return [
+        ReportSlot(
+            unit,
+            y,
+            q,
+            stored.get((unit.pk, y, q)),
+            set_days.get((y, q)) or default_report_deadline(y, q),
+        )
+        for unit in units
+        for y, q in periods
+    ]

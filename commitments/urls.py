@@ -17,6 +17,7 @@ urlpatterns = [
 ]
 
 urlpatterns += [
+    path("report/", reporting.my_reports, name="my_reports"),
     path(
         "report/<str:code>/<int:year>/<int:quarter>/",
         reporting.quarterly_report,

@@ -11,11 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from commitments import selectors, services
+from commitments import engine, selectors, services
 from commitments.forms import EvidenceForm, evidence_file_type
 from commitments.models import Evidence, QuarterlyReport, Unit
 
@@ -41,8 +42,29 @@ def _unit_for_user(request: HttpRequest, code: str) -> tuple[Unit, frozenset[str
 
 
 def _period_or_404(year: int, quarter: int) -> None:
+    """A quarter that exists and has begun: nothing is reported ahead of time."""
     if not (2000 <= year <= 2100 and 1 <= quarter <= 4):
         raise Http404(_("Không có kỳ báo cáo này."))
+    if engine.period_bounds(year, quarter)[0] > timezone.localdate():
+        raise Http404(_("Quý này chưa bắt đầu."))
+
+
+@login_required
+@require_GET
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """The reports a member of staff writes: each unit's current quarter and the three
+    before, with their state and deadline."""
+    scope = selectors.user_scope(user=request.user)
+    today = timezone.localdate()
+    return render(
+        request,
+        "commitments/my_reports.html",
+        {
+            "slots": selectors.staff_reports(scope=scope, today=today),
+            "today": today,
+            "directs": bool(scope.director_ids) or scope.everything,
+        },
+    )
 
 
 @login_required

@@ -479,3 +479,48 @@ def test_history_selector_names_fields_in_english_too(units, staff, settings):
     with translation.override("en"):
         line = selectors.report_history(unit=units["desk"], year=2021, quarter=2)[0]
     assert line.changes[0][0].startswith("Dossiers resolved")
+
+
+# --- the staff's list of reports -------------------------------------------------
+
+
+def test_staff_see_their_units_reports_of_the_last_four_quarters(client, staff, units):
+    from django.utils import timezone
+
+    from commitments import engine
+
+    today = timezone.localdate()
+    quarter = engine.quarter_of(today)
+    services.report_submit(
+        report=selectors.report_for(unit=units["desk"], year=today.year, quarter=quarter),
+        user=staff,
+    )
+    client.force_login(staff)
+    response = client.get(reverse("my_reports"))
+    assert response.status_code == 200
+    slots = response.context["slots"]
+    assert len(slots) == 4
+    assert {s.unit for s in slots} == {units["desk"]}
+    assert (slots[0].year, slots[0].quarter, slots[0].state) == (today.year, quarter, "submitted")
+    assert all(s.state == "not_started" for s in slots[1:])
+    html = response.content.decode()
+    assert reverse("quarterly_report", args=["vp", today.year, quarter]) in html
+    assert "ptt" not in html  # another unit's reports are not listed
+
+
+def test_a_director_without_staff_units_is_pointed_to_the_completeness_page(client, director):
+    client.force_login(director)
+    response = client.get(reverse("my_reports"))
+    assert response.context["slots"] == []
+    assert reverse("completeness") in response.content.decode()
+
+
+def test_a_quarter_that_has_not_begun_cannot_be_reported(client, staff, units):
+    from django.utils import timezone
+
+    client.force_login(staff)
+    next_year = timezone.localdate().year + 1
+    assert client.get(_url(year=next_year, quarter=1)).status_code == 404
+    assert _post(client, "save", 0, dossiers_resolved__land="1").status_code == 302
+    response = client.post(_url(year=next_year, quarter=1), {"action": "save", "version": "0"})
+    assert response.status_code == 404

@@ -7,7 +7,13 @@ import pytest
 from django.urls import reverse
 
 from commitments import selectors, services
-from commitments.models import Figure, Membership, QuarterlyReport
+from commitments.models import (
+    DataElement,
+    Figure,
+    Membership,
+    QuarterlyReport,
+    ValidationRule,
+)
 from tests import factories
 
 
@@ -352,3 +358,78 @@ def test_the_unit_page_links_to_the_report_for_its_staff_only(
     assert _url() in client.get(url).content.decode()
     client.force_login(_user(django_user_model, "nguoidung"))
     assert _url() not in client.get(url).content.decode()
+
+
+# --- what the page needs to check figures as they are typed -----------------------------
+
+
+def test_each_line_names_the_fields_it_must_not_exceed(units):
+    lines = {
+        line.field: line
+        for line in selectors.report_lines(unit=units["desk"], year=2021, quarter=2)
+    }
+    assert lines["dossiers_on_time__land"].not_above == ("dossiers_resolved__land",)
+    assert lines["dossiers_online__land"].not_above == ("dossiers_received__land",)
+    assert lines["feedback_on_time__portal_1022"].not_above == ("feedback_due__portal_1022",)
+    assert lines["survey_satisfied"].not_above == ("survey_responses",)
+    assert lines["docs_signed_digitally"].not_above == ("docs_issued",)
+    assert lines["dossiers_resolved__land"].not_above == ()  # a bound, bounded by nothing
+    assert lines["survey_published"].not_above == ()
+
+
+def test_a_line_lists_every_bound_on_the_form_and_only_those(units):
+    elements = DataElement.objects.in_bulk(field_name="code")
+    ValidationRule.objects.create(
+        element=elements["dossiers_on_time"], bound=elements["dossiers_received"]
+    )
+    # Split by channel against a figure not split: no line of the bound per channel.
+    ValidationRule.objects.create(
+        element=elements["feedback_handled"], bound=elements["docs_issued"]
+    )
+    lines = {
+        line.field: line
+        for line in selectors.report_lines(unit=units["desk"], year=2021, quarter=2)
+    }
+    assert lines["dossiers_on_time__land"].not_above == (
+        "dossiers_resolved__land",
+        "dossiers_received__land",
+    )
+    assert lines["feedback_handled__other"].not_above == ()
+
+
+def test_the_form_carries_the_checks_and_their_messages(client, staff):
+    client.force_login(staff)
+    html = client.get(_url()).content.decode()
+    assert 'data-not-above="dossiers_resolved__land"' in html
+    on_time = html.split('name="dossiers_on_time__land"', 1)[1].split(">", 1)[0]
+    assert 'data-name="Hồ sơ giải quyết đúng hạn"' in on_time
+    assert 'data-not-above="dossiers_resolved__land"' in on_time
+    flag = html.split('name="survey_published"', 1)[1].split(">", 1)[0]
+    assert "data-flag" in flag and "data-not-above" not in flag
+    assert 'data-msg-whole="Nhập một số nguyên từ 0 trở lên."' in html
+    assert 'data-msg-flag="Chỉ nhập 0 (chưa) hoặc 1 (có)."' in html
+    assert (
+        'data-msg-above="%(low)s (%(low_value)s) không được lớn hơn %(high)s (%(high_value)s)."'
+        in html
+    )
+    assert "/static/js/report-form.js" in html
+    client.cookies["django_language"] = "en"
+    html = client.get(_url()).content.decode()
+    assert 'data-msg-whole="Enter a whole number of 0 or more."' in html
+    assert (
+        'data-msg-above="%(low)s (%(low_value)s) cannot exceed %(high)s (%(high_value)s)."' in html
+    )
+
+
+def test_the_rules_cost_the_report_page_one_query(client, staff, django_assert_max_num_queries):
+    client.force_login(staff)
+    client.get(_url())  # the session is read and saved once
+    with django_assert_max_num_queries(25) as before:
+        client.get(_url())
+    reads = [q["sql"] for q in before.captured_queries if "validationrule" in q["sql"]]
+    assert len(reads) == 1
+    elements = DataElement.objects.in_bulk(field_name="code")
+    for low, high in [("docs_issued", "survey_responses"), ("feedback_due", "feedback_handled")]:
+        ValidationRule.objects.create(element=elements[low], bound=elements[high])
+    with django_assert_max_num_queries(len(before)):
+        client.get(_url())
