@@ -1,0 +1,287 @@
+"""Who sees what: every role against every page, the status code and, where the page
+opens, that it holds the units the role sees and none of the others.
+
+The department (Sở) has two receiving units, A and B. A misses land (955 of 1,000 on
+time) and surveyed its users; B misses crop and did not survey, so the department's
+card for 6.1 names B ("Chưa đạt: Chi cục Kiểm lâm"): a page that read the department's
+rows would show B to someone who may only see A.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from commitments import services
+from commitments.models import Figure, Membership, QuarterlyReport
+from tests import factories
+
+DEPARTMENT, A, B = "so-nnptnt", "cc-thuyloi", "cc-kiemlam"
+NAMES = {
+    DEPARTMENT: "Sở Nông nghiệp và Phát triển nông thôn",
+    A: "Chi cục Thủy lợi",
+    B: "Chi cục Kiểm lâm",
+}
+NO_UNIT = "Bạn chưa được phân công đơn vị nào. Hãy liên hệ quản trị viên."
+PERIOD = {"year": 2021, "quarter": 1}
+
+ROLES = [
+    "anonymous",
+    "no_membership",
+    "staff_a",
+    "staff_b",
+    "director_a",
+    "director_department",
+    "target_editor",  # may change targets, member of no unit
+    "superuser",
+]
+# The units each role sees, and those of them shown where the department was.
+SEES = {
+    "anonymous": set(),
+    "no_membership": set(),
+    "staff_a": {A},
+    "staff_b": {B},
+    "director_a": {A},
+    "director_department": {DEPARTMENT, A, B},
+    "target_editor": set(),
+    "superuser": {DEPARTMENT, A, B},
+}
+TOPS = {role: {DEPARTMENT} if DEPARTMENT in units else units for role, units in SEES.items()}
+
+
+@pytest.fixture
+def world(catalogue, django_user_model):
+    """The department, A and B with Q1 2021 figures and statuses, and a user per role."""
+    department = factories.unit(DEPARTMENT, kind="department", name=NAMES[DEPARTMENT])
+    a = factories.unit(A, parent=department, receives_dossiers=True, name=NAMES[A])
+    b = factories.unit(B, parent=department, receives_dossiers=True, name=NAMES[B])
+    factories.figure(a, "dossiers_resolved", 1000, category="land")
+    factories.figure(a, "dossiers_on_time", 955, category="land")
+    factories.figure(a, "survey_responses", 10)
+    factories.figure(b, "dossiers_resolved", 100, category="crop")
+    factories.figure(b, "dossiers_on_time", 90, category="crop")
+    services.statuses_recompute(year=2021)
+
+    def member(name, unit=None, role=None):
+        user = django_user_model.objects.create_user(name, password="mat-khau-dai-123")
+        if unit is not None:
+            Membership.objects.create(user=user, unit=unit, role=role)
+        return user
+
+    editor = member("bientap")
+    editor.user_permissions.add(Permission.objects.get(codename="change_target"))
+    users = {
+        "anonymous": None,
+        "no_membership": member("nguoidung"),
+        "staff_a": member("chuyenvien-a", a, Membership.Role.STAFF),
+        "staff_b": member("chuyenvien-b", b, Membership.Role.STAFF),
+        "director_a": member("truongphong-a", a, Membership.Role.DIRECTOR),
+        "director_department": member("giamdoc", department, Membership.Role.DIRECTOR),
+        "target_editor": editor,
+        "superuser": django_user_model.objects.create_superuser(
+            "quantri", password="mat-khau-dai-123"
+        ),
+    }
+    return {"units": {DEPARTMENT: department, A: a, B: b}, "users": users}
+
+
+def _as(client, world, role):
+    client.logout()
+    if world["users"][role] is not None:
+        client.force_login(world["users"][role])
+    return client
+
+
+def _shows_no_other_unit(response, role):
+    """Neither the name nor the code of a unit the role does not see is in the body."""
+    body = response.content.decode()
+    for code in set(NAMES) - SEES[role]:
+        assert NAMES[code] not in body, (role, code)
+        assert code not in body, (role, code)
+
+
+# --- what each page holds, for a role it opens to -------------------------------------
+
+
+def _dashboard(response, role):
+    _shows_no_other_unit(response, role)
+    if not SEES[role]:
+        assert NO_UNIT in response.content.decode()
+        assert "sections" not in response.context
+        return
+    assert {s["unit"].code for s in response.context["sections"]} == TOPS[role]
+    # The department's card names B, the unit that did not survey its users.
+    named_b = f"Chưa đạt: {NAMES[B]}." in response.content.decode()
+    assert named_b == (DEPARTMENT in SEES[role]), role
+
+
+def _indicator(response, role):
+    _shows_no_other_unit(response, role)
+    assert {s.unit.code for s in response.context["department_rows"]} == TOPS[role]
+    assert {s.unit.code for s in response.context["unit_rows"]} == SEES[role] - TOPS[role]
+    chart = response.context["chart"]["values"]
+    assert (chart[0] is not None) == bool(SEES[role]), role
+
+
+def _matrix(response, role):
+    _shows_no_other_unit(response, role)
+    assert {row["unit"].code for row in response.context["rows"]} == SEES[role]
+
+
+def _unit(code):
+    def check(response, role):
+        _shows_no_other_unit(response, role)
+        assert response.context["unit"].code == code
+        parent = response.context["parent"]
+        # The department is linked only for those who see it.
+        assert (parent.code if parent else None) == (
+            DEPARTMENT if DEPARTMENT in SEES[role] else None
+        )
+
+    return check
+
+
+def _xlsx(response, role):
+    book = load_workbook(io.BytesIO(response.content))
+    named = {
+        row[2]
+        for sheet in book.worksheets[1:]
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert named == {NAMES[code] for code in SEES[role]}, role
+    # The summary judges the top units' rows: 5.1 is not met in A, in B and overall.
+    summary = {row[0][:2]: row[1] for row in book["Tổng hợp"].iter_rows(values_only=True)}
+    assert summary["5."] == ("Không đạt" if SEES[role] else "Không đánh giá trong kỳ này")
+
+
+def _csv(response, role):
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {row["unit"] for row in rows} == SEES[role], role
+
+
+def _print(response, role):
+    _shows_no_other_unit(response, role)
+    report = response.context["report"]
+    assert {d.unit.code for d in report.departments} == TOPS[role]
+    behind = {s.unit.code for d in report.departments for s in d.units_behind}
+    assert behind == SEES[role] - TOPS[role], role
+
+
+def _targets(response, role):
+    assert response.context["year"] == 2021
+
+
+def _recompute(response, role):
+    assert response["Location"] == f"{reverse('dashboard')}?year=2021"
+
+
+def _report(response, role):
+    assert response.context["unit"].code == A
+    # Staff of A edit it; a director decides; both only in their own role.
+    assert response.context["may_edit"] == (role in ("staff_a", "superuser"))
+
+
+# --- the matrix ---------------------------------------------------------------------
+
+# page: (method, url, data, what a 200 or a 302 from a user holds), then the status
+# for each role in the order of ROLES.
+PAGES = {
+    "dashboard": ("get", reverse("dashboard"), PERIOD, _dashboard),
+    "indicator": ("get", reverse("indicator", args=["5.1"]), PERIOD, _indicator),
+    "matrix": ("get", reverse("matrix"), PERIOD, _matrix),
+    "unit_a": ("get", reverse("unit", args=[A]), PERIOD, _unit(A)),
+    "unit_b": ("get", reverse("unit", args=[B]), PERIOD, _unit(B)),
+    "xlsx": ("get", reverse("report_xlsx"), PERIOD, _xlsx),
+    "csv": ("get", reverse("report_csv"), PERIOD, _csv),
+    "print": ("get", reverse("report_print"), PERIOD, _print),
+    "targets": ("get", reverse("targets"), {"year": 2021}, _targets),
+    "recompute": ("post", reverse("recompute_now"), {"year": 2021}, _recompute),
+    "report_a": ("get", reverse("quarterly_report", args=[A, 2021, 2]), {}, _report),
+}
+#            anonymous  no_membership  staff_a  staff_b  director_a  director_dept  editor  superuser
+STATUSES = {
+    "dashboard": (302,  200,           200,     200,     200,        200,           200,    200),
+    "indicator": (302,  200,           200,     200,     200,        200,           200,    200),
+    "matrix":    (302,  200,           200,     200,     200,        200,           200,    200),
+    "unit_a":    (302,  404,           200,     404,     200,        200,           404,    200),
+    "unit_b":    (302,  404,           404,     200,     404,        200,           404,    200),
+    "xlsx":      (302,  200,           200,     200,     200,        200,           200,    200),
+    "csv":       (302,  200,           200,     200,     200,        200,           200,    200),
+    "print":     (302,  200,           200,     200,     200,        200,           200,    200),
+    "targets":   (302,  403,           403,     403,     403,        403,           200,    200),
+    "recompute": (302,  403,           403,     403,     403,        403,           403,    302),
+    "report_a":  (302,  404,           200,     404,     200,        200,           404,    200),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_each_role_gets_its_status_and_only_its_units(client, world, page):
+    method, url, data, holds = PAGES[page]
+    statuses = {}
+    for role in ROLES:
+        response = getattr(_as(client, world, role), method)(url, data)
+        statuses[role] = response.status_code
+        if role == "anonymous":
+            assert response["Location"].startswith(reverse("login")), page
+        elif response.status_code in (200, 302):
+            holds(response, role)
+    assert statuses == dict(zip(ROLES, STATUSES[page], strict=True))
+
+
+# --- the quarterly report's actions, on A's report of Q2 -------------------------------
+
+STATE = QuarterlyReport.State
+# action: (the report's state before, its state once done, the form's other fields)
+ACTIONS = {
+    "save": (None, STATE.DRAFT, {"docs_issued": "7"}),
+    "submit": (None, STATE.SUBMITTED, {"docs_issued": "7"}),
+    "approve": (STATE.SUBMITTED, STATE.APPROVED, {}),
+    "return": (STATE.SUBMITTED, STATE.RETURNED, {"comment": "Thiếu số liệu đất đai"}),
+    "reopen": (STATE.APPROVED, STATE.DRAFT, {"reason": "Sai số liệu"}),
+}
+# 302: done; 403: sees the report but may not do this; 404: does not see it.
+#                       anonymous  no_membership  staff_a  staff_b  director_a  director_dept  editor  superuser
+ACTION_STATUSES = {
+    "save":    (302,       404,           302,     404,     403,        403,           404,    302),
+    "submit":  (302,       404,           302,     404,     403,        403,           404,    302),
+    "approve": (302,       404,           403,     404,     302,        302,           404,    302),
+    "return":  (302,       404,           403,     404,     302,        302,           404,    302),
+    "reopen":  (302,       404,           403,     404,     403,        403,           404,    302),
+}  # fmt: skip
+
+
+def _report_of_a(world) -> QuarterlyReport | None:
+    return QuarterlyReport.objects.filter(unit=world["units"][A], year=2021, quarter=2).first()
+
+
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_only_the_roles_of_an_action_take_it(client, world, action):
+    before, after, fields = ACTIONS[action]
+    url = reverse("quarterly_report", args=[A, 2021, 2])
+    statuses = {}
+    for role in ROLES:
+        # The same report in the same state for every role.
+        QuarterlyReport.objects.filter(unit=world["units"][A]).delete()
+        Figure.objects.filter(unit=world["units"][A], year=2021, quarter=2).delete()
+        if before is not None:
+            QuarterlyReport.objects.create(
+                unit=world["units"][A], year=2021, quarter=2, state=before
+            )
+        response = _as(client, world, role).post(url, {"action": action, "version": "0", **fields})
+        statuses[role] = response.status_code
+        report = _report_of_a(world)
+        done = response.status_code == 302 and role != "anonymous"
+        if done:
+            assert response["Location"] == url, role
+            assert report.state == after, role
+        else:
+            assert (report.state if report else None) == before, role
+            assert report is None or report.version == 0, role
+        figures = Figure.objects.filter(unit=world["units"][A], year=2021, quarter=2)
+        assert figures.exists() == (done and action in ("save", "submit")), role
+    assert statuses == dict(zip(ROLES, ACTION_STATUSES[action], strict=True))
