@@ -5,10 +5,12 @@ reminders sent once to the right people on the right days."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 
 from commitments import selectors, services, tasks
@@ -490,3 +492,38 @@ def test_admin_edits_deadlines_and_lists_reminders_read_only(admin_client, remin
     assert selectors.report_deadline(year=2021, quarter=1) == dt.date(2021, 4, 20)
     assert admin_client.get(reverse("admin:commitments_remindersent_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:commitments_remindersent_add")).status_code == 403
+
+
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite writes one transaction at a time"
+)
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_each_reminder_once(django_user_model):
+    """Two runs of the same day in parallel: the second waits on the first's row of the
+    unique constraint, then finds it taken."""
+    department = factories.department()
+    for n in range(5):
+        unit = factories.unit(f"phong-{n}", parent=department)
+        _user(django_user_model, f"cv{n}", unit, Membership.Role.STAFF, email=f"cv{n}@so.gov.vn")
+    start = threading.Barrier(2)
+    counts: list[int] = []
+
+    def run() -> None:
+        try:
+            start.wait()
+            counts.append(services.report_reminders_send(today=dt.date(2021, 4, 7)))
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=run) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sum(counts) == 5  # however the work fell between the two
+    assert len(mail.outbox) == 5
+    assert len({address for email in mail.outbox for address in email.to}) == 5
+    assert ReminderSent.objects.count() == 5
