@@ -700,6 +700,7 @@ def report_history(*, unit: Unit, year: int, quarter: int, limit: int = 200) -> 
     )
     figure_names = _figure_names()
     states = dict(QuarterlyReport.State.choices)
+    kinds = dict(Evidence.Kind.choices)
 
     def what(subject: str, key: str) -> str:
         if subject == AuditEntry.Subject.FIGURES:
@@ -715,6 +716,8 @@ def report_history(*, unit: Unit, year: int, quarter: int, limit: int = 200) -> 
             return "—"
         if subject == AuditEntry.Subject.REPORT and key == "state":
             return str(states.get(value, value))
+        if subject == AuditEntry.Subject.EVIDENCE and key == "kind":
+            return str(kinds.get(value, value))
         return str(value)
 
     return [

@@ -92,7 +92,11 @@ def audit_record(
         year=year,
         quarter=quarter,
         label=label[:500],
-        changes=[[key, _audit_text(old), _audit_text(new)] for key, old, new in changes],
+        changes=[
+            [key, _audit_text(old), _audit_text(new)]
+            for key, old, new in changes
+            if _audit_text(old) != _audit_text(new)
+        ],
         note=note,
     )
 
@@ -1267,6 +1271,7 @@ def evidence_add(
                     quarter=row.quarter,
                     label=_evidence_key(evidence),
                     changes=[
+                        ["kind", None, evidence.kind],
                         ["title", None, evidence.title],
                         ["subject_unit", None, subject_unit.code if subject_unit else None],
                         ["file", None, evidence.file_name],
@@ -1303,6 +1308,7 @@ def evidence_delete(*, report: QuarterlyReport, user, evidence: Evidence) -> Non
             quarter=row.quarter,
             label=_evidence_key(evidence),
             changes=[
+                ["kind", evidence.kind, None],
                 ["title", evidence.title, None],
                 ["file", evidence.file_name, None],
                 ["link", evidence.link, None],
@@ -1394,8 +1400,9 @@ def plan_save(
 
 
 def _evidence_key(evidence: Evidence) -> str:
-    """An evidence record in the audit log: its kind, date and reference."""
-    return f"{evidence.kind} {evidence.date.isoformat()} {evidence.reference}"
+    """An evidence record in the audit log: its reference and date (its kind is one
+    of the changes, so that it reads in the reader's language)."""
+    return f"{evidence.reference} ({evidence.date:%d/%m/%Y})"
 
 
 def _report_not_editable(report: QuarterlyReport, version: int) -> str:
