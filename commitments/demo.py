@@ -59,7 +59,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from commitments import services
+from commitments import selectors, services
 from commitments.models import (
     Category,
     DataElement,
@@ -69,6 +69,7 @@ from commitments.models import (
     Membership,
     Milestone,
     PlanTask,
+    QuarterlyReport,
     Target,
     Unit,
 )
@@ -627,8 +628,10 @@ def demo_load(*, as_of: dt.date | None = None) -> dict[str, int]:
         _plan_save(units)
         _users_save(units)
         years = [BASELINE_YEAR, YEAR]
+        _reports_save(units, YEAR, quarters=4, today=today)
         if today.year > YEAR:
             _current_year_save(units, today)
+            _reports_save(units, today.year, quarters=(today.month - 1) // 3, today=today)
             years.append(today.year)
         statuses = sum(services.statuses_recompute(year=year, as_of=as_of) for year in years)
         demo_units = list(units.values())
@@ -817,6 +820,57 @@ def _current_year_save(units: dict[str, Unit], today: dt.date) -> None:
         ],
     )
     _plan_save(units, year=year, until=until)
+
+
+def _reports_save(units: dict[str, Unit], year: int, *, quarters: int, today: dt.date) -> None:
+    """The units' quarterly reports of the year's first ``quarters`` quarters, as a
+    department would have them: approved, a few sent after the deadline; in a year in
+    progress, the last ended quarter still under way (most sent, some not started,
+    the receiving desk's returned with the director's comment)."""
+    director = get_user_model().objects.get(username="demo-director")
+    staff = get_user_model().objects.get(username="demo-staff")
+    reporting = [u for u in units.values() if u.kind != Unit.Kind.DEPARTMENT]
+    zone = timezone.get_current_timezone()
+    for quarter in range(1, quarters + 1):
+        deadline = selectors.report_deadline(year=year, quarter=quarter)
+        in_progress = year == today.year and quarter == quarters
+        for number, unit in enumerate(reporting):
+            # Every fourth unit sends two days late in Q3 (the 2021 lockdown).
+            days = 2 if quarter == 3 and number % 4 == 0 else -(number % 5) - 1
+            sent = dt.datetime.combine(deadline + dt.timedelta(days=days), dt.time(16), zone)
+            state = QuarterlyReport.State.APPROVED
+            comment = ""
+            if in_progress:
+                if unit.code == STAFF_UNIT:
+                    state = QuarterlyReport.State.RETURNED
+                    comment = (
+                        "Số hồ sơ giải quyết đúng hạn lĩnh vực đất đai chưa khớp với sổ theo "
+                        "dõi của bộ phận một cửa; đề nghị rà soát và gửi lại."
+                    )
+                elif number % 3 == 0:
+                    QuarterlyReport.objects.filter(unit=unit, year=year, quarter=quarter).delete()
+                    continue
+                else:
+                    state = QuarterlyReport.State.SUBMITTED
+            submitted = sent if sent.date() <= today else None
+            if submitted is None:  # its day has not come yet: still a draft
+                state, comment = QuarterlyReport.State.DRAFT, ""
+            decided = state != QuarterlyReport.State.SUBMITTED and submitted is not None
+            QuarterlyReport.objects.update_or_create(
+                unit=unit,
+                year=year,
+                quarter=quarter,
+                defaults={
+                    "state": state,
+                    "comment": comment,
+                    "version": 2,
+                    "submitted_at": submitted,
+                    "first_submitted_at": submitted,
+                    "submitted_by": staff if unit.code == STAFF_UNIT else None,
+                    "decided_at": submitted + dt.timedelta(days=1) if decided else None,
+                    "decided_by": director if decided else None,
+                },
+            )
 
 
 def _shifted(day: dt.date, year: int) -> dt.date:
