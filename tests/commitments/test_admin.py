@@ -11,8 +11,8 @@ from commitments.models import Indicator, Target
 MODELS = [m for m in admin.site._registry if m._meta.app_label == "commitments"]
 
 
-# Written only by the recompute, or (the history) by the targets page.
-COMPUTED = {"Status", "RecomputeState", "TargetChange"}
+# Written only by the recompute, the targets page (history) or the reminder job.
+COMPUTED = {"Status", "RecomputeState", "TargetChange", "ReminderSent"}
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
