@@ -96,7 +96,9 @@ def test_staff_director_staff_director_flow(browser, live_server, screenshot, la
     assert words["rule"] in on_time_cell.inner_text()
     assert staff.locator("#id_dossiers_on_time__land").get_attribute("aria-invalid") == "true"
     screenshot(staff, f"report-invalid-{language}")
-    assert not QuarterlyReport.objects.filter(version__gt=0).exists()
+    assert not QuarterlyReport.objects.filter(
+        unit__code="sonn-vp", year=year, quarter=quarter
+    ).exists()
 
     # Fixed, saved as a draft.
     staff.fill("#id_dossiers_on_time__land", "90")
