@@ -908,16 +908,18 @@ class AuditEntry(models.Model):
         MILESTONE = "milestone", _("Mốc hoàn thành")
         REPORT = "report", _("Báo cáo quý")
         TARGET = "target", _("Mục tiêu")
+        PUBLICATION = "publication", _("Công bố kết quả")
 
     class Action(models.TextChoices):
-        CREATED = "created", _("Thêm")
-        UPDATED = "updated", _("Sửa")
-        DELETED = "deleted", _("Xóa")
-        IMPORTED = "imported", _("Nhập từ tệp")
-        SUBMITTED = "submitted", _("Gửi")
-        APPROVED = "approved", _("Duyệt")
-        RETURNED = "returned", _("Trả lại")
-        REOPENED = "reopened", _("Mở lại")
+        CREATED = "created", _("Đã thêm")
+        UPDATED = "updated", _("Đã sửa")
+        DELETED = "deleted", _("Đã xóa")
+        IMPORTED = "imported", _("Đã nhập từ tệp")
+        SUBMITTED = "submitted", _("Đã gửi")
+        APPROVED = "approved", _("Đã duyệt")
+        RETURNED = "returned", _("Đã trả lại")
+        REOPENED = "reopened", _("Đã mở lại")
+        PUBLISHED = "published", _("Công bố")
 
     at = models.DateTimeField(_("lúc"), auto_now_add=True)
     user = models.ForeignKey(
@@ -955,3 +957,51 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.subject} {self.action} {self.label}"
+
+
+class Publication(models.Model):
+    """A department's results of a period as its director published them (công bố kết
+    quả), for the public page ``/results/``.
+
+    ``snapshot`` is frozen at publication: the statuses may be recomputed later, the
+    public sees what was published until it is published again (which replaces the
+    snapshot and is recorded in the audit log). It holds the commitments and indicators
+    with their names in both languages, values as text and statuses, and
+    ``computed_at`` of the statuses; never a person's name.
+    """
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="publications"
+    )
+    year = models.PositiveIntegerField(
+        _("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("quý"), validators=[MaxValueValidator(4)], help_text=_("0: lũy kế năm")
+    )
+    published_at = models.DateTimeField(_("công bố lúc"))
+    published_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("người công bố"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    snapshot = models.JSONField(_("kết quả đã công bố"), default=dict)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter", "unit__code"]
+        verbose_name = _("kết quả đã công bố")
+        verbose_name_plural = pgettext_lazy("plural", "kết quả đã công bố")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "quarter"], name="publication_unique"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=0) & Q(quarter__lte=4),
+                name="publication_quarter_0_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{engine.period_label(self.year, self.quarter)} {self.unit.code}"
