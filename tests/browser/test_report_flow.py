@@ -34,7 +34,7 @@ WORDS = {
     },
     "en": {
         "save": "Save draft",
-        "submit": "Save and send to the director",
+        "submit": "Save and submit to the director",
         "add_evidence": "Add evidence",
         "return": "Return",
         "approve": "Approve",
