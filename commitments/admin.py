@@ -6,7 +6,9 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from commitments import engine, services
 from commitments.models import (
+    AuditEntry,
     Category,
     Commitment,
     DataElement,
@@ -166,8 +168,58 @@ class TargetOverrideInline(admin.TabularInline):
     extra = 0
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """What an admin changes here is recorded in the audit log (who, when, old → new),
+    like a change made on the pages; ``audit_subject`` says what it is and
+    ``audit_place`` whose report it belongs to."""
+
+    audit_subject: str = ""
+
+    def audit_place(self, obj) -> tuple[Unit | None, int | None, int | None]:
+        return getattr(obj, "unit", None), getattr(obj, "year", None), None
+
+    def save_model(self, request, obj, form, change):
+        stored = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        changes = [
+            (name, getattr(stored, name, None) if stored else None, getattr(obj, name, None))
+            for name in form.changed_data
+            if name in {f.name for f in obj._meta.concrete_fields}
+        ]
+        self._record(
+            request,
+            obj,
+            AuditEntry.Action.UPDATED if change else AuditEntry.Action.CREATED,
+            changes,
+        )
+
+    def delete_model(self, request, obj):
+        self._record(request, obj, AuditEntry.Action.DELETED, [])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._record(request, obj, AuditEntry.Action.DELETED, [])
+        super().delete_queryset(request, queryset)
+
+    def _record(self, request, obj, action: str, changes) -> None:
+        unit, year, quarter = self.audit_place(obj)
+        services.audit_record(
+            subject=self.audit_subject,
+            action=action,
+            user=request.user,
+            unit=unit,
+            year=year,
+            quarter=quarter,
+            label=str(obj),
+            changes=changes,
+            note=_("Sửa trong trang quản trị"),
+        )
+
+
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(AuditedAdmin):
+    audit_subject = AuditEntry.Subject.TARGET
     list_display = ("indicator", "year", "comparator", "threshold", "deadline", "baseline_year")
     list_filter = ("year", "indicator__commitment")
     search_fields = ("indicator__code", "indicator__name_vi", "wording")
@@ -176,7 +228,12 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
+class FigureAdmin(AuditedAdmin):
+    audit_subject = AuditEntry.Subject.FIGURES
+
+    def audit_place(self, obj):
+        return obj.unit, obj.year, obj.quarter
+
     list_display = ("year", "quarter", "unit", "element", "category", "value", "updated_at")
     list_filter = ("year", "quarter", "element", "category")
     search_fields = ("unit__code", "unit__name", "element__code")
@@ -185,7 +242,12 @@ class FigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(AuditedAdmin):
+    audit_subject = AuditEntry.Subject.EVIDENCE
+
+    def audit_place(self, obj):
+        return obj.unit, obj.date.year, engine.quarter_of(obj.date)
+
     # A link typed without its scheme is https (Django 6's default, asked for now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("date", "kind", "unit", "subject_unit", "reference", "title")
@@ -197,7 +259,8 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanTask)
-class PlanTaskAdmin(admin.ModelAdmin):
+class PlanTaskAdmin(AuditedAdmin):
+    audit_subject = AuditEntry.Subject.PLAN_TASK
     list_display = ("year", "code", "title", "unit", "due_on", "done_on", "evidence_reference")
     list_filter = ("year",)
     search_fields = ("code", "title")
@@ -206,7 +269,8 @@ class PlanTaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(AuditedAdmin):
+    audit_subject = AuditEntry.Subject.MILESTONE
     list_display = ("year", "indicator", "unit", "done_on", "evidence_reference")
     list_filter = ("year", "indicator")
     list_select_related = ("indicator", "unit")
@@ -276,7 +340,12 @@ class TargetChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuarterlyReport)
-class QuarterlyReportAdmin(admin.ModelAdmin):
+class QuarterlyReportAdmin(AuditedAdmin):
+    audit_subject = AuditEntry.Subject.REPORT
+
+    def audit_place(self, obj):
+        return obj.unit, obj.year, obj.quarter
+
     list_display = ("year", "quarter", "unit", "state", "version", "submitted_at", "decided_at")
     list_filter = ("year", "quarter", "state")
     search_fields = ("unit__code", "unit__name", "comment")
@@ -309,4 +378,24 @@ class ReminderSentAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log, read-only: written with each change it records."""
+
+    list_display = ("at", "user", "subject", "action", "unit", "year", "quarter", "label")
+    list_filter = ("subject", "action", "year", "quarter")
+    search_fields = ("label", "note", "unit__code", "user__username")
+    list_select_related = ("user", "unit")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

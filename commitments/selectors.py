@@ -697,7 +697,8 @@ def report_history(*, unit: Unit, year: int, quarter: int, limit: int = 200) -> 
     plan tasks, milestones and the report's states, each with who and when (three
     queries)."""
     entries = list(
-        AuditEntry.objects.filter(unit=unit, year=year, quarter=quarter)
+        AuditEntry.objects.filter(unit=unit, year=year)
+        .filter(Q(quarter=quarter) | Q(quarter__isnull=True))  # the year's tasks too
         .select_related("user")
         .order_by("-at", "-pk")[:limit]
     )

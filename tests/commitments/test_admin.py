@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from commitments.models import Indicator, Target
+from commitments.models import AuditEntry, Indicator, Target
 
 MODELS = [m for m in admin.site._registry if m._meta.app_label == "commitments"]
 
 
 # Written only by the recompute, the targets page (history) or the reminder job.
-COMPUTED = {"Status", "RecomputeState", "TargetChange", "ReminderSent"}
+COMPUTED = {"Status", "RecomputeState", "TargetChange", "ReminderSent", "AuditEntry"}
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
@@ -72,6 +74,32 @@ def test_admin_changes_a_threshold_and_the_year_is_recomputed(
     target.refresh_from_db()
     assert target.threshold == 92
     assert callbacks  # a recompute was queued
+    entry = AuditEntry.objects.get(subject=AuditEntry.Subject.TARGET)
+    assert (entry.action, entry.user.username, entry.year) == ("updated", "admin", 2021)
+    assert entry.changes == [["threshold", "91.0000", "92"]]
+
+
+def test_admin_edits_of_figures_and_evidence_are_in_the_reports_history(admin_client, catalogue):
+    from tests import factories
+
+    unit = factories.unit("vp", parent=factories.department())
+    figure = factories.figure(unit, "dossiers_resolved", 100, category="land")
+    url = reverse("admin:commitments_figure_change", args=[figure.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data["value"] = "120"
+    assert admin_client.post(url, data).status_code == 302
+    entry = AuditEntry.objects.get(subject=AuditEntry.Subject.FIGURES)
+    assert (entry.unit, entry.year, entry.quarter) == (unit, figure.year, figure.quarter)
+    assert entry.changes == [["value", "100", "120"]]
+    assert entry.user.username == "admin"
+
+    evidence = factories.evidence(unit, "dialogue", dt.date(2021, 5, 7), reference="15/BC")
+    delete = reverse("admin:commitments_evidence_delete", args=[evidence.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    deleted = AuditEntry.objects.get(subject=AuditEntry.Subject.EVIDENCE)
+    assert deleted.action == AuditEntry.Action.DELETED
+    assert (deleted.year, deleted.quarter) == (2021, 2)
 
 
 def test_admin_refuses_a_threshold_without_comparator(admin_client, catalogue):
