@@ -250,6 +250,7 @@ def test_a_stale_version_is_refused(client, staff, units):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Người khác đã lưu báo cáo này" in html
+    assert f'<a href="{_url()}">Tải lại báo cáo</a>' in html  # a way to reload
     assert 'name="docs_issued" value="9"' in html
     assert _figures(units) == {"docs_issued": 7}
     assert _report(units).version == 1
