@@ -168,6 +168,20 @@ class TargetOverrideInline(admin.TabularInline):
     extra = 0
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record written by the application alone: listed, never added, changed or
+    deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """What an admin changes here is recorded in the audit log (who, when, old → new),
     like a change made on the pages; ``audit_subject`` says what it is and
@@ -320,7 +334,7 @@ class TargetOverrideAdmin(admin.ModelAdmin):
 
 
 @admin.register(TargetChange)
-class TargetChangeAdmin(admin.ModelAdmin):
+class TargetChangeAdmin(ReadOnlyAdmin):
     """Read-only: the history is written by the targets page and the year copy."""
 
     list_display = ("at", "year", "indicator_code", "action", "user", "note")
@@ -328,15 +342,6 @@ class TargetChangeAdmin(admin.ModelAdmin):
     search_fields = ("indicator_code", "note", "user__username")
     list_select_related = ("user",)
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(QuarterlyReport)
@@ -382,7 +387,7 @@ class ReminderSentAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """The audit log, read-only: written with each change it records."""
 
     list_display = ("at", "user", "subject", "action", "unit", "year", "quarter", "label")
@@ -390,12 +395,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ("label", "note", "unit__code", "user__username")
     list_select_related = ("user", "unit")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

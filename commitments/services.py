@@ -1270,12 +1270,7 @@ def evidence_add(
                     year=row.year,
                     quarter=row.quarter,
                     label=_evidence_key(evidence),
-                    changes=[
-                        ["kind", None, evidence.kind],
-                        ["title", None, evidence.title],
-                        ["subject_unit", None, subject_unit.code if subject_unit else None],
-                        ["file", None, evidence.file_name],
-                        ["link", None, link],
+                    changes=[(name, None, value) for name, value in _evidence_fields(evidence)],
                     ],
                 )
         except BaseException as error:
@@ -1307,12 +1302,7 @@ def evidence_delete(*, report: QuarterlyReport, user, evidence: Evidence) -> Non
             year=row.year,
             quarter=row.quarter,
             label=_evidence_key(evidence),
-            changes=[
-                ["kind", evidence.kind, None],
-                ["title", evidence.title, None],
-                ["file", evidence.file_name, None],
-                ["link", evidence.link, None],
-            ],
+            changes=[(name, value, None) for name, value in _evidence_fields(evidence)],
         )
         name = evidence.file.name if evidence.file else ""
         evidence.delete()
@@ -1397,6 +1387,18 @@ def plan_save(
         if updates:
             recompute_request(years=[report.year])
     return len(updates)
+
+
+def _evidence_fields(evidence: Evidence) -> list[tuple[str, str | None]]:
+    """What the audit log keeps of an evidence record added or removed."""
+    subject = evidence.subject_unit.code if evidence.subject_unit_id else None
+    return [
+        ("kind", evidence.kind),
+        ("title", evidence.title),
+        ("subject_unit", subject),
+        ("file", evidence.file_name),
+        ("link", evidence.link),
+    ]
 
 
 def _evidence_key(evidence: Evidence) -> str:

@@ -162,14 +162,23 @@ def _plan_row(prefix: str, item, post, errors: dict[str, str]) -> dict:
     }
 
 
-@login_required
-@require_POST
-def report_evidence_add(request: HttpRequest, code: str, year: int, quarter: int) -> HttpResponse:
-    """Add an evidence record, with its file or link, to the report (staff)."""
+def _staff_unit(
+    request: HttpRequest, code: str, year: int, quarter: int
+) -> tuple[Unit, frozenset[str]]:
+    """The unit and the user's roles for a change only its staff may make: 404 for a
+    unit or quarter the user cannot see, 403 for one they see but do not write for."""
     unit, roles = _unit_for_user(request, code)
     _period_or_404(year, quarter)
     if selectors.ROLE_STAFF not in roles:
         raise PermissionDenied
+    return unit, roles
+
+
+@login_required
+@require_POST
+def report_evidence_add(request: HttpRequest, code: str, year: int, quarter: int) -> HttpResponse:
+    """Add an evidence record, with its file or link, to the report (staff)."""
+    unit, roles = _staff_unit(request, code, year, quarter)
     report = selectors.report_for(unit=unit, year=year, quarter=quarter)
     form = EvidenceForm(request.POST, request.FILES, unit=unit, year=year, quarter=quarter)
     if form.is_valid():
@@ -201,10 +210,7 @@ def report_evidence_delete(
     request: HttpRequest, code: str, year: int, quarter: int, pk: int
 ) -> HttpResponse:
     """Remove an evidence record from the report (staff)."""
-    unit, roles = _unit_for_user(request, code)
-    _period_or_404(year, quarter)
-    if selectors.ROLE_STAFF not in roles:
-        raise PermissionDenied
+    unit, _roles = _staff_unit(request, code, year, quarter)
     evidence = get_object_or_404(Evidence, pk=pk, unit=unit)
     report = selectors.report_for(unit=unit, year=year, quarter=quarter)
     try:
@@ -220,10 +226,7 @@ def report_evidence_delete(
 @require_POST
 def report_plan(request: HttpRequest, code: str, year: int, quarter: int) -> HttpResponse:
     """Save the plan tasks and milestones checklist of the report (staff)."""
-    unit, roles = _unit_for_user(request, code)
-    _period_or_404(year, quarter)
-    if selectors.ROLE_STAFF not in roles:
-        raise PermissionDenied
+    unit, roles = _staff_unit(request, code, year, quarter)
     report = selectors.report_for(unit=unit, year=year, quarter=quarter)
     post = request.POST
     typed = {"task": {}, "milestone": {}}
