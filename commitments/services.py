@@ -1271,7 +1271,6 @@ def evidence_add(
                     quarter=row.quarter,
                     label=_evidence_key(evidence),
                     changes=[(name, None, value) for name, value in _evidence_fields(evidence)],
-                    ],
                 )
         except BaseException as error:
             # The row was not written: the file must not stay behind.
