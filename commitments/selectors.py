@@ -599,9 +599,12 @@ class ReportLine:
 def report_lines(*, unit: Unit, year: int, quarter: int) -> list[ReportLine]:
     """The figures a unit reports for a quarter, in the order of the elements.
 
-    Elements split by field list the fields the unit has figures for in any quarter of
-    this year or the previous one (all fields when it has none yet); elements split by
-    channel list every channel. Five queries.
+    Only the elements that apply to the unit: those read by an indicator in force in the
+    year whose scope admits the unit (a division that receives no dossiers reports no
+    dossiers), with the bounds of their validation rules, and any element it already has
+    a figure for in the quarter. Elements split by field list the fields the unit has
+    figures for in any quarter of this year or the previous one (all fields when it has
+    none yet); elements split by channel list every channel. Six queries.
     """
     elements = list(DataElement.objects.order_by("position", "code"))
     by_pk = {element.pk: element for element in elements}
@@ -634,8 +637,12 @@ def report_lines(*, unit: Unit, year: int, quarter: int) -> list[ReportLine]:
         if category.kind == Category.Kind.FIELD and used_fields and category.pk not in used_fields:
             continue
         by_kind.setdefault(category.kind, []).append(category)
+    applies = _elements_for_unit(unit, year, bounds)
+    stored_elements = {element_id for element_id, _category in current}
     lines = []
     for element in elements:
+        if applies is not None and element.pk not in applies and element.pk not in stored_elements:
+            continue
         for category in by_kind.get(element.category_kind, []) if element.category_kind else [None]:
             key = (element.pk, category.pk if category else None)
             stored = current.get(key)
@@ -650,6 +657,39 @@ def report_lines(*, unit: Unit, year: int, quarter: int) -> list[ReportLine]:
             )
             lines.append(ReportLine(element, category, stored, initial, not_above))
     return lines
+
+
+def _elements_for_unit(
+    unit: Unit, year: int, bounds: dict[int, list[DataElement]]
+) -> set[int] | None:
+    """The ids of the elements a unit reports in a year (see ``report_lines``); None
+    when the year has no targets yet, and every element is offered."""
+    indicators = Indicator.objects.filter(targets__year=year).values_list(
+        "numerator_id",
+        "denominator_id",
+        "element_id",
+        "scope_kinds",
+        "scope_sectors",
+        "scope_public_service",
+        "scope_receives_dossiers",
+    )
+    applies: set[int] = set()
+    found = False
+    for numerator, denominator, element, kinds, sectors, public, receives in indicators:
+        found = True
+        scope = engine.Scope(
+            kinds=frozenset(kinds or ()),
+            sectors=frozenset(sectors or ()),
+            public_service=public,
+            receives_dossiers=receives,
+        )
+        if scope.admits(unit):
+            applies.update(pk for pk in (numerator, denominator, element) if pk)
+    if not found:
+        return None
+    for pk in list(applies):
+        applies.update(bound.pk for bound in bounds.get(pk, ()))
+    return applies
 
 
 # --- the report's evidence, plan and history ---

@@ -330,6 +330,25 @@ def test_last_elements_start_from_the_previous_quarter(client, staff, units):
     assert lines["epayment_applied"].initial == 1
 
 
+def test_a_unit_reports_only_the_elements_that_apply_to_it(units):
+    """Dossiers are reported by receiving desks; every unit reports its documents."""
+
+    def elements(unit, year=2021):
+        return {
+            line.element.code for line in selectors.report_lines(unit=unit, year=year, quarter=2)
+        }
+
+    desk, division = elements(units["desk"]), elements(units["other"])
+    assert {"dossiers_resolved", "dossiers_on_time", "docs_issued"} <= desk
+    assert "dossiers_resolved" not in division and "dossiers_on_time" not in division
+    assert "docs_issued" in division
+    # A figure already stored stays on the form, whatever the scope says.
+    factories.figure(units["other"], "dossiers_resolved", 3, quarter=2, category="land")
+    assert "dossiers_resolved" in elements(units["other"])
+    # A year without targets offers every element.
+    assert "dossiers_resolved" in elements(units["department"], year=2030)
+
+
 def test_fields_are_those_the_unit_reports_else_all(units):
     fields = {
         line.category.code
@@ -337,9 +356,10 @@ def test_fields_are_those_the_unit_reports_else_all(units):
         if line.element.code == "dossiers_resolved"
     }
     assert fields == {"land"}
+    new_desk = factories.unit("tt-hc", parent=units["department"], receives_dossiers=True)
     other = {
         line.category.code
-        for line in selectors.report_lines(unit=units["other"], year=2021, quarter=2)
+        for line in selectors.report_lines(unit=new_desk, year=2021, quarter=2)
         if line.element.code == "dossiers_resolved"
     }
     assert {"land", "crop", "investment"} <= other
