@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commitments.views import completeness, dashboard, reporting, reports, targets
+from commitments.views import completeness, dashboard, reporting, reports, results, targets
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -43,4 +43,9 @@ urlpatterns += [
 
 urlpatterns += [
     path("completeness/", completeness.completeness, name="completeness"),
+]
+
+urlpatterns += [
+    path("results/", results.results, name="results"),
+    path("results/publish/", results.results_publish, name="results_publish"),
 ]

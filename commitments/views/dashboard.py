@@ -29,6 +29,12 @@ def _is_open(year: int, quarter: int) -> bool:
     return timezone.localdate() <= engine.period_bounds(year, quarter)[1]
 
 
+def _publisher(publication) -> str:
+    """Who published a period's results: their name, "—" once their account is gone."""
+    user = getattr(publication, "published_by", None)
+    return (user.get_full_name() or user.get_username()) if user else "—"
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -42,6 +48,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     unit_names = {code: unit.name for code, unit in selectors.units_by_code().items()}
     departments = sorted({s.unit for s in statuses}, key=lambda u: u.code)
     is_open = _is_open(year, quarter)
+    published = (
+        selectors.publications_of_period(units=departments, year=year, quarter=quarter)
+        if departments
+        else {}
+    )
     sections = [
         {
             "unit": department,
@@ -53,6 +64,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 category_names=category_names,
                 unit_names=unit_names,
             ),
+            # Publishing results (công bố kết quả): a period that is over, by a
+            # director of the department or a superuser.
+            "publication": published.get(department.pk),
+            "published_by": _publisher(published.get(department.pk)),
+            "may_publish": not is_open
+            and selectors.may_publish(scope=scope, department=department),
         }
         for department in departments
     ]
