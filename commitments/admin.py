@@ -18,6 +18,7 @@ from commitments.models import (
     Membership,
     Milestone,
     PlanTask,
+    Publication,
     QuarterlyReport,
     RecomputeState,
     ReminderSent,
@@ -395,3 +396,13 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     search_fields = ("label", "note", "unit__code", "user__username")
     list_select_related = ("user", "unit")
     date_hierarchy = "at"
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    """Published results, read-only: a director publishes (or republishes) a period from
+    the dashboard, and each publication is in the audit log."""
+
+    list_display = ("published_at", "unit", "year", "quarter", "published_by")
+    list_filter = ("year", "quarter")
+    list_select_related = ("unit", "published_by")

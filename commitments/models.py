@@ -919,7 +919,7 @@ class AuditEntry(models.Model):
         APPROVED = "approved", _("Đã duyệt")
         RETURNED = "returned", _("Đã trả lại")
         REOPENED = "reopened", _("Đã mở lại")
-        PUBLISHED = "published", _("Công bố")
+        PUBLISHED = "published", _("Đã công bố")
 
     at = models.DateTimeField(_("lúc"), auto_now_add=True)
     user = models.ForeignKey(

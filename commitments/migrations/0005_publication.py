@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditentry',
             name='action',
-            field=models.CharField(choices=[('created', 'Đã thêm'), ('updated', 'Đã sửa'), ('deleted', 'Đã xóa'), ('imported', 'Đã nhập từ tệp'), ('submitted', 'Đã gửi'), ('approved', 'Đã duyệt'), ('returned', 'Đã trả lại'), ('reopened', 'Đã mở lại'), ('published', 'Công bố')], max_length=20, verbose_name='thao tác'),
+            field=models.CharField(choices=[('created', 'Đã thêm'), ('updated', 'Đã sửa'), ('deleted', 'Đã xóa'), ('imported', 'Đã nhập từ tệp'), ('submitted', 'Đã gửi'), ('approved', 'Đã duyệt'), ('returned', 'Đã trả lại'), ('reopened', 'Đã mở lại'), ('published', 'Đã công bố')], max_length=20, verbose_name='thao tác'),
         ),
         migrations.AlterField(
             model_name='auditentry',

@@ -14,7 +14,7 @@ MODELS = [m for m in admin.site._registry if m._meta.app_label == "commitments"]
 
 
 # Written only by the recompute, the targets page (history) or the reminder job.
-COMPUTED = {"Status", "RecomputeState", "TargetChange", "ReminderSent", "AuditEntry"}
+COMPUTED = {"Status", "RecomputeState", "TargetChange", "ReminderSent", "AuditEntry", "Publication"}
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
