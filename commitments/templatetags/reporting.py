@@ -13,10 +13,11 @@ register = template.Library()
 
 
 @register.simple_tag
-def quarterly_report_url(user, unit: Unit, year: int, quarter: int) -> str:
+def quarterly_report_url(user, unit: Unit, year: int, quarter: int, scope=None) -> str:
     """The report of the quarter shown (this quarter when the page shows a whole year
-    in progress, else the year's last), or "" when the user may not see it."""
-    if not selectors.report_roles(user=user, unit=unit):
+    in progress, else the year's last), or "" when the user may not see it. ``scope``:
+    the page's ``selectors.user_scope``, when it has read it already."""
+    if not selectors.report_roles(user=user, unit=unit, scope=scope):
         return ""
     if not quarter:
         today = timezone.localdate()

@@ -275,6 +275,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "quarters": QUARTERS,
             "cards": [card for card in cards if card.shown],
             "conditions": conditions,
+            "scope": scope,
         },
     )
 
