@@ -10,6 +10,7 @@ rows would show B to someone who may only see A.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -180,6 +181,17 @@ def _recompute(response, role):
     assert response["Location"] == f"{reverse('dashboard')}?year=2021"
 
 
+def _my_reports(response, role):
+    staff_of = {"staff_a": {A}, "staff_b": {B}}.get(role, set())
+    assert {slot.unit.code for slot in response.context["slots"]} == staff_of, role
+
+
+def _completeness(response, role):
+    _shows_no_other_unit(response, role)
+    expected = {row.unit.code for row in response.context["completeness"].units}
+    assert expected == SEES[role] - {DEPARTMENT}, role
+
+
 def _report(response, role):
     assert response.context["unit"].code == A
     # Staff of A edit it; a director decides; both only in their own role.
@@ -202,6 +214,8 @@ PAGES = {
     "targets": ("get", reverse("targets"), {"year": 2021}, _targets),
     "recompute": ("post", reverse("recompute_now"), {"year": 2021}, _recompute),
     "report_a": ("get", reverse("quarterly_report", args=[A, 2021, 2]), {}, _report),
+    "my_reports": ("get", reverse("my_reports"), {}, _my_reports),
+    "completeness": ("get", reverse("completeness"), PERIOD, _completeness),
 }
 #            anonymous  no_membership  staff_a  staff_b  director_a  director_dept  editor  superuser
 STATUSES = {
@@ -216,6 +230,8 @@ STATUSES = {
     "targets":   (302,  403,           403,     403,     403,        403,           200,    200),
     "recompute": (302,  403,           403,     403,     403,        403,           403,    302),
     "report_a":  (302,  404,           200,     404,     200,        200,           404,    200),
+    "my_reports": (302, 200,           200,     200,     200,        200,           200,    200),
+    "completeness": (302, 403,         403,     403,     200,        200,           403,    200),
 }  # fmt: skip
 
 
@@ -285,3 +301,71 @@ def test_only_the_roles_of_an_action_take_it(client, world, action):
         figures = Figure.objects.filter(unit=world["units"][A], year=2021, quarter=2)
         assert figures.exists() == (done and action in ("save", "submit")), role
     assert statuses == dict(zip(ROLES, ACTION_STATUSES[action], strict=True))
+
+
+# --- the report's evidence, checklist and files ----------------------------------------
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@pytest.fixture
+def evidence_of_a(world, monkeypatch, tmp_path):
+    """An inspection record of A in Q2 2021 with its file, kept in a folder of the
+    test's own."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import FileSystemStorage
+
+    from commitments.models import Evidence
+
+    storage = FileSystemStorage(location=str(tmp_path), base_url=None)
+    monkeypatch.setattr(Evidence._meta.get_field("file"), "storage", storage)
+    record = Evidence(
+        unit=world["units"][A],
+        kind="inspection_surprise",
+        date=dt.date(2021, 5, 7),
+        subject_unit=world["units"][B],
+        reference="12/BB-KT",
+        file_name="bien-ban.pdf",
+    )
+    record.file.save("bien-ban.pdf", ContentFile(PDF), save=False)
+    record.save()
+    return record
+
+
+#                 anonymous  no_membership  staff_a  staff_b  director_a  director_dept  editor  superuser
+FILE_STATUSES = (302,        404,           200,     404,     200,        200,           404,    200)  # fmt: skip
+#                      anonymous  no_membership  staff_a  staff_b  director_a  director_dept  editor  superuser
+STAFF_ONLY_STATUSES = (302,       404,           200,     404,     403,        403,           404,    200)  # fmt: skip
+
+
+def test_an_evidence_file_is_served_to_those_who_see_the_report(client, world, evidence_of_a):
+    url = reverse("evidence_file", args=[evidence_of_a.pk])
+    statuses = {}
+    for role in ROLES:
+        response = _as(client, world, role).get(url)
+        statuses[role] = response.status_code
+        if response.status_code == 200:
+            assert b"".join(response.streaming_content) == PDF
+    assert statuses == dict(zip(ROLES, FILE_STATUSES, strict=True))
+
+
+@pytest.mark.parametrize("change", ["evidence_add", "evidence_delete", "plan"])
+def test_only_the_units_staff_change_evidence_and_the_checklist(
+    client, world, evidence_of_a, change
+):
+    """200 here: the change reached the form (it comes back with its errors, since
+    nothing valid is sent); a refused role never reaches it."""
+    urls = {
+        "evidence_add": reverse("report_evidence_add", args=[A, 2021, 2]),
+        "evidence_delete": reverse("report_evidence_delete", args=[A, 2021, 2, evidence_of_a.pk]),
+        "plan": reverse("report_plan", args=[A, 2021, 2]),
+    }
+    statuses = {}
+    for role in ROLES:
+        response = _as(client, world, role).post(urls[change], {})
+        # A delete that went through redirects back to the report: count it as reached.
+        reached = response.status_code == 302 and response["Location"].startswith("/report/")
+        statuses[role] = 200 if reached else response.status_code
+        if change == "evidence_delete" and reached:
+            evidence_of_a.save()  # put it back for the next role
+    assert statuses == dict(zip(ROLES, STAFF_ONLY_STATUSES, strict=True))
