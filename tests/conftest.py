@@ -39,6 +39,18 @@ def _tasks_in_process(request, settings):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _evidence_files_in_a_temporary_folder(monkeypatch, tmp_path):
+    """Evidence a test uploads goes to a folder of its own, not the checkout's media/
+    (the field's storage is read once, when the model is loaded)."""
+    from django.core.files.storage import FileSystemStorage
+
+    from commitments.models import Evidence
+
+    storage = FileSystemStorage(location=str(tmp_path / "evidence-files"), base_url=None)
+    monkeypatch.setattr(Evidence._meta.get_field("file"), "storage", storage)
+
+
 @pytest.fixture
 def write_file(tmp_path):
     """Write text to a file in a temporary folder and return its path."""
