@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -67,9 +66,7 @@ def commitments_in_force(*, year: int) -> list[Commitment]:
 
 def unit_name(unit: Unit) -> str:
     """A unit's name in the active language (its Vietnamese name when no English)."""
-    if (get_language() or "vi").startswith("en") and unit.name_en:
-        return unit.name_en
-    return unit.name
+    return unit.label
 
 
 def status_label(status: str | None) -> str:

@@ -81,6 +81,14 @@ class Unit(models.Model):
                 seen.add(ancestor.pk)
                 ancestor = ancestor.parent
 
+    @property
+    def label(self) -> str:
+        """The unit's name in the active language (its Vietnamese name when it has no
+        English one)."""
+        if (get_language() or "vi").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
 
 class Category(BilingualName):
     """A category a figure may be split by: a procedure field (lĩnh vực) or a feedback

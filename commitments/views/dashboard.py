@@ -45,7 +45,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     years, year, quarter = period(request)
     statuses = selectors.year_statuses(year=year, scope=scope)
     category_names = selectors.category_names()
-    unit_names = {code: unit.name for code, unit in selectors.units_by_code().items()}
+    unit_names = {code: unit.label for code, unit in selectors.units_by_code().items()}
     departments = sorted({s.unit for s in statuses}, key=lambda u: u.code)
     is_open = _is_open(year, quarter)
     published = (
@@ -105,7 +105,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     scope = selectors.user_scope(user=request.user)
     rows = selectors.indicator_statuses(indicator=indicator, year=year, scope=scope)
     category_names = selectors.category_names()
-    unit_names = {code: unit.name for code, unit in selectors.units_by_code().items()}
+    unit_names = {code: unit.label for code, unit in selectors.units_by_code().items()}
     for row in rows:
         row.top = selectors.is_top_unit(row.unit, scope)
     departments = [s for s in rows if s.top]
@@ -244,7 +244,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     years, year, quarter = period(request)
     statuses = selectors.year_statuses(year=year, unit=unit)
     category_names = selectors.category_names()
-    unit_names = {c: u.name for c, u in units.items()}
+    unit_names = {c: u.label for c, u in units.items()}
     by_id = {u.pk: u for u in units.values() if u in scope}
     cards = insights.commitment_cards(
         statuses,

@@ -524,3 +524,14 @@ def test_a_quarter_that_has_not_begun_cannot_be_reported(client, staff, units):
     assert _post(client, "save", 0, dossiers_resolved__land="1").status_code == 302
     response = client.post(_url(year=next_year, quarter=1), {"action": "save", "version": "0"})
     assert response.status_code == 404
+
+
+def test_units_are_named_in_the_readers_language(client, staff, units):
+    units["desk"].name_en = "Office (one-stop desk)"
+    units["desk"].save()
+    client.force_login(staff)
+    assert "Office (one-stop desk)" not in client.get(_url()).content.decode()
+    client.cookies["django_language"] = "en"
+    html = client.get(_url()).content.decode()
+    assert "Office (one-stop desk)" in html
+    assert "Office (one-stop desk)" in client.get(reverse("my_reports")).content.decode()
