@@ -257,6 +257,11 @@ def quarter_of(day: dt.date) -> int:
     return (day.month - 1) // 3 + 1
 
 
+def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    """The (year, quarter) before this one."""
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
 def period_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     """First and last day of a quarter, or of the year when ``quarter`` is YEAR."""
     if quarter == YEAR:

@@ -614,7 +614,7 @@ def report_lines(*, unit: Unit, year: int, quarter: int) -> list[ReportLine]:
     ):
         bounds.setdefault(element_id, []).append(by_pk[bound_id])
     categories = list(Category.objects.order_by("position", "code"))
-    previous = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    previous = engine.previous_quarter(year, quarter)
     figures = Figure.objects.filter(unit=unit).filter(
         Q(year=year, quarter=quarter) | Q(year=previous[0], quarter=previous[1])
     )
@@ -780,15 +780,20 @@ def report_history(*, unit: Unit, year: int, quarter: int, limit: int = 200) -> 
     ]
 
 
+def audit_figure_key(element: DataElement, category: Category | None) -> str:
+    """A figure's key in the audit log: ``element`` or ``element/category``."""
+    return f"{element.code}/{category.code}" if category else element.code
+
+
 def _figure_names() -> dict[str, str]:
-    """``element`` and ``element/category`` keys of the audit log → names."""
+    """Audit-log figure keys (``audit_figure_key``) → names in the active language."""
     categories = list(Category.objects.all())
     names = {}
     for element in DataElement.objects.all():
-        names[element.code] = element.name
+        names[audit_figure_key(element, None)] = element.name
         for category in categories:
             if category.kind == element.category_kind:
-                names[f"{element.code}/{category.code}"] = f"{element.name} · {category.name}"
+                names[audit_figure_key(element, category)] = f"{element.name} · {category.name}"
     return names
 
 
@@ -813,12 +818,19 @@ def report_deadline(*, year: int, quarter: int) -> dt.date:
     """The day a quarter's reports are due (hạn nộp báo cáo): the day an admin set for
     the quarter (``ReportingDeadline``), else ``REPORT_DEADLINE_DAYS`` after the
     quarter's last day. One query."""
-    due_on = (
-        ReportingDeadline.objects.filter(year=year, quarter=quarter)
-        .values_list("due_on", flat=True)
-        .first()
-    )
-    return due_on if due_on is not None else default_report_deadline(year, quarter)
+    return report_deadlines(periods=[(year, quarter)])[(year, quarter)]
+
+
+def report_deadlines(*, periods: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dt.date]:
+    """``report_deadline`` of each (year, quarter), in one query."""
+    periods = set(periods)
+    set_by_admin = {
+        (d.year, d.quarter): d.due_on
+        for d in ReportingDeadline.objects.filter(year__in={y for y, _ in periods})
+    }
+    return {
+        period: set_by_admin.get(period) or default_report_deadline(*period) for period in periods
+    }
 
 
 def report_quarters_due(*, days: set[dt.date]) -> list[tuple[int, int, dt.date]]:
@@ -828,7 +840,7 @@ def report_quarters_due(*, days: set[dt.date]) -> list[tuple[int, int, dt.date]]
     by_default: dict[tuple[int, int], dt.date] = {}
     for day in days:
         last_day = day - dt.timedelta(days=settings.REPORT_DEADLINE_DAYS)
-        quarter = (last_day.month - 1) // 3 + 1
+        quarter = engine.quarter_of(last_day)
         if engine.period_bounds(last_day.year, quarter)[1] == last_day:
             by_default[(last_day.year, quarter)] = day
     # The rows set on one of the days, and the rows that move a default elsewhere.
@@ -1042,7 +1054,7 @@ def staff_reports(*, scope: Scope, today: dt.date, quarters: int = 4) -> list[Re
     year, quarter = today.year, engine.quarter_of(today)
     for _ in range(quarters):
         periods.append((year, quarter))
-        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+        year, quarter = engine.previous_quarter(year, quarter)
     units = list(Unit.objects.filter(pk__in=scope.staff_ids).order_by("code"))
     if not units:
         return []
@@ -1050,17 +1062,14 @@ def staff_reports(*, scope: Scope, today: dt.date, quarters: int = 4) -> list[Re
         (r.unit_id, r.year, r.quarter): r
         for r in QuarterlyReport.objects.filter(unit__in=units, year__in={y for y, _ in periods})
     }
-    set_days = {
-        (d.year, d.quarter): d.due_on
-        for d in ReportingDeadline.objects.filter(year__in={y for y, _ in periods})
-    }
+    deadlines = report_deadlines(periods=periods)
     return [
         ReportSlot(
             unit,
             y,
             q,
             stored.get((unit.pk, y, q)),
-            set_days.get((y, q)) or default_report_deadline(y, q),
+            deadlines[(y, q)],
         )
         for unit in units
         for y, q in periods

@@ -103,6 +103,11 @@ def audit_record(
     )
 
 
+def _report_audit(report: QuarterlyReport, **entry) -> AuditEntry:
+    """Record a change that belongs to a unit's report of a quarter."""
+    return audit_record(unit=report.unit, year=report.year, quarter=report.quarter, **entry)
+
+
 def _user_or_none(user):
     return user if getattr(user, "is_authenticated", False) else None
 
@@ -431,9 +436,7 @@ def _whole(text: str) -> int | None:
     return int(text)
 
 
-def figures_save(
-    *, inputs: list[FigureInput], user=None, source: str = "", note: str = ""
-) -> ImportResult:
+def figures_save(*, inputs: list[FigureInput], user=None, source: str = "") -> ImportResult:
     """Check figures against the validation rules and upsert them, all or nothing.
 
     An input whose ``value`` is None removes the stored figure (a value cleared on the
@@ -480,36 +483,46 @@ def figures_save(
             else:
                 continue
             history.setdefault((item.unit, item.year, item.quarter), []).append(
-                (figure_key(item.element, item.category), old, item.value)
+                (selectors.audit_figure_key(item.element, item.category), old, item.value)
             )
         Figure.objects.bulk_create(new, batch_size=1000)
         Figure.objects.bulk_update(changed, ["value", "updated_at"], batch_size=1000)
         Figure.objects.filter(pk__in=removed).delete()
-        _figures_audit(history, user=user, source=source, note=note)
+        _audit_per_report(
+            history,
+            subject=AuditEntry.Subject.FIGURES,
+            action=AuditEntry.Action.IMPORTED if source else AuditEntry.Action.UPDATED,
+            user=user,
+            label=source,
+        )
         if history:
             recompute_request(years=years_affected(years))
     unchanged = len(inputs) - len(new) - len(changed) - len(removed)
     return ImportResult(len(new), len(changed), unchanged, len(removed))
 
 
-def figure_key(element: DataElement, category: Category | None) -> str:
-    """A figure's key in the audit log: ``element`` or ``element/category``."""
-    return f"{element.code}/{category.code}" if category else element.code
-
-
-def _figures_audit(history: dict, *, user, source: str, note: str) -> None:
-    batch = uuid.uuid4().hex if source else ""
-    action = AuditEntry.Action.IMPORTED if source else AuditEntry.Action.UPDATED
+def _audit_per_report(
+    history: Mapping[tuple[Unit, int, int], list],
+    *,
+    subject: str,
+    action: str,
+    user=None,
+    label: str = "",
+    note: str = "",
+) -> None:
+    """Record changes grouped by the report they belong to, one entry per (unit,
+    year, quarter) of ``history``; the entries of one import share a batch."""
+    batch = uuid.uuid4().hex if action == AuditEntry.Action.IMPORTED else ""
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
-                subject=AuditEntry.Subject.FIGURES,
+                subject=subject,
                 action=action,
                 user=_user_or_none(user),
                 unit=unit,
                 year=year,
                 quarter=quarter,
-                label=source[:500],
+                label=label[:500],
                 changes=[[key, _audit_text(old), _audit_text(new)] for key, old, new in rows],
                 note=note,
                 batch=batch,
@@ -676,6 +689,7 @@ def evidence_import(*, path: str | Path) -> ImportResult:
             for e in Evidence.objects.select_for_update().filter(date__in=dates)
         }
         new, changed = [], []
+        history: dict[tuple[Unit, int, int], list] = {}
         for _, record in records:
             key = (
                 record.unit.pk,
@@ -687,32 +701,22 @@ def evidence_import(*, path: str | Path) -> ImportResult:
             stored = existing.get(key)
             if stored is None:
                 new.append(record)
+                old_title = None
             elif stored.title != record.title:
-                stored.title = record.title
+                old_title, stored.title = stored.title, record.title
                 changed.append(stored)
-        Evidence.objects.bulk_create(new, batch_size=1000)
-        Evidence.objects.bulk_update(changed, ["title"], batch_size=1000)
-        history: dict[tuple[Unit, int, int], list] = {}
-        for record, old_title in [(e, None) for e in new] + [(e, "") for e in changed]:
+            else:
+                continue
             history.setdefault(
                 (record.unit, record.date.year, engine.quarter_of(record.date)), []
-            ).append([_evidence_key(record), old_title, record.title or record.reference])
-        batch = uuid.uuid4().hex
-        AuditEntry.objects.bulk_create(
-            [
-                AuditEntry(
-                    subject=AuditEntry.Subject.EVIDENCE,
-                    action=AuditEntry.Action.IMPORTED,
-                    unit=unit,
-                    year=year,
-                    quarter=quarter,
-                    label=Path(path).name[:500],
-                    changes=rows,
-                    batch=batch,
-                )
-                for (unit, year, quarter), rows in history.items()
-            ],
-            batch_size=500,
+            ).append((_evidence_key(record), old_title, record.title or record.reference))
+        Evidence.objects.bulk_create(new, batch_size=1000)
+        Evidence.objects.bulk_update(changed, ["title"], batch_size=1000)
+        _audit_per_report(
+            history,
+            subject=AuditEntry.Subject.EVIDENCE,
+            action=AuditEntry.Action.IMPORTED,
+            label=Path(path).name,
         )
         if new:
             recompute_request(years={e.date.year for e in new})
@@ -1264,13 +1268,11 @@ def evidence_add(
                 if file is not None:
                     evidence.file.save(file.name, file, save=False)
                 evidence.save()
-                audit_record(
+                _report_audit(
+                    row,
                     subject=AuditEntry.Subject.EVIDENCE,
                     action=AuditEntry.Action.CREATED,
                     user=user,
-                    unit=row.unit,
-                    year=row.year,
-                    quarter=row.quarter,
                     label=_evidence_key(evidence),
                     changes=[(name, None, value) for name, value in _evidence_fields(evidence)],
                 )
@@ -1295,13 +1297,11 @@ def evidence_delete(*, report: QuarterlyReport, user, evidence: Evidence) -> Non
         raise ReportRefused({NON_FIELD: gettext("Minh chứng này không thuộc báo cáo.")})
     with transaction.atomic():
         row = _report_editable_row(report)
-        audit_record(
+        _report_audit(
+            row,
             subject=AuditEntry.Subject.EVIDENCE,
             action=AuditEntry.Action.DELETED,
             user=user,
-            unit=row.unit,
-            year=row.year,
-            quarter=row.quarter,
             label=_evidence_key(evidence),
             changes=[(name, value, None) for name, value in _evidence_fields(evidence)],
         )
@@ -1375,13 +1375,11 @@ def plan_save(
             ]
             item.done_on, item.evidence_reference = day, reference
             item.save(update_fields=["done_on", "evidence_reference"])
-            audit_record(
+            _report_audit(
+                row,
                 subject=subject,
                 action=AuditEntry.Action.UPDATED,
                 user=user,
-                unit=row.unit,
-                year=row.year,
-                quarter=row.quarter,
                 label=str(item),
                 changes=changes,
             )
@@ -1443,13 +1441,11 @@ def _report_move(
         )
         if changed != 1:
             raise ReportRefused({NON_FIELD: refusal})
-        audit_record(
+        _report_audit(
+            row,
             subject=AuditEntry.Subject.REPORT,
             action=action,
             user=user,
-            unit=row.unit,
-            year=row.year,
-            quarter=row.quarter,
             changes=[["state", before, new]],
             note=note,
         )

@@ -6,7 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments import selectors
+from commitments import engine, selectors
 from commitments.models import Unit
 
 register = template.Library()
@@ -21,5 +21,5 @@ def quarterly_report_url(user, unit: Unit, year: int, quarter: int, scope=None) 
         return ""
     if not quarter:
         today = timezone.localdate()
-        quarter = (today.month - 1) // 3 + 1 if today.year == year else 4
+        quarter = engine.quarter_of(today) if today.year == year else 4
     return reverse("quarterly_report", args=[unit.code, year, quarter])

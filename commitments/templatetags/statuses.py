@@ -127,6 +127,16 @@ def status_label(status: str) -> str:
 
 
 @register.simple_tag
+def status_badge(status: str) -> str:
+    """A status as every page shows it: colour, icon and words."""
+    return format_html(
+        '<span class="badge {}"><span aria-hidden="true" class="icon"></span>{}</span>',
+        status,
+        status_label(status),
+    )
+
+
+@register.simple_tag
 def target_text(target, kind: str) -> str:
     """A target or override as read on the sheet: "≥ 98%", "> 95%", "≥ 5"."""
     if target.threshold is None:

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from commitments import selectors
+from commitments import engine, selectors
 from commitments.views.periods import choice
 
 QUARTERS = [1, 2, 3, 4]
@@ -20,8 +20,8 @@ def _quarter(request: HttpRequest) -> tuple[list[int], int, int]:
     """The years to choose from, the chosen year and quarter: by default the last
     quarter that has ended, the one units are reporting on now."""
     today = timezone.localdate()
-    current = (today.month - 1) // 3 + 1
-    default = (today.year, current - 1) if current > 1 else (today.year - 1, 4)
+    current = engine.quarter_of(today)
+    default = engine.previous_quarter(today.year, current)
     years = sorted({*selectors.years_with_targets(), default[0], today.year})
     year = choice(request, "year", years, default[0])
     return years, year, choice(request, "quarter", QUARTERS, default[1])

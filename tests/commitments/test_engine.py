@@ -1457,3 +1457,11 @@ def test_a_milestone_done_after_the_as_of_date_is_not_done_yet():
     (after,) = engine.compute_statuses([spec], data, year=2021, as_of=dt.date(2021, 11, 2))
     assert (before.value, before.status) == (0, AT_RISK)
     assert (after.value, after.status) == (100, MET)
+
+
+def test_quarter_of_a_day_and_the_quarter_before():
+    assert [engine.quarter_of(dt.date(2021, m, 15)) for m in (1, 3, 4, 6, 7, 9, 10, 12)] == [
+        1, 1, 2, 2, 3, 3, 4, 4,
+    ]  # fmt: skip
+    assert engine.previous_quarter(2021, 3) == (2021, 2)
+    assert engine.previous_quarter(2021, 1) == (2020, 4)
