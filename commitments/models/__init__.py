@@ -1,0 +1,67 @@
+"""The models, one module a concern, all importable from ``commitments.models``.
+
+- ``organisation``: units of the department's tree and memberships;
+- ``catalogue``: categories, data elements, validation rules, commitments, indicators;
+- ``targets``: targets of a year, their overrides and their history;
+- ``reporting``: figures, evidence, plan tasks, milestones, quarterly reports,
+  deadlines and reminders;
+- ``statuses``: computed statuses, the recompute state, published results;
+- ``audit``: the audit log.
+
+Models stay thin: fields, choices, constraints and checks. The work happens in
+``services`` (writes), ``selectors`` (reads) and ``engine`` (the calculation).
+"""
+
+from commitments.models.audit import AuditEntry
+from commitments.models.catalogue import (
+    BilingualName,
+    Category,
+    Commitment,
+    DataElement,
+    EvidenceKind,
+    Indicator,
+    ValidationRule,
+)
+from commitments.models.organisation import Membership, Unit
+from commitments.models.reporting import (
+    Evidence,
+    Figure,
+    Milestone,
+    PlanTask,
+    QuarterlyReport,
+    ReminderSent,
+    ReportingDeadline,
+    evidence_file_path,
+    evidence_storage,
+)
+from commitments.models.statuses import Publication, RecomputeState, Status
+from commitments.models.targets import Comparator, Target, TargetChange, TargetOverride
+
+__all__ = [
+    "AuditEntry",
+    "BilingualName",
+    "Category",
+    "Commitment",
+    "Comparator",
+    "DataElement",
+    "Evidence",
+    "EvidenceKind",
+    "Figure",
+    "Indicator",
+    "Membership",
+    "Milestone",
+    "PlanTask",
+    "Publication",
+    "QuarterlyReport",
+    "RecomputeState",
+    "ReminderSent",
+    "ReportingDeadline",
+    "Status",
+    "Target",
+    "TargetChange",
+    "TargetOverride",
+    "Unit",
+    "ValidationRule",
+    "evidence_file_path",
+    "evidence_storage",
+]

@@ -1,0 +1,93 @@
+"""Units of the department's tree and who belongs to them (đơn vị, thành viên)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.Model):
+    """A unit of the department's tree (đơn vị): the department, its divisions, its
+    affiliated units."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Sở / cơ quan")
+        DIVISION = "division", _("Phòng, ban chuyên môn")
+        AFFILIATED_UNIT = "affiliated_unit", _("Đơn vị trực thuộc")
+
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    name = models.CharField(_("tên"), max_length=500)
+    name_en = models.CharField(_("tên (tiếng Anh)"), max_length=500, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    sector = models.SlugField(_("lĩnh vực"), max_length=50, blank=True)
+    public_service = models.BooleanField(_("đơn vị sự nghiệp công lập"), default=False)
+    receives_dossiers = models.BooleanField(_("bộ phận tiếp nhận hồ sơ"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("đơn vị")
+        verbose_name_plural = pgettext_lazy("plural", "đơn vị")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+    def clean(self) -> None:
+        if self.parent_id is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("Một đơn vị không thể là cấp trên của chính nó.")})
+        if self.pk is not None:
+            ancestor = self.parent
+            seen = set()
+            while ancestor is not None and ancestor.pk not in seen:
+                if ancestor.pk == self.pk:
+                    raise ValidationError({"parent": _("Cây đơn vị không được có vòng lặp.")})
+                seen.add(ancestor.pk)
+                ancestor = ancestor.parent
+
+    @property
+    def label(self) -> str:
+        """The unit's name in the active language (its Vietnamese name when it has no
+        English one)."""
+        if (get_language() or "vi").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in a unit: staff (chuyên viên) report for it, a director (lãnh
+    đạo) reviews it and the units below it."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Chuyên viên")
+        DIRECTOR = "director", _("Lãnh đạo")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("phân công")
+        verbose_name_plural = pgettext_lazy("plural", "phân công")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit.code} · {self.get_role_display()}"

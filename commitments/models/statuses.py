@@ -1,0 +1,137 @@
+"""Computed statuses, the state of each year's recompute, and published results (trạng
+thái, kết quả công bố).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from commitments import engine
+from commitments.models.catalogue import Indicator
+from commitments.models.organisation import Unit
+
+
+class Status(models.Model):
+    """A computed judgement of one indicator for a unit, category and period. Written
+    only by the recompute service."""
+
+    class Value(models.TextChoices):
+        MET = engine.MET, _("Đạt")
+        AT_RISK = engine.AT_RISK, _("Có nguy cơ không đạt")
+        NOT_MET = engine.NOT_MET, _("Không đạt")
+        NO_DATA = engine.NO_DATA, _("Chưa có số liệu")
+        NOT_APPLICABLE = engine.NOT_APPLICABLE, _("Không áp dụng")
+        TRACKED = engine.TRACKED, _("Theo dõi")
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="statuses"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="statuses"
+    )
+    # A code rather than a key: "" stands for the indicator as a whole, and a NOT NULL
+    # column lets the upsert find its row.
+    category = models.CharField(_("phân loại"), max_length=50, blank=True)
+    year = models.PositiveIntegerField(_("năm"))
+    quarter = models.PositiveSmallIntegerField(_("quý"), help_text=_("0: lũy kế năm"))
+    value = models.DecimalField(
+        _("giá trị"), max_digits=24, decimal_places=10, null=True, blank=True
+    )
+    target = models.DecimalField(
+        _("ngưỡng"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    comparator = models.CharField(_("phép so sánh"), max_length=2, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Value.choices)
+    detail = models.JSONField(_("chi tiết"), default=dict, blank=True)
+    computed_at = models.DateTimeField(_("tính lúc"))
+
+    class Meta:
+        ordering = ["year", "quarter", "indicator__code", "unit__code", "category"]
+        verbose_name = _("trạng thái")
+        verbose_name_plural = pgettext_lazy("plural", "trạng thái")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "category", "year", "quarter"],
+                name="status_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "quarter"], name="status_year_quarter")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.unit.code} {self.period}: {self.status}"
+
+    @property
+    def period(self) -> str:
+        return engine.period_label(self.year, self.quarter)
+
+
+class RecomputeState(models.Model):
+    """Per year: whether a recompute is queued, and when the statuses were last
+    computed. The row is also the lock that keeps two recomputes of a year apart."""
+
+    year = models.PositiveIntegerField(_("năm"), unique=True)
+    pending = models.BooleanField(_("đang chờ tính lại"), default=False)
+    requested_at = models.DateTimeField(_("yêu cầu lúc"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("tính xong lúc"), null=True, blank=True)
+    status_count = models.PositiveIntegerField(_("số trạng thái"), default=0)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("lần tính lại")
+        verbose_name_plural = pgettext_lazy("plural", "lần tính lại")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.computed_at or '—'}"
+
+
+class Publication(models.Model):
+    """A department's results of a period as its director published them (công bố kết
+    quả), for the public page ``/results/``.
+
+    ``snapshot`` is frozen at publication: the statuses may be recomputed later, the
+    public sees what was published until it is published again (which replaces the
+    snapshot and is recorded in the audit log). It holds the commitments and indicators
+    with their names in both languages, values as text and statuses, and
+    ``computed_at`` of the statuses; never a person's name.
+    """
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="publications"
+    )
+    year = models.PositiveIntegerField(
+        _("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("quý"), validators=[MaxValueValidator(4)], help_text=_("0: lũy kế năm")
+    )
+    published_at = models.DateTimeField(_("công bố lúc"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người công bố"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    snapshot = models.JSONField(_("kết quả đã công bố"), default=dict)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter", "unit__code"]
+        verbose_name = _("kết quả đã công bố")
+        verbose_name_plural = pgettext_lazy("plural", "kết quả đã công bố")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "quarter"], name="publication_unique"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=0) & Q(quarter__lte=4),
+                name="publication_quarter_0_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{engine.period_label(self.year, self.quarter)} {self.unit.code}"
