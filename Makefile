@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The port `make run` serves on: make run PORT=8001
+PORT ?= 8000
 
 .PHONY: install run test lint worker beat
 
@@ -18,7 +20,7 @@ run: export DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # SQLite and in-process tasks; PostgreSQL, Redis and a real worker when
 # DATABASE_URL and REDIS_URL are set.
