@@ -19,7 +19,7 @@ $(STAMP): requirements-dev.lock pyproject.toml
 run: export DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	PORT=$(PORT) $(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # SQLite and in-process tasks; PostgreSQL, Redis and a real worker when

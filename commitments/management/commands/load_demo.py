@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,4 +26,5 @@ class Command(BaseCommand):
         self.stdout.write("Logins (username / password):")
         for username, role in demo.USERS:
             self.stdout.write(f"  {username} / {demo.PASSWORD}  ({role})")
-        self.stdout.write("Open http://127.0.0.1:8000/")
+        # `make run PORT=…` passes its port on; 8000 is runserver's own default.
+        self.stdout.write(f"Open http://127.0.0.1:{os.environ.get('PORT', '8000')}/")
