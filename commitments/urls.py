@@ -2,6 +2,8 @@ from django.urls import path
 
 from commitments.views import completeness, dashboard, documents, reporting, results, targets
 
+app_name = "commitments"
+
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("indicators/<str:code>/", dashboard.indicator_detail, name="indicator"),

@@ -175,7 +175,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # in the user's language
 RATELIMIT_IP_META_KEY = "axes.helpers.get_client_ip_address"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "commitments:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 # Vietnamese first, English second.
