@@ -1621,7 +1621,7 @@ def _reminder_email(
 ) -> EmailMultiAlternatives:
     """One person's reminder: a subject, a text body and the same in HTML, in the
     site's language (there is no per-user language yet)."""
-    path = reverse("quarterly_report", args=[row.unit.code, year, quarter])
+    path = reverse("commitments:quarterly_report", args=[row.unit.code, year, quarter])
     context = {
         "name": user.get_full_name() or user.get_username(),
         "unit": row.unit,

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from commitments.views import completeness, dashboard, reporting, reports, results, targets
+from commitments.views import completeness, dashboard, documents, reporting, results, targets
+
+app_name = "commitments"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -8,9 +10,9 @@ urlpatterns = [
     path("matrix/", dashboard.matrix, name="matrix"),
     path("units/<str:code>/", dashboard.unit_detail, name="unit"),
     path("recompute/", dashboard.recompute_now, name="recompute_now"),
-    path("reports/xlsx/", reports.report_xlsx, name="report_xlsx"),
-    path("reports/csv/", reports.report_csv, name="report_csv"),
-    path("reports/print/", reports.report_print, name="report_print"),
+    path("reports/xlsx/", documents.report_xlsx, name="report_xlsx"),
+    path("reports/csv/", documents.report_csv, name="report_csv"),
+    path("reports/print/", documents.report_print, name="report_print"),
     path("targets/", targets.targets, name="targets"),
     path("targets/copy/", targets.targets_copy, name="targets_copy"),
     path("targets/<int:pk>/", targets.target_edit, name="target_edit"),

@@ -166,7 +166,7 @@ AXES_RESET_ON_SUCCESS = True  # typos spread over a working day never add up to 
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # in the user's language
 # The password-reset form is throttled by client address and by email address typed
-# (django-ratelimit, commitments/views/accounts.py), counted in the default cache. The
+# (django-ratelimit, reform/accounts.py), counted in the default cache. The
 # client address is the one django-axes reads, so that both throttles see the same
 # client, and a proxy set up for one is set up for the other. django_ratelimit is not in
 # INSTALLED_APPS: all that would add is its cache check, which flags Django's own
@@ -175,7 +175,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # in the user's language
 RATELIMIT_IP_META_KEY = "axes.helpers.get_client_ip_address"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "commitments:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 # Vietnamese first, English second.

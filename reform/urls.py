@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from commitments.views import accounts, health
+from reform import accounts, health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Before django.contrib.auth.urls: the reset email has an HTML part beside its text
-    # one, and the form is throttled (commitments/views/accounts.py).
+    # one, and the form is throttled (reform/accounts.py).
     path(
         "accounts/password_reset/",
         accounts.PasswordResetView.as_view(),

@@ -94,7 +94,9 @@ def test_a_locked_user_cannot_log_in_even_with_the_right_password(client, axes, 
     assert response.status_code == 429
     assert LOCKED_VI in response.content.decode()
     assert not _logged_in(client)
-    assert client.get(reverse("dashboard")).status_code == 302  # still sent to the login
+    assert (
+        client.get(reverse("commitments:dashboard")).status_code == 302
+    )  # still sent to the login
 
 
 def test_the_lock_lifts_after_the_cool_off(client, axes, director):
@@ -239,7 +241,12 @@ def test_the_lockout_page_carries_the_policy(client, axes, director):
 def test_logged_in_pages_and_the_admin_carry_the_policy(client, catalogue, django_user_model):
     admin = django_user_model.objects.create_superuser("quan-tri", password=PASSWORD)
     client.force_login(admin)
-    pages = ("dashboard", "targets", "admin:index", "admin:axes_accessattempt_changelist")
+    pages = (
+        "commitments:dashboard",
+        "commitments:targets",
+        "admin:index",
+        "admin:axes_accessattempt_changelist",
+    )
     for url in map(reverse, pages):
         response = client.get(url)
         assert response.status_code == 200, url

@@ -22,4 +22,4 @@ def quarterly_report_url(user, unit: Unit, year: int, quarter: int, scope=None) 
     if not quarter:
         today = timezone.localdate()
         quarter = engine.quarter_of(today) if today.year == year else 4
-    return reverse("quarterly_report", args=[unit.code, year, quarter])
+    return reverse("commitments:quarterly_report", args=[unit.code, year, quarter])

@@ -295,4 +295,4 @@ def recompute_now(request: HttpRequest) -> HttpResponse:
         raise Http404(_("Năm không có mục tiêu."))
     services.recompute_request(years=[year])
     messages.success(request, _("Đã yêu cầu tính lại trạng thái năm %(year)s.") % {"year": year})
-    return redirect(f"{reverse('dashboard')}?year={year}")
+    return redirect(f"{reverse('commitments:dashboard')}?year={year}")

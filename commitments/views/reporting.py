@@ -278,7 +278,7 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _report_url(unit: Unit, year: int, quarter: int) -> str:
-    return reverse("quarterly_report", args=[unit.code, year, quarter])
+    return reverse("commitments:quarterly_report", args=[unit.code, year, quarter])
 
 
 def _act(request: HttpRequest, action: str, report: QuarterlyReport, lines) -> str:

@@ -96,4 +96,4 @@ def results_publish(request: HttpRequest) -> HttpResponse:
             _("Đã công bố kết quả %(period)s của %(unit)s.")
             % {"period": engine.period_label(year, quarter), "unit": unit_name(department)},
         )
-    return redirect(f"{reverse('dashboard')}?year={year}&quarter={quarter}")
+    return redirect(f"{reverse('commitments:dashboard')}?year={year}&quarter={quarter}")

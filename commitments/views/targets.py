@@ -104,7 +104,7 @@ def targets_copy(request: HttpRequest) -> HttpResponse:
                 )
                 % {"count": count, "source": source_year, "year": year},
             )
-            return redirect(f"{reverse('targets')}?year={year}")
+            return redirect(f"{reverse('commitments:targets')}?year={year}")
     shown = _year_from(request, years)
     return _list_page(request, shown, years, form)
 
@@ -155,7 +155,9 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
                             )
                             % {"code": target.indicator.code, "year": target.year},
                         )
-                    return redirect(f"{reverse('targets')}?year={target.year}#t{target.pk}")
+                    return redirect(
+                        f"{reverse('commitments:targets')}?year={target.year}#t{target.pk}"
+                    )
     else:
         form = TargetForm(instance=copy.copy(target))
         formset = override_formset(target, sectors=sectors)

@@ -51,7 +51,7 @@ def report_page(page, live_server, staff):
 
     def open_report() -> list[str]:
         response = page.goto(
-            f"{live_server.url}{reverse('quarterly_report', args=['vp', 2021, 2])}"
+            f"{live_server.url}{reverse('commitments:quarterly_report', args=['vp', 2021, 2])}"
         )
         assert response.ok
         page.wait_for_load_state("load")

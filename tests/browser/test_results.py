@@ -21,7 +21,7 @@ def test_anyone_reads_the_published_quarter_in_either_language(page, live_server
     for quarter in (1, 2):
         services.results_publish(department=department, year=2021, quarter=quarter, user=director)
 
-    page.goto(f"{live_server.url}{reverse('results')}")
+    page.goto(f"{live_server.url}{reverse('commitments:results')}")
     assert "/accounts/login/" not in page.url
     assert page.locator("nav.published a[aria-current=page]").inner_text() == "Quý 2/2021"
     red = page.locator("li.card.not_met")

@@ -53,18 +53,18 @@ def test_no_page_breaks_the_content_security_policy(page, live_server, settings,
     assert page.locator("li.card.not_met").count() == 1
 
     # Publishing the quarter from the dashboard, then the public page shows it.
-    page.click(f"form[action='{reverse('results_publish')}'] button[type=submit]")
+    page.click(f"form[action='{reverse('commitments:results_publish')}'] button[type=submit]")
     page.wait_for_url(f"{live_server.url}/?year=2021&quarter=2")
-    visit(reverse("results"))
+    visit(reverse("commitments:results"))
     assert page.locator("li.card.not_met").count() == 1
 
-    visit(reverse("indicator", args=["5.1"]) + "?year=2021&quarter=2")
+    visit(reverse("commitments:indicator", args=["5.1"]) + "?year=2021&quarter=2")
     page.wait_for_function("document.getElementById('indicator-chart').width > 0")
     assert page.evaluate(CHART_DRAWN), "the chart canvas is empty"
     screenshot(page, "csp-indicator-5.1")
 
-    visit(reverse("targets"))
-    visit(reverse("report_print") + "?year=2021&quarter=2")
+    visit(reverse("commitments:targets"))
+    visit(reverse("commitments:report_print") + "?year=2021&quarter=2")
     assert page.locator("button[data-print]").is_visible()  # print.js ran
 
     target = Target.objects.filter(year=2021).order_by("pk").first()

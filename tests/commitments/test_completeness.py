@@ -210,11 +210,11 @@ def page_units(catalogue, mix):
 
 
 def _page(client, **query):
-    return client.get(reverse("completeness"), {"year": 2021, "quarter": 1, **query})
+    return client.get(reverse("commitments:completeness"), {"year": 2021, "quarter": 1, **query})
 
 
 def test_anonymous_goes_to_log_in(client, db):
-    response = client.get(reverse("completeness"))
+    response = client.get(reverse("commitments:completeness"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -225,7 +225,10 @@ def test_staff_and_users_without_membership_get_403(client, django_user_model, p
     for user in (staff, plain):
         client.force_login(user)
         assert _page(client).status_code == 403
-        assert reverse("completeness") not in client.get(reverse("dashboard")).content.decode()
+        assert (
+            reverse("commitments:completeness")
+            not in client.get(reverse("commitments:dashboard")).content.decode()
+        )
 
 
 def test_superuser_sees_every_expected_unit_with_rates_and_links(
@@ -243,10 +246,10 @@ def test_superuser_sees_every_expected_unit_with_rates_and_links(
     assert "14,3%" in html  # approved 1/7
     assert '<span class="badge report-returned">Bị trả lại</span>' in html
     assert '<span class="badge report-not_started">Chưa lập</span>' in html
-    assert reverse("quarterly_report", args=["u3-tralai", 2021, 1]) in html
+    assert reverse("commitments:quarterly_report", args=["u3-tralai", 2021, 1]) in html
     assert "11/04/2021 00:30" in html  # the late submission, in Hanoi time
     assert html.index("u1-chua") < html.index("a2-muon") < html.index("a1-dunghan")
-    assert f'href="{reverse("completeness")}"' in html  # the navigation link
+    assert f'href="{reverse("commitments:completeness")}"' in html  # the navigation link
 
 
 def test_director_of_a_division_sees_only_that_unit(client, django_user_model, page_units):
@@ -270,10 +273,10 @@ def test_the_default_quarter_is_the_last_that_ended(client, django_user_model, p
     admin = django_user_model.objects.create_superuser("quantri", password="mat-khau-dai-123")
     client.force_login(admin)
     with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2021, 4, 20)):
-        response = client.get(reverse("completeness"))
+        response = client.get(reverse("commitments:completeness"))
     assert (response.context["year"], response.context["quarter"]) == (2021, 1)
     with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2022, 2, 1)):
-        response = client.get(reverse("completeness"))
+        response = client.get(reverse("commitments:completeness"))
     assert (response.context["year"], response.context["quarter"]) == (2021, 4)
 
 

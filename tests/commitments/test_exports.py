@@ -44,7 +44,7 @@ def director(client, user):
 
 
 def _workbook(client, **query):
-    response = client.get(reverse("report_xlsx"), query)
+    response = client.get(reverse("commitments:report_xlsx"), query)
     assert response.status_code == 200
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -132,7 +132,7 @@ def test_xlsx_of_the_year_to_date_judges_the_year_rows(director, demo):
 
 
 def test_unknown_quarter_falls_back_to_the_year_to_date(director, demo):
-    response = director.get(reverse("report_xlsx"), {"year": 2021, "quarter": 9})
+    response = director.get(reverse("commitments:report_xlsx"), {"year": 2021, "quarter": 9})
     assert response.status_code == 200
     assert 'filename="bao-cao-cchc-2021.xlsx"' in response["Content-Disposition"]
 
@@ -141,7 +141,7 @@ def test_unknown_quarter_falls_back_to_the_year_to_date(director, demo):
 
 
 def test_csv_has_exactly_the_contract_columns_with_a_bom(director, demo):
-    response = director.get(reverse("report_csv"), {"year": 2021})
+    response = director.get(reverse("commitments:report_csv"), {"year": 2021})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.content.startswith(b"\xef\xbb\xbf")
@@ -169,7 +169,7 @@ def _section(html: str, start: str, end: str) -> str:
 
 
 def test_print_report_has_the_letterhead_the_nine_commitments_and_a_signature(director, demo):
-    response = director.get(reverse("report_print"), {"year": 2021, "quarter": 2})
+    response = director.get(reverse("commitments:report_print"), {"year": 2021, "quarter": 2})
     assert response.status_code == 200
     html = response.content.decode()
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html
@@ -188,7 +188,9 @@ def test_print_report_has_the_letterhead_the_nine_commitments_and_a_signature(di
 
 
 def test_print_report_names_land_and_the_desk_behind_in_q2(director, demo):
-    html = director.get(reverse("report_print"), {"year": 2021, "quarter": 2}).content.decode()
+    html = director.get(
+        reverse("commitments:report_print"), {"year": 2021, "quarter": 2}
+    ).content.decode()
     behind = _section(html, "II. Đơn vị, lĩnh vực chưa đạt", 'class="signatures"')
     fields = _section(behind, "1. Lĩnh vực, kênh chưa đạt", "2. Đơn vị chưa đạt")
     assert "Đất đai" in fields and "95,59%" in fields
@@ -198,7 +200,9 @@ def test_print_report_names_land_and_the_desk_behind_in_q2(director, demo):
 
 
 def test_print_report_of_the_year_names_the_units_a_coverage_indicator_missed(director, demo):
-    html = director.get(reverse("report_print"), {"year": 2021, "quarter": 0}).content.decode()
+    html = director.get(
+        reverse("commitments:report_print"), {"year": 2021, "quarter": 0}
+    ).content.decode()
     missing = _section(html, "3. Đơn vị chưa đáp ứng chỉ tiêu bao phủ", 'class="signatures"')
     # 4.6: one division has no initiative. 3.1 is met at 31.25%, so its eleven
     # uninspected units are not "behind".
@@ -209,7 +213,9 @@ def test_print_report_of_the_year_names_the_units_a_coverage_indicator_missed(di
 
 def test_print_report_in_english(director, demo):
     director.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    html = director.get(reverse("report_print"), {"year": 2021, "quarter": 2}).content.decode()
+    html = director.get(
+        reverse("commitments:report_print"), {"year": 2021, "quarter": 2}
+    ).content.decode()
     assert "SOCIALIST REPUBLIC OF VIET NAM" in html
     assert "Ho Chi Minh City Department of Agriculture and Rural Development" in html
     assert "DIRECTOR" in html
@@ -217,7 +223,9 @@ def test_print_report_in_english(director, demo):
 
 
 def test_print_report_prints_without_inline_script(director, demo):
-    html = director.get(reverse("report_print"), {"year": 2021, "quarter": 2}).content.decode()
+    html = director.get(
+        reverse("commitments:report_print"), {"year": 2021, "quarter": 2}
+    ).content.decode()
     assert "css/print.css" in html and "js/print.js" in html
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert " onclick=" not in html
@@ -229,7 +237,7 @@ def test_print_report_prints_without_inline_script(director, demo):
 
 @pytest.mark.parametrize("name", ["report_xlsx", "report_csv", "report_print"])
 def test_reports_require_login(client, demo, name):
-    response = client.get(reverse(name), {"year": 2021, "quarter": 2})
+    response = client.get(reverse(f"commitments:{name}"), {"year": 2021, "quarter": 2})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -237,21 +245,23 @@ def test_reports_require_login(client, demo, name):
 @pytest.mark.parametrize("name", ["report_xlsx", "report_csv", "report_print"])
 def test_a_year_without_statuses_has_no_report(director, catalogue, name):
     # The 2021 targets are loaded, but nothing has been computed yet.
-    assert director.get(reverse(name), {"year": 2021}).status_code == 404
+    assert director.get(reverse(f"commitments:{name}"), {"year": 2021}).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["report_xlsx", "report_csv", "report_print"])
 def test_reports_answer_get_only(director, demo, name):
-    assert director.post(reverse(name), {"year": 2021}).status_code == 405
+    assert director.post(reverse(f"commitments:{name}"), {"year": 2021}).status_code == 405
 
 
 def test_dashboard_links_to_the_three_reports(director, demo):
-    html = director.get(reverse("dashboard"), {"year": 2021, "quarter": 2}).content.decode()
+    html = director.get(
+        reverse("commitments:dashboard"), {"year": 2021, "quarter": 2}
+    ).content.decode()
     nav = html[html.index('<nav class="exports"') :]
     nav = nav[: nav.index("</nav>")]
-    assert f"{reverse('report_xlsx')}?year=2021&amp;quarter=2" in nav
-    assert f"{reverse('report_csv')}?year=2021" in nav
-    assert f"{reverse('report_print')}?year=2021&amp;quarter=2" in nav
+    assert f"{reverse('commitments:report_xlsx')}?year=2021&amp;quarter=2" in nav
+    assert f"{reverse('commitments:report_csv')}?year=2021" in nav
+    assert f"{reverse('commitments:report_print')}?year=2021&amp;quarter=2" in nav
 
 
 @pytest.mark.parametrize("units", [10, 100])
@@ -271,5 +281,5 @@ def test_report_query_budget_does_not_grow_with_units(
     services.statuses_recompute(year=2021, as_of=AFTER_2021)
     client.force_login(user)
     with django_assert_max_num_queries(budget):
-        response = client.get(reverse(name), {"year": 2021, "quarter": 1})
+        response = client.get(reverse(f"commitments:{name}"), {"year": 2021, "quarter": 1})
     assert response.status_code == 200

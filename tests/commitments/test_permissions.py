@@ -178,7 +178,7 @@ def _targets(response, role):
 
 
 def _recompute(response, role):
-    assert response["Location"] == f"{reverse('dashboard')}?year=2021"
+    assert response["Location"] == f"{reverse('commitments:dashboard')}?year=2021"
 
 
 def _my_reports(response, role):
@@ -203,19 +203,19 @@ def _report(response, role):
 # page: (method, url, data, what a 200 or a 302 from a user holds), then the status
 # for each role in the order of ROLES.
 PAGES = {
-    "dashboard": ("get", reverse("dashboard"), PERIOD, _dashboard),
-    "indicator": ("get", reverse("indicator", args=["5.1"]), PERIOD, _indicator),
-    "matrix": ("get", reverse("matrix"), PERIOD, _matrix),
-    "unit_a": ("get", reverse("unit", args=[A]), PERIOD, _unit(A)),
-    "unit_b": ("get", reverse("unit", args=[B]), PERIOD, _unit(B)),
-    "xlsx": ("get", reverse("report_xlsx"), PERIOD, _xlsx),
-    "csv": ("get", reverse("report_csv"), PERIOD, _csv),
-    "print": ("get", reverse("report_print"), PERIOD, _print),
-    "targets": ("get", reverse("targets"), {"year": 2021}, _targets),
-    "recompute": ("post", reverse("recompute_now"), {"year": 2021}, _recompute),
-    "report_a": ("get", reverse("quarterly_report", args=[A, 2021, 2]), {}, _report),
-    "my_reports": ("get", reverse("my_reports"), {}, _my_reports),
-    "completeness": ("get", reverse("completeness"), PERIOD, _completeness),
+    "dashboard": ("get", reverse("commitments:dashboard"), PERIOD, _dashboard),
+    "indicator": ("get", reverse("commitments:indicator", args=["5.1"]), PERIOD, _indicator),
+    "matrix": ("get", reverse("commitments:matrix"), PERIOD, _matrix),
+    "unit_a": ("get", reverse("commitments:unit", args=[A]), PERIOD, _unit(A)),
+    "unit_b": ("get", reverse("commitments:unit", args=[B]), PERIOD, _unit(B)),
+    "xlsx": ("get", reverse("commitments:report_xlsx"), PERIOD, _xlsx),
+    "csv": ("get", reverse("commitments:report_csv"), PERIOD, _csv),
+    "print": ("get", reverse("commitments:report_print"), PERIOD, _print),
+    "targets": ("get", reverse("commitments:targets"), {"year": 2021}, _targets),
+    "recompute": ("post", reverse("commitments:recompute_now"), {"year": 2021}, _recompute),
+    "report_a": ("get", reverse("commitments:quarterly_report", args=[A, 2021, 2]), {}, _report),
+    "my_reports": ("get", reverse("commitments:my_reports"), {}, _my_reports),
+    "completeness": ("get", reverse("commitments:completeness"), PERIOD, _completeness),
 }
 #            anonymous  no_membership  staff_a  staff_b  director_a  director_dept  editor  superuser
 STATUSES = {
@@ -278,7 +278,7 @@ def _report_of_a(world) -> QuarterlyReport | None:
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_only_the_roles_of_an_action_take_it(client, world, action):
     before, after, fields = ACTIONS[action]
-    url = reverse("quarterly_report", args=[A, 2021, 2])
+    url = reverse("commitments:quarterly_report", args=[A, 2021, 2])
     statuses = {}
     for role in ROLES:
         # The same report in the same state for every role.
@@ -339,7 +339,7 @@ STAFF_ONLY_STATUSES = (302,       404,           200,     404,     403,        4
 
 
 def test_an_evidence_file_is_served_to_those_who_see_the_report(client, world, evidence_of_a):
-    url = reverse("evidence_file", args=[evidence_of_a.pk])
+    url = reverse("commitments:evidence_file", args=[evidence_of_a.pk])
     statuses = {}
     for role in ROLES:
         response = _as(client, world, role).get(url)
@@ -356,9 +356,11 @@ def test_only_the_units_staff_change_evidence_and_the_checklist(
     """200 here: the change reached the form (it comes back with its errors, since
     nothing valid is sent); a refused role never reaches it."""
     urls = {
-        "evidence_add": reverse("report_evidence_add", args=[A, 2021, 2]),
-        "evidence_delete": reverse("report_evidence_delete", args=[A, 2021, 2, evidence_of_a.pk]),
-        "plan": reverse("report_plan", args=[A, 2021, 2]),
+        "evidence_add": reverse("commitments:report_evidence_add", args=[A, 2021, 2]),
+        "evidence_delete": reverse(
+            "commitments:report_evidence_delete", args=[A, 2021, 2, evidence_of_a.pk]
+        ),
+        "plan": reverse("commitments:report_plan", args=[A, 2021, 2]),
     }
     statuses = {}
     for role in ROLES:

@@ -51,7 +51,7 @@ def _evidence_storage(monkeypatch, tmp_path):
 
 
 def _evidence_url(unit_code="vp", year=2021, quarter=2):
-    return reverse("report_evidence_add", args=[unit_code, year, quarter])
+    return reverse("commitments:report_evidence_add", args=[unit_code, year, quarter])
 
 
 def _evidence_post(client, upload=None, **fields):
@@ -94,7 +94,7 @@ def test_staff_add_an_inspection_with_its_pdf(client, staff, units, _evidence_st
     assert "bien-ban" not in record.file.name
     page = client.get(_url()).content.decode()
     assert "12/BB-KT" in page
-    assert reverse("evidence_file", args=[record.pk]) in page
+    assert reverse("commitments:evidence_file", args=[record.pk]) in page
 
 
 def test_a_link_instead_of_a_file_is_enough(client, staff, units):
@@ -181,7 +181,7 @@ def test_the_file_is_served_only_to_those_who_may_see_the_report(
     client.force_login(staff)
     _evidence_post(client, _pdf())
     record = Evidence.objects.get()
-    url = reverse("evidence_file", args=[record.pk])
+    url = reverse("commitments:evidence_file", args=[record.pk])
     for user in (staff, director):
         client.force_login(user)
         response = client.get(url)
@@ -205,7 +205,9 @@ def test_deleting_evidence_removes_its_file_after_commit(
     record = Evidence.objects.get()
     stored = _evidence_storage / record.file.name
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("report_evidence_delete", args=["vp", 2021, 2, record.pk]))
+        response = client.post(
+            reverse("commitments:report_evidence_delete", args=["vp", 2021, 2, record.pk])
+        )
     assert response.status_code == 302
     assert not Evidence.objects.exists()
     assert not stored.exists()
@@ -219,7 +221,7 @@ def test_evidence_of_another_quarter_cannot_be_deleted_from_this_one(client, sta
         unit=units["desk"], kind="dialogue", date=dt.date(2021, 8, 1), reference="x"
     )
     client.force_login(staff)
-    client.post(reverse("report_evidence_delete", args=["vp", 2021, 2, record.pk]))
+    client.post(reverse("commitments:report_evidence_delete", args=["vp", 2021, 2, record.pk]))
     assert Evidence.objects.filter(pk=record.pk).exists()
 
 
@@ -257,7 +259,7 @@ def test_staff_tick_a_task_with_its_evidence_and_it_is_recorded(client, staff, p
     task, milestone = plan
     client.force_login(staff)
     response = client.post(
-        reverse("report_plan", args=["vp", 2021, 2]),
+        reverse("commitments:report_plan", args=["vp", 2021, 2]),
         {
             f"task-{task.pk}-done": "2021-03-25",
             f"task-{task.pk}-evidence": "KH 12/KH-SNN",
@@ -293,7 +295,7 @@ def test_a_bad_tick_is_refused_next_to_its_field(
     task, milestone = plan
     client.force_login(staff)
     response = client.post(
-        reverse("report_plan", args=["vp", 2021, 2]),
+        reverse("commitments:report_plan", args=["vp", 2021, 2]),
         {
             f"task-{task.pk}-done": done,
             f"task-{task.pk}-evidence": evidence,
@@ -316,7 +318,7 @@ def test_a_task_of_another_unit_cannot_be_ticked(client, staff, units, plan):
     foreign = PlanTask.objects.create(unit=units["other"], year=2021, code="X", title="x")
     client.force_login(staff)
     response = client.post(
-        reverse("report_plan", args=["vp", 2021, 2]),
+        reverse("commitments:report_plan", args=["vp", 2021, 2]),
         {f"task-{foreign.pk}-done": "2021-03-01", f"task-{foreign.pk}-evidence": "y"},
     )
     assert response.status_code == 200
@@ -330,7 +332,7 @@ def test_the_checklist_is_read_only_for_the_director(client, director, plan):
     page = client.get(_url()).content.decode()
     assert f'name="task-{task.pk}-done"' in page and "disabled" in page
     response = client.post(
-        reverse("report_plan", args=["vp", 2021, 2]),
+        reverse("commitments:report_plan", args=["vp", 2021, 2]),
         {f"task-{task.pk}-done": "2021-03-25", f"task-{task.pk}-evidence": "x"},
     )
     assert response.status_code == 403
@@ -496,7 +498,7 @@ def test_staff_see_their_units_reports_of_the_last_four_quarters(client, staff, 
         user=staff,
     )
     client.force_login(staff)
-    response = client.get(reverse("my_reports"))
+    response = client.get(reverse("commitments:my_reports"))
     assert response.status_code == 200
     slots = response.context["slots"]
     assert len(slots) == 4
@@ -504,15 +506,15 @@ def test_staff_see_their_units_reports_of_the_last_four_quarters(client, staff, 
     assert (slots[0].year, slots[0].quarter, slots[0].state) == (today.year, quarter, "submitted")
     assert all(s.state == "not_started" for s in slots[1:])
     html = response.content.decode()
-    assert reverse("quarterly_report", args=["vp", today.year, quarter]) in html
+    assert reverse("commitments:quarterly_report", args=["vp", today.year, quarter]) in html
     assert "ptt" not in html  # another unit's reports are not listed
 
 
 def test_a_director_without_staff_units_is_pointed_to_the_completeness_page(client, director):
     client.force_login(director)
-    response = client.get(reverse("my_reports"))
+    response = client.get(reverse("commitments:my_reports"))
     assert response.context["slots"] == []
-    assert reverse("completeness") in response.content.decode()
+    assert reverse("commitments:completeness") in response.content.decode()
 
 
 def test_a_quarter_that_has_not_begun_cannot_be_reported(client, staff, units):
@@ -534,4 +536,6 @@ def test_units_are_named_in_the_readers_language(client, staff, units):
     client.cookies["django_language"] = "en"
     html = client.get(_url()).content.decode()
     assert "Office (one-stop desk)" in html
-    assert "Office (one-stop desk)" in client.get(reverse("my_reports")).content.decode()
+    assert (
+        "Office (one-stop desk)" in client.get(reverse("commitments:my_reports")).content.decode()
+    )

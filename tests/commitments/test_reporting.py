@@ -54,7 +54,7 @@ def admin(django_user_model, db):
 
 
 def _url(unit_code="vp", year=2021, quarter=2):
-    return reverse("quarterly_report", args=[unit_code, year, quarter])
+    return reverse("commitments:quarterly_report", args=[unit_code, year, quarter])
 
 
 def _report(units, quarter=2) -> QuarterlyReport:
@@ -375,7 +375,7 @@ def test_the_unit_page_links_to_the_report_for_its_staff_only(
     client, staff, django_user_model, units
 ):
     client.force_login(staff)
-    url = reverse("unit", args=["vp"]) + "?year=2021&quarter=2"
+    url = reverse("commitments:unit", args=["vp"]) + "?year=2021&quarter=2"
     assert _url() in client.get(url).content.decode()
     client.force_login(_user(django_user_model, "nguoidung"))
     assert _url() not in client.get(url).content.decode()

@@ -83,7 +83,7 @@ def _publish(world, *, year=2021, quarter=1, role="director_department", note=""
 
 def _post_publish(client, **fields):
     data = {"unit": DEPARTMENT, **Q1, **fields}
-    return client.post(reverse("results_publish"), data)
+    return client.post(reverse("commitments:results_publish"), data)
 
 
 # --- who may publish ---------------------------------------------------------------
@@ -106,7 +106,7 @@ def test_who_may_publish(client, world, role, status, published):
     if role == "anonymous":
         assert response["Location"].startswith(reverse("login"))
     elif published:
-        assert response["Location"] == f"{reverse('dashboard')}?year=2021&quarter=1"
+        assert response["Location"] == f"{reverse('commitments:dashboard')}?year=2021&quarter=1"
     assert Publication.objects.exists() == published
     if published:
         publication = Publication.objects.get()
@@ -135,7 +135,10 @@ def test_the_service_refuses_who_may_not(world):
 def test_publishing_is_a_post_with_a_csrf_token(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world["users"]["director_department"])
-    assert client.get(reverse("results_publish"), {"unit": DEPARTMENT, **Q1}).status_code == 405
+    assert (
+        client.get(reverse("commitments:results_publish"), {"unit": DEPARTMENT, **Q1}).status_code
+        == 405
+    )
     assert _post_publish(client).status_code == 403  # no token
     assert not Publication.objects.exists()
 
@@ -257,9 +260,9 @@ def test_republishing_replaces_the_snapshot_and_both_are_in_the_audit_log(world)
 
 
 def test_the_dashboard_offers_publishing_to_the_department_director(client, world):
-    html = _as(client, world, "director_department").get(reverse("dashboard"), Q1)
+    html = _as(client, world, "director_department").get(reverse("commitments:dashboard"), Q1)
     html = html.content.decode()
-    assert f'action="{reverse("results_publish")}"' in html
+    assert f'action="{reverse("commitments:results_publish")}"' in html
     assert "Công bố kết quả</button>" in html
     assert "Đã công bố lúc" not in html
 
@@ -271,14 +274,16 @@ def test_the_dashboard_offers_publishing_to_the_department_director(client, worl
     assert f"Đã công bố lúc {when} bởi Nguyễn giamdoc." in html
     assert "Công bố lại</button>" in html
     # Another period is not published.
-    html = client.get(reverse("dashboard"), {"year": 2021, "quarter": 2}).content.decode()
+    html = client.get(
+        reverse("commitments:dashboard"), {"year": 2021, "quarter": 2}
+    ).content.decode()
     assert "Đã công bố lúc" not in html
 
 
 @pytest.mark.parametrize("role", ["director_a", "staff_a"])
 def test_the_dashboard_offers_no_publishing_to_others(client, world, role):
-    html = _as(client, world, role).get(reverse("dashboard"), Q1).content.decode()
-    assert reverse("results_publish") not in html
+    html = _as(client, world, role).get(reverse("commitments:dashboard"), Q1).content.decode()
+    assert reverse("commitments:results_publish") not in html
 
 
 # --- the public page ---------------------------------------------------------------------
@@ -286,7 +291,7 @@ def test_the_dashboard_offers_no_publishing_to_others(client, world, role):
 
 def test_the_public_page_needs_no_login(client, world):
     _publish(world, note="Kết quả đã được lãnh đạo Sở thông qua.")
-    response = client.get(reverse("results"))
+    response = client.get(reverse("commitments:results"))
     assert response.status_code == 200
     html = response.content.decode()
     assert COMMITMENT_5 in html
@@ -305,9 +310,9 @@ def test_the_public_page_needs_no_login(client, world):
 
 
 def test_every_page_links_to_the_published_results(client, world):
-    link = f'<a href="{reverse("results")}">Kết quả đã công bố</a>'
+    link = f'<a href="{reverse("commitments:results")}">Kết quả đã công bố</a>'
     assert link in client.get(reverse("login")).content.decode()
-    html = _as(client, world, "staff_a").get(reverse("dashboard")).content.decode()
+    html = _as(client, world, "staff_a").get(reverse("commitments:dashboard")).content.decode()
     assert link in html
 
 
@@ -316,21 +321,21 @@ def test_nothing_unpublished_is_shown(client, world):
     factories.figure(world["a"], "dossiers_on_time", 400, category="land", quarter=2)
     services.statuses_recompute(year=2021)
 
-    html = client.get(reverse("results")).content.decode()
+    html = client.get(reverse("commitments:results")).content.decode()
     assert NOTHING_PUBLISHED in html
     assert COMMITMENT_5 not in html and LAND_5_1 not in html and "95,50%" not in html
 
     _publish(world, quarter=1)
-    html = client.get(reverse("results")).content.decode()
+    html = client.get(reverse("commitments:results")).content.decode()
     assert LAND_5_1 in html
     # Q2 has statuses (land 80%) but was never published: not listed, not shown.
     assert "80%" not in html
     assert "quarter=2" not in html
     for period in ({"year": 2021, "quarter": 2}, {"year": 2021, "quarter": 0}):
-        response = client.get(reverse("results"), {"unit": DEPARTMENT, **period})
+        response = client.get(reverse("commitments:results"), {"unit": DEPARTMENT, **period})
         assert response.status_code == 404
     # A division's statuses are never published.
-    assert client.get(reverse("results"), {"unit": A, **Q1}).status_code == 404
+    assert client.get(reverse("commitments:results"), {"unit": A, **Q1}).status_code == 404
 
 
 def test_the_public_page_shows_the_snapshot_until_republished(client, world):
@@ -345,11 +350,11 @@ def test_the_public_page_shows_the_snapshot_until_republished(client, world):
     }
     assert live["land"] == "met"
 
-    html = client.get(reverse("results"), {"unit": DEPARTMENT, **Q1}).content.decode()
+    html = client.get(reverse("commitments:results"), {"unit": DEPARTMENT, **Q1}).content.decode()
     assert "95,50%" in html and "95,82%" in html and "98,09%" not in html
 
     _publish(world)
-    html = client.get(reverse("results"), {"unit": DEPARTMENT, **Q1}).content.decode()
+    html = client.get(reverse("commitments:results"), {"unit": DEPARTMENT, **Q1}).content.decode()
     # 980 + 99 of 1,100 on time: 98.09%.
     assert "95,50%" not in html and "95,82%" not in html and "98,09%" in html
 
@@ -361,7 +366,7 @@ def test_the_newest_period_is_shown_first(client, world):
     services.statuses_recompute(year=2021)
     _publish(world, quarter=4)
     _publish(world, quarter=0)
-    response = client.get(reverse("results"))
+    response = client.get(reverse("commitments:results"))
     selected = response.context["selected"]
     assert (selected.year, selected.quarter) == (2021, 0)
     periods = [(p.year, p.quarter) for p in response.context["departments"][0]["publications"]]
@@ -373,7 +378,7 @@ def test_the_newest_period_is_shown_first(client, world):
 def test_names_in_english_with_the_cookie(client, world, settings):
     _publish(world)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    html = client.get(reverse("results")).content.decode()
+    html = client.get(reverse("commitments:results")).content.decode()
     assert LAND_5_1_EN in html
     assert LAND_5_1 not in html
     assert "98% of dossiers in each field resolved on time" in html
@@ -409,6 +414,6 @@ def test_query_budget_does_not_grow_with_publications(
     _many_publications(world, count)
     client = _as(client, world, role)
     with django_assert_max_num_queries(RESULTS_BUDGET[role]):
-        response = client.get(reverse("results"))
+        response = client.get(reverse("commitments:results"))
     assert response.status_code == 200
     assert len(response.context["departments"]) == count

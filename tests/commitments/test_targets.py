@@ -185,9 +185,9 @@ def test_copy_year_moves_29_february_to_the_28th(catalogue, admin):
 def _pages() -> list[tuple[str, str]]:
     target = Target.objects.get(indicator__code="5.1", year=2021)
     return [
-        ("get", reverse("targets")),
-        ("get", reverse("target_edit", args=[target.pk])),
-        ("post", reverse("targets_copy")),
+        ("get", reverse("commitments:targets")),
+        ("get", reverse("commitments:target_edit", args=[target.pk])),
+        ("post", reverse("commitments:targets_copy")),
     ]
 
 
@@ -216,16 +216,16 @@ def test_admins_and_users_with_the_permission_open_the_pages(
         for method, url in _pages():
             # An empty copy form is refused on the page itself, not by a 403.
             assert getattr(client, method)(url).status_code == 200, (user, url)
-        html = client.get(reverse("dashboard")).content.decode()
-        assert f'href="{reverse("targets")}"' in html  # the link in the menu
+        html = client.get(reverse("commitments:dashboard")).content.decode()
+        assert f'href="{reverse("commitments:targets")}"' in html  # the link in the menu
 
 
 def test_the_menu_hides_the_link_from_users_without_the_permission(
     client, catalogue, django_user_model
 ):
     client.force_login(django_user_model.objects.create_user("cv", password="mat-khau-123"))
-    html = client.get(reverse("dashboard")).content.decode()
-    assert f'href="{reverse("targets")}"' not in html
+    html = client.get(reverse("commitments:dashboard")).content.decode()
+    assert f'href="{reverse("commitments:targets")}"' not in html
 
 
 # ---------------------------------------------------------------------------
@@ -236,7 +236,7 @@ def test_the_menu_hides_the_link_from_users_without_the_permission(
 def test_the_year_lists_targets_by_commitment_with_overrides(client, catalogue, admin):
     client.force_login(admin)
 
-    response = client.get(reverse("targets"), {"year": 2021})
+    response = client.get(reverse("commitments:targets"), {"year": 2021})
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -253,7 +253,7 @@ def test_the_year_page_reads_a_fixed_number_of_queries(
     client, catalogue, admin, django_assert_max_num_queries
 ):
     client.force_login(admin)
-    url = f"{reverse('targets')}?year=2022"
+    url = f"{reverse('commitments:targets')}?year=2022"
     services.targets_copy_year(source_year=2021, year=2022, user=admin)
     with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200
@@ -273,10 +273,12 @@ def test_the_copy_form_prepares_a_year_and_shows_its_history(
     client.force_login(admin)
 
     with django_capture_on_commit_callbacks() as callbacks:
-        response = client.post(reverse("targets_copy"), {"source_year": "2021", "year": "2022"})
+        response = client.post(
+            reverse("commitments:targets_copy"), {"source_year": "2021", "year": "2022"}
+        )
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('targets')}?year=2022"
+    assert response["Location"] == f"{reverse('commitments:targets')}?year=2022"
     assert Target.objects.filter(year=2022).count() == 21
     assert callbacks
     page = client.get(response["Location"])
@@ -289,7 +291,9 @@ def test_the_copy_form_prepares_a_year_and_shows_its_history(
 def test_the_copy_form_refuses_a_year_with_targets_and_keeps_the_page(client, catalogue, admin):
     client.force_login(admin)
 
-    response = client.post(reverse("targets_copy"), {"source_year": "2021", "year": "2021"})
+    response = client.post(
+        reverse("commitments:targets_copy"), {"source_year": "2021", "year": "2021"}
+    )
 
     assert response.status_code == 200
     assert "Năm 2021 đã có mục tiêu" in response.content.decode()
@@ -300,7 +304,7 @@ def test_the_copy_form_refuses_a_year_with_targets_and_keeps_the_page(client, ca
 def test_an_empty_year_offers_the_copy(client, catalogue, admin):
     client.force_login(admin)
 
-    response = client.get(reverse("targets"), {"year": 2027})
+    response = client.get(reverse("commitments:targets"), {"year": 2027})
 
     html = response.content.decode()
     assert "Năm 2027 chưa có mục tiêu" in html
@@ -317,7 +321,7 @@ def test_saving_a_threshold_records_the_change_and_recomputes(
 ):
     client.force_login(admin)
     target = Target.objects.get(indicator__code="5.1", year=2021)
-    url = reverse("target_edit", args=[target.pk])
+    url = reverse("commitments:target_edit", args=[target.pk])
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(
@@ -326,7 +330,7 @@ def test_saving_a_threshold_records_the_change_and_recomputes(
         )
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('targets')}?year=2021#t{target.pk}"
+    assert response["Location"] == f"{reverse('commitments:targets')}?year=2021#t{target.pk}"
     target.refresh_from_db()
     assert target.threshold == Decimal("98.5")
     assert _overrides(target) == [
@@ -365,7 +369,7 @@ def test_overrides_are_added_changed_and_removed(client, admin, catalogue):
         }
     )
 
-    response = client.post(reverse("target_edit", args=[target.pk]), data)
+    response = client.post(reverse("commitments:target_edit", args=[target.pk]), data)
 
     assert response.status_code == 302, response.context["formset"].errors
     assert _overrides(target) == [
@@ -384,7 +388,9 @@ def test_nothing_changed_writes_nothing(client, admin, catalogue):
     client.force_login(admin)
     target = Target.objects.get(indicator__code="5.1", year=2021)
 
-    response = client.post(reverse("target_edit", args=[target.pk]), _form_data(target, save="1"))
+    response = client.post(
+        reverse("commitments:target_edit", args=[target.pk]), _form_data(target, save="1")
+    )
 
     assert response.status_code == 302
     assert not TargetChange.objects.exists()
@@ -394,7 +400,8 @@ def _refused(client, target: Target, **changes):
     """Post the edit form and check that nothing was saved; returns the page's HTML."""
     before = (target.threshold, target.comparator, _overrides(target))
     response = client.post(
-        reverse("target_edit", args=[target.pk]), _form_data(target, save="1", **changes)
+        reverse("commitments:target_edit", args=[target.pk]),
+        _form_data(target, save="1", **changes),
     )
     assert response.status_code == 200
     target.refresh_from_db()
@@ -482,7 +489,7 @@ def test_preview_judges_the_current_figures_without_saving(client, db):
     row = next(n for n in range(2) if data[f"overrides-{n}-category"] == str(land.pk))
     data[f"overrides-{row}-threshold"] = "95"
 
-    response = client.post(reverse("target_edit", args=[target.pk]), data)
+    response = client.post(reverse("commitments:target_edit", args=[target.pk]), data)
 
     assert response.status_code == 200
     rows = {(r.quarter, r.category): r for r in response.context["preview"]}
@@ -521,7 +528,7 @@ def test_preview_reads_a_new_baseline_year(client, admin, catalogue):
     target = Target.objects.get(indicator__code="4.2", year=2021)
 
     response = client.post(
-        reverse("target_edit", args=[target.pk]),
+        reverse("commitments:target_edit", args=[target.pk]),
         _form_data(target, baseline_year="2019", preview="1"),
     )
 
@@ -535,7 +542,8 @@ def test_preview_with_an_error_shows_the_error_and_no_preview(client, admin, cat
     target = Target.objects.get(indicator__code="4.1", year=2021)
 
     response = client.post(
-        reverse("target_edit", args=[target.pk]), _form_data(target, threshold="x", preview="1")
+        reverse("commitments:target_edit", args=[target.pk]),
+        _form_data(target, threshold="x", preview="1"),
     )
 
     assert response.context["preview"] is None
@@ -547,7 +555,8 @@ def test_add_row_adds_an_empty_override_row_without_saving(client, admin, catalo
     target = Target.objects.get(indicator__code="5.1", year=2021)
 
     response = client.post(
-        reverse("target_edit", args=[target.pk]), _form_data(target, add_row="1", threshold="97")
+        reverse("commitments:target_edit", args=[target.pk]),
+        _form_data(target, add_row="1", threshold="97"),
     )
 
     assert response.status_code == 200

@@ -43,7 +43,7 @@ def director(django_user_model, department):
 
 
 def test_dashboard_requires_login(client, db):
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("commitments:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -64,7 +64,7 @@ def _readings(response):
 
 def test_dashboard_shows_each_commitment_with_value_target_and_status(client, director, department):
     client.force_login(director)
-    response = client.get(reverse("dashboard"), {"year": 2021, "quarter": 1})
+    response = client.get(reverse("commitments:dashboard"), {"year": 2021, "quarter": 1})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Tỷ lệ hồ sơ giải quyết đúng hạn trên từng lĩnh vực" in html
@@ -83,7 +83,7 @@ def test_dashboard_shows_each_commitment_with_value_target_and_status(client, di
 
 def test_gap_to_target_is_said_in_dossiers(client, director, department):
     client.force_login(director)
-    response = client.get(reverse("dashboard"), {"year": 2021, "quarter": 1})
+    response = client.get(reverse("commitments:dashboard"), {"year": 2021, "quarter": 1})
     # 96% of 1,000 is 960 on time; 955 were: 5 short.
     assert _readings(response)["5.1"].gap == (
         "Đất đai: thiếu 5 hồ sơ giải quyết đúng hạn so với mục tiêu trong quý."
@@ -97,7 +97,7 @@ def test_change_on_the_previous_quarter(client, director, department):
     factories.figure(desk, "dossiers_on_time", 970, category="land", quarter=2)
     services.statuses_recompute(year=2021)
     client.force_login(director)
-    response = client.get(reverse("dashboard"), {"year": 2021, "quarter": 2})
+    response = client.get(reverse("commitments:dashboard"), {"year": 2021, "quarter": 2})
     reading = _readings(response)["5.1"]
     assert reading.row.value == 97
     # Q1: 1,450 / 1,500 = 96.67%; Q2: 97%: up 0.33 points.
@@ -108,7 +108,7 @@ def test_change_on_the_previous_quarter(client, director, department):
 def test_dashboard_in_english_once_the_user_chooses_it(client, director, department, settings):
     client.force_login(director)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = client.get(reverse("dashboard"), {"year": 2021, "quarter": 1})
+    response = client.get(reverse("commitments:dashboard"), {"year": 2021, "quarter": 1})
     html = response.content.decode()
     assert "Dossiers resolved on time, in each field" in html
     assert "95.50%" in html
@@ -118,7 +118,7 @@ def test_dashboard_in_english_once_the_user_chooses_it(client, director, departm
 def test_vietnamese_first_whatever_the_browser_prefers(client, director, department):
     client.force_login(director)
     response = client.get(
-        reverse("dashboard"), {"year": 2021, "quarter": 1}, HTTP_ACCEPT_LANGUAGE="en"
+        reverse("commitments:dashboard"), {"year": 2021, "quarter": 1}, HTTP_ACCEPT_LANGUAGE="en"
     )
     html = response.content.decode()
     assert "Tỷ lệ hồ sơ giải quyết đúng hạn trên từng lĩnh vực" in html
@@ -127,7 +127,9 @@ def test_vietnamese_first_whatever_the_browser_prefers(client, director, departm
 
 def test_red_commitment_card_names_the_failing_field(client, director, department):
     client.force_login(director)
-    html = client.get(reverse("dashboard"), {"year": 2021, "quarter": 1}).content.decode()
+    html = client.get(
+        reverse("commitments:dashboard"), {"year": 2021, "quarter": 1}
+    ).content.decode()
     card = html.split('<a href="#c5" class="cardlink">')[1].split('<li class="card')[0]
     assert '<span class="badge not_met">' in card
     assert "Đất đai: thiếu 5" in card
@@ -135,7 +137,7 @@ def test_red_commitment_card_names_the_failing_field(client, director, departmen
 
 def test_unknown_period_falls_back_to_the_year_to_date(client, director, department):
     client.force_login(director)
-    response = client.get(reverse("dashboard"), {"year": "abc", "quarter": "9"})
+    response = client.get(reverse("commitments:dashboard"), {"year": "abc", "quarter": "9"})
     assert response.status_code == 200
     assert response.context["year"] == 2021
     assert response.context["quarter"] == 0
@@ -191,7 +193,7 @@ def test_query_budget_does_not_grow_with_units(
         user = _director_of(department, django_user_model)
     client.force_login(user)
     args = {"indicator": ["5.1"], "unit": ["desk-1"]}.get(page, [])
-    url = reverse(page, args=args)
+    url = reverse(f"commitments:{page}", args=args)
     with django_assert_max_num_queries(budget + MORE_QUERIES[role]):
         response = client.get(url, query)
     assert response.status_code == 200
@@ -219,7 +221,9 @@ def test_indicator_page_has_the_chart_data_and_units_worst_first(client, directo
     factories.figure(other, "dossiers_on_time", 90, category="crop")
     services.statuses_recompute(year=2021)
     client.force_login(director)
-    response = client.get(reverse("indicator", args=["5.1"]), {"year": 2021, "quarter": 1})
+    response = client.get(
+        reverse("commitments:indicator", args=["5.1"]), {"year": 2021, "quarter": 1}
+    )
     assert response.status_code == 200
     chart = response.context["chart"]
     # Q1 whole: (955 + 495 + 90) / (1000 + 500 + 100) = 96.25%; no later quarters.
@@ -233,7 +237,7 @@ def test_indicator_page_has_the_chart_data_and_units_worst_first(client, directo
 
 def test_indicator_page_without_a_target_that_year_is_404(client, director, department):
     client.force_login(director)
-    assert client.get(reverse("indicator", args=["9.9"])).status_code == 404
+    assert client.get(reverse("commitments:indicator", args=["9.9"])).status_code == 404
 
 
 def test_matrix_ranks_the_units_that_are_behind_first(client, director, department):
@@ -242,7 +246,7 @@ def test_matrix_ranks_the_units_that_are_behind_first(client, director, departme
     factories.figure(good, "dossiers_on_time", 100, category="crop")
     services.statuses_recompute(year=2021)
     client.force_login(director)
-    response = client.get(reverse("matrix"), {"year": 2021, "quarter": 1})
+    response = client.get(reverse("commitments:matrix"), {"year": 2021, "quarter": 1})
     rows = response.context["rows"]
     codes = [r["unit"].code for r in rows]
     assert codes.index("vp") < codes.index("good")
@@ -250,7 +254,9 @@ def test_matrix_ranks_the_units_that_are_behind_first(client, director, departme
     assert rows[codes.index("vp")]["cells"][column]["status"] == "not_met"
     assert rows[codes.index("good")]["cells"][column]["status"] == "met"
     # Sorted by one indicator: worst first there too.
-    response = client.get(reverse("matrix"), {"year": 2021, "quarter": 1, "sort": "5.1"})
+    response = client.get(
+        reverse("commitments:matrix"), {"year": 2021, "quarter": 1, "sort": "5.1"}
+    )
     assert response.context["rows"][0]["unit"].code == "vp"
 
 
@@ -259,7 +265,7 @@ def test_matrix_marks_units_missing_a_coverage_condition(client, director, depar
     factories.figure(surveyed, "survey_responses", 10)
     services.statuses_recompute(year=2021)
     client.force_login(director)
-    response = client.get(reverse("matrix"), {"year": 2021, "quarter": 1})
+    response = client.get(reverse("commitments:matrix"), {"year": 2021, "quarter": 1})
     column = [c.code for c in response.context["columns"]].index("6.1")
     vp = next(r for r in response.context["rows"] if r["unit"].code == "vp")
     # The desk reported no survey responses in Q1: it is among the units missing 6.1.
@@ -270,10 +276,12 @@ def test_matrix_marks_units_missing_a_coverage_condition(client, director, depar
 
 def test_recompute_now_is_for_admins(client, user, admin_client, department):
     client.force_login(user)
-    assert client.post(reverse("recompute_now"), {"year": 2021}).status_code == 403
-    response = admin_client.post(reverse("recompute_now"), {"year": 2021})
+    assert client.post(reverse("commitments:recompute_now"), {"year": 2021}).status_code == 403
+    response = admin_client.post(reverse("commitments:recompute_now"), {"year": 2021})
     assert response.status_code == 302
-    assert admin_client.post(reverse("recompute_now"), {"year": 1999}).status_code == 404
+    assert (
+        admin_client.post(reverse("commitments:recompute_now"), {"year": 1999}).status_code == 404
+    )
 
 
 def test_gap_of_plan_tasks_counts_the_tasks(client, django_user_model, catalogue):
@@ -284,7 +292,7 @@ def test_gap_of_plan_tasks_counts_the_tasks(client, django_user_model, catalogue
                                 done_on=done)  # fmt: skip
     services.statuses_recompute(year=2021)
     client.force_login(user)
-    response = client.get(reverse("dashboard"), {"year": 2021})
+    response = client.get(reverse("commitments:dashboard"), {"year": 2021})
     # 1 of 3 done by 31 October: 2 tasks short of 100%.
     assert _readings(response)["1.1"].gap == ("Còn 2 nhiệm vụ kế hoạch chưa hoàn thành đúng hạn.")
 
@@ -294,25 +302,25 @@ def test_unit_page_shows_its_fields_and_the_conditions_it_misses(client, directo
     factories.figure(surveyed, "survey_responses", 10)
     services.statuses_recompute(year=2021)
     client.force_login(director)
-    response = client.get(reverse("unit", args=["vp"]), {"year": 2021, "quarter": 1})
+    response = client.get(reverse("commitments:unit", args=["vp"]), {"year": 2021, "quarter": 1})
     assert response.status_code == 200
     readings = {r.indicator.code: r for card in response.context["cards"] for r in card.shown}
     assert readings["5.1"].status == "not_met"
     assert readings["5.1"].gap.startswith("Đất đai: thiếu 5 hồ sơ")
     conditions = {row.indicator.code: state for row, state in response.context["conditions"]}
     assert conditions["6.1"] == "not_met"  # no survey responses this quarter
-    other = client.get(reverse("unit", args=["surveyed"]), {"year": 2021, "quarter": 1})
+    other = client.get(reverse("commitments:unit", args=["surveyed"]), {"year": 2021, "quarter": 1})
     assert {r.indicator.code: s for r, s in other.context["conditions"]}["6.1"] == "met"
 
 
 def test_unknown_unit_is_404(client, director, department):
     client.force_login(director)
-    assert client.get(reverse("unit", args=["khong-co"])).status_code == 404
+    assert client.get(reverse("commitments:unit", args=["khong-co"])).status_code == 404
 
 
 def test_a_commitment_judged_by_quarter_says_so_in_the_year_view(client, director, department):
     client.force_login(director)
-    response = client.get(reverse("dashboard"), {"year": 2021})
+    response = client.get(reverse("commitments:dashboard"), {"year": 2021})
     cards = {card.commitment.code: card for card in response.context["sections"][0]["cards"]}
     assert cards["6"].status == ""  # 6.1 and 6.2 are judged quarter by quarter only
     card = response.content.decode().split('<a href="#c6" class="cardlink">')[1].split("</a>")[0]
@@ -329,7 +337,9 @@ def test_growth_chart_draws_the_share_against_last_year_and_the_level_needed(
     factories.figure(desk, "dossiers_online", 5400, category="land", year=2020)
     services.statuses_recompute(year=2021)
     client.force_login(director)
-    chart = client.get(reverse("indicator", args=["4.2"]), {"year": 2021}).context["chart"]
+    chart = client.get(reverse("commitments:indicator", args=["4.2"]), {"year": 2021}).context[
+        "chart"
+    ]
     # 2021: 6,270 / 11,000 = 57%; 2020: 54%; "+3 points" asks for 57%.
     assert chart["year"] == pytest.approx(57.0)
     assert chart["baseline"] == pytest.approx(54.0)
