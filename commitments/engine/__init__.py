@@ -18,7 +18,7 @@ What lives where (callers use the flat API below, ``engine.compute_statuses``,
 
 - ``types``: the constants (statuses, kinds, sources, comparators), the frozen inputs
   (``UnitNode``, ``FigureRow``, ``EvidenceRow``, ``PlanTaskRow``, ``MilestoneRow``,
-  ``Scope``, ``Override``, ``TargetSpec``, ``IndicatorSpec``, ``Dataset``) and the
+  ``UnitFilter``, ``Override``, ``TargetSpec``, ``IndicatorSpec``, ``Dataset``) and the
   output ``StatusRow``;
 - ``periods``: quarters and the year to date (``YEAR``, ``period_label``,
   ``period_bounds``...);
@@ -75,9 +75,9 @@ from commitments.engine.types import (
     MilestoneRow,
     Override,
     PlanTaskRow,
-    Scope,
     StatusRow,
     TargetSpec,
+    UnitFilter,
     UnitNode,
 )
 
@@ -115,9 +115,9 @@ __all__ = [
     "MilestoneRow",
     "Override",
     "PlanTaskRow",
-    "Scope",
     "StatusRow",
     "TargetSpec",
+    "UnitFilter",
     "UnitNode",
     "combine",
     "compare",

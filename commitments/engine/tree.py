@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from commitments.engine.types import LAST, FigureRow, Scope, UnitNode
+from commitments.engine.types import LAST, FigureRow, UnitFilter, UnitNode
 
 
 class Tree:
@@ -24,7 +24,7 @@ class Tree:
         self.subtree: dict[int, list[int]] = {}
         for root in self.roots:
             self._walk(root, root, children)
-        self._in_scope: dict[tuple[int, Scope], list[int]] = {}
+        self._in_scope: dict[tuple[int, UnitFilter], list[int]] = {}
 
     def _walk(self, root: int, start: int, children: Mapping[int | None, list[int]]) -> None:
         # Iterative post-order walk: deep trees must not hit the recursion limit.
@@ -41,8 +41,8 @@ class Tree:
                 members.extend(self.subtree[child])
             self.subtree[node] = members
 
-    def members(self, unit_id: int, scope: Scope) -> list[int]:
-        """The units of a subtree that the scope admits, the unit itself included."""
+    def members(self, unit_id: int, scope: UnitFilter) -> list[int]:
+        """The units of a subtree that the filter admits, the unit itself included."""
         key = (unit_id, scope)
         if key not in self._in_scope:
             self._in_scope[key] = [m for m in self.subtree[unit_id] if scope.admits(self.units[m])]

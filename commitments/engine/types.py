@@ -59,7 +59,7 @@ HUNDRED = Fraction(100)
 
 @dataclass(frozen=True)
 class UnitNode:
-    """A unit of the tree (đơn vị) with the attributes scopes select on."""
+    """A unit of the tree (đơn vị) with the attributes a ``UnitFilter`` selects on."""
 
     id: int
     code: str
@@ -105,8 +105,10 @@ class MilestoneRow:
 
 
 @dataclass(frozen=True)
-class Scope:
-    """Selects units by attributes; an empty or ``None`` field selects everyone."""
+class UnitFilter:
+    """The units an indicator applies to (its scope in the catalogue), selected by
+    attributes; an empty or ``None`` field selects everyone. Not to be confused with
+    what a user may see."""
 
     kinds: frozenset[str] = frozenset()
     sectors: frozenset[str] = frozenset()
@@ -184,7 +186,7 @@ class IndicatorSpec:
     quarterly: bool = False
     yearly: bool = True
     level: str = LEVEL_DEPARTMENT
-    scope: Scope = field(default_factory=Scope)
+    scope: UnitFilter = field(default_factory=UnitFilter)
     numerator: str = ""
     denominator: str = ""
     element: str = ""
