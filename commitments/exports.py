@@ -211,7 +211,7 @@ def _ordered(statuses: Iterable[Status], categories: dict[str, str]) -> list[Sta
     for status in rows:
         status.unit_name = unit_name(status.unit)
         status.category_name = categories.get(status.category, status.category)
-        status.behind = [categories.get(code, code) for code in status.detail.get("behind", ())]
+        status.behind = [categories.get(code, code) for code in status.facts.behind]
     return rows
 
 
@@ -224,7 +224,7 @@ def period_report(*, year: int, quarter: int, scope: selectors.Scope) -> Report:
     - the units behind: the units' own rows (the whole of an indicator) not met or at
       risk;
     - the units a coverage indicator that falls short did not count
-      (``Status.detail["missing"]``).
+      (``Status.facts.missing``).
 
     Four queries, whatever the number of units.
     """
@@ -260,7 +260,7 @@ def period_report(*, year: int, quarter: int, scope: selectors.Scope) -> Report:
             ],
         )
         for status in own:
-            missing = status.detail.get("missing")
+            missing = status.facts.missing
             if status.indicator.kind == engine.COVERAGE and status.status in BEHIND and missing:
                 names = [code_to_name.get(code, code) for code in missing]
                 department.units_missing.append(MissingUnits(status=status, units=names))

@@ -28,10 +28,12 @@ What lives where (callers use the flat API below, ``engine.compute_statuses``,
   over units and quarters);
 - ``kinds``: how each indicator kind computes its value and the numbers behind it;
 - ``compute``: ``compute_statuses``, every status row of a year as of a date;
-- ``projection``: ``project_ratio``, the year-end projection of a ratio.
+- ``projection``: ``project_ratio``, the year-end projection of a ratio;
+- ``detail``: ``Detail``, the numbers behind a row's value as stored, read by attribute.
 """
 
 from commitments.engine.compute import compute_statuses
+from commitments.engine.detail import Detail
 from commitments.engine.judgement import combine, compare, judge
 from commitments.engine.periods import (
     YEAR,
@@ -109,6 +111,7 @@ __all__ = [
     "TRACKED",
     "YEAR",
     "Dataset",
+    "Detail",
     "EvidenceRow",
     "FigureRow",
     "IndicatorSpec",

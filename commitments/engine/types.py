@@ -224,6 +224,8 @@ class StatusRow:
     target: Decimal | None
     comparator: str | None
     status: str
+    # The numbers behind the value, by the keys of the kind (``Detail`` reads them
+    # back once stored).
     detail: Mapping[str, object] = field(default_factory=dict)
 
     @property

@@ -113,8 +113,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     period_rows = [s for s in rows if s.quarter == quarter]
     for row in period_rows:
         row.category_name = category_names.get(row.category, row.category)
-        row.missing_names = [unit_names.get(c, c) for c in row.detail.get("missing", [])]
-        row.behind = [category_names.get(c, c) for c in row.detail.get("behind", [])]
+        row.missing_names = [unit_names.get(c, c) for c in row.facts.missing]
+        row.behind = [category_names.get(c, c) for c in row.facts.behind]
     by_quarter = {
         s.quarter: s for s in rows if department and s.unit_id == department.pk and not s.category
     }
@@ -175,10 +175,10 @@ def matrix(request: HttpRequest) -> HttpResponse:
             # (a target of 100%); under "at least 30%" it is no one unit's failure.
             missed = engine.AT_RISK if status.status == engine.AT_RISK else engine.NOT_MET
             every_unit = status.target is not None and status.target >= 100
-            for unit_code in status.detail.get("covered_units", []):
+            for unit_code in status.facts.covered_units:
                 if unit_code in units:
                     cells[(units[unit_code].pk, code)] = engine.MET
-            for unit_code in status.detail.get("missing", []) if every_unit else []:
+            for unit_code in status.facts.missing if every_unit else []:
                 if unit_code in units:
                     cells[(units[unit_code].pk, code)] = missed
             continue
@@ -256,9 +256,9 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     conditions = []
     for row in selectors.coverage_statuses(year=year, quarter=quarter):
-        if code in row.detail.get("covered_units", []):
+        if code in row.facts.covered_units:
             conditions.append((row, engine.MET))
-        elif code in row.detail.get("missing", []):
+        elif code in row.facts.missing:
             conditions.append((row, engine.NOT_MET))
     return render(
         request,
