@@ -211,7 +211,7 @@ def _ordered(statuses: Iterable[Status], categories: dict[str, str]) -> list[Sta
     for status in rows:
         status.unit_name = unit_name(status.unit)
         status.category_name = categories.get(status.category, status.category)
-        status.behind = [categories.get(code, code) for code in status.detail.get("behind", ())]
+        status.behind = [categories.get(code, code) for code in status.facts.behind]
     return rows
 
 
@@ -224,7 +224,7 @@ def period_report(*, year: int, quarter: int, scope: selectors.Scope) -> Report:
     - the units behind: the units' own rows (the whole of an indicator) not met or at
       risk;
     - the units a coverage indicator that falls short did not count
-      (``Status.detail["missing"]``).
+      (``Status.facts.missing``).
 
     Four queries, whatever the number of units.
     """
@@ -260,7 +260,7 @@ def period_report(*, year: int, quarter: int, scope: selectors.Scope) -> Report:
             ],
         )
         for status in own:
-            missing = status.detail.get("missing")
+            missing = status.facts.missing
             if status.indicator.kind == engine.COVERAGE and status.status in BEHIND and missing:
                 names = [code_to_name.get(code, code) for code in missing]
                 department.units_missing.append(MissingUnits(status=status, units=names))
@@ -295,13 +295,28 @@ def workbook(*, year: int, quarter: int, scope: selectors.Scope) -> bytes:
     department_rows = [s for s in rows if selectors.is_top_unit(s.unit, scope)]
 
     book = Workbook()
-    summary = book.active
+    _summary_sheet(book.active, commitment_results(commitments, department_rows))
+    rows_of: dict[int, list[Status]] = defaultdict(list)
+    for status in rows:
+        rows_of[status.indicator.commitment_id].append(status)
+    for commitment in commitments:
+        sheet = book.create_sheet(_("Cam kết %(code)s") % {"code": commitment.code})
+        _commitment_sheet(sheet, rows_of.get(commitment.pk, []))
+
+    book.properties.title = report_title(year=year, quarter=quarter)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _summary_sheet(summary: Worksheet, results: list[CommitmentResult]) -> None:
+    """Sheet "Tổng hợp": each commitment, its overall status and its counts."""
     summary.title = _("Tổng hợp")
     _header(
         summary,
         [_("Cam kết"), _("Trạng thái chung"), _("Đạt"), _("Không đạt"), _("Có nguy cơ không đạt")],
     )
-    for result in commitment_results(commitments, department_rows):
+    for result in results:
         c = result.commitment
         summary.append(
             [f"{c.code}. {c.name}", result.status_label, result.met, result.not_met, result.at_risk]
@@ -310,45 +325,38 @@ def workbook(*, year: int, quarter: int, scope: selectors.Scope) -> bytes:
             count.number_format = "0"
     _finish(summary)
 
-    rows_of: dict[int, list[Status]] = defaultdict(list)
-    for status in rows:
-        rows_of[status.indicator.commitment_id].append(status)
-    for commitment in commitments:
-        sheet = book.create_sheet(_("Cam kết %(code)s") % {"code": commitment.code})
-        _header(
-            sheet,
-            [
-                _("Mã chỉ tiêu"),
-                _("Chỉ tiêu"),
-                _("Đơn vị"),
-                _("Phân loại"),
-                _("Kết quả"),
-                _("Mục tiêu"),
-                _("Trạng thái"),
-            ],
-        )
-        for s in rows_of.get(commitment.pk, []):
-            sheet.append(
-                [
-                    s.indicator.code,
-                    s.indicator.name,
-                    s.unit_name,
-                    s.category_name if s.category else "",
-                    _two_places(s.value),
-                    _two_places(s.target),
-                    s.get_status_display(),
-                ]
-            )
-            value, target = sheet.cell(sheet.max_row, 5), sheet.cell(sheet.max_row, 6)
-            value.number_format = NUMBER_FORMAT
-            sign = SIGNS.get(s.comparator, s.comparator)
-            target.number_format = f'"{sign} "{NUMBER_FORMAT}' if sign else NUMBER_FORMAT
-        _finish(sheet)
 
-    book.properties.title = report_title(year=year, quarter=quarter)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def _commitment_sheet(sheet: Worksheet, statuses: list[Status]) -> None:
+    """A commitment's sheet: every status row of the period with its numbers."""
+    _header(
+        sheet,
+        [
+            _("Mã chỉ tiêu"),
+            _("Chỉ tiêu"),
+            _("Đơn vị"),
+            _("Phân loại"),
+            _("Kết quả"),
+            _("Mục tiêu"),
+            _("Trạng thái"),
+        ],
+    )
+    for s in statuses:
+        sheet.append(
+            [
+                s.indicator.code,
+                s.indicator.name,
+                s.unit_name,
+                s.category_name if s.category else "",
+                _two_places(s.value),
+                _two_places(s.target),
+                s.get_status_display(),
+            ]
+        )
+        value, target = sheet.cell(sheet.max_row, 5), sheet.cell(sheet.max_row, 6)
+        value.number_format = NUMBER_FORMAT
+        sign = SIGNS.get(s.comparator, s.comparator)
+        target.number_format = f'"{sign} "{NUMBER_FORMAT}' if sign else NUMBER_FORMAT
+    _finish(sheet)
 
 
 def _header(sheet: Worksheet, titles: list[str]) -> None:

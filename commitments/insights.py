@@ -7,6 +7,7 @@ Works on Status rows already read (``selectors.year_statuses``): no query here.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -121,18 +122,18 @@ def _needed(row: Status) -> int | None:
     """How much more the numerator (or count) must grow to reach the target, exactly."""
     if row.target is None or row.value is None:
         return None
-    detail = row.detail or {}
+    facts = row.facts
     threshold = Fraction(row.target)
     kind = row.indicator.kind
     if kind == engine.COUNT:
         value = Fraction(row.value)
         goal = math.ceil(threshold) if row.comparator == engine.GE else math.floor(threshold) + 1
         return max(goal - int(value), 0)
-    if kind == engine.COVERAGE and detail.get("units"):
-        covered, units = int(detail["covered"]), int(detail["units"])
+    if kind == engine.COVERAGE and facts.units:
+        covered, units = facts.covered or 0, facts.units
         return max(_smallest(threshold * units / 100, row.comparator) - covered, 0)
-    if kind == engine.RATIO and detail.get("denominator"):
-        num, den = int(detail["numerator"]), int(detail["denominator"])
+    if kind == engine.RATIO and facts.denominator:
+        num, den = facts.numerator or 0, facts.denominator
         return max(_smallest(threshold * den / 100, row.comparator) - num, 0)
     return None
 
@@ -164,7 +165,7 @@ def _gaps(
 
 def _gap(row: Status, where: str, unit_names: Mapping[str, str], is_open: bool) -> str:
     indicator = row.indicator
-    detail = row.detail or {}
+    facts = row.facts
     needed = _needed(row)
     period = _("trong quý") if row.quarter else _("trong năm")
     if indicator.source == engine.PLAN_TASKS and needed is not None:
@@ -182,7 +183,7 @@ def _gap(row: Status, where: str, unit_names: Mapping[str, str], is_open: bool) 
             "period": period,
         }
     if indicator.kind == engine.COVERAGE and row.target is not None:
-        missing = [unit_names.get(code, code) for code in detail.get("missing", [])]
+        missing = [unit_names.get(code, code) for code in facts.missing]
         if missing and row.target >= 100:  # every unit must: name those that do not
             return _("Chưa đạt: %(units)s.") % {"units": ", ".join(missing)}
         if needed:
@@ -191,16 +192,14 @@ def _gap(row: Status, where: str, unit_names: Mapping[str, str], is_open: bool) 
                 "period": period,
             }
     if indicator.kind == engine.MILESTONE:
-        if detail.get("done_on"):
-            if not detail.get("has_evidence"):
+        if facts.done_on:
+            if not facts.has_evidence:
                 return _("Đã hoàn thành nhưng chưa có minh chứng.")
             return _("Hoàn thành ngày %(done)s, sau thời hạn %(deadline)s.") % {
-                "done": _date(detail["done_on"]),
-                "deadline": _date(detail.get("deadline", "")),
+                "done": _date(facts.done_on),
+                "deadline": _date(facts.deadline),
             }
-        return _("Chưa hoàn thành; thời hạn %(deadline)s.") % {
-            "deadline": _date(detail.get("deadline", ""))
-        }
+        return _("Chưa hoàn thành; thời hạn %(deadline)s.") % {"deadline": _date(facts.deadline)}
     if indicator.kind == engine.GROWTH_POINTS and row.target is not None:
         short = row.target - row.value
         return _("Còn thiếu %(points)s điểm %% so với mục tiêu.") % {
@@ -213,12 +212,11 @@ def _gap(row: Status, where: str, unit_names: Mapping[str, str], is_open: bool) 
     return ""
 
 
-def _date(iso: str) -> str:
+def _date(day: dt.date | None) -> str:
     """2021-12-31 as 31/12/2021."""
-    if not iso:
+    if day is None:
         return "—"
-    year, month, day = iso.split("-")
-    return f"{day}/{month}/{year}"
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
 def _project(reading: IndicatorReading, rows: Mapping, code: str) -> None:
@@ -227,9 +225,10 @@ def _project(reading: IndicatorReading, rows: Mapping, code: str) -> None:
         return
     quarters = []
     for quarter in (1, 2, 3, 4):
-        detail = getattr(rows.get((code, quarter, "")), "detail", None) or {}
-        if detail.get("denominator"):
-            quarters.append((int(detail["numerator"]), int(detail["denominator"])))
+        row = rows.get((code, quarter, ""))
+        facts = row.facts if row is not None else engine.Detail()
+        if facts.denominator:
+            quarters.append((facts.numerator or 0, facts.denominator))
     if not quarters:
         return
     value = engine.project_ratio(quarters, remaining=4 - len(quarters))
@@ -254,19 +253,14 @@ def chart_levels(
     target asks for (baseline + 3 points; baseline x 1.05 for +5%).
     """
     year = rows.get(engine.YEAR)
-    detail = (year.detail or {}) if year is not None else {}
+    facts = year.facts if year is not None else engine.Detail()
     if indicator.kind in (engine.GROWTH_POINTS, engine.GROWTH_RELATIVE):
-        baseline = detail.get("baseline")
-        baseline = None if baseline is None else float(baseline)
+        baseline = None if facts.baseline is None else float(facts.baseline)
         if indicator.kind == engine.GROWTH_POINTS:
-            level = (
-                100 * detail["numerator"] / detail["denominator"]
-                if detail.get("denominator")
-                else None
-            )
+            level = 100 * (facts.numerator or 0) / facts.denominator if facts.denominator else None
             needed = None if baseline is None or threshold is None else baseline + float(threshold)
         else:
-            level = detail.get("current")
+            level = facts.current
             needed = (
                 None
                 if baseline is None or threshold is None

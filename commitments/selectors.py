@@ -129,7 +129,7 @@ def _indicator_spec(target: Target) -> engine.IndicatorSpec:
         quarterly=indicator.quarterly,
         yearly=indicator.yearly,
         level=indicator.level,
-        scope=engine.Scope(
+        scope=engine.UnitFilter(
             kinds=frozenset(indicator.scope_kinds or ()),
             sectors=frozenset(indicator.scope_sectors or ()),
             public_service=indicator.scope_public_service,
@@ -677,7 +677,7 @@ def _elements_for_unit(
     found = False
     for numerator, denominator, element, kinds, sectors, public, receives in indicators:
         found = True
-        scope = engine.Scope(
+        scope = engine.UnitFilter(
             kinds=frozenset(kinds or ()),
             sectors=frozenset(sectors or ()),
             public_service=public,

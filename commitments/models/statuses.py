@@ -69,6 +69,11 @@ class Status(models.Model):
     def period(self) -> str:
         return engine.period_label(self.year, self.quarter)
 
+    @property
+    def facts(self) -> engine.Detail:
+        """The numbers behind the value (``detail``), read by attribute."""
+        return engine.Detail.from_json(self.detail)
+
 
 class RecomputeState(models.Model):
     """Per year: whether a recompute is queued, and when the statuses were last

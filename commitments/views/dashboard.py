@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from commitments import engine, insights, selectors, services
-from commitments.models import Indicator
+from commitments.models import Indicator, Status, Unit
 from commitments.views.periods import QUARTERS, period
 
 
@@ -113,8 +113,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     period_rows = [s for s in rows if s.quarter == quarter]
     for row in period_rows:
         row.category_name = category_names.get(row.category, row.category)
-        row.missing_names = [unit_names.get(c, c) for c in row.detail.get("missing", [])]
-        row.behind = [category_names.get(c, c) for c in row.detail.get("behind", [])]
+        row.missing_names = [unit_names.get(c, c) for c in row.facts.missing]
+        row.behind = [category_names.get(c, c) for c in row.facts.behind]
     by_quarter = {
         s.quarter: s for s in rows if department and s.unit_id == department.pk and not s.category
     }
@@ -170,17 +170,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
             columns.append(status.indicator)
         code = status.indicator.code
         if status.indicator.kind == engine.COVERAGE and status.unit.parent_id is None:
-            # A department's coverage row names the units that meet the condition and
-            # those that miss it. Missing it fails a unit only where every unit must
-            # (a target of 100%); under "at least 30%" it is no one unit's failure.
-            missed = engine.AT_RISK if status.status == engine.AT_RISK else engine.NOT_MET
-            every_unit = status.target is not None and status.target >= 100
-            for unit_code in status.detail.get("covered_units", []):
-                if unit_code in units:
-                    cells[(units[unit_code].pk, code)] = engine.MET
-            for unit_code in status.detail.get("missing", []) if every_unit else []:
-                if unit_code in units:
-                    cells[(units[unit_code].pk, code)] = missed
+            _mark_coverage(status, units, cells)
             continue
         cells[(status.unit_id, code)] = status.status
         values[(status.unit_id, code)] = status.value
@@ -202,19 +192,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
             }
         )
     sort = request.GET.get("sort", "")
-    codes = [c.code for c in columns]
-    if sort in codes:
-        index = codes.index(sort)
-        rows.sort(
-            key=lambda r: (
-                insights.SEVERITY.get(r["cells"][index]["status"], 3),
-                r["cells"][index]["value"] is None,
-                r["cells"][index]["value"] or 0,
-                r["unit"].code,
-            )
-        )
-    else:
-        rows.sort(key=lambda r: (-r["not_met"], -r["at_risk"], r["unit"].code))
+    _sort_matrix(rows, [c.code for c in columns], sort)
     return render(
         request,
         "commitments/matrix.html",
@@ -228,6 +206,40 @@ def matrix(request: HttpRequest) -> HttpResponse:
             "sort": sort,
         },
     )
+
+
+def _mark_coverage(
+    status: Status, units: dict[str, Unit], cells: dict[tuple[int, str], str]
+) -> None:
+    """Mark the matrix cells of the units a department's coverage row names."""
+    code = status.indicator.code
+    # A department's coverage row names the units that meet the condition and
+    # those that miss it. Missing it fails a unit only where every unit must
+    # (a target of 100%); under "at least 30%" it is no one unit's failure.
+    missed = engine.AT_RISK if status.status == engine.AT_RISK else engine.NOT_MET
+    every_unit = status.target is not None and status.target >= 100
+    for unit_code in status.facts.covered_units:
+        if unit_code in units:
+            cells[(units[unit_code].pk, code)] = engine.MET
+    for unit_code in status.facts.missing if every_unit else []:
+        if unit_code in units:
+            cells[(units[unit_code].pk, code)] = missed
+
+
+def _sort_matrix(rows: list[dict], codes: list[str], sort: str) -> None:
+    """Worst units first, or by the indicator ``sort`` names when it is a column."""
+    if sort in codes:
+        index = codes.index(sort)
+        rows.sort(
+            key=lambda r: (
+                insights.SEVERITY.get(r["cells"][index]["status"], 3),
+                r["cells"][index]["value"] is None,
+                r["cells"][index]["value"] or 0,
+                r["unit"].code,
+            )
+        )
+    else:
+        rows.sort(key=lambda r: (-r["not_met"], -r["at_risk"], r["unit"].code))
 
 
 @login_required
@@ -256,9 +268,9 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     conditions = []
     for row in selectors.coverage_statuses(year=year, quarter=quarter):
-        if code in row.detail.get("covered_units", []):
+        if code in row.facts.covered_units:
             conditions.append((row, engine.MET))
-        elif code in row.detail.get("missing", []):
+        elif code in row.facts.missing:
             conditions.append((row, engine.NOT_MET))
     return render(
         request,

@@ -46,9 +46,9 @@ from commitments.engine import (
     MilestoneRow,
     Override,
     PlanTaskRow,
-    Scope,
     StatusRow,
     TargetSpec,
+    UnitFilter,
     UnitNode,
 )
 
@@ -78,7 +78,7 @@ AGGREGATIONS = {
 }
 
 DIVISIONS_AND_AFFILIATED = frozenset({"division", "affiliated_unit"})
-RECEIVING = Scope(receives_dossiers=True)
+RECEIVING = UnitFilter(receives_dossiers=True)
 
 
 # ---------------------------------------------------------------------------
@@ -203,7 +203,7 @@ def periodic_inspections_3_1(**kw) -> IndicatorSpec:
         source=EVIDENCE,
         coverage_rule=SUBJECT_OF_EVIDENCE,
         evidence_kind="inspection_periodic",
-        scope=Scope(kinds=DIVISIONS_AND_AFFILIATED),
+        scope=UnitFilter(kinds=DIVISIONS_AND_AFFILIATED),
         **kw,
     )
 
@@ -261,7 +261,7 @@ def epayment_4_4(**kw) -> IndicatorSpec:
         GT,  # "trên 95%": strictly more than 95
         coverage_rule=ELEMENT_AT_LEAST,
         element="epayment_applied",
-        scope=Scope(sectors=frozenset({"education", "health"}), public_service=True),
+        scope=UnitFilter(sectors=frozenset({"education", "health"}), public_service=True),
         **kw,
     )
 
@@ -287,7 +287,7 @@ def initiatives_4_6(**kw) -> IndicatorSpec:
         source=EVIDENCE,
         coverage_rule=HAS_EVIDENCE,
         evidence_kind="initiative",
-        scope=Scope(kinds=DIVISIONS_AND_AFFILIATED),
+        scope=UnitFilter(kinds=DIVISIONS_AND_AFFILIATED),
         **kw,
     )
 

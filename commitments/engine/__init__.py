@@ -1,0 +1,135 @@
+"""The calculation of statuses (trạng thái chỉ tiêu): pure, exact, and free of Django.
+
+Everything here takes plain frozen dataclasses and returns plain dataclasses, so the
+rules of the signed commitments can be read and tested without a database. Values are
+``Fraction`` from start to end: a percentage is never rounded before it is compared,
+because "98%" on a signed sheet means 98 exactly (``num * 100 >= 98 * den``).
+
+Vocabulary (DOMAIN.md):
+
+- a *figure* (số liệu) is one number per unit, quarter, data element and category;
+- *evidence* (minh chứng) is a dated record: an inspection, a dialogue, an initiative...;
+- an *indicator* (chỉ tiêu) says how a value is computed; its *target* for the year says
+  what the value must reach, with overrides by category or unit attribute;
+- a *status* row judges one indicator for one unit, category and period.
+
+What lives where (callers use the flat API below, ``engine.compute_statuses``,
+``engine.MET``...; the package imports nothing of the project):
+
+- ``types``: the constants (statuses, kinds, sources, comparators), the frozen inputs
+  (``UnitNode``, ``FigureRow``, ``EvidenceRow``, ``PlanTaskRow``, ``MilestoneRow``,
+  ``UnitFilter``, ``Override``, ``TargetSpec``, ``IndicatorSpec``, ``Dataset``) and the
+  output ``StatusRow``;
+- ``periods``: quarters and the year to date (``YEAR``, ``period_label``,
+  ``period_bounds``...);
+- ``judgement``: a value against its target (``compare``, ``judge``) and a whole made
+  of parts (``combine``);
+- ``tree``: aggregation up the tree (the unit tree and its subtrees, figures added up
+  over units and quarters);
+- ``kinds``: how each indicator kind computes its value and the numbers behind it;
+- ``compute``: ``compute_statuses``, every status row of a year as of a date;
+- ``projection``: ``project_ratio``, the year-end projection of a ratio;
+- ``detail``: ``Detail``, the numbers behind a row's value as stored, read by attribute.
+"""
+
+from commitments.engine.compute import compute_statuses
+from commitments.engine.detail import Detail
+from commitments.engine.judgement import combine, compare, judge
+from commitments.engine.periods import (
+    YEAR,
+    period_bounds,
+    period_label,
+    previous_quarter,
+    quarter_of,
+    quarters_of,
+)
+from commitments.engine.projection import project_ratio
+from commitments.engine.types import (
+    AT_RISK,
+    COUNT,
+    COVERAGE,
+    ELEMENT_AT_LEAST,
+    EVIDENCE,
+    FIGURES,
+    GE,
+    GROWTH_POINTS,
+    GROWTH_RELATIVE,
+    GT,
+    HAS_EVIDENCE,
+    LAST,
+    LEVEL_DEPARTMENT,
+    LEVEL_UNIT,
+    MET,
+    MILESTONE,
+    MILESTONES,
+    NO_DATA,
+    NOT_APPLICABLE,
+    NOT_MET,
+    PLAN_TASKS,
+    RATIO,
+    SUBJECT_OF_EVIDENCE,
+    SUM,
+    TRACKED,
+    Dataset,
+    EvidenceRow,
+    FigureRow,
+    IndicatorSpec,
+    MilestoneRow,
+    Override,
+    PlanTaskRow,
+    StatusRow,
+    TargetSpec,
+    UnitFilter,
+    UnitNode,
+)
+
+__all__ = [
+    "AT_RISK",
+    "COUNT",
+    "COVERAGE",
+    "ELEMENT_AT_LEAST",
+    "EVIDENCE",
+    "FIGURES",
+    "GE",
+    "GROWTH_POINTS",
+    "GROWTH_RELATIVE",
+    "GT",
+    "HAS_EVIDENCE",
+    "LAST",
+    "LEVEL_DEPARTMENT",
+    "LEVEL_UNIT",
+    "MET",
+    "MILESTONE",
+    "MILESTONES",
+    "NOT_APPLICABLE",
+    "NOT_MET",
+    "NO_DATA",
+    "PLAN_TASKS",
+    "RATIO",
+    "SUBJECT_OF_EVIDENCE",
+    "SUM",
+    "TRACKED",
+    "YEAR",
+    "Dataset",
+    "Detail",
+    "EvidenceRow",
+    "FigureRow",
+    "IndicatorSpec",
+    "MilestoneRow",
+    "Override",
+    "PlanTaskRow",
+    "StatusRow",
+    "TargetSpec",
+    "UnitFilter",
+    "UnitNode",
+    "combine",
+    "compare",
+    "compute_statuses",
+    "judge",
+    "period_bounds",
+    "period_label",
+    "previous_quarter",
+    "project_ratio",
+    "quarter_of",
+    "quarters_of",
+]

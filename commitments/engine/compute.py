@@ -1,0 +1,148 @@
+"""The computation: every status row of a year, as of a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import replace
+from decimal import Decimal
+from fractions import Fraction
+
+from commitments.engine.judgement import combine, judge
+from commitments.engine.kinds import KINDS, Context
+from commitments.engine.periods import YEAR, period_bounds, quarters_of
+from commitments.engine.tree import ANY, Figures, Tree
+from commitments.engine.types import (
+    AT_RISK,
+    LEVEL_DEPARTMENT,
+    NO_DATA,
+    NOT_APPLICABLE,
+    NOT_MET,
+    Dataset,
+    IndicatorSpec,
+    StatusRow,
+    UnitNode,
+)
+
+
+def compute_statuses(
+    indicators: Iterable[IndicatorSpec], data: Dataset, *, year: int, as_of: dt.date
+) -> list[StatusRow]:
+    """Every status row of a year, as of a date.
+
+    Rows: for each indicator in force (it has a target for the year), each reporting
+    unit (the departments, and for unit-level indicators every unit), each period the
+    indicator is judged on (the quarters and/or the year to date), and for per-category
+    indicators each category with data besides the whole.
+    """
+    # Everything is judged "so far" (DOMAIN.md): what is dated after ``as_of`` has not
+    # happened yet. Figures of a quarter that has not begun stay out of the year to
+    # date (a `last` element would take them as its latest quarter); a record dated
+    # later does not count; a task or milestone done later is not done yet. Baseline
+    # years are not touched.
+    figures = [
+        f for f in data.figures if f.year != year or period_bounds(year, f.quarter)[0] <= as_of
+    ]
+    data = replace(
+        data,
+        evidence=[r for r in data.evidence if r.date <= as_of],
+        plan_tasks=[
+            replace(t, done_on=None) if t.done_on and t.done_on > as_of else t
+            for t in data.plan_tasks
+        ],
+        milestones=[
+            replace(m, done_on=None) if m.done_on and m.done_on > as_of else m
+            for m in data.milestones
+        ],
+    )
+    ctx = Context(
+        year=year,
+        as_of=as_of,
+        tree=Tree(data.units),
+        figures=Figures(figures, data.aggregations),
+        data=data,
+    )
+    rows: list[StatusRow] = []
+    for indicator in indicators:
+        if indicator.target.year != year:
+            continue
+        periods = ([1, 2, 3, 4] if indicator.quarterly else []) + (
+            [YEAR] if indicator.yearly else []
+        )
+        units = ctx.tree.roots if indicator.level == LEVEL_DEPARTMENT else ctx.tree.ordered()
+        for unit_id in units:
+            for quarter in periods:
+                rows.extend(_rows_for(indicator, unit_id, quarter, ctx))
+    return rows
+
+
+def _rows_for(
+    indicator: IndicatorSpec, unit_id: int, quarter: int, ctx: Context
+) -> list[StatusRow]:
+    unit = ctx.tree.units[unit_id]
+    members = ctx.tree.members(unit_id, indicator.scope)
+
+    def row(category: str, value, status: str, target=None, comparator=None, **detail):
+        return StatusRow(
+            indicator=indicator.code,
+            unit_id=unit_id,
+            category=category,
+            year=ctx.year,
+            quarter=quarter,
+            value=value,
+            target=target,
+            comparator=comparator,
+            status=status,
+            detail=detail,
+        )
+
+    # A unit with nothing in the indicator's scope in its subtree is out of scope.
+    if not members:
+        return [row("", None, NOT_APPLICABLE)]
+
+    start, end = period_bounds(ctx.year, quarter)
+    if ctx.as_of < start:
+        # The period has not begun: nothing can be said yet.
+        threshold, comparator = _target_for(indicator, unit, None)
+        return [row("", None, NO_DATA, threshold, comparator)]
+    closes = min(end, indicator.target.deadline) if indicator.target.deadline else end
+    is_open = ctx.as_of <= closes
+
+    def judged(category: str | None, value: Fraction | None, detail: dict) -> StatusRow:
+        threshold, comparator = _target_for(indicator, unit, category)
+        status = judge(value, threshold, comparator, is_open=is_open, tracked=indicator.tracked)
+        return row(category or "", value, status, threshold, comparator, **detail)
+
+    compute = KINDS[indicator.kind]
+    if indicator.per_category:
+        categories = _categories(indicator, members, quarter, ctx)
+        parts = [judged(cat, *compute(indicator, members, quarter, ctx, cat)) for cat in categories]
+        whole_value, whole_detail = compute(indicator, members, quarter, ctx, ANY)
+        whole = judged(None, whole_value, whole_detail)
+        if parts and not indicator.tracked:
+            # "In each field": the whole is met only when every category with data is.
+            # The categories that hold the whole back are named for the reader.
+            behind = [p.category for p in parts if p.status in (NOT_MET, AT_RISK)]
+            whole = replace(
+                whole,
+                status=combine(p.status for p in parts),
+                detail={**whole.detail, "behind": behind},
+            )
+        return [whole, *parts]
+    value, detail = compute(indicator, members, quarter, ctx, ANY)
+    return [judged(None, value, detail)]
+
+
+def _target_for(
+    indicator: IndicatorSpec, unit: UnitNode, category: str | None
+) -> tuple[Decimal | None, str | None]:
+    if indicator.tracked:
+        return None, None
+    return indicator.target.resolve(unit, category)
+
+
+def _categories(
+    indicator: IndicatorSpec, members: list[int], quarter: int, ctx: Context
+) -> list[str]:
+    element = indicator.denominator or indicator.element
+    return ctx.figures.categories(element, ctx.year, quarters_of(quarter), members)

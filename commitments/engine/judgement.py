@@ -1,0 +1,57 @@
+"""Judgement against targets: a value against its threshold, and a whole made of parts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+
+from commitments.engine.types import AT_RISK, GE, GT, MET, NO_DATA, NOT_MET, TRACKED
+
+
+def compare(value: Fraction, threshold: Decimal, comparator: str) -> bool:
+    """Exact comparison: ``Fraction(Decimal)`` is exact, so 3.00 points meets ">= 3"."""
+    bound = Fraction(threshold)
+    if comparator == GE:
+        return value >= bound
+    if comparator == GT:
+        return value > bound
+    raise ValueError(f"unknown comparator {comparator!r}")
+
+
+def judge(
+    value: Fraction | None,
+    threshold: Decimal | None,
+    comparator: str | None,
+    *,
+    is_open: bool,
+    tracked: bool = False,
+) -> str:
+    """The status of a value against its threshold.
+
+    A value that falls short while the period is still open is only ``at_risk``: the
+    quarter (or the year to date) can still be caught up. Once the period has closed
+    the same value is ``not_met``.
+    """
+    if value is None:
+        return NO_DATA
+    if tracked or threshold is None or comparator is None:
+        return TRACKED
+    if compare(value, threshold, comparator):
+        return MET
+    return AT_RISK if is_open else NOT_MET
+
+
+def combine(statuses: Iterable[str]) -> str:
+    """The status of a whole made of parts that must each be met (per-category rule).
+
+    Parts without data do not count; with no part having data the whole has none.
+    """
+    judged = [s for s in statuses if s in (MET, NOT_MET, AT_RISK)]
+    if not judged:
+        return NO_DATA
+    if NOT_MET in judged:
+        return NOT_MET
+    if AT_RISK in judged:
+        return AT_RISK
+    return MET
