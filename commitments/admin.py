@@ -219,7 +219,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def _record(self, request, obj, action: str, changes) -> None:
         unit, year, quarter = self.audit_place(obj)
-        services.audit_record(
+        services.audit.audit_record(
             subject=self.audit_subject,
             action=action,
             user=request.user,

@@ -1,6 +1,6 @@
 """Saving or deleting what a status reads queues a recompute of its year.
 
-Services that write in bulk (imports) call ``services.recompute_request`` themselves;
+Services that write in bulk (imports) call ``services.recompute.recompute_request`` themselves;
 these receivers cover single saves from the admin and the forms.
 """
 
@@ -27,7 +27,7 @@ def _years(instance) -> set[int]:
         # Looked up, not followed: in a cascade the target may already be gone.
         return set(Target.objects.filter(pk=instance.target_id).values_list("year", flat=True))
     if isinstance(instance, Figure):
-        return services.years_affected({instance.year})
+        return services.figures.years_affected({instance.year})
     return {instance.year}
 
 
@@ -44,4 +44,4 @@ def _years(instance) -> set[int]:
 @receiver(post_delete, sender=Target)
 @receiver(post_delete, sender=TargetOverride)
 def queue_recompute(sender, instance, **kwargs) -> None:
-    services.recompute_request(years=_years(instance))
+    services.recompute.recompute_request(years=_years(instance))

@@ -17,8 +17,8 @@ from commitments import selectors, services
 )
 def recompute_year(year: int) -> int:
     """Recompute the statuses of a year; returns how many were written."""
-    services.recompute_claim(year=year)
-    return services.statuses_recompute(year=year)
+    services.recompute.recompute_claim(year=year)
+    return services.recompute.statuses_recompute(year=year)
 
 
 @shared_task
@@ -41,4 +41,4 @@ def report_reminders() -> int:
     """Daily: email the staff of units whose quarterly report is due soon or late;
     returns how many emails were sent. A retry sends none twice (the service records
     each reminder before it sends)."""
-    return services.report_reminders_send(today=timezone.localdate())
+    return services.reminders.report_reminders_send(today=timezone.localdate())

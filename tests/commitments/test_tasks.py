@@ -85,7 +85,7 @@ def test_saves_in_separate_transactions_queue_one_recompute_while_pending(
     assert RecomputeState.objects.get(year=2021).pending is True
 
     # Once the task has claimed the year, the next save queues the next recompute.
-    services.recompute_claim(year=2021)
+    services.recompute.recompute_claim(year=2021)
     with django_capture_on_commit_callbacks(execute=True):
         factories.figure(desk, "survey_responses", 10, quarter=4)
     assert published == ["commitments.tasks.recompute_year"] * 2
@@ -164,7 +164,7 @@ def test_real_worker_recomputes_after_a_figure_is_saved(
 ):
     settings.RECOMPUTE_DELAY_SECONDS = 1
     names, _ = executed
-    services.catalogue_load(name="hcmc-dard-2021")
+    services.catalogue.catalogue_load(name="hcmc-dard-2021")
     assert _wait_for(lambda: "commitments.tasks.recompute_year" in names)
     names.clear()
     department, desk = _receiving_unit()
