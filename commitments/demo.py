@@ -615,9 +615,9 @@ def demo_load(*, as_of: dt.date | None = None) -> dict[str, int]:
     2021 and the current year in this process, as of ``as_of``. Returns the stored
     counts for the demo units.
 
-    Saving figures and evidence also queues the usual recompute for when the
-    transaction commits; it computes as of today, which gives the same 2021 statuses
-    as any ``as_of`` after 2021.
+    Like every write, loading also queues the usual recompute of these years for when
+    the transaction commits; it computes as of today, which gives the same 2021
+    statuses as any ``as_of`` after 2021.
     """
     today = as_of or timezone.localdate()
     with transaction.atomic():
@@ -633,6 +633,9 @@ def demo_load(*, as_of: dt.date | None = None) -> dict[str, int]:
             _current_year_save(units, today)
             _reports_save(units, today.year, quarters=(today.month - 1) // 3, today=today)
             years.append(today.year)
+        # Evidence, plan tasks and milestones are written here directly, not through a
+        # service: their years' recompute is asked for as a service would.
+        services.recompute.recompute_request(years=years)
         statuses = sum(
             services.recompute.statuses_recompute(year=year, as_of=as_of) for year in years
         )

@@ -1,5 +1,11 @@
-"""Statuses: recomputing a year's statuses, and queueing that recompute once the
-transaction that changed what they read commits."""
+"""Statuses: recomputing a year's statuses, and asking for that recompute once the
+transaction that changed what they read commits.
+
+Every write of what a status reads (figures, evidence, plan tasks, milestones, targets
+and their overrides), on a page, in an import or in the admin, calls
+``recompute_request``; nothing else asks for a recompute. Queueing the task is
+``commitments.tasks``' part: it receives ``recompute_needed`` for each year claimed.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +14,19 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from commitments import engine, selectors
 from commitments.models import RecomputeState, Status
 
 STATUS_FIELDS = ["value", "target", "comparator", "status", "detail", "computed_at"]
+
+# Sent with ``year`` once that year's recompute is claimed (its ``pending`` flag set):
+# the receiver in ``commitments.tasks`` queues the task.
+recompute_needed = Signal()
 
 
 def statuses_recompute(*, year: int, as_of: dt.date | None = None) -> int:
@@ -96,7 +106,8 @@ def recompute_request(*, years: Iterable[int]) -> None:
     Coalesced twice over. Within one transaction, every request joins a single
     on-commit callback, so an import or a catalogue load queues each year once. Across
     transactions and processes, the first request flips the year's ``pending`` flag
-    with a conditional UPDATE and queues the task with a short countdown; requests
+    with a conditional UPDATE and queues the task with a short countdown (it sends
+    ``recompute_needed``, which ``commitments.tasks`` receives); requests
     that find it pending queue nothing. The task clears the flag before it reads, so a
     save during a recompute queues the next one; a request pending for too long (a
     lost task) is queued again.
@@ -114,15 +125,14 @@ def recompute_request(*, years: Iterable[int]) -> None:
 
 
 class _RecomputeOnCommit:
-    """The on-commit callback of ``recompute_request``: queues each year once."""
+    """The on-commit callback of ``recompute_request``: claims each year once, and
+    sends ``recompute_needed`` for each year it claimed."""
 
     def __init__(self, years: set[int]):
         self.years = years
         self.called = False
 
     def __call__(self) -> None:
-        from commitments.tasks import recompute_year
-
         self.called = True
         now = timezone.now()
         stale = now - dt.timedelta(minutes=10)
@@ -134,7 +144,7 @@ class _RecomputeOnCommit:
                 .update(pending=True, requested_at=now)
             )
             if claimed:
-                recompute_year.apply_async(args=[year], countdown=settings.RECOMPUTE_DELAY_SECONDS)
+                recompute_needed.send(sender=RecomputeState, year=year)
 
 
 def recompute_claim(*, year: int) -> None:

@@ -89,7 +89,6 @@ def targets_copy_year(*, source_year: int, year: int, user=None) -> int:
         except IntegrityError:
             raise TargetsCopyRefused(_already_prepared(year)) from None
         TargetChange.objects.bulk_create(history)
-        # The saves above queue it too (signals); asked once more for bulk callers.
         recompute.recompute_request(years=[year])
     return len(sources)
 
@@ -141,9 +140,9 @@ def target_update(
     of ``data`` among ``TARGET_FIELDS``) and replace its scoped overrides.
 
     Validated by the models' ``full_clean`` (``ValidationError``, nothing saved). The
-    change is recorded in the history with each field's old and new value; the saves
-    queue a recompute of the year (signals). Returns the history entry, or ``None``
-    when nothing changed (nothing is written).
+    change is recorded in the history with each field's old and new value, and the
+    year is recomputed once the transaction commits. Returns the history entry, or
+    ``None`` when nothing changed (nothing is written).
     """
     with transaction.atomic():
         # Re-read and lock: the form's instance has already taken the new values, and
@@ -164,6 +163,7 @@ def target_update(
         if not changes:
             return None
         _target_write(stored, changes, new_overrides)
+        recompute.recompute_request(years=[stored.year])
         entry = TargetChange.objects.create(
             user=user,
             target=stored,
