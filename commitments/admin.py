@@ -1,6 +1,8 @@
 """Django admin for every model: where an admin configures units, the catalogue and
 targets today."""
 
+from collections.abc import Iterable
+
 from django import forms
 from django.contrib import admin
 from django.db import models
@@ -67,6 +69,73 @@ class ValidationRuleAdmin(admin.ModelAdmin):
     list_display = ("__str__", "element", "bound")
 
 
+def _years_read(records: Iterable[models.Model]) -> set[int]:
+    """The years whose statuses read these records: a figure's own year and the years
+    measured against it, the year of evidence, a plan task, a milestone, a target or
+    an override's target; none for other records."""
+    years: set[int] = set()
+    figure_years: set[int] = set()
+    target_ids: set[int] = set()
+    for record in records:
+        if isinstance(record, Figure):
+            figure_years.add(record.year)
+        elif isinstance(record, Evidence):
+            years.add(record.date.year)
+        elif isinstance(record, TargetOverride):
+            target_ids.add(record.target_id)
+        elif isinstance(record, PlanTask | Milestone | Target):
+            years.add(record.year)
+    if figure_years:
+        years |= services.figures.years_affected(figure_years)
+    if target_ids:
+        # Looked up, not followed: the target may be deleted along with it.
+        years |= set(Target.objects.filter(pk__in=target_ids).values_list("year", flat=True))
+    return years
+
+
+def _years_lost(records: Iterable[models.Model]) -> set[int]:
+    """The years whose statuses read these records or what deleting them deletes with
+    them (an indicator takes its targets and milestones along). Read before deleting."""
+    records = list(records)
+    years = _years_read(records)
+    indicators = [r.pk for r in records if isinstance(r, Indicator)]
+    if indicators:
+        for model in (Target, Milestone):
+            rows = model.objects.filter(indicator__in=indicators)
+            years |= set(rows.values_list("year", flat=True))
+    return years
+
+
+class RecomputedAdmin(admin.ModelAdmin):
+    """What an admin saves or deletes here, and in its inlines, queues a recompute of
+    the years whose statuses read it, like a change made on the pages
+    (``services.recompute.recompute_request``)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.recompute.recompute_request(years=_years_read([obj]))
+
+    def delete_model(self, request, obj):
+        years = _years_lost([obj])
+        super().delete_model(request, obj)
+        services.recompute.recompute_request(years=years)
+
+    def delete_queryset(self, request, queryset):
+        years = _years_lost(queryset)
+        super().delete_queryset(request, queryset)
+        services.recompute.recompute_request(years=years)
+
+    def save_related(self, request, form, formsets, change):
+        years = _years_lost(
+            f.instance for formset in formsets for f in formset.deleted_forms if f.instance.pk
+        )
+        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            saved = formset.new_objects + [obj for obj, _ in formset.changed_objects]
+            years |= _years_read(saved)
+        services.recompute.recompute_request(years=years)
+
+
 class IndicatorInline(admin.TabularInline):
     model = Indicator
     fields = ("code", "name_vi", "kind", "position")
@@ -75,7 +144,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(RecomputedAdmin):
     list_display = ("code", "name_vi", "position")
     search_fields = ("code", "name_vi", "name_en")
     inlines = [IndicatorInline]
@@ -126,7 +195,7 @@ class IndicatorForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(RecomputedAdmin):
     form = IndicatorForm
     list_display = ("code", "name_vi", "kind", "source", "level", "quarterly", "yearly", "tracked")
     list_filter = ("commitment", "kind", "source", "level", "tracked", "per_category")
@@ -219,7 +288,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def _record(self, request, obj, action: str, changes) -> None:
         unit, year, quarter = self.audit_place(obj)
-        services.audit_record(
+        services.audit.audit_record(
             subject=self.audit_subject,
             action=action,
             user=request.user,
@@ -233,7 +302,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(AuditedAdmin):
+class TargetAdmin(RecomputedAdmin, AuditedAdmin):
     audit_subject = AuditEntry.Subject.TARGET
     list_display = ("indicator", "year", "comparator", "threshold", "deadline", "baseline_year")
     list_filter = ("year", "indicator__commitment")
@@ -243,7 +312,7 @@ class TargetAdmin(AuditedAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(AuditedAdmin):
+class FigureAdmin(RecomputedAdmin, AuditedAdmin):
     audit_subject = AuditEntry.Subject.FIGURES
 
     def audit_place(self, obj):
@@ -257,7 +326,7 @@ class FigureAdmin(AuditedAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(AuditedAdmin):
+class EvidenceAdmin(RecomputedAdmin, AuditedAdmin):
     audit_subject = AuditEntry.Subject.EVIDENCE
 
     def audit_place(self, obj):
@@ -274,7 +343,7 @@ class EvidenceAdmin(AuditedAdmin):
 
 
 @admin.register(PlanTask)
-class PlanTaskAdmin(AuditedAdmin):
+class PlanTaskAdmin(RecomputedAdmin, AuditedAdmin):
     audit_subject = AuditEntry.Subject.PLAN_TASK
     list_display = ("year", "code", "title", "unit", "due_on", "done_on", "evidence_reference")
     list_filter = ("year",)
@@ -284,7 +353,7 @@ class PlanTaskAdmin(AuditedAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(AuditedAdmin):
+class MilestoneAdmin(RecomputedAdmin, AuditedAdmin):
     audit_subject = AuditEntry.Subject.MILESTONE
     list_display = ("year", "indicator", "unit", "done_on", "evidence_reference")
     list_filter = ("year", "indicator")
@@ -328,7 +397,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(TargetOverride)
-class TargetOverrideAdmin(admin.ModelAdmin):
+class TargetOverrideAdmin(RecomputedAdmin):
     list_display = ("target", "category", "unit_kind", "unit_sector", "comparator", "threshold")
     list_filter = ("target__year", "category", "unit_kind")
     list_select_related = ("target__indicator", "category")

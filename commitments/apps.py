@@ -7,4 +7,5 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("Cam kết cải cách hành chính")
 
     def ready(self) -> None:
-        from commitments import signals  # noqa: F401  (connects the receivers)
+        # Connects the receiver that queues a claimed recompute (tasks queue all work).
+        from commitments import tasks  # noqa: F401

@@ -2,7 +2,7 @@
 
 ``hcmc-dard-2021`` is the sheet the Director of the Ho Chi Minh City Department of
 Agriculture and Rural Development signed on 7 May 2021 (9 chỉ tiêu công tác cải cách
-hành chính năm 2021). ``services.catalogue_load`` writes a catalogue to the database.
+hành chính năm 2021). ``services.catalogue.catalogue_load`` writes a catalogue to the database.
 Each target keeps the signed wording, since the wording decides the comparator:
 "từ X% trở lên" / "ít nhất" / "tăng" mean ``>=``, "trên X%" means ``>``.
 """

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments import engine
 from commitments.models import Category, Comparator, Evidence, Indicator, Target, Unit
-from commitments.services import OverrideInput
+from commitments.services.targets import OverrideInput
 
 # Kinds whose value is a percentage of something: a threshold above 100 is never met.
 PERCENT_KINDS = {engine.RATIO, engine.COVERAGE, engine.MILESTONE}

@@ -16,7 +16,7 @@ def catalogue(db, django_capture_on_commit_callbacks):
     test saves next queues work of its own.
     """
     with django_capture_on_commit_callbacks(execute=True):
-        services.catalogue_load(name="hcmc-dard-2021")
+        services.catalogue.catalogue_load(name="hcmc-dard-2021")
 
 
 @pytest.fixture(autouse=True)

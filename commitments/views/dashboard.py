@@ -305,6 +305,6 @@ def recompute_now(request: HttpRequest) -> HttpResponse:
         year = None
     if year not in years:
         raise Http404(_("Năm không có mục tiêu."))
-    services.recompute_request(years=[year])
+    services.recompute.recompute_request(years=[year])
     messages.success(request, _("Đã yêu cầu tính lại trạng thái năm %(year)s.") % {"year": year})
     return redirect(f"{reverse('commitments:dashboard')}?year={year}")

@@ -85,7 +85,7 @@ def quarterly_report(request: HttpRequest, code: str, year: int, quarter: int) -
         typed = {line.field: request.POST.get(line.field, "") for line in lines}
         try:
             done = _act(request, action, report, lines)
-        except services.ReportRefused as refusal:
+        except services.reports.ReportRefused as refusal:
             errors = refusal.errors
         else:
             messages.success(request, done)
@@ -125,7 +125,7 @@ def _page(
             "quarter": quarter,
             "rows": [_row(line, typed or {}, errors) for line in lines],
             "errors": errors,
-            "general_error": errors.get(services.NON_FIELD, ""),
+            "general_error": errors.get(services.reports.NON_FIELD, ""),
             "comment": request.POST.get("comment", "") if errors else "",
             "reason": request.POST.get("reason", "") if errors else "",
             "may_edit": may_edit,
@@ -138,7 +138,7 @@ def _page(
             "evidence_form": evidence_form or EvidenceForm(unit=unit, year=year, quarter=quarter),
             "tasks": [_plan_row("task", t, post, plan_errors) for t in tasks],
             "milestones": [_plan_row("milestone", m, post, plan_errors) for m in milestones],
-            "plan_error": plan_errors.get(services.NON_FIELD, ""),
+            "plan_error": plan_errors.get(services.reports.NON_FIELD, ""),
             "plan_errors": bool(plan_errors),
             "history": selectors.report_history(unit=unit, year=year, quarter=quarter),
             "max_mb": settings.EVIDENCE_MAX_BYTES // 2**20,
@@ -184,7 +184,7 @@ def report_evidence_add(request: HttpRequest, code: str, year: int, quarter: int
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.evidence_add(
+            services.evidence.evidence_add(
                 report=report,
                 user=request.user,
                 kind=data["kind"],
@@ -195,9 +195,9 @@ def report_evidence_add(request: HttpRequest, code: str, year: int, quarter: int
                 file=data["file"],
                 link=data["link"],
             )
-        except services.ReportRefused as refusal:
+        except services.reports.ReportRefused as refusal:
             for field, message in refusal.errors.items():
-                form.add_error(None if field == services.NON_FIELD else field, message)
+                form.add_error(None if field == services.reports.NON_FIELD else field, message)
         else:
             messages.success(request, _("Đã thêm minh chứng."))
             return redirect(_report_url(unit, year, quarter) + "#evidence")
@@ -214,8 +214,8 @@ def report_evidence_delete(
     evidence = get_object_or_404(Evidence, pk=pk, unit=unit)
     report = selectors.report_for(unit=unit, year=year, quarter=quarter)
     try:
-        services.evidence_delete(report=report, user=request.user, evidence=evidence)
-    except services.ReportRefused as refusal:
+        services.evidence.evidence_delete(report=report, user=request.user, evidence=evidence)
+    except services.reports.ReportRefused as refusal:
         messages.error(request, " ".join(refusal.errors.values()))
     else:
         messages.success(request, _("Đã xóa minh chứng."))
@@ -236,10 +236,10 @@ def report_plan(request: HttpRequest, code: str, year: int, quarter: int) -> Htt
         if prefix in typed and part == "done" and pk.isdigit():
             typed[prefix][int(pk)] = (post.get(name, ""), post.get(f"{prefix}-{pk}-evidence", ""))
     try:
-        changed = services.plan_save(
+        changed = services.plan.plan_save(
             report=report, user=request.user, tasks=typed["task"], milestones=typed["milestone"]
         )
-    except services.ReportRefused as refusal:
+    except services.reports.ReportRefused as refusal:
         return _page(request, unit, roles, report, plan_errors=refusal.errors)
     messages.success(
         request,
@@ -291,18 +291,18 @@ def _act(request: HttpRequest, action: str, report: QuarterlyReport, lines) -> s
     except ValueError:
         version = -1  # never stored: refused as a stale form
     if action == "save":
-        services.report_save(report=report, values=values, version=version, user=user)
+        services.reports.report_save(report=report, values=values, version=version, user=user)
         return _("Đã lưu báo cáo. Trạng thái các chỉ tiêu đang được tính lại.")
     if action == "submit":
-        services.report_submit(report=report, user=user, values=values, version=version)
+        services.reports.report_submit(report=report, user=user, values=values, version=version)
         return _("Đã gửi báo cáo cho lãnh đạo duyệt.")
     if action == "approve":
-        services.report_approve(report=report, user=user)
+        services.reports.report_approve(report=report, user=user)
         return _("Đã duyệt báo cáo.")
     if action == "return":
-        services.report_return(report=report, user=user, comment=post.get("comment", ""))
+        services.reports.report_return(report=report, user=user, comment=post.get("comment", ""))
         return _("Đã trả lại báo cáo cho đơn vị.")
-    services.report_reopen(report=report, user=user, reason=post.get("reason", ""))
+    services.reports.report_reopen(report=report, user=user, reason=post.get("reason", ""))
     return _("Đã mở lại báo cáo.")
 
 

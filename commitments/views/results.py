@@ -81,14 +81,14 @@ def results_publish(request: HttpRequest) -> HttpResponse:
     except ValueError:
         raise Http404(_("Kỳ không hợp lệ.")) from None
     try:
-        services.results_publish(
+        services.publishing.results_publish(
             department=department,
             year=year,
             quarter=quarter,
             user=request.user,
             note=request.POST.get("note", ""),
         )
-    except services.PublishRefused as refusal:
+    except services.publishing.PublishRefused as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(

@@ -90,10 +90,10 @@ def targets_copy(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         source_year, year = form.cleaned_data["source_year"], form.cleaned_data["year"]
         try:
-            count = services.targets_copy_year(
+            count = services.targets.targets_copy_year(
                 source_year=source_year, year=year, user=request.user
             )
-        except services.TargetsCopyRefused as refusal:
+        except services.targets.TargetsCopyRefused as refusal:
             form.add_error("year", str(refusal))
         else:
             messages.success(
@@ -134,7 +134,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 try:
-                    entry = services.target_update(
+                    entry = services.targets.target_update(
                         target=target,
                         data=form.cleaned_data,
                         overrides=formset.inputs(),

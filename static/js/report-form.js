@@ -1,6 +1,6 @@
 // Checks the figures of the quarterly report form (templates/commitments/report_form.html)
 // as they are typed, with the messages and the markup the server uses when it refuses a
-// save (commitments/services.py, report_save), so that a mistake shows next to its field
+// save (commitments/services/reports.py, report_save), so that a mistake shows next to its field
 // before any round trip. The server stays the authority: this only spares a reload.
 //
 // A figure is empty or a whole number of 0 or more (digits alone, no thousands

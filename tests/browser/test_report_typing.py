@@ -25,7 +25,7 @@ PUBLISHED = "#id_survey_published"
 @pytest.fixture
 def staff(db):
     """Staff of a receiving desk that reported land dossiers in Q1 2021."""
-    services.catalogue_load(name="hcmc-dard-2021")
+    services.catalogue.catalogue_load(name="hcmc-dard-2021")
     desk = factories.unit("vp", parent=factories.department(), receives_dossiers=True)
     factories.figure(desk, "dossiers_resolved", 100, category="land")
     user = get_user_model().objects.create_user("chuyenvien", password=PASSWORD)

@@ -19,7 +19,9 @@ def test_anyone_reads_the_published_quarter_in_either_language(page, live_server
     director = get_user_model().objects.get(username="demo-director")
     department = Unit.objects.get(code="sonn")
     for quarter in (1, 2):
-        services.results_publish(department=department, year=2021, quarter=quarter, user=director)
+        services.publishing.results_publish(
+            department=department, year=2021, quarter=quarter, user=director
+        )
 
     page.goto(f"{live_server.url}{reverse('commitments:results')}")
     assert "/accounts/login/" not in page.url

@@ -8,7 +8,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from commitments.models import AuditEntry, Indicator, Target
+from commitments.models import AuditEntry, Evidence, Figure, Indicator, Target
 
 MODELS = [m for m in admin.site._registry if m._meta.app_label == "commitments"]
 
@@ -129,3 +129,64 @@ def test_indicator_scope_is_edited_as_choices(admin_client, catalogue):
     html = admin_client.get(url).content.decode()
     assert 'value="education, health"' in html
     assert 'type="checkbox" name="scope_kinds"' in html
+
+
+# --- writes in the admin queue the recompute of the years they change ---------------
+
+
+def test_admin_edit_and_delete_of_a_figure_queue_a_recompute_of_its_years(
+    admin_client, catalogue, django_capture_on_commit_callbacks
+):
+    from tests import factories
+
+    unit = factories.unit("vp", parent=factories.department())
+    with django_capture_on_commit_callbacks(execute=True):
+        # A 2020 figure: the baseline of 2021's growth targets, so 2021 is recomputed too.
+        figure = factories.figure(unit, "dossiers_received", 100, year=2020, category="land")
+    url = reverse("admin:commitments_figure_change", args=[figure.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data["value"] = "120"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert admin_client.post(url, data).status_code == 302
+    assert [c.years for c in callbacks] == [{2020, 2021}]
+
+    delete = reverse("admin:commitments_figure_delete", args=[figure.pk])
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Figure.objects.filter(pk=figure.pk).exists()
+    assert [c.years for c in callbacks] == [{2020, 2021}]
+
+
+def test_admin_deleting_selected_evidence_queues_a_recompute_of_its_years(
+    admin_client, catalogue, django_capture_on_commit_callbacks
+):
+    from tests import factories
+
+    unit = factories.unit("vp", parent=factories.department())
+    with django_capture_on_commit_callbacks(execute=True):
+        records = [
+            factories.evidence(unit, "dialogue", dt.date(2021, 5, 7)),
+            factories.evidence(unit, "dialogue", dt.date(2022, 1, 7)),
+        ]
+    changelist = reverse("admin:commitments_evidence_changelist")
+    data = {
+        "action": "delete_selected",
+        "_selected_action": [r.pk for r in records],
+        "post": "yes",
+    }
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert admin_client.post(changelist, data).status_code == 302
+    assert not Evidence.objects.exists()
+    assert [c.years for c in callbacks] == [{2021, 2022}]
+
+
+def test_admin_deleting_an_indicator_queues_a_recompute_of_its_targets_years(
+    admin_client, catalogue, django_capture_on_commit_callbacks
+):
+    indicator = Indicator.objects.get(code="4.1")
+    delete = reverse("admin:commitments_indicator_delete", args=[indicator.pk])
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Target.objects.filter(indicator__code="4.1").exists()
+    assert [c.years for c in callbacks] == [{2021}]

@@ -36,12 +36,12 @@ def _at(*args) -> dt.datetime:
 
 def _submit(report, user, at: dt.datetime) -> None:
     with mock.patch("django.utils.timezone.now", return_value=at):
-        services.report_submit(report=report, user=user)
+        services.reports.report_submit(report=report, user=user)
 
 
 def _return(report, user, at: dt.datetime) -> None:
     with mock.patch("django.utils.timezone.now", return_value=at):
-        services.report_return(report=report, user=user, comment="Thiếu số liệu")
+        services.reports.report_return(report=report, user=user, comment="Thiếu số liệu")
 
 
 def _report(unit, quarter=1) -> QuarterlyReport:
@@ -116,7 +116,7 @@ def mix(db, django_user_model):
     approved = _report(units["approved"])
     _submit(approved, staff, _at(2021, 4, 8, 2))
     with mock.patch("django.utils.timezone.now", return_value=_at(2021, 4, 9, 2)):
-        services.report_approve(report=approved, user=boss)
+        services.reports.report_approve(report=approved, user=boss)
     resubmitted = _report(units["resubmitted"])
     _submit(resubmitted, staff, _at(2021, 4, 9, 2))
     _return(resubmitted, boss, _at(2021, 4, 12, 2))
@@ -350,7 +350,7 @@ def reminder_units(db, django_user_model):
 
 def _send(django_capture_on_commit_callbacks, day: dt.date) -> int:
     with django_capture_on_commit_callbacks(execute=True):
-        return services.report_reminders_send(today=day)
+        return services.reminders.report_reminders_send(today=day)
 
 
 def _recipients() -> list[str]:
@@ -464,7 +464,7 @@ def test_reminders_are_sent_only_after_the_commit(
     reminder_units, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert services.report_reminders_send(today=dt.date(2021, 4, 7)) == 3
+        assert services.reminders.report_reminders_send(today=dt.date(2021, 4, 7)) == 3
     assert mail.outbox == []
     assert len(callbacks) == 1
     callbacks[0]()
@@ -517,7 +517,7 @@ def test_two_workers_at_once_send_each_reminder_once(django_user_model):
     def run() -> None:
         try:
             start.wait()
-            counts.append(services.report_reminders_send(today=dt.date(2021, 4, 7)))
+            counts.append(services.reminders.report_reminders_send(today=dt.date(2021, 4, 7)))
         finally:
             connection.close()
 

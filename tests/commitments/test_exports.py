@@ -278,7 +278,7 @@ def test_report_query_budget_does_not_grow_with_units(
         factories.figure(desk, "survey_satisfied", 90 if n % 2 else 95)
         factories.figure(desk, "dossiers_resolved", 100, category="land")
         factories.figure(desk, "dossiers_on_time", 95, category="land")
-    services.statuses_recompute(year=2021, as_of=AFTER_2021)
+    services.recompute.statuses_recompute(year=2021, as_of=AFTER_2021)
     client.force_login(user)
     with django_assert_max_num_queries(budget):
         response = client.get(reverse(f"commitments:{name}"), {"year": 2021, "quarter": 1})

@@ -86,7 +86,7 @@ def snapshot(model) -> list[tuple]:
 class TestUnits:
     def test_create_then_same_file_changes_nothing(self, db, write_file):
         path = write_file("units.csv", UNITS)
-        result = services.units_import(path=path)
+        result = services.imports.units_import(path=path)
         assert (result.created, result.updated, result.unchanged) == (4, 0, 0)
         sonn = Unit.objects.get(code="sonn")
         assert sonn.parent is None
@@ -101,7 +101,7 @@ class TestUnits:
         assert (vp.public_service, vp.receives_dossiers) == (False, True)
         before = snapshot(Unit)
 
-        again = services.units_import(path=path)
+        again = services.imports.units_import(path=path)
         assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
         assert snapshot(Unit) == before
 
@@ -116,12 +116,12 @@ class TestUnits:
         assert Unit.objects.count() == 4
 
     def test_upsert_by_code_updates_changed_rows(self, db, write_file):
-        services.units_import(path=write_file("units.csv", UNITS))
+        services.imports.units_import(path=write_file("units.csv", UNITS))
         changed = UNITS.replace(
             "ttkn,Trung tâm Khuyến nông,sonn,affiliated_unit,education,1,0",
             "ttkn,Trung tâm Khuyến nông Thành phố,vp,affiliated_unit,education,1,1",
         )
-        result = services.units_import(path=write_file("units2.csv", changed))
+        result = services.imports.units_import(path=write_file("units2.csv", changed))
         assert (result.created, result.updated, result.unchanged) == (0, 1, 3)
         ttkn = Unit.objects.get(code="ttkn")
         assert ttkn.name == "Trung tâm Khuyến nông Thành phố"
@@ -130,11 +130,11 @@ class TestUnits:
         assert Unit.objects.count() == 4
 
     def test_parent_change_alone_is_an_update(self, db, write_file):
-        services.units_import(path=write_file("units.csv", UNITS))
+        services.imports.units_import(path=write_file("units.csv", UNITS))
         moved = UNITS.replace(
             "ttkn,Trung tâm Khuyến nông,sonn,", "ttkn,Trung tâm Khuyến nông,ccttbvtv,"
         )
-        result = services.units_import(path=write_file("moved.csv", moved))
+        result = services.imports.units_import(path=write_file("moved.csv", moved))
         assert (result.created, result.updated, result.unchanged) == (0, 1, 3)
         assert Unit.objects.get(code="ttkn").parent.code == "ccttbvtv"
 
@@ -145,16 +145,16 @@ class TestUnits:
             + "ccttbvtv,Chi cục Trồng trọt và Bảo vệ thực vật,sonn,affiliated_unit,agriculture,1,1\n"
             + "sonn,Sở Nông nghiệp và Phát triển nông thôn,,department,agriculture,0,0\n"
         )
-        result = services.units_import(path=write_file("units.csv", text))
+        result = services.imports.units_import(path=write_file("units.csv", text))
         assert result.created == 3
         assert Unit.objects.get(code="tram-cu-chi").parent.code == "ccttbvtv"
         assert Unit.objects.get(code="ccttbvtv").parent.code == "sonn"
         assert Unit.objects.get(code="sonn").parent is None
 
     def test_parent_may_be_a_stored_unit(self, db, write_file):
-        services.units_import(path=write_file("units.csv", UNITS))
+        services.imports.units_import(path=write_file("units.csv", UNITS))
         text = UNITS_HEADER + "pkh,Phòng Kế hoạch - Tài chính,sonn,division,agriculture,0,0\n"
-        result = services.units_import(path=write_file("more.csv", text))
+        result = services.imports.units_import(path=write_file("more.csv", text))
         assert result.created == 1
         assert Unit.objects.get(code="pkh").parent.code == "sonn"
 
@@ -171,7 +171,7 @@ class TestUnits:
 
     def test_own_parent_refused(self, db, write_file):
         text = UNITS_HEADER + "vp,Văn phòng Sở,vp,division,agriculture,0,1\n"
-        errors = errors_of(services.units_import, write_file("units.csv", text))
+        errors = errors_of(services.imports.units_import, write_file("units.csv", text))
         assert len(errors) == 1
         assert errors[0].startswith("line 2: parent: ")
         assert Unit.objects.count() == 0
@@ -188,19 +188,19 @@ class TestUnits:
         assert Unit.objects.count() == 0
 
     def test_cycle_through_stored_units_refused(self, db, write_file):
-        services.units_import(path=write_file("units.csv", UNITS))
+        services.imports.units_import(path=write_file("units.csv", UNITS))
         # sonn under ttkn, while ttkn is stored under sonn.
         text = UNITS_HEADER + (
             "sonn,Sở Nông nghiệp và Phát triển nông thôn,ttkn,department,agriculture,0,0\n"
         )
         before = snapshot(Unit)
-        errors = errors_of(services.units_import, write_file("cycle.csv", text))
+        errors = errors_of(services.imports.units_import, write_file("cycle.csv", text))
         assert len(errors) == 1
         assert errors[0].startswith("line 2: parent: ")
         assert snapshot(Unit) == before
 
     def test_one_line_per_bad_row_and_nothing_written(self, db, write_file):
-        services.units_import(path=write_file("units.csv", UNITS))
+        services.imports.units_import(path=write_file("units.csv", UNITS))
         before = snapshot(Unit)
         text = UNITS_HEADER + (
             "pkh,Phòng Kế hoạch - Tài chính,sonn,division,agriculture,0,0\n"  # 2 good
@@ -228,17 +228,17 @@ class TestUnits:
 
     def test_vietnamese_names_survive_and_bom_is_accepted(self, db, write_file):
         path = write_file("units.csv", UNITS, bom=True)
-        result = services.units_import(path=path)
+        result = services.imports.units_import(path=path)
         assert result.created == 4
         assert Unit.objects.get(code="sonn").name == "Sở Nông nghiệp và Phát triển nông thôn"
         assert Unit.objects.get(code="ccttbvtv").name == "Chi cục Trồng trọt và Bảo vệ thực vật"
         # The same file without the BOM is the same file.
-        again = services.units_import(path=write_file("units-no-bom.csv", UNITS))
+        again = services.imports.units_import(path=write_file("units-no-bom.csv", UNITS))
         assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
 
     def test_excel_csv_with_bom_and_crlf(self, db, write_file):
         path = write_file("units.csv", UNITS.replace("\n", "\r\n"), bom=True)
-        assert services.units_import(path=path).created == 4
+        assert services.imports.units_import(path=path).created == 4
         assert Unit.objects.get(code="ttkn").receives_dossiers is False
         assert Unit.objects.get(code="ttkn").name == "Trung tâm Khuyến nông"
 
@@ -320,14 +320,14 @@ def figure_value(unit: str, element: str, category: str | None = None, quarter: 
 class TestFigures:
     def test_csv_create_then_same_file_changes_nothing(self, units, write_file):
         path = write_file("figures.csv", FIGURES)
-        result = services.figures_import(path=path)
+        result = services.imports.figures_import(path=path)
         assert (result.created, result.updated, result.unchanged) == (9, 0, 0)
         assert figure_value("vp", "dossiers_on_time", "land") == 96
         assert figure_value("vp", "survey_satisfied") == 47
         assert figure_value("ccttbvtv", "feedback_due", "portal_1022") == 4
         before = snapshot(Figure)  # values and updated_at
 
-        again = services.figures_import(path=path)
+        again = services.imports.figures_import(path=path)
         assert (again.created, again.updated, again.unchanged) == (0, 0, 9)
         assert snapshot(Figure) == before
 
@@ -337,7 +337,7 @@ class TestFigures:
         assert snapshot(Figure) == before
 
     def test_upsert_by_year_quarter_unit_element_category(self, units, write_file):
-        services.figures_import(path=write_file("figures.csv", FIGURES))
+        services.imports.figures_import(path=write_file("figures.csv", FIGURES))
         updated_at = Figure.objects.get(
             unit__code="vp", element__code="dossiers_resolved", category__code="land"
         ).updated_at
@@ -350,7 +350,7 @@ class TestFigures:
             "2021,1,ccttbvtv,dossiers_resolved,land,5\n"  # other unit: new
             "2021,1,ccttbvtv,epayment_applied,,1\n"  # no category: update
         )
-        result = services.figures_import(path=write_file("more.csv", text))
+        result = services.imports.figures_import(path=write_file("more.csv", text))
         assert (result.created, result.updated, result.unchanged) == (4, 2, 1)
         assert Figure.objects.count() == 9 + 4
         land = Figure.objects.get(
@@ -439,7 +439,7 @@ class TestFigures:
         text = FIGURES_HEADER + (
             "2021,1,vp,dossiers_resolved,land,100\n2021,1,vp,dossiers_resolved,land,101\n"
         )
-        errors = errors_of(services.figures_import, write_file("figures.csv", text))
+        errors = errors_of(services.imports.figures_import, write_file("figures.csv", text))
         assert len(errors) == 1
         assert errors[0].startswith("line 3: ")
         assert "line 2" in errors[0]
@@ -497,7 +497,7 @@ class TestFigures:
         assert Figure.objects.count() == 0
 
     def test_rule_against_stored_figures(self, units, write_file):
-        services.figures_import(path=write_file("figures.csv", FIGURES))
+        services.imports.figures_import(path=write_file("figures.csv", FIGURES))
         before = snapshot(Figure)
         # Stored: land resolved 100, on time 96. Lowering resolved below on time fails...
         text = FIGURES_HEADER + "2021,1,vp,dossiers_resolved,land,90\n"
@@ -517,12 +517,12 @@ class TestFigures:
         text = FIGURES_HEADER + (
             "2021,1,vp,dossiers_resolved,land,90\n2021,1,vp,dossiers_on_time,land,88\n"
         )
-        result = services.figures_import(path=write_file("both.csv", text))
+        result = services.imports.figures_import(path=write_file("both.csv", text))
         assert (result.created, result.updated, result.unchanged) == (0, 2, 0)
         assert figure_value("vp", "dossiers_on_time", "land") == 88
 
     def test_rule_broken_with_good_rows_writes_nothing(self, units, write_file):
-        services.figures_import(path=write_file("figures.csv", FIGURES))
+        services.imports.figures_import(path=write_file("figures.csv", FIGURES))
         before = snapshot(Figure)
         text = FIGURES_HEADER + (
             "2021,1,vp,survey_responses,,60\n"  # good update
@@ -536,7 +536,7 @@ class TestFigures:
 
     def test_bom_and_missing_column(self, units, write_file):
         path = write_file("figures.csv", FIGURES, bom=True)
-        assert services.figures_import(path=path).created == 9
+        assert services.imports.figures_import(path=path).created == 9
         text = "year,quarter,unit,element,value\n2021,1,vp,survey_responses,3\n"
         lines = run_failing("import_figures", write_file("nocat.csv", text))
         assert lines == ["line 1: category: missing column"]
@@ -575,7 +575,7 @@ class TestEvidence:
         out, _ = run("import_evidence", path)
         assert "0 created, 0 updated, 5 unchanged" in out
         assert snapshot(Evidence) == before
-        result = services.evidence_import(path=path)
+        result = services.imports.evidence_import(path=path)
         assert (result.created, result.updated, result.unchanged) == (0, 0, 5)
         assert Evidence.objects.count() == 5
 
@@ -597,9 +597,9 @@ class TestEvidence:
         assert snapshot(Evidence) == before
 
     def test_new_title_updates_the_record(self, units, write_file):
-        services.evidence_import(path=write_file("evidence.csv", EVIDENCE))
+        services.imports.evidence_import(path=write_file("evidence.csv", EVIDENCE))
         text = EVIDENCE.replace("Kiểm tra công vụ định kỳ", "Kiểm tra công vụ định kỳ quý I")
-        result = services.evidence_import(path=write_file("again.csv", text))
+        result = services.imports.evidence_import(path=write_file("again.csv", text))
         assert (result.created, result.updated, result.unchanged) == (0, 1, 4)
         assert Evidence.objects.count() == 5
         assert (
@@ -631,7 +631,7 @@ class TestEvidence:
         assert Evidence.objects.count() == 0
 
     def test_several_bad_rows_nothing_written(self, units, write_file):
-        services.evidence_import(path=write_file("evidence.csv", EVIDENCE))
+        services.imports.evidence_import(path=write_file("evidence.csv", EVIDENCE))
         before = snapshot(Evidence)
         text = EVIDENCE_HEADER + (
             "2021-09-01,sonn,inspection_surprise,,90/BB-SNN,\n"  # 2

@@ -66,7 +66,7 @@ def world(catalogue, django_user_model):
     factories.figure(a, "survey_responses", 10)
     factories.figure(b, "dossiers_resolved", 100, category="crop")
     factories.figure(b, "dossiers_on_time", 90, category="crop")
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
 
     def member(name, unit=None, role=None):
         user = django_user_model.objects.create_user(name, password="mat-khau-dai-123")

@@ -28,12 +28,12 @@ def _department_with_desks(count: int):
 
 def test_recompute_twice_leaves_the_same_rows(catalogue):
     _department_with_desks(3)
-    first = services.statuses_recompute(year=2021)
+    first = services.recompute.statuses_recompute(year=2021)
     before = {
         (s.pk, s.indicator_id, s.unit_id, s.category, s.quarter, s.value, s.status)
         for s in Status.objects.all()
     }
-    second = services.statuses_recompute(year=2021)
+    second = services.recompute.statuses_recompute(year=2021)
     after = {
         (s.pk, s.indicator_id, s.unit_id, s.category, s.quarter, s.value, s.status)
         for s in Status.objects.all()
@@ -46,10 +46,10 @@ def test_recompute_twice_leaves_the_same_rows(catalogue):
 
 def test_rows_that_no_longer_apply_are_removed(catalogue):
     department = _department_with_desks(1)
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
     assert Status.objects.filter(indicator__code="5.1", category="land").exists()
     Figure.objects.filter(category__code="land").delete()
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
     assert not Status.objects.filter(indicator__code="5.1", category="land").exists()
     whole = Status.objects.get(indicator__code="5.1", unit=department, category="", quarter=1)
     assert whole.status == "no_data"
@@ -57,10 +57,10 @@ def test_rows_that_no_longer_apply_are_removed(catalogue):
 
 def test_statuses_are_judged_as_of_the_given_date(catalogue):
     department = _department_with_desks(1)
-    services.statuses_recompute(year=2021, as_of=dt.date(2021, 2, 15))
+    services.recompute.statuses_recompute(year=2021, as_of=dt.date(2021, 2, 15))
     row = Status.objects.get(indicator__code="4.1", unit=department, quarter=1)
     assert (row.value, row.status) == (90, "at_risk")
-    services.statuses_recompute(year=2021, as_of=dt.date(2021, 4, 1))
+    services.recompute.statuses_recompute(year=2021, as_of=dt.date(2021, 4, 1))
     row.refresh_from_db()
     assert row.status == "not_met"
 
@@ -68,7 +68,7 @@ def test_statuses_are_judged_as_of_the_given_date(catalogue):
 def _recompute_queries() -> tuple[list[str], int, int]:
     """The statements other than the status INSERTs, how many INSERTs, and the rows."""
     with CaptureQueriesContext(connection) as queries:
-        written = services.statuses_recompute(year=2021)
+        written = services.recompute.statuses_recompute(year=2021)
     statements = [q["sql"] for q in queries.captured_queries]
     inserts = [sql for sql in statements if sql.startswith('INSERT INTO "commitments_status"')]
     # Digits vary (savepoint names, timestamps, ids); the statements must not.

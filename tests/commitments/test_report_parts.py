@@ -158,7 +158,7 @@ def test_the_same_record_twice_is_refused_and_its_file_not_kept(
 
 
 def test_evidence_cannot_be_added_once_submitted(client, staff, units):
-    services.report_submit(report=_report(units), user=staff)
+    services.reports.report_submit(report=_report(units), user=staff)
     client.force_login(staff)
     response = _evidence_post(client, _pdf())
     assert response.status_code == 200
@@ -425,7 +425,7 @@ def test_an_import_is_one_change_per_report_with_the_file_name(units, write_file
         "2021,2,vp,dossiers_resolved,land,40\n"
         "2021,2,ptt,dossiers_received,land,7\n",
     )
-    services.figures_import(path=path)
+    services.imports.figures_import(path=path)
     entries = AuditEntry.objects.filter(subject=AuditEntry.Subject.FIGURES, year=2021, quarter=2)
     assert entries.count() == 2  # one per unit's report
     assert {e.label for e in entries} == {"so-lieu-quy-2.csv"}
@@ -437,7 +437,7 @@ def test_an_import_is_one_change_per_report_with_the_file_name(units, write_file
         ["dossiers_resolved/land", None, "40"],
     ]
     # A second import of the same file changes nothing and records nothing.
-    services.figures_import(path=path)
+    services.imports.figures_import(path=path)
     assert AuditEntry.objects.filter(subject=AuditEntry.Subject.FIGURES).count() == 2
 
 
@@ -447,7 +447,7 @@ def test_an_evidence_import_is_recorded_with_its_file_name(units, write_file):
         "date,unit,kind,subject_unit,reference,title\n"
         "2021-05-07,vp,dialogue,,15/BC-VP,Đối thoại doanh nghiệp\n",
     )
-    services.evidence_import(path=path)
+    services.imports.evidence_import(path=path)
     entry = AuditEntry.objects.get(subject=AuditEntry.Subject.EVIDENCE)
     assert (entry.unit, entry.quarter, entry.label) == (units["desk"], 2, "minh-chung.csv")
 
@@ -475,7 +475,7 @@ def test_the_report_page_reads_in_a_constant_number_of_queries(client, staff, un
 def test_history_selector_names_fields_in_english_too(units, staff, settings):
     from django.utils import translation
 
-    services.report_save(
+    services.reports.report_save(
         report=_report(units), values={("dossiers_resolved", "land"): "100"}, version=0, user=staff
     )
     with translation.override("en"):
@@ -493,7 +493,7 @@ def test_staff_see_their_units_reports_of_the_last_four_quarters(client, staff, 
 
     today = timezone.localdate()
     quarter = engine.quarter_of(today)
-    services.report_submit(
+    services.reports.report_submit(
         report=selectors.report_for(unit=units["desk"], year=today.year, quarter=quarter),
         user=staff,
     )

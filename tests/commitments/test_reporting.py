@@ -117,7 +117,7 @@ def test_unknown_unit_is_404(client, admin):
 
 def test_staff_cannot_approve_and_director_cannot_save(client, staff, director, units):
     report = _report(units)
-    services.report_submit(report=report, user=staff)
+    services.reports.report_submit(report=report, user=staff)
     client.force_login(staff)
     assert _post(client, "approve").status_code == 403
     report.refresh_from_db()
@@ -133,7 +133,7 @@ def test_staff_cannot_approve_and_director_cannot_save(client, staff, director, 
 
 def test_director_of_the_department_approves(client, staff, director, units):
     report = _report(units)
-    services.report_submit(report=report, user=staff)
+    services.reports.report_submit(report=report, user=staff)
     client.force_login(director)
     assert 'value="approve"' in client.get(_url()).content.decode()
     response = _post(client, "approve")
@@ -145,7 +145,7 @@ def test_director_of_the_department_approves(client, staff, director, units):
 
 def test_director_returns_with_a_comment(client, staff, director, units):
     report = _report(units)
-    services.report_submit(report=report, user=staff)
+    services.reports.report_submit(report=report, user=staff)
     client.force_login(director)
     response = _post(client, "return", comment="")
     assert response.status_code == 200
@@ -244,7 +244,9 @@ def test_a_bad_value_is_refused_in_english(client, staff, units):
 
 def test_a_stale_version_is_refused(client, staff, units):
     report = _report(units)
-    services.report_save(report=report, values={("docs_issued", None): "7"}, version=0, user=staff)
+    services.reports.report_save(
+        report=report, values={("docs_issued", None): "7"}, version=0, user=staff
+    )
     client.force_login(staff)
     response = _post(client, "save", version=0, docs_issued="9", dossiers_resolved__land="5")
     assert response.status_code == 200
@@ -258,18 +260,18 @@ def test_a_stale_version_is_refused(client, staff, units):
 
 def test_the_service_refuses_a_stale_version_before_writing(staff, units):
     report = _report(units)
-    services.report_save(report=report, values={("docs_issued", None): "7"}, version=0)
-    with pytest.raises(services.ReportRefused) as refused:
-        services.report_save(report=report, values={("docs_issued", None): "8"}, version=0)
-    assert services.NON_FIELD in refused.value.errors
+    services.reports.report_save(report=report, values={("docs_issued", None): "7"}, version=0)
+    with pytest.raises(services.reports.ReportRefused) as refused:
+        services.reports.report_save(report=report, values={("docs_issued", None): "8"}, version=0)
+    assert services.reports.NON_FIELD in refused.value.errors
     assert _figures(units) == {"docs_issued": 7}
 
 
 def test_an_approved_report_is_read_only(client, staff, director, units):
     report = _report(units)
-    services.report_save(report=report, values={("docs_issued", None): "7"}, version=0)
-    services.report_submit(report=report, user=staff)
-    services.report_approve(report=report, user=director)
+    services.reports.report_save(report=report, values={("docs_issued", None): "7"}, version=0)
+    services.reports.report_submit(report=report, user=staff)
+    services.reports.report_approve(report=report, user=director)
     client.force_login(staff)
     html = client.get(_url()).content.decode()
     assert 'value="save"' not in html
@@ -277,8 +279,8 @@ def test_an_approved_report_is_read_only(client, staff, director, units):
     response = _post(client, "save", version=report.version, docs_issued="9")
     assert "không thể sửa số liệu" in response.content.decode()
     assert _figures(units) == {"docs_issued": 7}
-    with pytest.raises(services.ReportRefused):
-        services.report_save(
+    with pytest.raises(services.reports.ReportRefused):
+        services.reports.report_save(
             report=report, values={("docs_issued", None): "9"}, version=report.version
         )
     assert _figures(units) == {"docs_issued": 7}
@@ -286,20 +288,20 @@ def test_an_approved_report_is_read_only(client, staff, director, units):
 
 def test_a_decision_happens_once(staff, director, units):
     report = _report(units)
-    services.report_submit(report=report, user=staff)
-    services.report_approve(report=report, user=director)
-    with pytest.raises(services.ReportRefused):
-        services.report_return(report=report, user=director, comment="Muộn")
+    services.reports.report_submit(report=report, user=staff)
+    services.reports.report_approve(report=report, user=director)
+    with pytest.raises(services.reports.ReportRefused):
+        services.reports.report_return(report=report, user=director, comment="Muộn")
     report.refresh_from_db()
     assert report.state == QuarterlyReport.State.APPROVED
 
 
 def test_only_an_admin_reopens_with_a_reason(client, staff, director, admin, units):
     report = _report(units)
-    services.report_submit(report=report, user=staff)
-    services.report_approve(report=report, user=director)
-    with pytest.raises(services.ReportRefused):
-        services.report_reopen(report=report, user=director, reason="Sai số liệu")
+    services.reports.report_submit(report=report, user=staff)
+    services.reports.report_approve(report=report, user=director)
+    with pytest.raises(services.reports.ReportRefused):
+        services.reports.report_reopen(report=report, user=director, reason="Sai số liệu")
     client.force_login(admin)
     response = _post(client, "reopen", reason=" ")
     assert "Hãy ghi lý do mở lại báo cáo." in response.content.decode()

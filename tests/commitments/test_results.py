@@ -41,7 +41,7 @@ def world(catalogue, django_user_model):
     factories.figure(a, "survey_responses", 10)
     factories.figure(b, "dossiers_resolved", 100, category="crop")
     factories.figure(b, "dossiers_on_time", 99, category="crop")
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
 
     def member(name, unit=None, role=None):
         user = django_user_model.objects.create_user(
@@ -72,7 +72,7 @@ def _as(client, world, role):
 
 
 def _publish(world, *, year=2021, quarter=1, role="director_department", note=""):
-    return services.results_publish(
+    return services.publishing.results_publish(
         department=world["department"],
         year=year,
         quarter=quarter,
@@ -158,12 +158,12 @@ def test_a_period_is_over_the_day_after_its_last_day():
 def test_a_quarter_not_over_is_refused(world):
     today = timezone.localdate()
     quarter = (today.month - 1) // 3 + 1
-    with pytest.raises(services.PublishRefused) as refused:
+    with pytest.raises(services.publishing.PublishRefused) as refused:
         _publish(world, year=today.year, quarter=quarter)
     assert str(refused.value) == (
         f"Quý {quarter} năm {today.year} chưa kết thúc: chỉ công bố được kỳ đã kết thúc."
     )
-    with pytest.raises(services.PublishRefused, match=f"Năm {today.year} chưa kết thúc"):
+    with pytest.raises(services.publishing.PublishRefused, match=f"Năm {today.year} chưa kết thúc"):
         _publish(world, year=today.year, quarter=0)
     assert not Publication.objects.exists()
 
@@ -179,7 +179,7 @@ def test_the_dashboard_form_tells_a_refusal_and_publishes_nothing(client, world)
 
 
 def test_a_period_without_statuses_is_refused(world):
-    with pytest.raises(services.PublishRefused, match="chưa có trạng thái"):
+    with pytest.raises(services.publishing.PublishRefused, match="chưa có trạng thái"):
         _publish(world, year=2019, quarter=4)
     assert not Publication.objects.exists()
 
@@ -227,7 +227,7 @@ def test_the_snapshot_holds_plain_json_and_names_no_person(world):
 def test_republishing_replaces_the_snapshot_and_both_are_in_the_audit_log(world):
     first = _publish(world, note="Lần đầu")
     Figure.objects.filter(unit=world["a"], element__code="dossiers_on_time").update(value=980)
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
     second = _publish(world, role="superuser", note="Số liệu đất đai được sửa")
     assert Publication.objects.count() == 1
     assert second.pk == first.pk
@@ -319,7 +319,7 @@ def test_every_page_links_to_the_published_results(client, world):
 def test_nothing_unpublished_is_shown(client, world):
     factories.figure(world["a"], "dossiers_resolved", 500, category="land", quarter=2)
     factories.figure(world["a"], "dossiers_on_time", 400, category="land", quarter=2)
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
 
     html = client.get(reverse("commitments:results")).content.decode()
     assert NOTHING_PUBLISHED in html
@@ -341,7 +341,7 @@ def test_nothing_unpublished_is_shown(client, world):
 def test_the_public_page_shows_the_snapshot_until_republished(client, world):
     _publish(world)
     Figure.objects.filter(unit=world["a"], element__code="dossiers_on_time").update(value=980)
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
     # The stored status has changed: land now meets 96%.
     live = {
         s.category: s.status
@@ -363,7 +363,7 @@ def test_the_newest_period_is_shown_first(client, world):
     _publish(world, quarter=1)
     factories.figure(world["a"], "dossiers_resolved", 500, category="land", quarter=4)
     factories.figure(world["a"], "dossiers_on_time", 500, category="land", quarter=4)
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
     _publish(world, quarter=4)
     _publish(world, quarter=0)
     response = client.get(reverse("commitments:results"))

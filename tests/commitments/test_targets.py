@@ -97,7 +97,7 @@ def test_copy_year_copies_every_target_with_its_overrides(
     catalogue, admin, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        count = services.targets_copy_year(source_year=2021, year=2022, user=admin)
+        count = services.targets.targets_copy_year(source_year=2021, year=2022, user=admin)
 
     assert count == 21 == Target.objects.filter(year=2022).count()
     on_time = Target.objects.get(indicator__code="5.1", year=2022)
@@ -116,7 +116,7 @@ def test_copy_year_moves_deadlines_and_measures_growth_on_the_previous_year(cata
     growth.baseline_value = Decimal("34.64")
     growth.save()
 
-    services.targets_copy_year(source_year=2021, year=2026, user=admin)
+    services.targets.targets_copy_year(source_year=2021, year=2026, user=admin)
 
     copied = {t.indicator.code: t for t in Target.objects.filter(year=2026)}
     assert copied["1.1"].deadline == dt.date(2026, 10, 31)
@@ -133,7 +133,7 @@ def test_copy_year_moves_deadlines_and_measures_growth_on_the_previous_year(cata
 
 
 def test_copy_year_records_each_new_target_in_the_history(catalogue, admin):
-    services.targets_copy_year(source_year=2021, year=2022, user=admin)
+    services.targets.targets_copy_year(source_year=2021, year=2022, user=admin)
 
     entries = TargetChange.objects.filter(year=2022)
     assert entries.count() == 21
@@ -146,13 +146,13 @@ def test_copy_year_records_each_new_target_in_the_history(catalogue, admin):
 
 
 def test_copy_year_refuses_a_year_that_already_has_targets(catalogue, admin):
-    services.targets_copy_year(source_year=2021, year=2022, user=admin)
+    services.targets.targets_copy_year(source_year=2021, year=2022, user=admin)
     target = Target.objects.get(indicator__code="4.1", year=2022)
     target.threshold = 93
     target.save()
 
-    with pytest.raises(services.TargetsCopyRefused, match="2022 đã có mục tiêu"):
-        services.targets_copy_year(source_year=2021, year=2022, user=admin)
+    with pytest.raises(services.targets.TargetsCopyRefused, match="2022 đã có mục tiêu"):
+        services.targets.targets_copy_year(source_year=2021, year=2022, user=admin)
 
     target.refresh_from_db()
     assert target.threshold == 93  # nothing overwritten
@@ -162,17 +162,17 @@ def test_copy_year_refuses_a_year_that_already_has_targets(catalogue, admin):
 
 def test_copy_year_refuses_a_source_without_targets(catalogue, admin):
     with pytest.raises(ValueError, match="2019 chưa có mục tiêu"):
-        services.targets_copy_year(source_year=2019, year=2023, user=admin)
+        services.targets.targets_copy_year(source_year=2019, year=2023, user=admin)
 
     assert not Target.objects.filter(year=2023).exists()
 
 
 def test_copy_year_moves_29_february_to_the_28th(catalogue, admin):
     Target.objects.filter(indicator__code="8.2", year=2021).update(deadline=dt.date(2021, 2, 28))
-    services.targets_copy_year(source_year=2021, year=2024, user=admin)
+    services.targets.targets_copy_year(source_year=2021, year=2024, user=admin)
     Target.objects.filter(year=2024, indicator__code="8.2").update(deadline=dt.date(2024, 2, 29))
 
-    services.targets_copy_year(source_year=2024, year=2025, user=admin)
+    services.targets.targets_copy_year(source_year=2024, year=2025, user=admin)
 
     assert Target.objects.get(year=2025, indicator__code="8.2").deadline == dt.date(2025, 2, 28)
 
@@ -254,7 +254,7 @@ def test_the_year_page_reads_a_fixed_number_of_queries(
 ):
     client.force_login(admin)
     url = f"{reverse('commitments:targets')}?year=2022"
-    services.targets_copy_year(source_year=2021, year=2022, user=admin)
+    services.targets.targets_copy_year(source_year=2021, year=2022, user=admin)
     with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200
     # More overrides and more history: the same number of queries.
@@ -262,7 +262,7 @@ def test_the_year_page_reads_a_fixed_number_of_queries(
         TargetOverride.objects.create(
             target=target, unit_kind="division", threshold=50, comparator=">="
         )
-    services.targets_copy_year(source_year=2021, year=2023, user=admin)
+    services.targets.targets_copy_year(source_year=2021, year=2023, user=admin)
     with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200
 

@@ -21,7 +21,7 @@ def department(catalogue):
     factories.figure(desk, "dossiers_on_time", 955, category="land")
     factories.figure(desk, "dossiers_resolved", 500, category="crop")
     factories.figure(desk, "dossiers_on_time", 495, category="crop")
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
     return department
 
 
@@ -95,7 +95,7 @@ def test_change_on_the_previous_quarter(client, director, department):
     desk = department.children.get(code="vp")
     factories.figure(desk, "dossiers_resolved", 1000, category="land", quarter=2)
     factories.figure(desk, "dossiers_on_time", 970, category="land", quarter=2)
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
     client.force_login(director)
     response = client.get(reverse("commitments:dashboard"), {"year": 2021, "quarter": 2})
     reading = _readings(response)["5.1"]
@@ -162,7 +162,7 @@ def _many_desks(units: int) -> Unit:
             ("dossiers_resolved", land, 100), ("dossiers_on_time", land, 95),
         )
     )  # fmt: skip
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
     return department
 
 
@@ -219,7 +219,7 @@ def test_indicator_page_has_the_chart_data_and_units_worst_first(client, directo
     other = factories.unit("cc", parent=department, receives_dossiers=True)
     factories.figure(other, "dossiers_resolved", 100, category="crop")
     factories.figure(other, "dossiers_on_time", 90, category="crop")
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
     client.force_login(director)
     response = client.get(
         reverse("commitments:indicator", args=["5.1"]), {"year": 2021, "quarter": 1}
@@ -244,7 +244,7 @@ def test_matrix_ranks_the_units_that_are_behind_first(client, director, departme
     good = factories.unit("good", parent=department, receives_dossiers=True)
     factories.figure(good, "dossiers_resolved", 100, category="crop")
     factories.figure(good, "dossiers_on_time", 100, category="crop")
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
     client.force_login(director)
     response = client.get(reverse("commitments:matrix"), {"year": 2021, "quarter": 1})
     rows = response.context["rows"]
@@ -263,7 +263,7 @@ def test_matrix_ranks_the_units_that_are_behind_first(client, director, departme
 def test_matrix_marks_units_missing_a_coverage_condition(client, director, department):
     surveyed = factories.unit("surveyed", parent=department, receives_dossiers=True)
     factories.figure(surveyed, "survey_responses", 10)
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
     client.force_login(director)
     response = client.get(reverse("commitments:matrix"), {"year": 2021, "quarter": 1})
     column = [c.code for c in response.context["columns"]].index("6.1")
@@ -290,7 +290,7 @@ def test_gap_of_plan_tasks_counts_the_tasks(client, django_user_model, catalogue
     for n, done in enumerate([dt.date(2021, 9, 1), dt.date(2021, 11, 5), None]):
         PlanTask.objects.create(unit=department, year=2021, code=f"KH-{n}", title="Nhiệm vụ",
                                 done_on=done)  # fmt: skip
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
     client.force_login(user)
     response = client.get(reverse("commitments:dashboard"), {"year": 2021})
     # 1 of 3 done by 31 October: 2 tasks short of 100%.
@@ -300,7 +300,7 @@ def test_gap_of_plan_tasks_counts_the_tasks(client, django_user_model, catalogue
 def test_unit_page_shows_its_fields_and_the_conditions_it_misses(client, director, department):
     surveyed = factories.unit("surveyed", parent=department, receives_dossiers=True)
     factories.figure(surveyed, "survey_responses", 10)
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
     client.force_login(director)
     response = client.get(reverse("commitments:unit", args=["vp"]), {"year": 2021, "quarter": 1})
     assert response.status_code == 200
@@ -335,7 +335,7 @@ def test_growth_chart_draws_the_share_against_last_year_and_the_level_needed(
     factories.figure(desk, "dossiers_online", 6270, category="land")
     factories.figure(desk, "dossiers_received", 10000, category="land", year=2020)
     factories.figure(desk, "dossiers_online", 5400, category="land", year=2020)
-    services.statuses_recompute(year=2021)
+    services.recompute.statuses_recompute(year=2021)
     client.force_login(director)
     chart = client.get(reverse("commitments:indicator", args=["4.2"]), {"year": 2021}).context[
         "chart"

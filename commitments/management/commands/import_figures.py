@@ -4,4 +4,4 @@ from commitments.management.commands._base import ImportCommand
 
 class Command(ImportCommand):
     help = "Upsert figures from CSV or XLSX: year,quarter,unit,element,category,value."
-    service = services.figures_import
+    service = services.imports.figures_import

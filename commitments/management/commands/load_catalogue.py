@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         try:
-            counts = services.catalogue_load(name=options["name"])
+            counts = services.catalogue.catalogue_load(name=options["name"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         summary = ", ".join(f"{n} {what}" for what, n in counts.items())

@@ -13,8 +13,8 @@ class Command(BaseCommand):
         years = [options["year"]] if options["year"] else selectors.years_with_targets()
         total = 0
         for year in years:
-            services.recompute_claim(year=year)
-            count = services.statuses_recompute(year=year)
+            services.recompute.recompute_claim(year=year)
+            count = services.recompute.statuses_recompute(year=year)
             total += count
             self.stdout.write(f"{year}: {count} statuses")
         self.stdout.write(self.style.SUCCESS(f"{total} statuses written"))

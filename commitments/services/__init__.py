@@ -1,0 +1,40 @@
+"""Writes, one module a concern. Every function validates first, writes inside
+``transaction.atomic`` and queues follow-up work with ``transaction.on_commit``.
+
+- ``audit``: the audit log (``audit_record``, one entry per report of an import).
+- ``catalogue``: loading a built-in catalogue (``catalogue_load``).
+- ``imports``: units, figures and evidence from CSV or XLSX files (``units_import``,
+  ``figures_import``, ``evidence_import``); all or nothing.
+- ``figures``: saving figures against the validation rules (``figures_save``,
+  ``FigureInput``, ``ImportResult``, ``RulesBroken``, ``years_affected``).
+- ``recompute``: recomputing a year's statuses (``statuses_recompute``) and queueing
+  that recompute once a write commits (``recompute_request``, ``recompute_claim``).
+- ``targets``: preparing a year from another and editing a target
+  (``targets_copy_year``, ``target_update``, ``OverrideInput``, ``TargetsCopyRefused``).
+- ``reports``: the quarterly report's figures and its way to the director
+  (``report_save``, ``report_submit``, ``report_approve``, ``report_return``,
+  ``report_reopen``, ``ReportRefused``).
+- ``evidence``: evidence added to or removed from a report (``evidence_add``,
+  ``evidence_delete``).
+- ``plan``: plan tasks and milestones ticked on a report (``plan_save``).
+- ``reminders``: emails reminding units to report (``report_reminders_send``).
+- ``publishing``: publishing a period's results (``results_publish``,
+  ``PublishRefused``).
+
+Callers import the package and call through the module:
+``services.reports.report_submit(...)``.
+"""
+
+from commitments.services import (  # noqa: F401
+    audit,
+    catalogue,
+    evidence,
+    figures,
+    imports,
+    plan,
+    publishing,
+    recompute,
+    reminders,
+    reports,
+    targets,
+)

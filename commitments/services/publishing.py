@@ -1,0 +1,167 @@
+"""Publishing a department's results of a period (công bố kết quả) on the public page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from commitments import engine, insights, selectors
+from commitments.models import AuditEntry, Category, Publication, Status, Unit
+from commitments.services import audit
+
+
+class PublishRefused(ValueError):
+    """Publishing refused, nothing written; the message is in the active language."""
+
+
+def results_publish(
+    *, department: Unit, year: int, quarter: int, user, note: str = ""
+) -> Publication:
+    """Publish a department's results of a period (công bố kết quả) on ``/results/``:
+    a frozen snapshot of its stored statuses, which the public sees until the period
+    is published again. Publishing again replaces the snapshot; each publication is
+    recorded in the audit log with the commitments whose status changed.
+
+    Only a superuser or a director of the department may (``PermissionDenied``), and
+    only a period that is over: a quarter after its last day, the year to date
+    (``quarter`` 0) after 31 December (``PublishRefused``).
+    """
+    scope = selectors.user_scope(user=user)
+    if not selectors.may_publish(scope=scope, department=department):
+        raise PermissionDenied(gettext("Chỉ lãnh đạo Sở hoặc quản trị viên được công bố kết quả."))
+    if quarter not in (engine.YEAR, 1, 2, 3, 4):
+        raise PublishRefused(gettext("Kỳ không hợp lệ."))
+    if not selectors.period_ended(year=year, quarter=quarter):
+        if quarter == engine.YEAR:
+            message = gettext("Năm %(year)s chưa kết thúc: chỉ công bố được kỳ đã kết thúc.")
+        else:
+            message = gettext(
+                "Quý %(quarter)s năm %(year)s chưa kết thúc: chỉ công bố được kỳ đã kết thúc."
+            )
+        raise PublishRefused(message % {"quarter": quarter, "year": year})
+    note = (note or "").strip()
+    with transaction.atomic():
+        snapshot = _results_snapshot(department=department, year=year, quarter=quarter)
+        if not any(c["indicators"] for c in snapshot["commitments"]):
+            raise PublishRefused(gettext("Kỳ này chưa có trạng thái nào để công bố."))
+        before = (
+            Publication.objects.select_for_update()
+            .filter(unit=department, year=year, quarter=quarter)
+            .values_list("snapshot", flat=True)
+            .first()
+        )
+        publication, _created = Publication.objects.update_or_create(
+            unit=department,
+            year=year,
+            quarter=quarter,
+            defaults={
+                "published_at": timezone.now(),
+                "published_by": audit.user_or_none(user),
+                "snapshot": snapshot,
+                "note": note,
+            },
+        )
+        audit.audit_record(
+            subject=AuditEntry.Subject.PUBLICATION,
+            action=AuditEntry.Action.PUBLISHED,
+            user=user,
+            unit=department,
+            year=year,
+            quarter=quarter,
+            label=engine.period_label(year, quarter),
+            changes=_snapshot_changes(before or {}, snapshot),
+            note=note,
+        )
+    return publication
+
+
+def _results_snapshot(*, department: Unit, year: int, quarter: int) -> dict:
+    """What the public page shows of a department's period, as plain JSON: each
+    commitment (code, names, status; "" and no indicators when it is judged only on
+    another period) and each indicator judged in the period (code,
+    names, kind, value and target as text, comparator, status, and its categories),
+    read from the stored statuses the dashboard reads. Names no person."""
+    statuses = selectors.year_statuses(year=year, unit=department)
+    categories = {c.code: c for c in Category.objects.all()}
+    cards = insights.commitment_cards(
+        statuses,
+        unit=department,
+        quarter=quarter,
+        is_open=False,
+        category_names={code: c.name_vi for code, c in categories.items()},
+        unit_names={},
+    )
+    period_rows = [s for s in statuses if s.quarter == quarter]
+    computed_at = max((s.computed_at for s in period_rows), default=None)
+    return {
+        "computed_at": computed_at.isoformat() if computed_at else None,
+        "commitments": [_snapshot_commitment(card, categories) for card in cards],
+    }
+
+
+def _snapshot_commitment(card: insights.CommitmentCard, categories: Mapping[str, Category]) -> dict:
+    """A commitment of the snapshot with the indicators its card shows."""
+    return {
+        "code": card.commitment.code,
+        "name_vi": card.commitment.name_vi,
+        "name_en": card.commitment.name_en,
+        "status": card.status,
+        "indicators": [
+            {
+                "code": reading.indicator.code,
+                "name_vi": reading.indicator.name_vi,
+                "name_en": reading.indicator.name_en,
+                "kind": reading.indicator.kind,
+                **_snapshot_judged(reading.row),
+                "categories": [_snapshot_category(c, categories) for c in reading.categories],
+            }
+            for reading in card.shown
+        ],
+    }
+
+
+def _snapshot_text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")  # "0.0000000000", not "0E-10"
+
+
+def _snapshot_judged(row: Status) -> dict:
+    return {
+        "value": _snapshot_text(row.value),
+        "target": _snapshot_text(row.target),
+        "comparator": row.comparator,
+        "status": row.status,
+    }
+
+
+def _snapshot_category(row: Status, categories: Mapping[str, Category]) -> dict:
+    known = categories.get(row.category)
+    return {
+        "code": row.category,
+        "name_vi": known.name_vi if known else row.category,
+        "name_en": known.name_en if known else "",
+        **_snapshot_judged(row),
+    }
+
+
+def _snapshot_changes(before: Mapping, after: Mapping) -> list[list]:
+    """``[code, old status, new status]`` of each commitment ("5") and indicator
+    ("5.1"), and the time the published statuses were computed: what a republication
+    changed."""
+
+    def statuses(snapshot: Mapping) -> dict[str, str]:
+        codes = {}
+        for commitment in snapshot.get("commitments", []):
+            codes[commitment["code"]] = commitment.get("status", "")
+            for indicator in commitment.get("indicators", []):
+                codes[indicator["code"]] = indicator.get("status", "")
+        return codes
+
+    old, new = statuses(before), statuses(after)
+    changes = [["computed_at", before.get("computed_at"), after.get("computed_at")]]
+    changes += [[code, old.get(code), new.get(code)] for code in {**old, **new}]
+    return changes

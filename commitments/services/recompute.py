@@ -1,0 +1,152 @@
+"""Statuses: recomputing a year's statuses, and asking for that recompute once the
+transaction that changed what they read commits.
+
+Every write of what a status reads (figures, evidence, plan tasks, milestones, targets
+and their overrides), on a page, in an import or in the admin, calls
+``recompute_request``; nothing else asks for a recompute. Queueing the task is
+``commitments.tasks``' part: it receives ``recompute_needed`` for each year claimed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+
+from django.db import transaction
+from django.db.models import Q
+from django.dispatch import Signal
+from django.utils import timezone
+
+from commitments import engine, selectors
+from commitments.models import RecomputeState, Status
+
+STATUS_FIELDS = ["value", "target", "comparator", "status", "detail", "computed_at"]
+
+# Sent with ``year`` once that year's recompute is claimed (its ``pending`` flag set):
+# the receiver in ``commitments.tasks`` queues the task.
+recompute_needed = Signal()
+
+
+def statuses_recompute(*, year: int, as_of: dt.date | None = None) -> int:
+    """Recompute every status of a year and write them in bulk; returns how many.
+
+    The read is a fixed number of queries whatever the number of units and indicators
+    (``selectors.engine_inputs``); rows are upserted on their natural key and rows that
+    no longer apply are removed, so running it twice leaves the same table. The year's
+    ``RecomputeState`` row is locked meanwhile, so two recomputes of a year (two
+    workers, or a worker and the command) take turns instead of interleaving.
+    """
+    as_of = as_of or timezone.localdate()
+    with transaction.atomic():
+        RecomputeState.objects.get_or_create(year=year)
+        state = RecomputeState.objects.select_for_update().get(year=year)
+        indicators, data, ids = selectors.engine_inputs(year=year)
+        rows = engine.compute_statuses(indicators, data, year=year, as_of=as_of)
+        now = timezone.now()
+        statuses = [
+            Status(
+                indicator_id=ids.indicators[row.indicator],
+                unit_id=row.unit_id,
+                category=row.category,
+                year=row.year,
+                quarter=row.quarter,
+                value=to_decimal(row.value),
+                target=row.target,
+                comparator=row.comparator or "",
+                status=row.status,
+                detail=_jsonable(row.detail),
+                computed_at=now,
+            )
+            for row in rows
+        ]
+        Status.objects.bulk_create(
+            statuses,
+            update_conflicts=True,
+            unique_fields=["indicator", "unit", "category", "year", "quarter"],
+            update_fields=STATUS_FIELDS,
+            batch_size=2000,
+        )
+        Status.objects.filter(year=year).exclude(computed_at=now).delete()
+        state.computed_at = now
+        state.status_count = len(statuses)
+        state.save(update_fields=["computed_at", "status_count"])
+    return len(statuses)
+
+
+def to_decimal(value: Fraction | None, places: int = 10) -> Decimal | None:
+    """A fraction as a Decimal rounded half up (for storage and display only; the
+    status was judged on the exact fraction)."""
+    if value is None:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 60
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _jsonable(value):
+    if isinstance(value, Fraction):
+        return str(to_decimal(value, 4).normalize())
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def recompute_request(*, years: Iterable[int]) -> None:
+    """Queue a recompute of each year once the current transaction commits.
+
+    Coalesced twice over. Within one transaction, every request joins a single
+    on-commit callback, so an import or a catalogue load queues each year once. Across
+    transactions and processes, the first request flips the year's ``pending`` flag
+    with a conditional UPDATE and queues the task with a short countdown (it sends
+    ``recompute_needed``, which ``commitments.tasks`` receives); requests
+    that find it pending queue nothing. The task clears the flag before it reads, so a
+    save during a recompute queues the next one; a request pending for too long (a
+    lost task) is queued again.
+    """
+    years = set(years)
+    if not years:
+        return
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _, callback, _ in connection.run_on_commit:
+            if isinstance(callback, _RecomputeOnCommit) and not callback.called:
+                callback.years |= years
+                return
+    transaction.on_commit(_RecomputeOnCommit(years))
+
+
+class _RecomputeOnCommit:
+    """The on-commit callback of ``recompute_request``: claims each year once, and
+    sends ``recompute_needed`` for each year it claimed."""
+
+    def __init__(self, years: set[int]):
+        self.years = years
+        self.called = False
+
+    def __call__(self) -> None:
+        self.called = True
+        now = timezone.now()
+        stale = now - dt.timedelta(minutes=10)
+        for year in sorted(self.years):
+            RecomputeState.objects.get_or_create(year=year)
+            claimed = (
+                RecomputeState.objects.filter(year=year)
+                .filter(Q(pending=False) | Q(requested_at__lt=stale))
+                .update(pending=True, requested_at=now)
+            )
+            if claimed:
+                recompute_needed.send(sender=RecomputeState, year=year)
+
+
+def recompute_claim(*, year: int) -> None:
+    """Clear a year's pending flag before its recompute reads anything."""
+    RecomputeState.objects.filter(year=year).update(pending=False)

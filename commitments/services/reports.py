@@ -1,0 +1,308 @@
+"""Quarterly reports (báo cáo quý): saving the typed figures, and moving a report from
+its staff to the director and back (submit, approve, return, reopen)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from django.db import transaction
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from commitments import selectors
+from commitments.models import AuditEntry, Category, DataElement, Figure, QuarterlyReport
+from commitments.services import audit, figures, recompute
+from commitments.services.figures import FigureInput, ImportResult
+from commitments.tabular import Row
+
+# The key of a report's figure: (element code, category code or None).
+FigureKey = tuple[str, str | None]
+NON_FIELD = "__all__"
+
+
+class ReportRefused(Exception):
+    """A report action refused, nothing written; ``errors`` maps a field name
+    (``selectors.report_field``, ``comment``, ``reason`` or ``"__all__"``) to a message in the
+    active language."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def _report_stored(report: QuarterlyReport) -> QuarterlyReport:
+    """The report's row, created as a draft on its first write (opening the page
+    writes nothing)."""
+    if report.pk is None:
+        report, _ = QuarterlyReport.objects.get_or_create(
+            unit=report.unit, year=report.year, quarter=report.quarter
+        )
+    return report
+
+
+def report_save(
+    *,
+    report: QuarterlyReport,
+    values: Mapping[FigureKey, str],
+    version: int,
+    user=None,
+) -> ImportResult:
+    """Save the figures typed on a quarterly report (lưu nháp báo cáo quý), all or nothing.
+
+    Each value must be a whole number of 0 or more (0 or 1 for flags); an empty value
+    removes the figure stored for the quarter, if any. The figures go through
+    ``figures_save``, so the validation rules are checked against the quarter's other
+    figures and every change is recorded with ``user``. Refused (``ReportRefused``,
+    nothing written) while the report is submitted or approved, and when ``version``
+    is not the stored one: someone else saved meanwhile, and saving would silently
+    undo their work. The report's version grows by one.
+    """
+    inputs = _report_inputs(report, values)
+    with transaction.atomic():
+        row = _report_stored(report)
+        bumped = QuarterlyReport.objects.filter(
+            pk=row.pk, version=version, state__in=QuarterlyReport.EDITABLE
+        ).update(version=F("version") + 1, updated_at=timezone.now())
+        if bumped != 1:
+            raise ReportRefused({NON_FIELD: _report_not_editable(row, version)})
+        result = _report_figures_save(inputs, user)
+    _report_refresh(report, row)
+    return result
+
+
+def _report_inputs(report: QuarterlyReport, values: Mapping[FigureKey, str]) -> list[FigureInput]:
+    """The typed values as figures to save; an empty value of a figure not stored is
+    left out. Refused (``ReportRefused``) with a message for each bad field."""
+    errors: dict[str, str] = {}
+    elements = {e.code: e for e in DataElement.objects.all()}
+    categories = {c.code: c for c in Category.objects.all()}
+    stored = set(
+        Figure.objects.filter(
+            unit=report.unit, year=report.year, quarter=report.quarter
+        ).values_list("element__code", "category__code")
+    )
+    inputs: list[FigureInput] = []
+    for (element_code, category_code), text in values.items():
+        field = selectors.report_field(element_code, category_code)
+        element = elements.get(element_code)
+        category = categories.get(category_code) if category_code else None
+        if (
+            element is None
+            or bool(element.category_kind) != bool(category_code)
+            or (category_code and (category is None or category.kind != element.category_kind))
+        ):
+            errors[field] = gettext("Không có số liệu này trong báo cáo.")
+            continue
+        text = (text or "").strip()
+        if not text and (element_code, category_code) not in stored:
+            continue
+        value, error = _typed_value(element, text)
+        if error:
+            errors[field] = error
+            continue
+        inputs.append(
+            FigureInput(
+                Row(0, {"field": field}),
+                report.year,
+                report.quarter,
+                report.unit,
+                element,
+                category,
+                value,
+            )
+        )
+    if errors:
+        raise ReportRefused(errors)
+    return inputs
+
+
+def _typed_value(element: DataElement, text: str) -> tuple[int | None, str]:
+    """A typed value and why it is refused (""): empty is None (the stored figure is
+    removed), else a whole number of 0 or more, 0 or 1 for a flag."""
+    if not text:
+        return None, ""
+    value = figures.whole(text)
+    if value is None or value < 0:
+        return None, gettext("Nhập một số nguyên từ 0 trở lên.")
+    if element.is_flag and value not in (0, 1):
+        return None, gettext("Chỉ nhập 0 (chưa) hoặc 1 (có).")
+    return value, ""
+
+
+def _report_figures_save(inputs: list[FigureInput], user) -> ImportResult:
+    """``figures_save``, its broken validation rules refused next to their fields."""
+    try:
+        return figures.figures_save(inputs=inputs, user=user)
+    except figures.RulesBroken as broken:
+        raise ReportRefused(
+            {
+                v.item.row.values["field"]: gettext(
+                    "%(low)s (%(low_value)s) không được lớn hơn %(high)s (%(high_value)s)."
+                )
+                % {
+                    "low": v.low.name,
+                    "low_value": v.low_value,
+                    "high": v.high.name,
+                    "high_value": v.high_value,
+                }
+                for v in broken.violations
+            }
+        ) from None
+
+
+def _report_refresh(report: QuarterlyReport, row: QuarterlyReport) -> None:
+    """Bring the caller's instance up to the stored row (it may have been unsaved)."""
+    report.pk = row.pk
+    report.refresh_from_db()
+    report._state.adding = False
+
+
+def report_editable_row(report: QuarterlyReport) -> QuarterlyReport:
+    """The report's row, locked, when its staff may still change it; else refused.
+    Call inside a transaction."""
+    row = _report_stored(report)
+    row = QuarterlyReport.objects.select_for_update().get(pk=row.pk)
+    if not row.editable:
+        raise ReportRefused(
+            {
+                NON_FIELD: gettext("Báo cáo đang ở trạng thái “%(state)s”: không thể sửa.")
+                % {"state": row.get_state_display()}
+            }
+        )
+    return row
+
+
+def _report_not_editable(report: QuarterlyReport, version: int) -> str:
+    """Why a save found no editable row at the version the form was read at."""
+    stored = QuarterlyReport.objects.get(pk=report.pk)
+    if stored.state not in QuarterlyReport.EDITABLE:
+        return gettext("Báo cáo đang ở trạng thái “%(state)s”: không thể sửa số liệu.") % {
+            "state": stored.get_state_display()
+        }
+    return gettext(
+        "Người khác đã lưu báo cáo này trong lúc bạn nhập (phiên bản %(stored)s, bạn mở "
+        "phiên bản %(version)s). Chưa lưu gì: hãy tải lại trang rồi nhập lại."
+    ) % {"stored": stored.version, "version": version}
+
+
+def _report_move(
+    *,
+    report: QuarterlyReport,
+    old: Sequence[str],
+    new: str,
+    refusal: str,
+    user,
+    action: str,
+    note: str = "",
+    **fields,
+) -> QuarterlyReport:
+    """Move a report from one of the ``old`` states to ``new`` with a conditional
+    UPDATE, so two people acting at once cannot both succeed; refused unless exactly
+    one row changed. The move is recorded in the audit log with ``note``."""
+    with transaction.atomic():
+        row = _report_stored(report)
+        before = QuarterlyReport.objects.filter(pk=row.pk).values_list("state", flat=True).first()
+        changed = QuarterlyReport.objects.filter(pk=row.pk, state__in=old).update(
+            state=new, version=F("version") + 1, updated_at=timezone.now(), **fields
+        )
+        if changed != 1:
+            raise ReportRefused({NON_FIELD: refusal})
+        audit.report_audit(
+            row,
+            subject=AuditEntry.Subject.REPORT,
+            action=action,
+            user=user,
+            changes=[["state", before, new]],
+            note=note,
+        )
+    _report_refresh(report, row)
+    return report
+
+
+def report_submit(
+    *,
+    report: QuarterlyReport,
+    user,
+    values: Mapping[FigureKey, str] | None = None,
+    version: int | None = None,
+) -> QuarterlyReport:
+    """Submit a draft or returned report to the director (gửi báo cáo), after saving the
+    typed ``values`` when given (both or neither)."""
+    with transaction.atomic():
+        if values is not None:
+            report_save(report=report, values=values, version=version, user=user)
+        return _report_move(
+            report=report,
+            old=QuarterlyReport.EDITABLE,
+            new=QuarterlyReport.State.SUBMITTED,
+            refusal=gettext("Chỉ gửi được báo cáo đang soạn hoặc bị trả lại."),
+            user=user,
+            action=AuditEntry.Action.SUBMITTED,
+            submitted_at=timezone.now(),
+            submitted_by=user,
+            first_submitted_at=Coalesce(
+                F("first_submitted_at"), Value(timezone.now(), output_field=DateTimeField())
+            ),
+        )
+
+
+def report_approve(*, report: QuarterlyReport, user) -> QuarterlyReport:
+    """Approve a submitted report (duyệt báo cáo); it becomes read-only, and the
+    year's statuses are recomputed."""
+    with transaction.atomic():
+        _report_move(
+            report=report,
+            old=[QuarterlyReport.State.SUBMITTED],
+            new=QuarterlyReport.State.APPROVED,
+            refusal=gettext("Chỉ duyệt được báo cáo đã gửi."),
+            user=user,
+            action=AuditEntry.Action.APPROVED,
+            decided_at=timezone.now(),
+            decided_by=user,
+            comment="",
+        )
+        recompute.recompute_request(years=[report.year])
+    return report
+
+
+def report_return(*, report: QuarterlyReport, user, comment: str) -> QuarterlyReport:
+    """Return a submitted report to its staff with the director's comment (trả lại)."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ReportRefused({"comment": gettext("Hãy ghi lý do trả lại báo cáo.")})
+    return _report_move(
+        report=report,
+        old=[QuarterlyReport.State.SUBMITTED],
+        new=QuarterlyReport.State.RETURNED,
+        refusal=gettext("Chỉ trả lại được báo cáo đã gửi."),
+        user=user,
+        action=AuditEntry.Action.RETURNED,
+        note=comment,
+        decided_at=timezone.now(),
+        decided_by=user,
+        comment=comment,
+    )
+
+
+def report_reopen(*, report: QuarterlyReport, user, reason: str) -> QuarterlyReport:
+    """Reopen a submitted or approved report as a draft (mở lại); admins only, with a
+    reason, which is kept as the report's comment."""
+    if not getattr(user, "is_superuser", False):
+        raise ReportRefused({NON_FIELD: gettext("Chỉ quản trị viên được mở lại báo cáo.")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportRefused({"reason": gettext("Hãy ghi lý do mở lại báo cáo.")})
+    return _report_move(
+        report=report,
+        old=[QuarterlyReport.State.SUBMITTED, QuarterlyReport.State.APPROVED],
+        new=QuarterlyReport.State.DRAFT,
+        refusal=gettext("Chỉ mở lại được báo cáo đã gửi hoặc đã duyệt."),
+        user=user,
+        action=AuditEntry.Action.REOPENED,
+        note=reason,
+        decided_at=timezone.now(),
+        decided_by=user,
+        comment=reason,
+    )

@@ -1,0 +1,264 @@
+"""Targets: preparing a year from another, editing a target, and the history of both."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
+
+from commitments import engine
+from commitments.models import Category, Target, TargetChange, TargetOverride
+from commitments.services import recompute
+
+# The fields of a target an admin edits; indicator and year are its identity.
+TARGET_FIELDS = (
+    "threshold",
+    "comparator",
+    "deadline",
+    "baseline_year",
+    "baseline_value",
+    "wording",
+)
+
+# "năm 2021" in a target's wording: the year moves with a copy.
+_WORDING_YEAR = re.compile(r"(?<=năm )(19|20|21)(\d\d)\b")
+
+
+class TargetsCopyRefused(ValueError):
+    """A year cannot be prepared from another; the message says why."""
+
+
+@dataclass(frozen=True)
+class OverrideInput:
+    """A scoped threshold (ngưỡng riêng) as the edit form gives it."""
+
+    threshold: Decimal
+    comparator: str
+    category: Category | None = None
+    unit_kind: str = ""
+    unit_sector: str = ""
+
+    def to_engine(self) -> engine.Override:
+        return engine.Override(
+            threshold=self.threshold,
+            comparator=self.comparator,
+            category=self.category.code if self.category else None,
+            unit_kind=self.unit_kind,
+            unit_sector=self.unit_sector,
+        )
+
+
+def targets_copy_year(*, source_year: int, year: int, user=None) -> int:
+    """Prepare a year's targets (chuẩn bị mục tiêu năm mới) from another year's; returns
+    how many targets were created.
+
+    Every target of ``source_year`` is copied with its scoped overrides. Deadlines move
+    to the same day in the new year. A target measured against a baseline year is
+    measured against the year before the new one (growth on the previous year), and a
+    typed baseline value is dropped: it was the value of the old baseline year. "năm
+    2021" in the wording moves with the year. Each new target is recorded in the
+    history, and the new year is recomputed once the transaction commits.
+
+    Refuses with ``TargetsCopyRefused`` when the new year already has targets (edit
+    them instead) or the source year has none.
+    """
+    if not 2000 <= year <= 2100:
+        raise TargetsCopyRefused(gettext("Năm phải từ 2000 đến 2100."))
+    with transaction.atomic():
+        if Target.objects.filter(year=year).exists():
+            raise TargetsCopyRefused(_already_prepared(year))
+        sources = list(
+            Target.objects.filter(year=source_year)
+            .select_related("indicator")
+            .prefetch_related("overrides__category")
+        )
+        if not sources:
+            raise TargetsCopyRefused(
+                gettext("Năm %(year)s chưa có mục tiêu nào để sao chép.") % {"year": source_year}
+            )
+        try:
+            # A savepoint: a concurrent copy of the same year fails on the unique
+            # (indicator, year) constraint, and is then refused like any other.
+            with transaction.atomic():
+                history = [_target_copy(source, year=year, user=user) for source in sources]
+        except IntegrityError:
+            raise TargetsCopyRefused(_already_prepared(year)) from None
+        TargetChange.objects.bulk_create(history)
+        recompute.recompute_request(years=[year])
+    return len(sources)
+
+
+def _target_copy(source: Target, *, year: int, user) -> TargetChange:
+    """Copy a target and its overrides into ``year``; returns its history entry
+    (not saved yet)."""
+    delta = year - source.year
+    target = Target.objects.create(
+        indicator=source.indicator,
+        year=year,
+        threshold=source.threshold,
+        comparator=source.comparator,
+        deadline=_same_day(source.deadline, delta),
+        baseline_year=year - 1 if source.baseline_year is not None else None,
+        baseline_value=None,
+        wording=_WORDING_YEAR.sub(lambda m: str(int(m.group(0)) + delta), source.wording),
+    )
+    for override in source.overrides.all():
+        TargetOverride.objects.create(
+            target=target,
+            category=override.category,
+            unit_kind=override.unit_kind,
+            unit_sector=override.unit_sector,
+            threshold=override.threshold,
+            comparator=override.comparator,
+        )
+    before = {"year": source.year, **_target_snapshot(source)}
+    after = {"year": year, **_target_snapshot(target, source.overrides.all())}
+    return TargetChange(
+        user=user,
+        target=target,
+        indicator_code=source.indicator.code,
+        year=year,
+        action=TargetChange.Action.COPIED,
+        changes=_differences(before, after),
+    )
+
+
+def target_update(
+    *,
+    target: Target,
+    data: Mapping[str, object],
+    overrides: Sequence[OverrideInput],
+    user=None,
+    note: str = "",
+) -> TargetChange | None:
+    """Save a target's threshold, comparator, deadline, baseline and wording (the keys
+    of ``data`` among ``TARGET_FIELDS``) and replace its scoped overrides.
+
+    Validated by the models' ``full_clean`` (``ValidationError``, nothing saved). The
+    change is recorded in the history with each field's old and new value, and the
+    year is recomputed once the transaction commits. Returns the history entry, or
+    ``None`` when nothing changed (nothing is written).
+    """
+    with transaction.atomic():
+        # Re-read and lock: the form's instance has already taken the new values, and
+        # two admins saving at once must each record what they really replaced.
+        stored = (
+            Target.objects.select_for_update()
+            .select_related("indicator")
+            .prefetch_related("overrides__category")
+            .get(pk=target.pk)
+        )
+        before = _target_snapshot(stored)
+        for name in TARGET_FIELDS:
+            if name in data:
+                setattr(stored, name, data[name])
+        stored.full_clean()
+        new_overrides = _overrides_checked(stored, overrides)
+        changes = _differences(before, _target_snapshot(stored, new_overrides))
+        if not changes:
+            return None
+        _target_write(stored, changes, new_overrides)
+        recompute.recompute_request(years=[stored.year])
+        entry = TargetChange.objects.create(
+            user=user,
+            target=stored,
+            indicator_code=stored.indicator.code,
+            year=stored.year,
+            action=TargetChange.Action.UPDATED,
+            changes=changes,
+            note=note,
+        )
+    target.refresh_from_db()
+    return entry
+
+
+def _overrides_checked(target: Target, overrides: Sequence[OverrideInput]) -> list[TargetOverride]:
+    """The target's new overrides, validated (``ValidationError``), not saved yet."""
+    new_overrides = [
+        TargetOverride(
+            target=target,
+            category=o.category,
+            unit_kind=o.unit_kind,
+            unit_sector=o.unit_sector,
+            threshold=o.threshold,
+            comparator=o.comparator,
+        )
+        for o in overrides
+    ]
+    for override in new_overrides:
+        override.full_clean()
+    return new_overrides
+
+
+def _target_write(
+    target: Target, changes: Mapping[str, list], new_overrides: list[TargetOverride]
+) -> None:
+    """Save the changed fields of the target, and its overrides when they changed."""
+    fields = [name for name in TARGET_FIELDS if name in changes]
+    if fields:
+        target.save(update_fields=fields)
+    if "overrides" in changes:
+        target.overrides.all().delete()
+        for override in new_overrides:
+            override.save()
+
+
+def _already_prepared(year: int) -> str:
+    return gettext("Năm %(year)s đã có mục tiêu: hãy sửa từng mục tiêu thay vì sao chép.") % {
+        "year": year
+    }
+
+
+def _same_day(day: dt.date | None, years: int) -> dt.date | None:
+    """The same day ``years`` later; 29 February becomes the 28th in a common year."""
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _target_snapshot(target: Target, overrides: Iterable[TargetOverride] | None = None) -> dict:
+    """A target's edited fields and overrides as the history stores them (text)."""
+    overrides = target.overrides.all() if overrides is None else overrides
+    snapshot = {name: _history_value(getattr(target, name)) for name in TARGET_FIELDS}
+    snapshot["overrides"] = sorted(_override_text(o) for o in overrides)
+    return snapshot
+
+
+def _override_text(override: TargetOverride) -> str:
+    """E.g. "land: >= 96", "division, education: > 90"."""
+    scope = ", ".join(
+        part
+        for part in (
+            override.category.code if override.category else "",
+            override.unit_kind,
+            override.unit_sector,
+        )
+        if part
+    )
+    return f"{scope}: {override.comparator} {_history_value(override.threshold)}"
+
+
+def _history_value(value):
+    """JSON-ready and readable: 96 rather than 96.0000, dates as 2026-12-31."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _differences(before: dict, after: dict) -> dict[str, list]:
+    """``{field: [old, new]}`` for each field whose value differs; "" counts as empty."""
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in after
+        if (before.get(name) or None) != (after.get(name) or None)
+    }
