@@ -6,7 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments import engine, selectors
+from commitments import access, engine
 from commitments.models import Unit
 
 register = template.Library()
@@ -16,8 +16,8 @@ register = template.Library()
 def quarterly_report_url(user, unit: Unit, year: int, quarter: int, scope=None) -> str:
     """The report of the quarter shown (this quarter when the page shows a whole year
     in progress, else the year's last), or "" when the user may not see it. ``scope``:
-    the page's ``selectors.user_scope``, when it has read it already."""
-    if not selectors.report_roles(user=user, unit=unit, scope=scope):
+    the page's ``access.user_scope``, when it has read it already."""
+    if not access.report_roles(user=user, unit=unit, scope=scope):
         return ""
     if not quarter:
         today = timezone.localdate()

@@ -53,7 +53,7 @@ def _copy_defaults(years: list[int], shown: int) -> dict[str, int]:
 
 
 def _list_page(request: HttpRequest, year: int, years: list[int], copy_form: CopyYearForm):
-    targets = selectors.targets_of_year(year=year)
+    targets = selectors.targets.targets_of_year(year=year)
     commitments = [
         {"commitment": commitment, "targets": list(rows)}
         for commitment, rows in groupby(targets, key=lambda t: t.indicator.commitment)
@@ -66,7 +66,7 @@ def _list_page(request: HttpRequest, year: int, years: list[int], copy_form: Cop
             "years": sorted(set(years) | {year}),
             "commitments": commitments,
             "copy_form": copy_form,
-            "changes": selectors.target_changes(year=year, limit=HISTORY_LENGTH),
+            "changes": selectors.targets.target_changes(year=year, limit=HISTORY_LENGTH),
         },
     )
 
@@ -75,7 +75,7 @@ def _list_page(request: HttpRequest, year: int, years: list[int], copy_form: Cop
 def targets(request: HttpRequest) -> HttpResponse:
     """The targets of a year, commitment by commitment, the form that prepares a year
     from another, and the recent changes of the year."""
-    years = selectors.years_with_targets()
+    years = selectors.engine_inputs.years_with_targets()
     year = _year_from(request, years)
     copy_form = CopyYearForm(years=years, initial=_copy_defaults(years, year))
     return _list_page(request, year, years, copy_form)
@@ -85,7 +85,7 @@ def targets(request: HttpRequest) -> HttpResponse:
 @require_POST
 def targets_copy(request: HttpRequest) -> HttpResponse:
     """Copy every target of a year (with its overrides) into a year without targets."""
-    years = selectors.years_with_targets()
+    years = selectors.engine_inputs.years_with_targets()
     form = CopyYearForm(request.POST, years=years)
     if form.is_valid():
         source_year, year = form.cleaned_data["source_year"], form.cleaned_data["year"]
@@ -113,8 +113,8 @@ def targets_copy(request: HttpRequest) -> HttpResponse:
 def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """One target and its scoped thresholds. "Xem trước" judges the current figures
     against what was typed without saving; "Lưu" saves and records the change."""
-    target = get_object_or_404(selectors.targets_for_edit(), pk=pk)
-    sectors = selectors.unit_sectors()
+    target = get_object_or_404(selectors.targets.targets_for_edit(), pk=pk)
+    sectors = selectors.targets.unit_sectors()
     preview = None
     if request.method == "POST":
         # The form writes what was typed onto its instance; the page keeps the stored one.
@@ -127,7 +127,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
         formset = override_formset(target, data, sectors=sectors)
         if "add_row" not in request.POST and form.is_valid() and formset.is_valid():
             if "preview" in request.POST:
-                preview = selectors.target_preview(
+                preview = selectors.targets.target_preview(
                     target=target,
                     spec=form.target_spec(formset.inputs()),
                     as_of=timezone.localdate(),
@@ -168,6 +168,6 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "formset": formset,
             "preview": preview,
             "preview_changed": sum(1 for row in preview or () if row.status_changed),
-            "changes": selectors.target_changes(target=target, limit=HISTORY_LENGTH),
+            "changes": selectors.targets.target_changes(target=target, limit=HISTORY_LENGTH),
         },
     )
