@@ -1,6 +1,6 @@
 """Who may see and do what: the roles of a membership, the units a user sees
 (``Scope``), what a user may do with a unit's quarterly report, who publishes a
-department's results and who follows the reporting completeness.
+department's results, who follows the reporting completeness and who recomputes.
 
 Reads memberships and units only; every page, export and service asks here."""
 
@@ -10,11 +10,14 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from commitments.models import Membership, Unit
+from commitments.models import Membership, QuarterlyReport, Unit
 
 ROLE_STAFF = Membership.Role.STAFF.value
 ROLE_DIRECTOR = Membership.Role.DIRECTOR.value
 ROLE_ADMIN = "admin"
+
+# The Django permission of the users who may change targets (the targets page).
+CHANGE_TARGETS = "commitments.change_target"
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,21 @@ def top_units_only(queryset: QuerySet, scope: Scope | None, field: str = "unit")
     return scope.filter(queryset, field).exclude(**{f"{field}__parent__in": scope.unit_ids})
 
 
+def directs_units(*, scope: Scope) -> bool:
+    """Whether a user approves reports of some unit: a director, or a superuser."""
+    return bool(scope.director_ids) or scope.everything
+
+
 # --- the quarterly report ---
+
+# Who may take each action of the report form.
+REPORT_ACTION_ROLES = {
+    "save": ROLE_STAFF,
+    "submit": ROLE_STAFF,
+    "approve": ROLE_DIRECTOR,
+    "return": ROLE_DIRECTOR,
+    "reopen": ROLE_ADMIN,
+}
 
 
 def report_roles(*, user, unit: Unit, scope: Scope | None = None) -> frozenset[str]:
@@ -115,7 +132,38 @@ def report_roles(*, user, unit: Unit, scope: Scope | None = None) -> frozenset[s
     return frozenset(roles)
 
 
-# --- publishing, completeness ---
+def may_take_report_action(*, roles: frozenset[str], action: str) -> bool:
+    """Whether the roles on a unit allow an action of ``REPORT_ACTION_ROLES``."""
+    return REPORT_ACTION_ROLES[action] in roles
+
+
+def writes_reports(*, roles: frozenset[str]) -> bool:
+    """Whether the roles on a unit let the user change its report's figures, evidence
+    and plan (its staff, or a superuser)."""
+    return ROLE_STAFF in roles
+
+
+def may_edit_report(*, roles: frozenset[str], report: QuarterlyReport) -> bool:
+    """Whether the report's form is open to the user: its staff, while it is editable."""
+    return writes_reports(roles=roles) and report.editable
+
+
+def may_decide_report(*, roles: frozenset[str], report: QuarterlyReport) -> bool:
+    """Whether the user may approve or return the report: a director of the unit or of
+    a unit above it, once the report is submitted."""
+    return ROLE_DIRECTOR in roles and report.state == QuarterlyReport.State.SUBMITTED
+
+
+def may_reopen_report(*, roles: frozenset[str], report: QuarterlyReport) -> bool:
+    """Whether the user may reopen the report: an admin, once it is submitted or
+    approved."""
+    return ROLE_ADMIN in roles and report.state in (
+        QuarterlyReport.State.SUBMITTED,
+        QuarterlyReport.State.APPROVED,
+    )
+
+
+# --- publishing, completeness, recomputing ---
 
 
 def may_publish(*, scope: Scope, department: Unit) -> bool:
@@ -138,3 +186,8 @@ def completeness_visible(*, user, scope: Scope | None = None) -> bool:
     if scope is not None:
         return bool(scope.director_ids)
     return Membership.objects.filter(user=user, role=ROLE_DIRECTOR).exists()
+
+
+def may_recompute(*, user) -> bool:
+    """Whether a user may queue a recompute from the dashboard: a superuser."""
+    return user.is_superuser

@@ -83,6 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "is_open": is_open,
             "sections": sections,
             "state": selectors.statuses.recompute_state(year=year),
+            "may_recompute": access.may_recompute(user=request.user),
         },
     )
 
@@ -285,7 +286,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def recompute_now(request: HttpRequest) -> HttpResponse:
     """Queue a recompute of a year at once (admins)."""
-    if not request.user.is_superuser:
+    if not access.may_recompute(user=request.user):
         raise PermissionDenied
     years = selectors.engine_inputs.years_with_targets()
     try:

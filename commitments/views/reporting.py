@@ -20,15 +20,6 @@ from commitments import access, engine, selectors, services
 from commitments.forms import EvidenceForm, evidence_file_type
 from commitments.models import Evidence, QuarterlyReport, Unit
 
-# Who may take each action of the form.
-ACTION_ROLES = {
-    "save": access.ROLE_STAFF,
-    "submit": access.ROLE_STAFF,
-    "approve": access.ROLE_DIRECTOR,
-    "return": access.ROLE_DIRECTOR,
-    "reopen": access.ROLE_ADMIN,
-}
-
 
 def _unit_for_user(request: HttpRequest, code: str) -> tuple[Unit, frozenset[str]]:
     """The unit and what the user may do with its reports; 404 when the unit does not
@@ -62,7 +53,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         {
             "slots": selectors.reports.staff_reports(scope=scope, today=today),
             "today": today,
-            "directs": bool(scope.director_ids) or scope.everything,
+            "directs": access.directs_units(scope=scope),
         },
     )
 
@@ -78,9 +69,9 @@ def quarterly_report(request: HttpRequest, code: str, year: int, quarter: int) -
     errors: dict[str, str] = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action not in ACTION_ROLES:
+        if action not in access.REPORT_ACTION_ROLES:
             return HttpResponse(status=400)
-        if ACTION_ROLES[action] not in roles:
+        if not access.may_take_report_action(roles=roles, action=action):
             raise PermissionDenied
         typed = {line.field: request.POST.get(line.field, "") for line in lines}
         try:
@@ -110,7 +101,7 @@ def _page(
     year, quarter = report.year, report.quarter
     errors = errors or {}
     plan_errors = plan_errors or {}
-    may_edit = access.ROLE_STAFF in roles and report.editable
+    may_edit = access.may_edit_report(roles=roles, report=report)
     if lines is None:
         lines = selectors.reports.report_lines(unit=unit, year=year, quarter=quarter)
     tasks, milestones = selectors.reports.report_plan(unit=unit, year=year)
@@ -129,10 +120,8 @@ def _page(
             "comment": request.POST.get("comment", "") if errors else "",
             "reason": request.POST.get("reason", "") if errors else "",
             "may_edit": may_edit,
-            "may_decide": access.ROLE_DIRECTOR in roles
-            and report.state == QuarterlyReport.State.SUBMITTED,
-            "may_reopen": access.ROLE_ADMIN in roles
-            and report.state in (QuarterlyReport.State.SUBMITTED, QuarterlyReport.State.APPROVED),
+            "may_decide": access.may_decide_report(roles=roles, report=report),
+            "may_reopen": access.may_reopen_report(roles=roles, report=report),
             "state": selectors.statuses.recompute_state(year=year),
             "evidence": selectors.reports.report_evidence(unit=unit, year=year, quarter=quarter),
             "evidence_form": evidence_form or EvidenceForm(unit=unit, year=year, quarter=quarter),
@@ -169,7 +158,7 @@ def _staff_unit(
     unit or quarter the user cannot see, 403 for one they see but do not write for."""
     unit, roles = _unit_for_user(request, code)
     _period_or_404(year, quarter)
-    if access.ROLE_STAFF not in roles:
+    if not access.writes_reports(roles=roles):
         raise PermissionDenied
     return unit, roles
 

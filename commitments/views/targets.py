@@ -17,17 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from commitments import selectors, services
+from commitments import access, selectors, services
 from commitments.forms import OVERRIDES_PREFIX, CopyYearForm, TargetForm, override_formset
 from commitments.views.periods import default_year
 
-PERMISSION = "commitments.change_target"
 HISTORY_LENGTH = 30
 
 
 def _may_change_targets(view):
     """Anonymous users go to the log-in page; users without the permission get 403."""
-    return login_required(permission_required(PERMISSION, raise_exception=True)(view))
+    return login_required(permission_required(access.CHANGE_TARGETS, raise_exception=True)(view))
 
 
 def _year_from(request: HttpRequest, years: list[int]) -> int:
