@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from commitments import access, engine, insights, selectors, services
-from commitments.models import Indicator
+from commitments.models import Indicator, Unit
 from commitments.views.periods import QUARTERS, period
 
 
@@ -33,6 +33,19 @@ def _publisher(publication) -> str:
     """Who published a period's results: their name, "—" once their account is gone."""
     user = getattr(publication, "published_by", None)
     return (user.get_full_name() or user.get_username()) if user else "—"
+
+
+def _quarterly_report_url(
+    request: HttpRequest, unit: Unit, year: int, quarter: int, scope: access.Scope
+) -> str:
+    """The unit's report of the quarter shown (this quarter when the page shows a whole
+    year in progress, else the year's last), or "" when the user may not see it."""
+    if not access.report_roles(user=request.user, unit=unit, scope=scope):
+        return ""
+    if not quarter:
+        today = timezone.localdate()
+        quarter = engine.quarter_of(today) if today.year == year else 4
+    return reverse("quarterly_report", args=[unit.code, year, quarter])
 
 
 @login_required
@@ -277,7 +290,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "quarters": QUARTERS,
             "cards": [card for card in cards if card.shown],
             "conditions": conditions,
-            "scope": scope,
+            "report_url": _quarterly_report_url(request, unit, year, quarter, scope),
         },
     )
 
