@@ -295,13 +295,28 @@ def workbook(*, year: int, quarter: int, scope: access.Scope) -> bytes:
     department_rows = [s for s in rows if access.is_top_unit(s.unit, scope)]
 
     book = Workbook()
+    _summary_sheet(book, commitment_results(commitments, department_rows))
+    rows_of: dict[int, list[Status]] = defaultdict(list)
+    for status in rows:
+        rows_of[status.indicator.commitment_id].append(status)
+    for commitment in commitments:
+        _commitment_sheet(book, commitment, rows_of.get(commitment.pk, []))
+
+    book.properties.title = report_title(year=year, quarter=quarter)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _summary_sheet(book: Workbook, results: Iterable) -> None:
+    """The first sheet: each commitment's overall status and its indicators' counts."""
     summary = book.active
     summary.title = _("Tổng hợp")
     _header(
         summary,
         [_("Cam kết"), _("Trạng thái chung"), _("Đạt"), _("Không đạt"), _("Có nguy cơ không đạt")],
     )
-    for result in commitment_results(commitments, department_rows):
+    for result in results:
         c = result.commitment
         summary.append(
             [f"{c.code}. {c.name}", result.status_label, result.met, result.not_met, result.at_risk]
@@ -310,45 +325,39 @@ def workbook(*, year: int, quarter: int, scope: access.Scope) -> bytes:
             count.number_format = "0"
     _finish(summary)
 
-    rows_of: dict[int, list[Status]] = defaultdict(list)
-    for status in rows:
-        rows_of[status.indicator.commitment_id].append(status)
-    for commitment in commitments:
-        sheet = book.create_sheet(_("Cam kết %(code)s") % {"code": commitment.code})
-        _header(
-            sheet,
-            [
-                _("Mã chỉ tiêu"),
-                _("Chỉ tiêu"),
-                _("Đơn vị"),
-                _("Phân loại"),
-                _("Kết quả"),
-                _("Mục tiêu"),
-                _("Trạng thái"),
-            ],
-        )
-        for s in rows_of.get(commitment.pk, []):
-            sheet.append(
-                [
-                    s.indicator.code,
-                    s.indicator.name,
-                    s.unit_name,
-                    s.category_name if s.category else "",
-                    _two_places(s.value),
-                    _two_places(s.target),
-                    s.get_status_display(),
-                ]
-            )
-            value, target = sheet.cell(sheet.max_row, 5), sheet.cell(sheet.max_row, 6)
-            value.number_format = NUMBER_FORMAT
-            sign = SIGNS.get(s.comparator, s.comparator)
-            target.number_format = f'"{sign} "{NUMBER_FORMAT}' if sign else NUMBER_FORMAT
-        _finish(sheet)
 
-    book.properties.title = report_title(year=year, quarter=quarter)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def _commitment_sheet(book: Workbook, commitment: Commitment, rows: list[Status]) -> None:
+    """A commitment's sheet: every status row of the period under it."""
+    sheet = book.create_sheet(_("Cam kết %(code)s") % {"code": commitment.code})
+    _header(
+        sheet,
+        [
+            _("Mã chỉ tiêu"),
+            _("Chỉ tiêu"),
+            _("Đơn vị"),
+            _("Phân loại"),
+            _("Kết quả"),
+            _("Mục tiêu"),
+            _("Trạng thái"),
+        ],
+    )
+    for s in rows:
+        sheet.append(
+            [
+                s.indicator.code,
+                s.indicator.name,
+                s.unit_name,
+                s.category_name if s.category else "",
+                _two_places(s.value),
+                _two_places(s.target),
+                s.get_status_display(),
+            ]
+        )
+        value, target = sheet.cell(sheet.max_row, 5), sheet.cell(sheet.max_row, 6)
+        value.number_format = NUMBER_FORMAT
+        sign = SIGNS.get(s.comparator, s.comparator)
+        target.number_format = f'"{sign} "{NUMBER_FORMAT}' if sign else NUMBER_FORMAT
+    _finish(sheet)
 
 
 def _header(sheet: Worksheet, titles: list[str]) -> None:

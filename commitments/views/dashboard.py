@@ -199,8 +199,28 @@ def matrix(request: HttpRequest) -> HttpResponse:
             continue
         cells[(status.unit_id, code)] = status.status
         values[(status.unit_id, code)] = status.value
+    rows = _matrix_rows(units.values(), columns, cells, values)
+    sort = request.GET.get("sort", "")
+    _sort_matrix_rows(rows, [c.code for c in columns], sort)
+    return render(
+        request,
+        "commitments/matrix.html",
+        {
+            "years": years,
+            "year": year,
+            "quarter": quarter,
+            "quarters": QUARTERS,
+            "columns": columns,
+            "rows": rows,
+            "sort": sort,
+        },
+    )
+
+
+def _matrix_rows(units, columns: list[Indicator], cells: dict, values: dict) -> list[dict]:
+    """A row per unit that has a status in some column, with its counts."""
     rows = []
-    for unit in units.values():
+    for unit in units:
         statuses_of_unit = [cells.get((unit.pk, c.code), "") for c in columns]
         if not any(statuses_of_unit):
             continue
@@ -216,8 +236,11 @@ def matrix(request: HttpRequest) -> HttpResponse:
                 "met": statuses_of_unit.count(engine.MET),
             }
         )
-    sort = request.GET.get("sort", "")
-    codes = [c.code for c in columns]
+    return rows
+
+
+def _sort_matrix_rows(rows: list[dict], codes: list[str], sort: str) -> None:
+    """Worst units first, or by the indicator ``sort`` names (worst status first)."""
     if sort in codes:
         index = codes.index(sort)
         rows.sort(
@@ -230,19 +253,6 @@ def matrix(request: HttpRequest) -> HttpResponse:
         )
     else:
         rows.sort(key=lambda r: (-r["not_met"], -r["at_risk"], r["unit"].code))
-    return render(
-        request,
-        "commitments/matrix.html",
-        {
-            "years": years,
-            "year": year,
-            "quarter": quarter,
-            "quarters": QUARTERS,
-            "columns": columns,
-            "rows": rows,
-            "sort": sort,
-        },
-    )
 
 
 @login_required

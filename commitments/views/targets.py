@@ -108,6 +108,16 @@ def targets_copy(request: HttpRequest) -> HttpResponse:
     return _list_page(request, shown, years, form)
 
 
+def _with_added_row(post):
+    """The form data, with one more override row when "add_row" was pressed."""
+    if "add_row" not in post:
+        return post
+    data = post.copy()
+    total = f"{OVERRIDES_PREFIX}-TOTAL_FORMS"
+    data[total] = str(int(data.get(total) or 0) + 1)
+    return data
+
+
 @_may_change_targets
 def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """One target and its scoped thresholds. "Xem trước" judges the current figures
@@ -118,12 +128,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         # The form writes what was typed onto its instance; the page keeps the stored one.
         form = TargetForm(request.POST, instance=copy.copy(target))
-        data = request.POST
-        if "add_row" in request.POST:
-            data = request.POST.copy()
-            total = f"{OVERRIDES_PREFIX}-TOTAL_FORMS"
-            data[total] = str(int(data.get(total) or 0) + 1)
-        formset = override_formset(target, data, sectors=sectors)
+        formset = override_formset(target, _with_added_row(request.POST), sectors=sectors)
         if "add_row" not in request.POST and form.is_valid() and formset.is_valid():
             if "preview" in request.POST:
                 preview = selectors.targets.target_preview(
