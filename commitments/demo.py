@@ -837,7 +837,7 @@ def _reports_save(units: dict[str, Unit], year: int, *, quarters: int, today: dt
     reporting = [u for u in units.values() if u.kind != Unit.Kind.DEPARTMENT]
     zone = timezone.get_current_timezone()
     for quarter in range(1, quarters + 1):
-        deadline = selectors.report_deadline(year=year, quarter=quarter)
+        deadline = selectors.completeness.report_deadline(year=year, quarter=quarter)
         in_progress = year == today.year and quarter == quarters
         for number, unit in enumerate(reporting):
             # Every fourth unit sends two days late in Q3 (the 2021 lockdown).

@@ -6,9 +6,9 @@ except the summary of a commitment (the worst of its judged indicators). Reads g
 through ``selectors`` where one exists; the few only the report needs are below, each
 one query whatever the number of units.
 
-Every document takes the user's ``selectors.Scope`` and holds the statuses of the units
+Every document takes the user's ``access.Scope`` and holds the statuses of the units
 it sees only; where the report speaks of the department it speaks of the top units the
-user sees (``selectors.is_top_unit``: for a superuser, the departments).
+user sees (``access.is_top_unit``: for a superuser, the departments).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from commitments import engine, selectors
+from commitments import access, engine, selectors
 from commitments.models import Commitment, Status, Unit
 
 JUDGED = (engine.MET, engine.NOT_MET, engine.AT_RISK)
@@ -45,7 +45,7 @@ def year_has_statuses(*, year: int) -> bool:
     return Status.objects.filter(year=year).exists()
 
 
-def period_statuses(*, year: int, quarter: int, scope: selectors.Scope) -> list[Status]:
+def period_statuses(*, year: int, quarter: int, scope: access.Scope) -> list[Status]:
     """Every status of one period (``quarter`` 0: the year to date) of the units
     ``scope`` sees: the departments' rows and every unit's, each with its indicator,
     commitment and unit; one query."""
@@ -215,7 +215,7 @@ def _ordered(statuses: Iterable[Status], categories: dict[str, str]) -> list[Sta
     return rows
 
 
-def period_report(*, year: int, quarter: int, scope: selectors.Scope) -> Report:
+def period_report(*, year: int, quarter: int, scope: access.Scope) -> Report:
     """The report of a quarter (or of the year to date), one part per department (per
     top unit of ``scope``):
 
@@ -228,14 +228,14 @@ def period_report(*, year: int, quarter: int, scope: selectors.Scope) -> Report:
 
     Four queries, whatever the number of units.
     """
-    categories = selectors.category_names()
+    categories = selectors.statuses.category_names()
     commitments = commitments_in_force(year=year)
     units = {u.pk: u for u in Unit.objects.all()}
     code_to_name = {u.code: unit_name(u) for u in units.values()}
 
     def top(unit_id: int) -> int:
         seen = set()
-        while not selectors.is_top_unit(units[unit_id], scope) and unit_id not in seen:
+        while not access.is_top_unit(units[unit_id], scope) and unit_id not in seen:
             seen.add(unit_id)
             unit_id = units[unit_id].parent_id
         return unit_id
@@ -277,7 +277,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 MAX_WIDTH = 60
 
 
-def workbook(*, year: int, quarter: int, scope: selectors.Scope) -> bytes:
+def workbook(*, year: int, quarter: int, scope: access.Scope) -> bytes:
     """The report of a period as an XLSX workbook, in the active language.
 
     Sheet "Tổng hợp": each commitment, its overall status (the worst of its judged
@@ -289,10 +289,10 @@ def workbook(*, year: int, quarter: int, scope: selectors.Scope) -> bytes:
     comparator shows through the target's number format ("≥ 96.00"), so the cell
     still holds 96.
     """
-    categories = selectors.category_names()
+    categories = selectors.statuses.category_names()
     commitments = commitments_in_force(year=year)
     rows = _ordered(period_statuses(year=year, quarter=quarter, scope=scope), categories)
-    department_rows = [s for s in rows if selectors.is_top_unit(s.unit, scope)]
+    department_rows = [s for s in rows if access.is_top_unit(s.unit, scope)]
 
     book = Workbook()
     _summary_sheet(book.active, commitment_results(commitments, department_rows))
@@ -393,14 +393,14 @@ def _shown(value) -> str:
 # ---------------------------------------------------------------------------
 
 
-def status_csv(*, year: int, scope: selectors.Scope) -> str:
+def status_csv(*, year: int, scope: access.Scope) -> str:
     """The statuses of a year (of the units ``scope`` sees) in exactly the columns of
-    the status export contract (``selectors.EXPORT_COLUMNS``), empty for ``null``,
+    the status export contract (``selectors.statuses.EXPORT_COLUMNS``), empty for ``null``,
     behind a UTF-8 byte order mark so that Excel reads the file as UTF-8."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=selectors.EXPORT_COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=selectors.statuses.EXPORT_COLUMNS)
     writer.writeheader()
-    for row in selectors.status_export_rows(year=year, scope=scope):
+    for row in selectors.statuses.status_export_rows(year=year, scope=scope):
         writer.writerow({key: "" if value is None else value for key, value in row.items()})
     return out.getvalue()

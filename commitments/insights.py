@@ -2,7 +2,7 @@
 terms ("37 more dossiers on time needed in land"), the change on the previous quarter,
 the quarterly trend and the year-end projection.
 
-Works on Status rows already read (``selectors.year_statuses``): no query here.
+Works on Status rows already read (``selectors.statuses.year_statuses``): no query here.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ def recompute_queue(sender, *, year: int, **kwargs) -> None:
 def recompute_all() -> list[int]:
     """Nightly: queue a recompute of every year that has targets (dates move statuses
     from at risk to not met even when no figure changes)."""
-    years = selectors.years_with_targets()
+    years = selectors.engine_inputs.years_with_targets()
     for year in years:
         recompute_year.delay(year)
     return years

@@ -146,7 +146,7 @@ def _figure_changes(
         else:
             continue
         history.setdefault((item.unit, item.year, item.quarter), []).append(
-            (selectors.audit_figure_key(item.element, item.category), old, item.value)
+            (selectors.reports.audit_figure_key(item.element, item.category), old, item.value)
         )
     return new, changed, removed, history
 

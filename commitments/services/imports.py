@@ -49,7 +49,7 @@ def units_import(*, path: str | Path) -> ImportResult:
     with transaction.atomic():
         created, updated, unchanged = _units_write(parsed, stored)
         if created or updated:
-            recompute.recompute_request(years=selectors.years_with_targets())
+            recompute.recompute_request(years=selectors.engine_inputs.years_with_targets())
     return ImportResult(created, updated, unchanged)
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from commitments import engine, insights, selectors
+from commitments import access, engine, insights, selectors
 from commitments.models import AuditEntry, Category, Publication, Status, Unit
 from commitments.services import audit
 
@@ -31,12 +31,12 @@ def results_publish(
     only a period that is over: a quarter after its last day, the year to date
     (``quarter`` 0) after 31 December (``PublishRefused``).
     """
-    scope = selectors.user_scope(user=user)
-    if not selectors.may_publish(scope=scope, department=department):
+    scope = access.user_scope(user=user)
+    if not access.may_publish(scope=scope, department=department):
         raise PermissionDenied(gettext("Chỉ lãnh đạo Sở hoặc quản trị viên được công bố kết quả."))
     if quarter not in (engine.YEAR, 1, 2, 3, 4):
         raise PublishRefused(gettext("Kỳ không hợp lệ."))
-    if not selectors.period_ended(year=year, quarter=quarter):
+    if not selectors.publications.period_ended(year=year, quarter=quarter):
         if quarter == engine.YEAR:
             message = gettext("Năm %(year)s chưa kết thúc: chỉ công bố được kỳ đã kết thúc.")
         else:
@@ -86,7 +86,7 @@ def _results_snapshot(*, department: Unit, year: int, quarter: int) -> dict:
     another period) and each indicator judged in the period (code,
     names, kind, value and target as text, comparator, status, and its categories),
     read from the stored statuses the dashboard reads. Names no person."""
-    statuses = selectors.year_statuses(year=year, unit=department)
+    statuses = selectors.statuses.year_statuses(year=year, unit=department)
     categories = {c.code: c for c in Category.objects.all()}
     cards = insights.commitment_cards(
         statuses,

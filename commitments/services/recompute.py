@@ -33,7 +33,7 @@ def statuses_recompute(*, year: int, as_of: dt.date | None = None) -> int:
     """Recompute every status of a year and write them in bulk; returns how many.
 
     The read is a fixed number of queries whatever the number of units and indicators
-    (``selectors.engine_inputs``); rows are upserted on their natural key and rows that
+    (``selectors.engine_inputs.engine_inputs``); rows are upserted on their natural key and rows that
     no longer apply are removed, so running it twice leaves the same table. The year's
     ``RecomputeState`` row is locked meanwhile, so two recomputes of a year (two
     workers, or a worker and the command) take turns instead of interleaving.
@@ -42,7 +42,7 @@ def statuses_recompute(*, year: int, as_of: dt.date | None = None) -> int:
     with transaction.atomic():
         RecomputeState.objects.get_or_create(year=year)
         state = RecomputeState.objects.select_for_update().get(year=year)
-        indicators, data, ids = selectors.engine_inputs(year=year)
+        indicators, data, ids = selectors.engine_inputs.engine_inputs(year=year)
         rows = engine.compute_statuses(indicators, data, year=year, as_of=as_of)
         now = timezone.now()
         statuses = [

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from commitments import selectors
+from commitments import access, selectors
 from commitments.models import ReminderSent, Unit
 
 
@@ -39,13 +39,15 @@ def report_reminders_send(*, today: dt.date) -> int:
     }
     messages: list[EmailMultiAlternatives] = []
     with transaction.atomic():
-        for year, quarter, deadline in selectors.report_quarters_due(days=set(offset_on)):
+        for year, quarter, deadline in selectors.completeness.report_quarters_due(
+            days=set(offset_on)
+        ):
             offset = offset_on[deadline]
-            completeness = selectors.report_completeness(
-                scope=selectors.ALL_UNITS, year=year, quarter=quarter, today=today
+            completeness = selectors.completeness.report_completeness(
+                scope=access.ALL_UNITS, year=year, quarter=quarter, today=today
             )
             owing = [row for row in completeness.units if not row.submitted]
-            recipients = selectors.report_reminder_recipients(
+            recipients = selectors.completeness.report_reminder_recipients(
                 unit_ids={row.unit.pk for row in owing}
             )
             for row in owing:
@@ -86,7 +88,7 @@ def _reminder_claim(*, unit: Unit, year: int, quarter: int, offset: int, recipie
 def _reminder_email(
     *,
     user,
-    row: selectors.UnitReporting,
+    row: selectors.completeness.UnitReporting,
     year: int,
     quarter: int,
     deadline: dt.date,

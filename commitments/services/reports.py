@@ -24,7 +24,7 @@ NON_FIELD = "__all__"
 
 class ReportRefused(Exception):
     """A report action refused, nothing written; ``errors`` maps a field name
-    (``selectors.report_field``, ``comment``, ``reason`` or ``"__all__"``) to a message in the
+    (``selectors.reports.report_field``, ``comment``, ``reason`` or ``"__all__"``) to a message in the
     active language."""
 
     def __init__(self, errors: dict[str, str]):
@@ -85,7 +85,7 @@ def _report_inputs(report: QuarterlyReport, values: Mapping[FigureKey, str]) -> 
     )
     inputs: list[FigureInput] = []
     for (element_code, category_code), text in values.items():
-        field = selectors.report_field(element_code, category_code)
+        field = selectors.reports.report_field(element_code, category_code)
         element = elements.get(element_code)
         category = categories.get(category_code) if category_code else None
         if (

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from commitments import engine, selectors
+from commitments import access, engine, selectors
 from commitments.views.periods import choice
 
 QUARTERS = [1, 2, 3, 4]
@@ -22,7 +22,7 @@ def _quarter(request: HttpRequest) -> tuple[list[int], int, int]:
     today = timezone.localdate()
     current = engine.quarter_of(today)
     default = engine.previous_quarter(today.year, current)
-    years = sorted({*selectors.years_with_targets(), default[0], today.year})
+    years = sorted({*selectors.engine_inputs.years_with_targets(), default[0], today.year})
     year = choice(request, "year", years, default[0])
     return years, year, choice(request, "quarter", QUARTERS, default[1])
 
@@ -32,8 +32,8 @@ def _quarter(request: HttpRequest) -> tuple[list[int], int, int]:
 def completeness(request: HttpRequest) -> HttpResponse:
     """Each unit the user directs (every unit for an admin) with the state of its
     report of the quarter, late units first, under the reporting rates."""
-    scope = selectors.user_scope(user=request.user)
-    if not selectors.completeness_visible(user=request.user, scope=scope):
+    scope = access.user_scope(user=request.user)
+    if not access.completeness_visible(user=request.user, scope=scope):
         raise PermissionDenied
     years, year, quarter = _quarter(request)
     return render(
@@ -44,6 +44,8 @@ def completeness(request: HttpRequest) -> HttpResponse:
             "year": year,
             "quarter": quarter,
             "quarters": QUARTERS,
-            "completeness": selectors.report_completeness(scope=scope, year=year, quarter=quarter),
+            "completeness": selectors.completeness.report_completeness(
+                scope=scope, year=year, quarter=quarter
+            ),
         },
     )

@@ -1,8 +1,8 @@
 """The director's pages: the dashboard, an indicator, the units x indicators matrix,
-a unit. Each shows only the units the user sees (``selectors.user_scope``): a
+a unit. Each shows only the units the user sees (``access.user_scope``): a
 superuser every unit, a member of staff their unit, a director their unit and every
 unit below it. Where the pages showed the department they show the top units the user
-sees (``selectors.is_top_unit``).
+sees (``access.is_top_unit``).
 
 Only the rows of visible units are read. A row's detail names units of its own subtree
 only (the units a coverage indicator missed), so the names shown in its "why" are of
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from commitments import engine, insights, selectors, services
+from commitments import access, engine, insights, selectors, services
 from commitments.models import Indicator, Status, Unit
 from commitments.views.periods import QUARTERS, period
 
@@ -35,21 +35,34 @@ def _publisher(publication) -> str:
     return (user.get_full_name() or user.get_username()) if user else "—"
 
 
+def _quarterly_report_url(
+    request: HttpRequest, unit: Unit, year: int, quarter: int, scope: access.Scope
+) -> str:
+    """The unit's report of the quarter shown (this quarter when the page shows a whole
+    year in progress, else the year's last), or "" when the user may not see it."""
+    if not access.report_roles(user=request.user, unit=unit, scope=scope):
+        return ""
+    if not quarter:
+        today = timezone.localdate()
+        quarter = engine.quarter_of(today) if today.year == year else 4
+    return reverse("commitments:quarterly_report", args=[unit.code, year, quarter])
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Which commitments are met, at risk or not met, why, and who is behind."""
-    scope = selectors.user_scope(user=request.user)
+    scope = access.user_scope(user=request.user)
     if scope.empty:
         return render(request, "commitments/no_units.html")
     years, year, quarter = period(request)
-    statuses = selectors.year_statuses(year=year, scope=scope)
-    category_names = selectors.category_names()
-    unit_names = {code: unit.label for code, unit in selectors.units_by_code().items()}
+    statuses = selectors.statuses.year_statuses(year=year, scope=scope)
+    category_names = selectors.statuses.category_names()
+    unit_names = {code: unit.label for code, unit in selectors.statuses.units_by_code().items()}
     departments = sorted({s.unit for s in statuses}, key=lambda u: u.code)
     is_open = _is_open(year, quarter)
     published = (
-        selectors.publications_of_period(units=departments, year=year, quarter=quarter)
+        selectors.publications.publications_of_period(units=departments, year=year, quarter=quarter)
         if departments
         else {}
     )
@@ -68,8 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             # director of the department or a superuser.
             "publication": published.get(department.pk),
             "published_by": _publisher(published.get(department.pk)),
-            "may_publish": not is_open
-            and selectors.may_publish(scope=scope, department=department),
+            "may_publish": not is_open and access.may_publish(scope=scope, department=department),
         }
         for department in departments
     ]
@@ -83,7 +95,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "quarters": QUARTERS,
             "is_open": is_open,
             "sections": sections,
-            "state": selectors.recompute_state(year=year),
+            "state": selectors.statuses.recompute_state(year=year),
+            "may_recompute": access.may_recompute(user=request.user),
         },
     )
 
@@ -102,12 +115,12 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     target = indicator.targets.filter(year=year).first()
     if target is None:
         raise Http404(_("Chỉ tiêu này không có mục tiêu trong năm đã chọn."))
-    scope = selectors.user_scope(user=request.user)
-    rows = selectors.indicator_statuses(indicator=indicator, year=year, scope=scope)
-    category_names = selectors.category_names()
-    unit_names = {code: unit.label for code, unit in selectors.units_by_code().items()}
+    scope = access.user_scope(user=request.user)
+    rows = selectors.statuses.indicator_statuses(indicator=indicator, year=year, scope=scope)
+    category_names = selectors.statuses.category_names()
+    unit_names = {code: unit.label for code, unit in selectors.statuses.units_by_code().items()}
     for row in rows:
-        row.top = selectors.is_top_unit(row.unit, scope)
+        row.top = access.is_top_unit(row.unit, scope)
     departments = [s for s in rows if s.top]
     department = departments[0].unit if departments else None
     period_rows = [s for s in rows if s.quarter == quarter]
@@ -158,10 +171,12 @@ def matrix(request: HttpRequest) -> HttpResponse:
     """Units x indicators for one period, as a league table: worst units first, or
     sorted by one indicator."""
     years, year, quarter = period(request)
-    scope = selectors.user_scope(user=request.user)
-    statuses = selectors.matrix_statuses(year=year, quarter=quarter, scope=scope)
+    scope = access.user_scope(user=request.user)
+    statuses = selectors.statuses.matrix_statuses(year=year, quarter=quarter, scope=scope)
     # The departments' coverage rows mark only the units the user sees.
-    units = {code: unit for code, unit in selectors.units_by_code().items() if unit in scope}
+    units = {
+        code: unit for code, unit in selectors.statuses.units_by_code().items() if unit in scope
+    }
     columns: list[Indicator] = []
     cells: dict[tuple[int, str], str] = {}
     values: dict[tuple[int, str], object] = {}
@@ -174,23 +189,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
             continue
         cells[(status.unit_id, code)] = status.status
         values[(status.unit_id, code)] = status.value
-    rows = []
-    for unit in units.values():
-        statuses_of_unit = [cells.get((unit.pk, c.code), "") for c in columns]
-        if not any(statuses_of_unit):
-            continue
-        rows.append(
-            {
-                "unit": unit,
-                "cells": [
-                    {"status": s, "value": values.get((unit.pk, c.code)), "indicator": c}
-                    for s, c in zip(statuses_of_unit, columns, strict=True)
-                ],
-                "not_met": statuses_of_unit.count(engine.NOT_MET),
-                "at_risk": statuses_of_unit.count(engine.AT_RISK),
-                "met": statuses_of_unit.count(engine.MET),
-            }
-        )
+    rows = _matrix_rows(units.values(), columns, cells, values)
     sort = request.GET.get("sort", "")
     _sort_matrix(rows, [c.code for c in columns], sort)
     return render(
@@ -226,6 +225,28 @@ def _mark_coverage(
             cells[(units[unit_code].pk, code)] = missed
 
 
+def _matrix_rows(units, columns: list[Indicator], cells: dict, values: dict) -> list[dict]:
+    """A row per unit that has a status in some column, with its counts."""
+    rows = []
+    for unit in units:
+        statuses_of_unit = [cells.get((unit.pk, c.code), "") for c in columns]
+        if not any(statuses_of_unit):
+            continue
+        rows.append(
+            {
+                "unit": unit,
+                "cells": [
+                    {"status": s, "value": values.get((unit.pk, c.code)), "indicator": c}
+                    for s, c in zip(statuses_of_unit, columns, strict=True)
+                ],
+                "not_met": statuses_of_unit.count(engine.NOT_MET),
+                "at_risk": statuses_of_unit.count(engine.AT_RISK),
+                "met": statuses_of_unit.count(engine.MET),
+            }
+        )
+    return rows
+
+
 def _sort_matrix(rows: list[dict], codes: list[str], sort: str) -> None:
     """Worst units first, or by the indicator ``sort`` names when it is a column."""
     if sort in codes:
@@ -248,14 +269,14 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One unit: its own statuses (the indicators judged unit by unit, with their
     fields) and the department's coverage conditions it meets or misses. A unit the
     user does not see does not exist for them (the same 404 as an unknown code)."""
-    scope = selectors.user_scope(user=request.user)
-    units = selectors.units_by_code()
+    scope = access.user_scope(user=request.user)
+    units = selectors.statuses.units_by_code()
     unit = units.get(code)
     if unit is None or unit not in scope:
         raise Http404(_("Không có đơn vị này."))
     years, year, quarter = period(request)
-    statuses = selectors.year_statuses(year=year, unit=unit)
-    category_names = selectors.category_names()
+    statuses = selectors.statuses.year_statuses(year=year, unit=unit)
+    category_names = selectors.statuses.category_names()
     unit_names = {c: u.label for c, u in units.items()}
     by_id = {u.pk: u for u in units.values() if u in scope}
     cards = insights.commitment_cards(
@@ -267,7 +288,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         unit_names=unit_names,
     )
     conditions = []
-    for row in selectors.coverage_statuses(year=year, quarter=quarter):
+    for row in selectors.statuses.coverage_statuses(year=year, quarter=quarter):
         if code in row.facts.covered_units:
             conditions.append((row, engine.MET))
         elif code in row.facts.missing:
@@ -287,7 +308,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "quarters": QUARTERS,
             "cards": [card for card in cards if card.shown],
             "conditions": conditions,
-            "scope": scope,
+            "report_url": _quarterly_report_url(request, unit, year, quarter, scope),
         },
     )
 
@@ -296,9 +317,9 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def recompute_now(request: HttpRequest) -> HttpResponse:
     """Queue a recompute of a year at once (admins)."""
-    if not request.user.is_superuser:
+    if not access.may_recompute(user=request.user):
         raise PermissionDenied
-    years = selectors.years_with_targets()
+    years = selectors.engine_inputs.years_with_targets()
     try:
         year = int(request.POST.get("year", ""))
     except ValueError:

@@ -1,6 +1,6 @@
 """The quarterly report document: the XLSX workbook, the CSV of a year's statuses and
 the printable report a department sends to the City People's Committee. Each holds the
-statuses of the units the user sees (``selectors.user_scope``)."""
+statuses of the units the user sees (``access.user_scope``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from commitments import engine, exports, selectors
+from commitments import access, engine, exports
 from commitments.views.periods import period
 
 
@@ -36,7 +36,7 @@ def _attachment(content: bytes | str, *, content_type: str, filename: str) -> Ht
 @require_GET
 def report_xlsx(request: HttpRequest) -> HttpResponse:
     """The report of a quarter or of the year to date as an XLSX workbook."""
-    scope = selectors.user_scope(user=request.user)
+    scope = access.user_scope(user=request.user)
     year, quarter = _report_period(request)
     return _attachment(
         exports.workbook(year=year, quarter=quarter, scope=scope),
@@ -50,7 +50,7 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
 def report_csv(request: HttpRequest) -> HttpResponse:
     """Every status of a year (each quarter and the year to date) in the columns of the
     status export contract, UTF-8 with a byte order mark for Excel."""
-    scope = selectors.user_scope(user=request.user)
+    scope = access.user_scope(user=request.user)
     year, _quarter = _report_period(request)
     return _attachment(
         exports.status_csv(year=year, scope=scope),
@@ -63,7 +63,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_print(request: HttpRequest) -> HttpResponse:
     """The report of a period laid out for print (A4), to sign and send."""
-    scope = selectors.user_scope(user=request.user)
+    scope = access.user_scope(user=request.user)
     year, quarter = _report_period(request)
     return render(
         request,

@@ -29,6 +29,6 @@ def default_year(years: list[int]) -> int:
 
 def period(request: HttpRequest) -> tuple[list[int], int, int]:
     """The years with targets, the chosen year and the chosen quarter (0: the year)."""
-    years = selectors.years_with_targets()
+    years = selectors.engine_inputs.years_with_targets()
     year = choice(request, "year", years, default_year(years))
     return years, year, choice(request, "quarter", QUARTERS, 0)

@@ -16,18 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from commitments import engine, selectors, services
+from commitments import access, engine, selectors, services
 from commitments.forms import EvidenceForm, evidence_file_type
 from commitments.models import Evidence, QuarterlyReport, Unit
-
-# Who may take each action of the form.
-ACTION_ROLES = {
-    "save": selectors.ROLE_STAFF,
-    "submit": selectors.ROLE_STAFF,
-    "approve": selectors.ROLE_DIRECTOR,
-    "return": selectors.ROLE_DIRECTOR,
-    "reopen": selectors.ROLE_ADMIN,
-}
 
 
 def _unit_for_user(request: HttpRequest, code: str) -> tuple[Unit, frozenset[str]]:
@@ -35,7 +26,7 @@ def _unit_for_user(request: HttpRequest, code: str) -> tuple[Unit, frozenset[str
     exist or the user has no role on it (the same answer, so that codes cannot be
     probed)."""
     unit = Unit.objects.filter(code=code).first()
-    roles = selectors.report_roles(user=request.user, unit=unit) if unit else frozenset()
+    roles = access.report_roles(user=request.user, unit=unit) if unit else frozenset()
     if not roles:
         raise Http404(_("Không có đơn vị này."))
     return unit, roles
@@ -54,15 +45,15 @@ def _period_or_404(year: int, quarter: int) -> None:
 def my_reports(request: HttpRequest) -> HttpResponse:
     """The reports a member of staff writes: each unit's current quarter and the three
     before, with their state and deadline."""
-    scope = selectors.user_scope(user=request.user)
+    scope = access.user_scope(user=request.user)
     today = timezone.localdate()
     return render(
         request,
         "commitments/my_reports.html",
         {
-            "slots": selectors.staff_reports(scope=scope, today=today),
+            "slots": selectors.reports.staff_reports(scope=scope, today=today),
             "today": today,
-            "directs": bool(scope.director_ids) or scope.everything,
+            "directs": access.directs_units(scope=scope),
         },
     )
 
@@ -72,15 +63,15 @@ def quarterly_report(request: HttpRequest, code: str, year: int, quarter: int) -
     """The report of one unit and quarter: the form on GET, an action on POST."""
     unit, roles = _unit_for_user(request, code)
     _period_or_404(year, quarter)
-    report = selectors.report_for(unit=unit, year=year, quarter=quarter)
-    lines = selectors.report_lines(unit=unit, year=year, quarter=quarter)
+    report = selectors.reports.report_for(unit=unit, year=year, quarter=quarter)
+    lines = selectors.reports.report_lines(unit=unit, year=year, quarter=quarter)
     typed: dict[str, str] = {}
     errors: dict[str, str] = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action not in ACTION_ROLES:
+        if action not in access.REPORT_ACTION_ROLES:
             return HttpResponse(status=400)
-        if ACTION_ROLES[action] not in roles:
+        if not access.may_take_report_action(roles=roles, action=action):
             raise PermissionDenied
         typed = {line.field: request.POST.get(line.field, "") for line in lines}
         try:
@@ -110,10 +101,10 @@ def _page(
     year, quarter = report.year, report.quarter
     errors = errors or {}
     plan_errors = plan_errors or {}
-    may_edit = selectors.ROLE_STAFF in roles and report.editable
+    may_edit = access.may_edit_report(roles=roles, report=report)
     if lines is None:
-        lines = selectors.report_lines(unit=unit, year=year, quarter=quarter)
-    tasks, milestones = selectors.report_plan(unit=unit, year=year)
+        lines = selectors.reports.report_lines(unit=unit, year=year, quarter=quarter)
+    tasks, milestones = selectors.reports.report_plan(unit=unit, year=year)
     post = request.POST if plan_errors else {}
     return render(
         request,
@@ -129,18 +120,16 @@ def _page(
             "comment": request.POST.get("comment", "") if errors else "",
             "reason": request.POST.get("reason", "") if errors else "",
             "may_edit": may_edit,
-            "may_decide": selectors.ROLE_DIRECTOR in roles
-            and report.state == QuarterlyReport.State.SUBMITTED,
-            "may_reopen": selectors.ROLE_ADMIN in roles
-            and report.state in (QuarterlyReport.State.SUBMITTED, QuarterlyReport.State.APPROVED),
-            "state": selectors.recompute_state(year=year),
-            "evidence": selectors.report_evidence(unit=unit, year=year, quarter=quarter),
+            "may_decide": access.may_decide_report(roles=roles, report=report),
+            "may_reopen": access.may_reopen_report(roles=roles, report=report),
+            "state": selectors.statuses.recompute_state(year=year),
+            "evidence": selectors.reports.report_evidence(unit=unit, year=year, quarter=quarter),
             "evidence_form": evidence_form or EvidenceForm(unit=unit, year=year, quarter=quarter),
             "tasks": [_plan_row("task", t, post, plan_errors) for t in tasks],
             "milestones": [_plan_row("milestone", m, post, plan_errors) for m in milestones],
             "plan_error": plan_errors.get(services.reports.NON_FIELD, ""),
             "plan_errors": bool(plan_errors),
-            "history": selectors.report_history(unit=unit, year=year, quarter=quarter),
+            "history": selectors.reports.report_history(unit=unit, year=year, quarter=quarter),
             "max_mb": settings.EVIDENCE_MAX_BYTES // 2**20,
         },
     )
@@ -169,7 +158,7 @@ def _staff_unit(
     unit or quarter the user cannot see, 403 for one they see but do not write for."""
     unit, roles = _unit_for_user(request, code)
     _period_or_404(year, quarter)
-    if selectors.ROLE_STAFF not in roles:
+    if not access.writes_reports(roles=roles):
         raise PermissionDenied
     return unit, roles
 
@@ -179,7 +168,7 @@ def _staff_unit(
 def report_evidence_add(request: HttpRequest, code: str, year: int, quarter: int) -> HttpResponse:
     """Add an evidence record, with its file or link, to the report (staff)."""
     unit, roles = _staff_unit(request, code, year, quarter)
-    report = selectors.report_for(unit=unit, year=year, quarter=quarter)
+    report = selectors.reports.report_for(unit=unit, year=year, quarter=quarter)
     form = EvidenceForm(request.POST, request.FILES, unit=unit, year=year, quarter=quarter)
     if form.is_valid():
         data = form.cleaned_data
@@ -212,7 +201,7 @@ def report_evidence_delete(
     """Remove an evidence record from the report (staff)."""
     unit, _roles = _staff_unit(request, code, year, quarter)
     evidence = get_object_or_404(Evidence, pk=pk, unit=unit)
-    report = selectors.report_for(unit=unit, year=year, quarter=quarter)
+    report = selectors.reports.report_for(unit=unit, year=year, quarter=quarter)
     try:
         services.evidence.evidence_delete(report=report, user=request.user, evidence=evidence)
     except services.reports.ReportRefused as refusal:
@@ -227,7 +216,7 @@ def report_evidence_delete(
 def report_plan(request: HttpRequest, code: str, year: int, quarter: int) -> HttpResponse:
     """Save the plan tasks and milestones checklist of the report (staff)."""
     unit, roles = _staff_unit(request, code, year, quarter)
-    report = selectors.report_for(unit=unit, year=year, quarter=quarter)
+    report = selectors.reports.report_for(unit=unit, year=year, quarter=quarter)
     post = request.POST
     typed = {"task": {}, "milestone": {}}
     for name in post:
@@ -261,7 +250,7 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = Evidence.objects.select_related("unit").filter(pk=pk).first()
     if evidence is None or not evidence.file:
         raise Http404(_("Không có tệp này."))
-    if not selectors.report_roles(user=request.user, unit=evidence.unit):
+    if not access.report_roles(user=request.user, unit=evidence.unit):
         raise Http404(_("Không có tệp này."))
     try:
         handle = evidence.file.open("rb")
@@ -306,7 +295,7 @@ def _act(request: HttpRequest, action: str, report: QuarterlyReport, lines) -> s
     return _("Đã mở lại báo cáo.")
 
 
-def _row(line: selectors.ReportLine, typed: dict[str, str], errors: dict[str, str]) -> dict:
+def _row(line: selectors.reports.ReportLine, typed: dict[str, str], errors: dict[str, str]) -> dict:
     """A line as the template shows it: what was typed when the page comes back with
     errors, else the value the form starts from."""
     if line.field in typed:

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from commitments import engine, selectors, services
+from commitments import access, engine, selectors, services
 from commitments.exports import unit_name
 from commitments.models import Publication, Unit
 
@@ -27,7 +27,7 @@ def results(request: HttpRequest) -> HttpResponse:
     """The published periods of each department, newest first, and one of them (asked
     for by ``?unit=<department code>&year=&quarter=``; by default the newest period
     published). Two queries, whatever the number of publications."""
-    publications = selectors.publications_published()
+    publications = selectors.publications.publications_published()
     selected = _selected(request, publications)
     departments = [
         {"name": unit_name(unit), "publications": list(rows)}
@@ -35,11 +35,11 @@ def results(request: HttpRequest) -> HttpResponse:
     ]
     context = {"departments": departments, "selected": selected}
     if selected is not None:
-        snapshot = selectors.publication_snapshot(publication=selected)
+        snapshot = selectors.publications.publication_snapshot(publication=selected)
         computed_at = snapshot.get("computed_at")
         context |= {
             "department_name": unit_name(selected.unit),
-            "commitments": selectors.published_commitments(snapshot),
+            "commitments": selectors.publications.published_commitments(snapshot),
             "computed_at": dt.datetime.fromisoformat(computed_at) if computed_at else None,
         }
     return render(request, "commitments/results.html", context)
@@ -72,8 +72,8 @@ def results_publish(request: HttpRequest) -> HttpResponse:
     """Publish a department's results of a period (the dashboard's form); a superuser
     or a director of the department only (403 for anyone else)."""
     department = get_object_or_404(Unit, code=request.POST.get("unit", ""))
-    scope = selectors.user_scope(user=request.user)
-    if not selectors.may_publish(scope=scope, department=department):
+    scope = access.user_scope(user=request.user)
+    if not access.may_publish(scope=scope, department=department):
         raise PermissionDenied
     try:
         year = int(request.POST.get("year", ""))

@@ -17,17 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from commitments import selectors, services
+from commitments import access, selectors, services
 from commitments.forms import OVERRIDES_PREFIX, CopyYearForm, TargetForm, override_formset
 from commitments.views.periods import default_year
 
-PERMISSION = "commitments.change_target"
 HISTORY_LENGTH = 30
 
 
 def _may_change_targets(view):
     """Anonymous users go to the log-in page; users without the permission get 403."""
-    return login_required(permission_required(PERMISSION, raise_exception=True)(view))
+    return login_required(permission_required(access.CHANGE_TARGETS, raise_exception=True)(view))
 
 
 def _year_from(request: HttpRequest, years: list[int]) -> int:
@@ -53,7 +52,7 @@ def _copy_defaults(years: list[int], shown: int) -> dict[str, int]:
 
 
 def _list_page(request: HttpRequest, year: int, years: list[int], copy_form: CopyYearForm):
-    targets = selectors.targets_of_year(year=year)
+    targets = selectors.targets.targets_of_year(year=year)
     commitments = [
         {"commitment": commitment, "targets": list(rows)}
         for commitment, rows in groupby(targets, key=lambda t: t.indicator.commitment)
@@ -66,7 +65,7 @@ def _list_page(request: HttpRequest, year: int, years: list[int], copy_form: Cop
             "years": sorted(set(years) | {year}),
             "commitments": commitments,
             "copy_form": copy_form,
-            "changes": selectors.target_changes(year=year, limit=HISTORY_LENGTH),
+            "changes": selectors.targets.target_changes(year=year, limit=HISTORY_LENGTH),
         },
     )
 
@@ -75,7 +74,7 @@ def _list_page(request: HttpRequest, year: int, years: list[int], copy_form: Cop
 def targets(request: HttpRequest) -> HttpResponse:
     """The targets of a year, commitment by commitment, the form that prepares a year
     from another, and the recent changes of the year."""
-    years = selectors.years_with_targets()
+    years = selectors.engine_inputs.years_with_targets()
     year = _year_from(request, years)
     copy_form = CopyYearForm(years=years, initial=_copy_defaults(years, year))
     return _list_page(request, year, years, copy_form)
@@ -85,7 +84,7 @@ def targets(request: HttpRequest) -> HttpResponse:
 @require_POST
 def targets_copy(request: HttpRequest) -> HttpResponse:
     """Copy every target of a year (with its overrides) into a year without targets."""
-    years = selectors.years_with_targets()
+    years = selectors.engine_inputs.years_with_targets()
     form = CopyYearForm(request.POST, years=years)
     if form.is_valid():
         source_year, year = form.cleaned_data["source_year"], form.cleaned_data["year"]
@@ -109,25 +108,30 @@ def targets_copy(request: HttpRequest) -> HttpResponse:
     return _list_page(request, shown, years, form)
 
 
+def _with_added_row(post):
+    """The form data, with one more override row when "add_row" was pressed."""
+    if "add_row" not in post:
+        return post
+    data = post.copy()
+    total = f"{OVERRIDES_PREFIX}-TOTAL_FORMS"
+    data[total] = str(int(data.get(total) or 0) + 1)
+    return data
+
+
 @_may_change_targets
 def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """One target and its scoped thresholds. "Xem trước" judges the current figures
     against what was typed without saving; "Lưu" saves and records the change."""
-    target = get_object_or_404(selectors.targets_for_edit(), pk=pk)
-    sectors = selectors.unit_sectors()
+    target = get_object_or_404(selectors.targets.targets_for_edit(), pk=pk)
+    sectors = selectors.targets.unit_sectors()
     preview = None
     if request.method == "POST":
         # The form writes what was typed onto its instance; the page keeps the stored one.
         form = TargetForm(request.POST, instance=copy.copy(target))
-        data = request.POST
-        if "add_row" in request.POST:
-            data = request.POST.copy()
-            total = f"{OVERRIDES_PREFIX}-TOTAL_FORMS"
-            data[total] = str(int(data.get(total) or 0) + 1)
-        formset = override_formset(target, data, sectors=sectors)
+        formset = override_formset(target, _with_added_row(request.POST), sectors=sectors)
         if "add_row" not in request.POST and form.is_valid() and formset.is_valid():
             if "preview" in request.POST:
-                preview = selectors.target_preview(
+                preview = selectors.targets.target_preview(
                     target=target,
                     spec=form.target_spec(formset.inputs()),
                     as_of=timezone.localdate(),
@@ -170,6 +174,6 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "formset": formset,
             "preview": preview,
             "preview_changed": sum(1 for row in preview or () if row.status_changed),
-            "changes": selectors.target_changes(target=target, limit=HISTORY_LENGTH),
+            "changes": selectors.targets.target_changes(target=target, limit=HISTORY_LENGTH),
         },
     )

@@ -13,7 +13,7 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
-from commitments import selectors, services, tasks
+from commitments import access, selectors, services, tasks
 from commitments.models import Membership, QuarterlyReport, ReminderSent, ReportingDeadline, Unit
 from tests import factories
 
@@ -52,32 +52,34 @@ def _report(unit, quarter=1) -> QuarterlyReport:
 
 
 def test_deadline_is_ten_days_after_the_quarter_by_default(db):
-    assert selectors.report_deadline(year=2021, quarter=1) == dt.date(2021, 4, 10)
-    assert selectors.report_deadline(year=2021, quarter=2) == dt.date(2021, 7, 10)
-    assert selectors.report_deadline(year=2021, quarter=4) == dt.date(2022, 1, 10)
+    assert selectors.completeness.report_deadline(year=2021, quarter=1) == dt.date(2021, 4, 10)
+    assert selectors.completeness.report_deadline(year=2021, quarter=2) == dt.date(2021, 7, 10)
+    assert selectors.completeness.report_deadline(year=2021, quarter=4) == dt.date(2022, 1, 10)
 
 
 def test_deadline_days_follow_the_setting(db, settings):
     settings.REPORT_DEADLINE_DAYS = 15
-    assert selectors.report_deadline(year=2021, quarter=1) == dt.date(2021, 4, 15)
+    assert selectors.completeness.report_deadline(year=2021, quarter=1) == dt.date(2021, 4, 15)
 
 
 def test_deadline_set_by_an_admin_wins_for_its_quarter_only(db):
     ReportingDeadline.objects.create(year=2021, quarter=1, due_on=dt.date(2021, 4, 20))
-    assert selectors.report_deadline(year=2021, quarter=1) == dt.date(2021, 4, 20)
-    assert selectors.report_deadline(year=2021, quarter=2) == dt.date(2021, 7, 10)
-    assert selectors.report_deadline(year=2020, quarter=1) == dt.date(2020, 4, 10)
+    assert selectors.completeness.report_deadline(year=2021, quarter=1) == dt.date(2021, 4, 20)
+    assert selectors.completeness.report_deadline(year=2021, quarter=2) == dt.date(2021, 7, 10)
+    assert selectors.completeness.report_deadline(year=2020, quarter=1) == dt.date(2020, 4, 10)
 
 
 def test_quarters_due_on_a_day_by_default_and_by_admin(db):
-    assert selectors.report_quarters_due(days={dt.date(2021, 4, 10)}) == [
+    assert selectors.completeness.report_quarters_due(days={dt.date(2021, 4, 10)}) == [
         (2021, 1, dt.date(2021, 4, 10))
     ]
-    assert selectors.report_quarters_due(days={dt.date(2021, 4, 11)}) == []
+    assert selectors.completeness.report_quarters_due(days={dt.date(2021, 4, 11)}) == []
     ReportingDeadline.objects.create(year=2021, quarter=1, due_on=dt.date(2021, 4, 20))
     # The admin's day replaces the default one: nothing is due on the 10th any more.
-    assert selectors.report_quarters_due(days={dt.date(2021, 4, 10)}) == []
-    assert selectors.report_quarters_due(days={dt.date(2021, 4, 20), dt.date(2021, 7, 10)}) == [
+    assert selectors.completeness.report_quarters_due(days={dt.date(2021, 4, 10)}) == []
+    assert selectors.completeness.report_quarters_due(
+        days={dt.date(2021, 4, 20), dt.date(2021, 7, 10)}
+    ) == [
         (2021, 1, dt.date(2021, 4, 20)),
         (2021, 2, dt.date(2021, 7, 10)),
     ]
@@ -124,8 +126,10 @@ def mix(db, django_user_model):
     return {"department": department, **units}
 
 
-def _completeness(scope=selectors.ALL_UNITS, today=dt.date(2021, 4, 20)):
-    return selectors.report_completeness(scope=scope, year=2021, quarter=1, today=today)
+def _completeness(scope=access.ALL_UNITS, today=dt.date(2021, 4, 20)):
+    return selectors.completeness.report_completeness(
+        scope=scope, year=2021, quarter=1, today=today
+    )
 
 
 def test_rates_count_submitted_on_time_and_approved_of_the_expected_units(mix):
@@ -492,7 +496,7 @@ def test_admin_edits_deadlines_and_lists_reminders_read_only(admin_client, remin
         {"year": 2021, "quarter": 1, "due_on": "2021-04-20"},
     )
     assert response.status_code == 302
-    assert selectors.report_deadline(year=2021, quarter=1) == dt.date(2021, 4, 20)
+    assert selectors.completeness.report_deadline(year=2021, quarter=1) == dt.date(2021, 4, 20)
     assert admin_client.get(reverse("admin:commitments_remindersent_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:commitments_remindersent_add")).status_code == 403
 

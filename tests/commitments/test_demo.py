@@ -286,18 +286,18 @@ def test_load_demo_command_refuses_when_debug_is_off(settings):
 
 
 def test_demo_reports_are_approved_with_late_ones_in_the_lockdown_quarter(db):
-    from commitments import selectors
+    from commitments import access, selectors
     from commitments.models import QuarterlyReport
 
     demo_load(as_of=dt.date(2022, 8, 20))  # 2022: Q1 ended long ago, Q2 under way
     reports = QuarterlyReport.objects.filter(year=2021)
     assert reports.count() == 16 * 4
     assert set(reports.values_list("state", flat=True)) == {"approved"}
-    everything = selectors.Scope(True, frozenset(), frozenset(), frozenset())
-    q3 = selectors.report_completeness(
+    everything = access.Scope(True, frozenset(), frozenset(), frozenset())
+    q3 = selectors.completeness.report_completeness(
         scope=everything, year=2021, quarter=3, today=dt.date(2022, 8, 20)
     )
-    q2 = selectors.report_completeness(
+    q2 = selectors.completeness.report_completeness(
         scope=everything, year=2021, quarter=2, today=dt.date(2022, 8, 20)
     )
     assert q2.expected == q2.submitted == q2.on_time == 16

@@ -148,7 +148,7 @@ def test_csv_has_exactly_the_contract_columns_with_a_bom(director, demo):
     text = response.content.decode("utf-8-sig")
     assert text.splitlines()[0] == "indicator,unit,category,period,value,target,comparator,status"
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == selectors.EXPORT_COLUMNS
+    assert list(rows[0]) == selectors.statuses.EXPORT_COLUMNS
     assert len(rows) == Status.objects.filter(year=2021).count()
     land = [r for r in rows if (r["indicator"], r["unit"], r["category"], r["period"]) == (
         "5.1", "sonn", "land", "2021-Q2")]  # fmt: skip

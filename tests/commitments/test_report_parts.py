@@ -479,7 +479,7 @@ def test_history_selector_names_fields_in_english_too(units, staff, settings):
         report=_report(units), values={("dossiers_resolved", "land"): "100"}, version=0, user=staff
     )
     with translation.override("en"):
-        line = selectors.report_history(unit=units["desk"], year=2021, quarter=2)[0]
+        line = selectors.reports.report_history(unit=units["desk"], year=2021, quarter=2)[0]
     assert line.changes[0][0].startswith("Dossiers resolved")
 
 
@@ -494,7 +494,7 @@ def test_staff_see_their_units_reports_of_the_last_four_quarters(client, staff, 
     today = timezone.localdate()
     quarter = engine.quarter_of(today)
     services.reports.report_submit(
-        report=selectors.report_for(unit=units["desk"], year=today.year, quarter=quarter),
+        report=selectors.reports.report_for(unit=units["desk"], year=today.year, quarter=quarter),
         user=staff,
     )
     client.force_login(staff)

@@ -58,7 +58,7 @@ def _url(unit_code="vp", year=2021, quarter=2):
 
 
 def _report(units, quarter=2) -> QuarterlyReport:
-    return selectors.report_for(unit=units["desk"], year=2021, quarter=quarter)
+    return selectors.reports.report_for(unit=units["desk"], year=2021, quarter=quarter)
 
 
 def _post(client, action, version=0, quarter=2, **values):
@@ -318,7 +318,9 @@ def test_last_elements_start_from_the_previous_quarter(client, staff, units):
     desk = units["desk"]
     factories.figure(desk, "procedures_online_eligible", 42, quarter=1)
     factories.figure(desk, "docs_issued", 30, quarter=1)
-    lines = {line.field: line for line in selectors.report_lines(unit=desk, year=2021, quarter=2)}
+    lines = {
+        line.field: line for line in selectors.reports.report_lines(unit=desk, year=2021, quarter=2)
+    }
     assert lines["procedures_online_eligible"].initial == 42
     assert lines["procedures_online_eligible"].carried
     # A flow (sum) starts empty: last quarter's dossiers are not this quarter's.
@@ -328,7 +330,9 @@ def test_last_elements_start_from_the_previous_quarter(client, staff, units):
     assert 'name="procedures_online_eligible" value="42"' in html
     # Q1 reads Q4 of the year before.
     factories.figure(desk, "epayment_applied", 1, year=2020, quarter=4)
-    lines = {line.field: line for line in selectors.report_lines(unit=desk, year=2021, quarter=1)}
+    lines = {
+        line.field: line for line in selectors.reports.report_lines(unit=desk, year=2021, quarter=1)
+    }
     assert lines["epayment_applied"].initial == 1
 
 
@@ -337,7 +341,8 @@ def test_a_unit_reports_only_the_elements_that_apply_to_it(units):
 
     def elements(unit, year=2021):
         return {
-            line.element.code for line in selectors.report_lines(unit=unit, year=year, quarter=2)
+            line.element.code
+            for line in selectors.reports.report_lines(unit=unit, year=year, quarter=2)
         }
 
     desk, division = elements(units["desk"]), elements(units["other"])
@@ -354,20 +359,20 @@ def test_a_unit_reports_only_the_elements_that_apply_to_it(units):
 def test_fields_are_those_the_unit_reports_else_all(units):
     fields = {
         line.category.code
-        for line in selectors.report_lines(unit=units["desk"], year=2021, quarter=2)
+        for line in selectors.reports.report_lines(unit=units["desk"], year=2021, quarter=2)
         if line.element.code == "dossiers_resolved"
     }
     assert fields == {"land"}
     new_desk = factories.unit("tt-hc", parent=units["department"], receives_dossiers=True)
     other = {
         line.category.code
-        for line in selectors.report_lines(unit=new_desk, year=2021, quarter=2)
+        for line in selectors.reports.report_lines(unit=new_desk, year=2021, quarter=2)
         if line.element.code == "dossiers_resolved"
     }
     assert {"land", "crop", "investment"} <= other
     channels = {
         line.category.code
-        for line in selectors.report_lines(unit=units["desk"], year=2021, quarter=2)
+        for line in selectors.reports.report_lines(unit=units["desk"], year=2021, quarter=2)
         if line.element.code == "feedback_due"
     }
     assert channels == {"national_portal", "portal_1022", "other"}
@@ -389,7 +394,7 @@ def test_the_unit_page_links_to_the_report_for_its_staff_only(
 def test_each_line_names_the_fields_it_must_not_exceed(units):
     lines = {
         line.field: line
-        for line in selectors.report_lines(unit=units["desk"], year=2021, quarter=2)
+        for line in selectors.reports.report_lines(unit=units["desk"], year=2021, quarter=2)
     }
     assert lines["dossiers_on_time__land"].not_above == ("dossiers_resolved__land",)
     assert lines["dossiers_online__land"].not_above == ("dossiers_received__land",)
@@ -411,7 +416,7 @@ def test_a_line_lists_every_bound_on_the_form_and_only_those(units):
     )
     lines = {
         line.field: line
-        for line in selectors.report_lines(unit=units["desk"], year=2021, quarter=2)
+        for line in selectors.reports.report_lines(unit=units["desk"], year=2021, quarter=2)
     }
     assert lines["dossiers_on_time__land"].not_above == (
         "dossiers_resolved__land",

@@ -147,7 +147,7 @@ def test_publishing_is_a_post_with_a_csrf_token(world):
 
 
 def test_a_period_is_over_the_day_after_its_last_day():
-    ended = selectors.period_ended
+    ended = selectors.publications.period_ended
     assert not ended(year=2021, quarter=1, today=dt.date(2021, 3, 31))
     assert ended(year=2021, quarter=1, today=dt.date(2021, 4, 1))
     assert not ended(year=2021, quarter=0, today=dt.date(2021, 12, 31))
@@ -345,7 +345,7 @@ def test_the_public_page_shows_the_snapshot_until_republished(client, world):
     # The stored status has changed: land now meets 96%.
     live = {
         s.category: s.status
-        for s in selectors.year_statuses(year=2021, unit=world["department"])
+        for s in selectors.statuses.year_statuses(year=2021, unit=world["department"])
         if s.indicator.code == "5.1" and s.quarter == 1
     }
     assert live["land"] == "met"

@@ -14,12 +14,12 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "csv"], default="json")
 
     def handle(self, *args, **options) -> None:
-        rows = selectors.status_export_rows(year=options["year"])
+        rows = selectors.statuses.status_export_rows(year=options["year"])
         if options["format"] == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         writer = csv.DictWriter(
-            self.stdout, fieldnames=selectors.EXPORT_COLUMNS, lineterminator="\n"
+            self.stdout, fieldnames=selectors.statuses.EXPORT_COLUMNS, lineterminator="\n"
         )
         writer.writeheader()
         for row in rows:

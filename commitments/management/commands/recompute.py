@@ -10,7 +10,9 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="one year (default: every year with targets)")
 
     def handle(self, *args, **options) -> None:
-        years = [options["year"]] if options["year"] else selectors.years_with_targets()
+        years = (
+            [options["year"]] if options["year"] else selectors.engine_inputs.years_with_targets()
+        )
         total = 0
         for year in years:
             services.recompute.recompute_claim(year=year)

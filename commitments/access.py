@@ -1,0 +1,193 @@
+"""Who may see and do what: the roles of a membership, the units a user sees
+(``Scope``), what a user may do with a unit's quarterly report, who publishes a
+department's results, who follows the reporting completeness and who recomputes.
+
+Reads memberships and units only; every page, export and service asks here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from commitments.models import Membership, QuarterlyReport, Unit
+
+ROLE_STAFF = Membership.Role.STAFF.value
+ROLE_DIRECTOR = Membership.Role.DIRECTOR.value
+ROLE_ADMIN = "admin"
+
+# The Django permission of the users who may change targets (the targets page).
+CHANGE_TARGETS = "commitments.change_target"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The units a user may see: all of them (``everything``, a superuser), or the
+    units of their memberships with, for a director, every unit below."""
+
+    everything: bool
+    unit_ids: frozenset[int]
+    director_ids: frozenset[int]  # units where the user acts as a director
+    staff_ids: frozenset[int]  # units whose reports the user writes
+
+    def __contains__(self, unit: Unit | int) -> bool:
+        pk = unit if isinstance(unit, int) else unit.pk
+        return self.everything or pk in self.unit_ids
+
+    def filter(self, queryset, field: str = "unit"):
+        """The queryset narrowed to rows whose ``field`` is a visible unit."""
+        if self.everything:
+            return queryset
+        return queryset.filter(**{f"{field}__in": self.unit_ids})
+
+    @property
+    def empty(self) -> bool:
+        return not self.everything and not self.unit_ids
+
+
+NO_SCOPE = Scope(False, frozenset(), frozenset(), frozenset())
+# Every unit, as a superuser sees them: what the reminders look at.
+ALL_UNITS = Scope(True, frozenset(), frozenset(), frozenset())
+
+
+def user_scope(*, user) -> Scope:
+    """What a user may see and do, by unit (at most two queries: the memberships and,
+    for a director, the tree of units)."""
+    if not getattr(user, "is_authenticated", False):
+        return NO_SCOPE
+    if user.is_superuser:
+        return Scope(True, frozenset(), frozenset(), frozenset())
+    memberships = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))
+    if not memberships:
+        return NO_SCOPE
+    staff = frozenset(pk for pk, role in memberships if role == ROLE_STAFF)
+    heads = {pk for pk, role in memberships if role == ROLE_DIRECTOR}
+    directed = _units_below(heads) if heads else set()
+    return Scope(False, staff | frozenset(directed), frozenset(directed), staff)
+
+
+def _units_below(heads: set[int]) -> set[int]:
+    """The units ``heads`` and every unit below them (one query: the tree of units)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in Unit.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    directed: set[int] = set()
+    stack = list(heads)
+    while stack:
+        pk = stack.pop()
+        if pk in directed:
+            continue
+        directed.add(pk)
+        stack.extend(children.get(pk, []))
+    return directed
+
+
+# --- the scope on the director's pages ---
+
+
+def is_top_unit(unit: Unit, scope: Scope) -> bool:
+    """A unit the pages show where they showed the department: a visible unit whose
+    parent is not visible (for a superuser, a root unit)."""
+    return unit.parent_id is None or unit.parent_id not in scope
+
+
+def top_units_only(queryset: QuerySet, scope: Scope | None, field: str = "unit") -> QuerySet:
+    """The rows of ``queryset`` whose ``field`` is a top unit of ``scope`` (see
+    ``is_top_unit``); without a scope, or for a superuser, the departments' rows."""
+    if scope is None or scope.everything:
+        return queryset.filter(**{f"{field}__parent__isnull": True})
+    return scope.filter(queryset, field).exclude(**{f"{field}__parent__in": scope.unit_ids})
+
+
+def directs_units(*, scope: Scope) -> bool:
+    """Whether a user approves reports of some unit: a director, or a superuser."""
+    return bool(scope.director_ids) or scope.everything
+
+
+# --- the quarterly report ---
+
+# Who may take each action of the report form.
+REPORT_ACTION_ROLES = {
+    "save": ROLE_STAFF,
+    "submit": ROLE_STAFF,
+    "approve": ROLE_DIRECTOR,
+    "return": ROLE_DIRECTOR,
+    "reopen": ROLE_ADMIN,
+}
+
+
+def report_roles(*, user, unit: Unit, scope: Scope | None = None) -> frozenset[str]:
+    """What a user may do with a unit's quarterly report: ``staff`` (edit and submit)
+    with a staff membership on the unit, ``director`` (approve and return) as director
+    of the unit or of a unit above it; a superuser may do all and ``admin`` (reopen).
+    Empty: the user may not see the report at all."""
+    scope = scope if scope is not None else user_scope(user=user)
+    if scope.everything:
+        return frozenset({ROLE_STAFF, ROLE_DIRECTOR, ROLE_ADMIN})
+    roles = set()
+    if unit.pk in scope.staff_ids:
+        roles.add(ROLE_STAFF)
+    if unit.pk in scope.director_ids:
+        roles.add(ROLE_DIRECTOR)
+    return frozenset(roles)
+
+
+def may_take_report_action(*, roles: frozenset[str], action: str) -> bool:
+    """Whether the roles on a unit allow an action of ``REPORT_ACTION_ROLES``."""
+    return REPORT_ACTION_ROLES[action] in roles
+
+
+def writes_reports(*, roles: frozenset[str]) -> bool:
+    """Whether the roles on a unit let the user change its report's figures, evidence
+    and plan (its staff, or a superuser)."""
+    return ROLE_STAFF in roles
+
+
+def may_edit_report(*, roles: frozenset[str], report: QuarterlyReport) -> bool:
+    """Whether the report's form is open to the user: its staff, while it is editable."""
+    return writes_reports(roles=roles) and report.editable
+
+
+def may_decide_report(*, roles: frozenset[str], report: QuarterlyReport) -> bool:
+    """Whether the user may approve or return the report: a director of the unit or of
+    a unit above it, once the report is submitted."""
+    return ROLE_DIRECTOR in roles and report.state == QuarterlyReport.State.SUBMITTED
+
+
+def may_reopen_report(*, roles: frozenset[str], report: QuarterlyReport) -> bool:
+    """Whether the user may reopen the report: an admin, once it is submitted or
+    approved."""
+    return ROLE_ADMIN in roles and report.state in (
+        QuarterlyReport.State.SUBMITTED,
+        QuarterlyReport.State.APPROVED,
+    )
+
+
+# --- publishing, completeness, recomputing ---
+
+
+def may_publish(*, scope: Scope, department: Unit) -> bool:
+    """Whether a user may publish a department's results: a superuser, or a director of
+    the department itself. A director of a division may not, and only a department (a
+    root unit) publishes."""
+    if department.parent_id is not None:
+        return False
+    return scope.everything or department.pk in scope.director_ids
+
+
+def completeness_visible(*, user, scope: Scope | None = None) -> bool:
+    """Whether a user may see the reporting completeness page: a superuser, or a
+    director of some unit. Without ``scope``, one query for users who are neither
+    anonymous nor superusers."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    if scope is not None:
+        return bool(scope.director_ids)
+    return Membership.objects.filter(user=user, role=ROLE_DIRECTOR).exists()
+
+
+def may_recompute(*, user) -> bool:
+    """Whether a user may queue a recompute from the dashboard: a superuser."""
+    return user.is_superuser

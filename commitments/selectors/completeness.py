@@ -1,0 +1,230 @@
+"""Reporting completeness (tình hình nộp báo cáo): when a quarter's reports are due,
+which units must report, where each stands, and whom a reminder reaches."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from commitments import access, engine
+from commitments.models import Membership, QuarterlyReport, ReportingDeadline, Unit
+
+NOT_STARTED = "not_started"  # no report row: nobody has opened the quarter's form yet
+# The states that count as reported (DHIS2's "complete" data set registrations).
+SUBMITTED_STATES = frozenset(
+    {QuarterlyReport.State.SUBMITTED.value, QuarterlyReport.State.APPROVED.value}
+)
+
+
+def default_report_deadline(year: int, quarter: int) -> dt.date:
+    """``REPORT_DEADLINE_DAYS`` after the quarter's last day."""
+    last_day = engine.period_bounds(year, quarter)[1]
+    return last_day + dt.timedelta(days=settings.REPORT_DEADLINE_DAYS)
+
+
+def report_deadline(*, year: int, quarter: int) -> dt.date:
+    """The day a quarter's reports are due (hạn nộp báo cáo): the day an admin set for
+    the quarter (``ReportingDeadline``), else ``REPORT_DEADLINE_DAYS`` after the
+    quarter's last day. One query."""
+    return report_deadlines(periods=[(year, quarter)])[(year, quarter)]
+
+
+def report_deadlines(*, periods: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dt.date]:
+    """``report_deadline`` of each (year, quarter), in one query."""
+    periods = set(periods)
+    set_by_admin = {
+        (d.year, d.quarter): d.due_on
+        for d in ReportingDeadline.objects.filter(year__in={y for y, _ in periods})
+    }
+    return {
+        period: set_by_admin.get(period) or default_report_deadline(*period) for period in periods
+    }
+
+
+def report_quarters_due(*, days: set[dt.date]) -> list[tuple[int, int, dt.date]]:
+    """The quarters whose reports are due on one of ``days``, as (year, quarter, due
+    day): those an admin set on one of the days, and those with no day set whose
+    default falls on one. One query."""
+    by_default: dict[tuple[int, int], dt.date] = {}
+    for day in days:
+        last_day = day - dt.timedelta(days=settings.REPORT_DEADLINE_DAYS)
+        quarter = engine.quarter_of(last_day)
+        if engine.period_bounds(last_day.year, quarter)[1] == last_day:
+            by_default[(last_day.year, quarter)] = day
+    # The rows set on one of the days, and the rows that move a default elsewhere.
+    condition = Q(due_on__in=days)
+    for year, quarter in by_default:
+        condition |= Q(year=year, quarter=quarter)
+    set_by_admin = {
+        (year, quarter): due_on
+        for year, quarter, due_on in ReportingDeadline.objects.filter(condition).values_list(
+            "year", "quarter", "due_on"
+        )
+    }
+    due = {key: day for key, day in by_default.items() if key not in set_by_admin}
+    due.update({key: day for key, day in set_by_admin.items() if day in days})
+    return sorted((year, quarter, day) for (year, quarter), day in due.items())
+
+
+def expected_units(*, scope: access.Scope) -> QuerySet[Unit]:
+    """The units that must report each quarter (đơn vị phải báo cáo) among those the
+    scope sees: every division and affiliated unit. The department (Sở) has no report
+    of its own."""
+    units = Unit.objects.exclude(kind=Unit.Kind.DEPARTMENT).order_by("code")
+    return scope.filter(units, "pk")
+
+
+def _reachable_staff() -> QuerySet[Membership]:
+    """The staff memberships a reminder can reach: an active user with an email."""
+    return Membership.objects.filter(role=access.ROLE_STAFF, user__is_active=True).exclude(
+        user__email=""
+    )
+
+
+def report_reminder_recipients(*, unit_ids: set[int]) -> dict[int, list]:
+    """Who a unit's reminder goes to, by unit id: its active staff with an email
+    address, each address once. One query."""
+    recipients: dict[int, list] = {}
+    seen: set[tuple[int, str]] = set()
+    memberships = (
+        _reachable_staff()
+        .filter(unit_id__in=unit_ids)
+        .select_related("user")
+        .order_by("unit_id", "user__username")
+    )
+    for membership in memberships:
+        key = (membership.unit_id, membership.user.email.strip().lower())
+        if key not in seen:
+            seen.add(key)
+            recipients.setdefault(membership.unit_id, []).append(membership.user)
+    return recipients
+
+
+@dataclass(frozen=True)
+class UnitReporting:
+    """Where one unit stands with a quarter's report."""
+
+    unit: Unit
+    state: str  # NOT_STARTED or a QuarterlyReport.State value
+    first_submitted_at: dt.datetime | None
+    submitted: bool  # submitted or approved: counts for the reporting rate
+    on_time: bool  # submitted, and first sent on or before the deadline day (local time)
+    late: bool  # the deadline has passed and the report is not submitted
+    staff_with_email: int
+
+    @property
+    def timeliness(self) -> str:
+        """``on_time``, ``submitted_late``, ``late`` (overdue, not submitted) or
+        ``pending`` (not submitted, not yet due)."""
+        if self.submitted:
+            return "on_time" if self.on_time else "submitted_late"
+        return "late" if self.late else "pending"
+
+
+# The units that need someone's attention first: overdue, then not yet submitted.
+_ATTENTION = {"late": 0, "pending": 1, "submitted_late": 2, "on_time": 3}
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How completely and how promptly the units reported a quarter, DHIS2's way:
+    reporting rate = submitted / expected, reporting rate on time = submitted by the
+    deadline / expected; and how many reports are approved. A resubmission after a
+    return keeps the first submission's time."""
+
+    year: int
+    quarter: int
+    deadline: dt.date
+    today: dt.date
+    units: tuple[UnitReporting, ...]  # late first, then pending, submitted late, on time
+    expected: int
+    submitted: int
+    on_time: int
+    approved: int
+
+    @property
+    def deadline_passed(self) -> bool:
+        return self.today > self.deadline
+
+    @property
+    def days_left(self) -> int:
+        """Days from today to the deadline (negative once it has passed)."""
+        return (self.deadline - self.today).days
+
+    @property
+    def submitted_percent(self) -> float | None:
+        return _percent(self.submitted, self.expected)
+
+    @property
+    def on_time_percent(self) -> float | None:
+        return _percent(self.on_time, self.expected)
+
+    @property
+    def approved_percent(self) -> float | None:
+        return _percent(self.approved, self.expected)
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return 100 * part / whole if whole else None
+
+
+def report_completeness(
+    *, scope: access.Scope, year: int, quarter: int, today: dt.date | None = None
+) -> Completeness:
+    """Where each expected unit of the scope stands with its report of the quarter,
+    and the totals (tình hình nộp báo cáo). ``today`` (default: the local date) says
+    whether the deadline has passed. Four queries, whatever the number of units."""
+    today = today or timezone.localdate()
+    deadline = report_deadline(year=year, quarter=quarter)
+    expected = expected_units(scope=scope)
+    reports = {
+        unit_id: (state, first_submitted_at or submitted_at)
+        for unit_id, state, first_submitted_at, submitted_at in QuarterlyReport.objects.filter(
+            year=year, quarter=quarter, unit__in=expected
+        ).values_list("unit_id", "state", "first_submitted_at", "submitted_at")
+    }
+    staff = dict(
+        _reachable_staff()
+        .filter(unit__in=expected)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    # The deadline is a day in Vietnam: a report sent at 23:30 local time on that day
+    # (16:30 UTC) is on time, one sent at 00:30 the next day is not.
+    local = timezone.get_default_timezone()
+    rows = []
+    for unit in expected:
+        # A report stored before first submissions were kept counts from its last one.
+        state, sent_at = reports.get(unit.pk, (NOT_STARTED, None))
+        submitted = state in SUBMITTED_STATES
+        rows.append(
+            UnitReporting(
+                unit=unit,
+                state=state,
+                first_submitted_at=sent_at,
+                submitted=submitted,
+                on_time=submitted
+                and sent_at is not None
+                and timezone.localtime(sent_at, local).date() <= deadline,
+                late=not submitted and today > deadline,
+                staff_with_email=staff.get(unit.pk, 0),
+            )
+        )
+    rows.sort(key=lambda row: (_ATTENTION[row.timeliness], row.unit.code))
+    return Completeness(
+        year=year,
+        quarter=quarter,
+        deadline=deadline,
+        today=today,
+        units=tuple(rows),
+        expected=len(rows),
+        submitted=sum(row.submitted for row in rows),
+        on_time=sum(row.on_time for row in rows),
+        approved=sum(row.state == QuarterlyReport.State.APPROVED for row in rows),
+    )

@@ -1,0 +1,166 @@
+"""What the engine reads for a year: the indicators in force with their targets, and
+every unit, figure, evidence record, plan task and milestone they read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from commitments import engine
+from commitments.models import (
+    DataElement,
+    Evidence,
+    Figure,
+    Milestone,
+    PlanTask,
+    Target,
+    Unit,
+)
+
+
+@dataclass(frozen=True)
+class EngineIds:
+    """Database ids of what the engine names by code."""
+
+    indicators: dict[str, int]
+
+
+def engine_inputs(*, year: int) -> tuple[list[engine.IndicatorSpec], engine.Dataset, EngineIds]:
+    """The indicators in force in ``year`` and every figure, record and unit they read.
+
+    Eight queries, whatever the number of units, indicators or figures.
+    """
+    targets = list(
+        Target.objects.filter(year=year)
+        .select_related(
+            "indicator", "indicator__numerator", "indicator__denominator", "indicator__element"
+        )
+        .prefetch_related("overrides__category")
+        .order_by("indicator__commitment__position", "indicator__position")
+    )
+    indicators = [_indicator_spec(t) for t in targets]
+    baseline_years = {t.baseline_year for t in targets if t.baseline_year is not None}
+    years = {year} | baseline_years
+
+    units = _unit_nodes()
+    figures = _figure_rows(years)
+    evidence, plan_tasks, milestones = _records(year)
+    data = engine.Dataset(
+        units=units,
+        aggregations=dict(DataElement.objects.values_list("code", "aggregation")),
+        figures=figures,
+        evidence=evidence,
+        plan_tasks=plan_tasks,
+        milestones=milestones,
+    )
+    ids = EngineIds(indicators={t.indicator.code: t.indicator_id for t in targets})
+    return indicators, data, ids
+
+
+def _unit_nodes() -> list[engine.UnitNode]:
+    """Every unit, as the engine places it in the tree and in an indicator's scope."""
+    return [
+        engine.UnitNode(
+            id=pk,
+            code=code,
+            parent_id=parent_id,
+            kind=kind,
+            sector=sector,
+            public_service=public_service,
+            receives_dossiers=receives_dossiers,
+        )
+        for pk, code, parent_id, kind, sector, public_service, receives_dossiers in (
+            Unit.objects.values_list(
+                "pk",
+                "code",
+                "parent_id",
+                "kind",
+                "sector",
+                "public_service",
+                "receives_dossiers",
+            )
+        )
+    ]
+
+
+def _figure_rows(years: set[int]) -> list[engine.FigureRow]:
+    """Every figure of ``years`` (the year and the baseline years it is compared to)."""
+    return [
+        engine.FigureRow(y, q, unit_id, element, category, value)
+        for y, q, unit_id, element, category, value in Figure.objects.filter(
+            year__in=years
+        ).values_list("year", "quarter", "unit_id", "element__code", "category__code", "value")
+    ]
+
+
+def _records(
+    year: int,
+) -> tuple[list[engine.EvidenceRow], list[engine.PlanTaskRow], list[engine.MilestoneRow]]:
+    """The evidence, plan tasks and milestones of a year (three queries)."""
+    evidence = [
+        engine.EvidenceRow(unit_id, kind, date, subject)
+        for unit_id, kind, date, subject in Evidence.objects.filter(date__year=year).values_list(
+            "unit_id", "kind", "date", "subject_unit_id"
+        )
+    ]
+    plan_tasks = [
+        engine.PlanTaskRow(unit_id, y, done_on)
+        for unit_id, y, done_on in PlanTask.objects.filter(year=year).values_list(
+            "unit_id", "year", "done_on"
+        )
+    ]
+    milestones = [
+        engine.MilestoneRow(code, unit_id, y, done_on, bool(reference))
+        for code, unit_id, y, done_on, reference in Milestone.objects.filter(year=year).values_list(
+            "indicator__code", "unit_id", "year", "done_on", "evidence_reference"
+        )
+    ]
+    return evidence, plan_tasks, milestones
+
+
+def _indicator_spec(target: Target) -> engine.IndicatorSpec:
+    indicator = target.indicator
+    return engine.IndicatorSpec(
+        code=indicator.code,
+        kind=indicator.kind,
+        source=indicator.source,
+        tracked=indicator.tracked,
+        per_category=indicator.per_category,
+        quarterly=indicator.quarterly,
+        yearly=indicator.yearly,
+        level=indicator.level,
+        scope=engine.UnitFilter(
+            kinds=frozenset(indicator.scope_kinds or ()),
+            sectors=frozenset(indicator.scope_sectors or ()),
+            public_service=indicator.scope_public_service,
+            receives_dossiers=indicator.scope_receives_dossiers,
+        ),
+        numerator=indicator.numerator.code if indicator.numerator else "",
+        denominator=indicator.denominator.code if indicator.denominator else "",
+        element=indicator.element.code if indicator.element else "",
+        evidence_kind=indicator.evidence_kind,
+        distinct_subjects=indicator.distinct_subjects,
+        coverage_rule=indicator.coverage_rule,
+        condition_min=indicator.condition_min,
+        target=engine.TargetSpec(
+            year=target.year,
+            threshold=target.threshold,
+            comparator=target.comparator or None,
+            deadline=target.deadline,
+            baseline_year=target.baseline_year,
+            baseline_value=target.baseline_value,
+            overrides=tuple(
+                engine.Override(
+                    threshold=o.threshold,
+                    comparator=o.comparator,
+                    category=o.category.code if o.category else None,
+                    unit_kind=o.unit_kind,
+                    unit_sector=o.unit_sector,
+                )
+                for o in target.overrides.all()
+            ),
+        ),
+    )
+
+
+def years_with_targets() -> list[int]:
+    return sorted(set(Target.objects.values_list("year", flat=True)))

@@ -1,0 +1,141 @@
+"""The statuses as the pages and the export read them: a year's, an indicator's, the
+units x indicators matrix, the departments' coverage rows, and the names they show."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q, QuerySet
+
+from commitments import access, engine
+from commitments.models import Category, Indicator, RecomputeState, Status, Unit
+
+
+def statuses_for_export(*, year: int, scope: access.Scope | None = None) -> QuerySet[Status]:
+    """Every status of a year, in a stable order, with the codes the export names;
+    with a ``scope``, only the statuses of the units it sees."""
+    statuses = Status.objects.filter(year=year)
+    if scope is not None:
+        statuses = scope.filter(statuses)
+    return statuses.select_related("indicator", "unit").order_by(
+        "indicator__commitment__position",
+        "indicator__position",
+        "unit__code",
+        "category",
+        "quarter",
+    )
+
+
+def category_names() -> dict[str, str]:
+    """Category code -> name in the active language, in the categories' order."""
+    return {c.code: c.name for c in Category.objects.all()}
+
+
+def year_statuses(
+    *, year: int, unit: Unit | None = None, scope: access.Scope | None = None
+) -> list[Status]:
+    """Every status of a year (all periods, the wholes and each category) of one unit,
+    or of the top units of ``scope`` (without one: the departments), with what a page
+    shows of each row; one query."""
+    statuses = Status.objects.filter(year=year)
+    statuses = (
+        access.top_units_only(statuses, scope) if unit is None else statuses.filter(unit=unit)
+    )
+    return list(
+        statuses.select_related(
+            "unit",
+            "indicator__commitment",
+            "indicator__numerator",
+            "indicator__denominator",
+            "indicator__element",
+        ).order_by("unit__code", "indicator__commitment__position", "indicator__position")
+    )
+
+
+def indicator_statuses(
+    *, indicator: Indicator, year: int, scope: access.Scope | None = None
+) -> list[Status]:
+    """Every status of one indicator in a year: each unit (each unit ``scope`` sees),
+    period and category."""
+    statuses = Status.objects.filter(indicator=indicator, year=year)
+    if scope is not None:
+        statuses = scope.filter(statuses)
+    return list(
+        statuses.select_related("unit", "indicator").order_by("unit__code", "quarter", "category")
+    )
+
+
+def matrix_statuses(*, year: int, quarter: int, scope: access.Scope | None = None) -> list[Status]:
+    """The rows of the units x indicators matrix for one period: every unit's rows of
+    unit-level indicators (of the units ``scope`` sees), and the departments' rows of
+    coverage indicators (whose detail names the units that miss the condition; a page
+    reads there only the units it shows)."""
+    own_rows = Q(indicator__level=engine.LEVEL_UNIT)
+    if scope is not None and not scope.everything:
+        own_rows &= Q(unit__in=scope.unit_ids)
+    return list(
+        Status.objects.filter(year=year, quarter=quarter, category="")
+        .filter(own_rows | Q(indicator__kind=engine.COVERAGE, unit__parent__isnull=True))
+        .select_related("unit", "indicator__commitment")
+        .order_by("indicator__commitment__position", "indicator__position")
+    )
+
+
+def coverage_statuses(*, year: int, quarter: int) -> list[Status]:
+    """The departments' coverage rows of a period: each names the units that meet its
+    condition and those that miss it."""
+    return list(
+        Status.objects.filter(
+            year=year,
+            quarter=quarter,
+            category="",
+            indicator__kind=engine.COVERAGE,
+            unit__parent__isnull=True,
+        )
+        .select_related("indicator")
+        .order_by("indicator__commitment__position", "indicator__position")
+    )
+
+
+def units_by_code() -> dict[str, Unit]:
+    return {u.code: u for u in Unit.objects.all()}
+
+
+def recompute_state(*, year: int) -> RecomputeState | None:
+    return RecomputeState.objects.filter(year=year).first()
+
+
+EXPORT_COLUMNS = [
+    "indicator",
+    "unit",
+    "category",
+    "period",
+    "value",
+    "target",
+    "comparator",
+    "status",
+]
+
+
+def status_export_rows(*, year: int, scope: access.Scope | None = None) -> list[dict]:
+    """The statuses of a year (of the units ``scope`` sees) in the shape of CONTRACT.md:
+    numbers rounded to 2 places (half up), ``null`` for what is absent."""
+    return [
+        {
+            "indicator": s.indicator.code,
+            "unit": s.unit.code,
+            "category": s.category or None,
+            "period": s.period,
+            "value": _rounded(s.value),
+            "target": _rounded(s.target),
+            "comparator": s.comparator or None,
+            "status": s.status,
+        }
+        for s in statuses_for_export(year=year, scope=scope)
+    ]
+
+
+def _rounded(value: Decimal | None) -> float | None:
+    if value is None:
+        return None
+    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
