@@ -23,6 +23,7 @@ from commitments.engine.types import (
     StatusRow,
     UnitNode,
 )
+from commitments.engine.year import judged_by_quarter, year_rows
 
 
 def compute_statuses(
@@ -70,9 +71,14 @@ def compute_statuses(
             [YEAR] if indicator.yearly else []
         )
         units = ctx.tree.roots if indicator.level == LEVEL_DEPARTMENT else ctx.tree.ordered()
+        by_quarter = judged_by_quarter(indicator)
         for unit_id in units:
-            for quarter in periods:
-                rows.extend(_rows_for(indicator, unit_id, quarter, ctx))
+            unit_rows = [
+                r for quarter in periods for r in _rows_for(indicator, unit_id, quarter, ctx)
+            ]
+            rows.extend(unit_rows)
+            if by_quarter:
+                rows.extend(year_rows(indicator, unit_rows, as_of=as_of))
     return rows
 
 

@@ -28,7 +28,10 @@ class Detail:
     - coverage: ``covered`` of ``units`` in scope, the codes of the units counted
       (``covered_units``) and of those ``missing``;
     - milestone: ``done_on``, ``has_evidence`` and the ``deadline``;
-    - the whole of a per-category indicator: the categories ``behind``.
+    - the whole of a per-category indicator: the categories ``behind``;
+    - the year row of an indicator judged by quarter: the worst ``quarter`` so far
+      (whose numbers the row carries) and the ended quarters that failed
+      (``failed_quarters``).
     """
 
     numerator: int | None = None
@@ -45,6 +48,8 @@ class Detail:
     done_on: dt.date | None = None
     has_evidence: bool = False
     deadline: dt.date | None = None
+    quarter: int | None = None
+    failed_quarters: tuple[int, ...] = ()
 
     @classmethod
     def from_json(cls, stored: Mapping[str, object] | None) -> Detail:
@@ -65,6 +70,8 @@ class Detail:
             done_on=_day(stored.get("done_on")),
             has_evidence=bool(stored.get("has_evidence")),
             deadline=_day(stored.get("deadline")),
+            quarter=_whole(stored.get("quarter")),
+            failed_quarters=tuple(int(q) for q in stored.get("failed_quarters") or ()),
         )
 
     def to_json(self) -> dict[str, object]:
