@@ -65,6 +65,48 @@ class Figure(models.Model):
         return f"{self.year}-Q{self.quarter} {self.unit.code} {self.element.code}{category}"
 
 
+class OfficialFigure(models.Model):
+    """A figure of a reopened report as it was last approved (số liệu chính thức).
+
+    DOMAIN.md, "Official figures": while an approved report is reopened its figures
+    stay official at their last approved values, so that a unit fixing a typo never
+    makes the department's numbers vanish. Written when an approved report is reopened,
+    removed when it is approved again (its live figures are then the official ones).
+    """
+
+    year = models.PositiveIntegerField(_("năm"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quý"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="+"
+    )
+    element = models.ForeignKey(DataElement, verbose_name=_("yếu tố"), on_delete=models.PROTECT)
+    category = models.ForeignKey(
+        Category, verbose_name=_("phân loại"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    value = models.PositiveBigIntegerField(_("giá trị"))
+
+    class Meta:
+        verbose_name = _("số liệu chính thức")
+        verbose_name_plural = pgettext_lazy("plural", "số liệu chính thức")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "quarter", "unit", "element", "category"],
+                condition=Q(category__isnull=False),
+                name="official_figure_unique_with_category",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "quarter", "unit", "element"],
+                condition=Q(category__isnull=True),
+                name="official_figure_unique_without_category",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-Q{self.quarter} {self.unit_id} {self.element_id}: {self.value}"
+
+
 def evidence_storage():
     """Where uploaded evidence is kept: outside ``static/``, with no URL of its own."""
     return storages["evidence"]

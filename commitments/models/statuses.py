@@ -16,9 +16,23 @@ from commitments.models.catalogue import Indicator
 from commitments.models.organisation import Unit
 
 
+class OfficialStatuses(models.Manager):
+    """Statuses computed from official figures only: what every page, export, print
+    and publication reads unless a reader asks for the provisional view."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(provisional=False)
+
+
 class Status(models.Model):
     """A computed judgement of one indicator for a unit, category and period. Written
-    only by the recompute service."""
+    only by the recompute service.
+
+    Two sets are kept (DOMAIN.md, "Official figures"): the official one, from approved
+    figures only (``Status.objects``), and, while some report is not yet approved, a
+    provisional one from every figure as typed (``provisional=True``, read through
+    ``Status.every``), whose rows say whether they differ from the official value.
+    """
 
     class Value(models.TextChoices):
         MET = engine.MET, _("Đạt")
@@ -49,14 +63,22 @@ class Status(models.Model):
     status = models.CharField(_("trạng thái"), max_length=20, choices=Value.choices)
     detail = models.JSONField(_("chi tiết"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("tính lúc"))
+    provisional = models.BooleanField(_("tạm tính"), default=False)
+    # In the provisional set: the value or the status is not the official one.
+    differs = models.BooleanField(_("khác số chính thức"), default=False)
+
+    every = models.Manager()
+    objects = OfficialStatuses()
 
     class Meta:
+        base_manager_name = "every"
+        default_manager_name = "objects"
         ordering = ["year", "quarter", "indicator__code", "unit__code", "category"]
         verbose_name = _("trạng thái")
         verbose_name_plural = pgettext_lazy("plural", "trạng thái")
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "unit", "category", "year", "quarter"],
+                fields=["indicator", "unit", "category", "year", "quarter", "provisional"],
                 name="status_unique",
             ),
         ]
@@ -84,6 +106,9 @@ class RecomputeState(models.Model):
     requested_at = models.DateTimeField(_("yêu cầu lúc"), null=True, blank=True)
     computed_at = models.DateTimeField(_("tính xong lúc"), null=True, blank=True)
     status_count = models.PositiveIntegerField(_("số trạng thái"), default=0)
+    # Some figure of the year is not official (a report not yet approved): the
+    # provisional set of statuses exists and may differ from the official one.
+    provisional_differs = models.BooleanField(_("có số liệu tạm tính"), default=False)
 
     class Meta:
         ordering = ["-year"]

@@ -3,7 +3,9 @@ every unit, figure, evidence record, plan task and milestone they read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from django.db.models import BooleanField, OuterRef, Subquery, Value
 
 from commitments import engine
 from commitments.models import (
@@ -11,7 +13,9 @@ from commitments.models import (
     Evidence,
     Figure,
     Milestone,
+    OfficialFigure,
     PlanTask,
+    QuarterlyReport,
     Target,
     Unit,
 )
@@ -24,8 +28,23 @@ class EngineIds:
     indicators: dict[str, int]
 
 
-def engine_inputs(*, year: int) -> tuple[list[engine.IndicatorSpec], engine.Dataset, EngineIds]:
-    """The indicators in force in ``year`` and every figure, record and unit they read.
+@dataclass(frozen=True)
+class Figures:
+    """A year's figures split by DOMAIN.md's "Official figures": the ``official`` ones
+    (reports approved, or written by a trusted channel outside any report, and the last
+    approved values of a reopened report), and every figure as typed (``provisional``),
+    or None when the two are the same."""
+
+    official: list[engine.FigureRow]
+    provisional: list[engine.FigureRow] | None
+
+
+def engine_inputs(
+    *, year: int
+) -> tuple[list[engine.IndicatorSpec], engine.Dataset, EngineIds, engine.Dataset | None]:
+    """The indicators in force in ``year`` and every figure, record and unit they read:
+    the dataset of official figures, and the provisional one (every figure as typed),
+    or None when no figure of these years is waiting for approval.
 
     Eight queries, whatever the number of units, indicators or figures.
     """
@@ -42,18 +61,21 @@ def engine_inputs(*, year: int) -> tuple[list[engine.IndicatorSpec], engine.Data
     years = {year} | baseline_years
 
     units = _unit_nodes()
-    figures = _figure_rows(years)
+    figures = official_figure_rows(years)
     evidence, plan_tasks, milestones = _records(year)
     data = engine.Dataset(
         units=units,
         aggregations=dict(DataElement.objects.values_list("code", "aggregation")),
-        figures=figures,
+        figures=figures.official,
         evidence=evidence,
         plan_tasks=plan_tasks,
         milestones=milestones,
     )
+    provisional = (
+        None if figures.provisional is None else replace(data, figures=figures.provisional)
+    )
     ids = EngineIds(indicators={t.indicator.code: t.indicator_id for t in targets})
-    return indicators, data, ids
+    return indicators, data, ids, provisional
 
 
 def _unit_nodes() -> list[engine.UnitNode]:
@@ -82,14 +104,52 @@ def _unit_nodes() -> list[engine.UnitNode]:
     ]
 
 
-def _figure_rows(years: set[int]) -> list[engine.FigureRow]:
-    """Every figure of ``years`` (the year and the baseline years it is compared to)."""
-    return [
-        engine.FigureRow(y, q, unit_id, element, category, value)
-        for y, q, unit_id, element, category, value in Figure.objects.filter(
-            year__in=years
-        ).values_list("year", "quarter", "unit_id", "element__code", "category__code", "value")
-    ]
+FIGURE_COLUMNS = ("year", "quarter", "unit_id", "element__code", "category__code", "value")
+
+
+def official_figure_rows(years: set[int]) -> Figures:
+    """The figures of ``years`` (the year and the baseline years it is compared to),
+    official and as typed, in one query.
+
+    A figure is official when its report is approved, or when it has no report at all
+    (an admin's import, the admin, a trusted system: never a unit's draft). A report
+    that is not approved contributes the values it had when last approved, if any.
+    """
+    approved = QuarterlyReport.State.APPROVED
+    official, typed, waiting = [], [], False
+    for *columns, state, kept in _with_report_state(Figure, years, kept=False).union(
+        _with_report_state(OfficialFigure, years, kept=True), all=True
+    ):
+        row = engine.FigureRow(*columns)
+        is_official = (state or approved) == approved
+        if kept:
+            # A reopened report's approved values: official until it is approved again.
+            if not is_official:
+                official.append(row)
+                waiting = True
+            continue
+        typed.append(row)
+        if is_official:
+            official.append(row)
+        else:
+            waiting = True
+    return Figures(official=official, provisional=typed if waiting else None)
+
+
+def _with_report_state(model, years: set[int], *, kept: bool):
+    """Figure-shaped rows of ``years`` with the state of the report they belong to."""
+    report = QuarterlyReport.objects.filter(
+        unit=OuterRef("unit"), year=OuterRef("year"), quarter=OuterRef("quarter")
+    ).order_by()
+    return (
+        model.objects.filter(year__in=years)
+        .annotate(
+            report_state=Subquery(report.values("state")[:1]),
+            kept=Value(kept, output_field=BooleanField()),
+        )
+        .order_by()
+        .values_list(*FIGURE_COLUMNS, "report_state", "kept")
+    )
 
 
 def _records(

@@ -126,7 +126,7 @@ def target_preview(*, target: Target, spec: engine.TargetSpec, as_of) -> list[Pr
     baseline year when the typed one is not among those already read.
     """
 
-    indicators, data, _ids = engine_inputs.engine_inputs(year=target.year)
+    indicators, data, _ids, _typed = engine_inputs.engine_inputs(year=target.year)
     stored = next(i for i in indicators if i.code == target.indicator.code)
     read = {target.year} | {
         i.target.baseline_year for i in indicators if i.target.baseline_year is not None

@@ -7,6 +7,9 @@
   ``figures_import``, ``evidence_import``); all or nothing.
 - ``figures``: saving figures against the validation rules (``figures_save``,
   ``FigureInput``, ``ImportResult``, ``RulesBroken``, ``years_affected``).
+- ``official``: official figures (DOMAIN.md): the values of a reopened report kept
+  until it is approved again, and the reports a trusted import approves
+  (``official_keep``, ``official_release``, ``reports_approve_trusted``).
 - ``recompute``: recomputing a year's statuses (``statuses_recompute``) and queueing
   that recompute once a write commits (``recompute_request``, ``recompute_claim``).
 - ``targets``: preparing a year from another and editing a target
@@ -31,6 +34,7 @@ from commitments.services import (  # noqa: F401
     evidence,
     figures,
     imports,
+    official,
     plan,
     publishing,
     recompute,

@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from commitments import engine, selectors
 from commitments.models import AuditEntry, Category, DataElement, Evidence, Unit
-from commitments.services import audit, evidence, figures, recompute
+from commitments.services import audit, evidence, figures, official, recompute
 from commitments.services.figures import FigureInput, ImportResult, line_number, whole
 from commitments.tabular import ImportFailed, Row, read_rows
 
@@ -193,7 +194,16 @@ def figures_import(*, path: str | Path) -> ImportResult:
         inputs.append(parsed)
     if errors:
         raise ImportFailed(errors)
-    return figures.figures_save(inputs=inputs, source=Path(path).name)
+    source = Path(path).name
+    with transaction.atomic():
+        result = figures.figures_save(inputs=inputs, source=source)
+        # An admin's import is a trusted channel: its figures are official on arrival
+        # (DOMAIN.md), so the reports they land in are approved, and say so.
+        official.reports_approve_trusted(
+            periods={(i.unit, i.year, i.quarter) for i in inputs},
+            note=gettext("Duyệt khi nhập tệp %(file)s") % {"file": source},
+        )
+    return result
 
 
 def _parse_figure(row, units, elements, categories, errors) -> FigureInput | None:

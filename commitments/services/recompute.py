@@ -22,7 +22,7 @@ from django.utils import timezone
 from commitments import engine, selectors
 from commitments.models import RecomputeState, Status
 
-STATUS_FIELDS = ["value", "target", "comparator", "status", "detail", "computed_at"]
+STATUS_FIELDS = ["value", "target", "comparator", "status", "detail", "computed_at", "differs"]
 
 # Sent with ``year`` once that year's recompute is claimed (its ``pending`` flag set):
 # the receiver in ``commitments.tasks`` queues the task.
@@ -33,46 +33,71 @@ def statuses_recompute(*, year: int, as_of: dt.date | None = None) -> int:
     """Recompute every status of a year and write them in bulk; returns how many.
 
     The read is a fixed number of queries whatever the number of units and indicators
-    (``selectors.engine_inputs.engine_inputs``); rows are upserted on their natural key and rows that
-    no longer apply are removed, so running it twice leaves the same table. The year's
-    ``RecomputeState`` row is locked meanwhile, so two recomputes of a year (two
+    (``selectors.engine_inputs.engine_inputs``); rows are upserted on their natural key
+    and rows that no longer apply are removed, so running it twice leaves the same
+    table. Two sets are written (DOMAIN.md, "Official figures"): the official statuses,
+    and, while some figure waits for its report's approval, the provisional ones. The
+    year's ``RecomputeState`` row is locked meanwhile, so two recomputes of a year (two
     workers, or a worker and the command) take turns instead of interleaving.
     """
     as_of = as_of or timezone.localdate()
     with transaction.atomic():
         RecomputeState.objects.get_or_create(year=year)
         state = RecomputeState.objects.select_for_update().get(year=year)
-        indicators, data, ids = selectors.engine_inputs.engine_inputs(year=year)
-        rows = engine.compute_statuses(indicators, data, year=year, as_of=as_of)
+        indicators, data, ids, provisional = selectors.engine_inputs.engine_inputs(year=year)
         now = timezone.now()
-        statuses = [
-            Status(
-                indicator_id=ids.indicators[row.indicator],
-                unit_id=row.unit_id,
-                category=row.category,
-                year=row.year,
-                quarter=row.quarter,
-                value=to_decimal(row.value),
-                target=row.target,
-                comparator=row.comparator or "",
-                status=row.status,
-                detail=_jsonable(row.detail),
-                computed_at=now,
-            )
-            for row in rows
-        ]
-        Status.objects.bulk_create(
+        official = _statuses(
+            engine.compute_statuses(indicators, data, year=year, as_of=as_of), ids, now
+        )
+        statuses = official
+        if provisional is not None:
+            typed = engine.compute_statuses(indicators, provisional, year=year, as_of=as_of)
+            statuses = official + _provisional(_statuses(typed, ids, now), official)
+        Status.every.bulk_create(
             statuses,
             update_conflicts=True,
-            unique_fields=["indicator", "unit", "category", "year", "quarter"],
+            unique_fields=["indicator", "unit", "category", "year", "quarter", "provisional"],
             update_fields=STATUS_FIELDS,
             batch_size=2000,
         )
-        Status.objects.filter(year=year).exclude(computed_at=now).delete()
+        Status.every.filter(year=year).exclude(computed_at=now).delete()
         state.computed_at = now
-        state.status_count = len(statuses)
-        state.save(update_fields=["computed_at", "status_count"])
-    return len(statuses)
+        state.status_count = len(official)
+        state.provisional_differs = provisional is not None
+        state.save(update_fields=["computed_at", "status_count", "provisional_differs"])
+    return len(official)
+
+
+def _statuses(rows: Iterable[engine.StatusRow], ids, now) -> list[Status]:
+    return [
+        Status(
+            indicator_id=ids.indicators[row.indicator],
+            unit_id=row.unit_id,
+            category=row.category,
+            year=row.year,
+            quarter=row.quarter,
+            value=to_decimal(row.value),
+            target=row.target,
+            comparator=row.comparator or "",
+            status=row.status,
+            detail=_jsonable(row.detail),
+            computed_at=now,
+        )
+        for row in rows
+    ]
+
+
+def _provisional(typed: list[Status], official: list[Status]) -> list[Status]:
+    """The provisional set, each row marked where it differs from the official one."""
+    signed = {_key(s): (s.value, s.status) for s in official}
+    for status in typed:
+        status.provisional = True
+        status.differs = signed.get(_key(status)) != (status.value, status.status)
+    return typed
+
+
+def _key(status: Status) -> tuple:
+    return (status.indicator_id, status.unit_id, status.category, status.quarter)
 
 
 def to_decimal(value: Fraction | None, places: int = 10) -> Decimal | None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from commitments import selectors
 from commitments.models import AuditEntry, Category, DataElement, Figure, QuarterlyReport
-from commitments.services import audit, figures, recompute
+from commitments.services import audit, figures, official, recompute
 from commitments.services.figures import FigureInput, ImportResult
 from commitments.tabular import Row
 
@@ -263,6 +263,8 @@ def report_approve(*, report: QuarterlyReport, user) -> QuarterlyReport:
             decided_by=user,
             comment="",
         )
+        # Its live figures are the official ones now, not the values kept at reopening.
+        official.official_release(report=report)
         recompute.recompute_request(years=[report.year])
     return report
 
@@ -294,15 +296,27 @@ def report_reopen(*, report: QuarterlyReport, user, reason: str) -> QuarterlyRep
     reason = (reason or "").strip()
     if not reason:
         raise ReportRefused({"reason": gettext("Hãy ghi lý do mở lại báo cáo.")})
-    return _report_move(
-        report=report,
-        old=[QuarterlyReport.State.SUBMITTED, QuarterlyReport.State.APPROVED],
-        new=QuarterlyReport.State.DRAFT,
-        refusal=gettext("Chỉ mở lại được báo cáo đã gửi hoặc đã duyệt."),
-        user=user,
-        action=AuditEntry.Action.REOPENED,
-        note=reason,
-        decided_at=timezone.now(),
-        decided_by=user,
-        comment=reason,
-    )
+    with transaction.atomic():
+        row = _report_stored(report)
+        was_approved = (
+            QuarterlyReport.objects.select_for_update()
+            .filter(pk=row.pk, state=QuarterlyReport.State.APPROVED)
+            .exists()
+        )
+        moved = _report_move(
+            report=report,
+            old=[QuarterlyReport.State.SUBMITTED, QuarterlyReport.State.APPROVED],
+            new=QuarterlyReport.State.DRAFT,
+            refusal=gettext("Chỉ mở lại được báo cáo đã gửi hoặc đã duyệt."),
+            user=user,
+            action=AuditEntry.Action.REOPENED,
+            note=reason,
+            decided_at=timezone.now(),
+            decided_by=user,
+            comment=reason,
+        )
+        if was_approved:
+            # Its figures stay official at their approved values until approved again.
+            official.official_keep(report=report)
+            recompute.recompute_request(years=[report.year])
+    return moved
