@@ -5,8 +5,10 @@
 - ``catalogue``: loading a built-in catalogue (``catalogue_load``).
 - ``imports``: units, figures and evidence from CSV or XLSX files (``units_import``,
   ``figures_import``, ``evidence_import``); all or nothing.
-- ``figures``: saving figures against the validation rules (``figures_save``,
-  ``FigureInput``, ``ImportResult``, ``RulesBroken``, ``years_affected``).
+- ``figures``: checking one figure with the one set of messages (``figure_check``,
+  ``FigureError``, ``FORM_MESSAGES``) and saving figures against the validation rules
+  (``figures_save``, ``FigureInput``, ``ImportResult``, ``RulesBroken``,
+  ``years_affected``).
 - ``recompute``: recomputing a year's statuses (``statuses_recompute``) and queueing
   that recompute once a write commits (``recompute_request``, ``recompute_claim``).
 - ``targets``: preparing a year from another and editing a target

@@ -4,6 +4,7 @@ its staff to the director and back (submit, approve, return, reopen)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 
 from django.db import transaction
 from django.db.models import DateTimeField, F, Value
@@ -15,7 +16,6 @@ from commitments import selectors
 from commitments.models import AuditEntry, Category, DataElement, Figure, QuarterlyReport
 from commitments.services import audit, figures, recompute
 from commitments.services.figures import FigureInput, ImportResult
-from commitments.tabular import Row
 
 # The key of a report's figure: (element code, category code or None).
 FigureKey = tuple[str, str | None]
@@ -86,49 +86,28 @@ def _report_inputs(report: QuarterlyReport, values: Mapping[FigureKey, str]) -> 
     inputs: list[FigureInput] = []
     for (element_code, category_code), text in values.items():
         field = selectors.reports.report_field(element_code, category_code)
-        element = elements.get(element_code)
-        category = categories.get(category_code) if category_code else None
-        if (
-            element is None
-            or bool(element.category_kind) != bool(category_code)
-            or (category_code and (category is None or category.kind != element.category_kind))
-        ):
-            errors[field] = gettext("Không có số liệu này trong báo cáo.")
+        value, refused = figures.figure_check(
+            where=field,
+            element_code=element_code,
+            category_code=category_code,
+            text=text,
+            elements=elements,
+            categories=categories,
+            optional=True,
+        )
+        if refused:
+            errors[field] = str(refused[0])  # the first: what is wrong with the figure itself
             continue
-        text = (text or "").strip()
-        if not text and (element_code, category_code) not in stored:
+        if value is None and (element_code, category_code) not in stored:
             continue
-        value, error = _typed_value(element, text)
-        if error:
-            errors[field] = error
-            continue
+        element = elements[element_code]
+        category = categories[category_code] if category_code else None
         inputs.append(
-            FigureInput(
-                Row(0, {"field": field}),
-                report.year,
-                report.quarter,
-                report.unit,
-                element,
-                category,
-                value,
-            )
+            FigureInput(field, report.year, report.quarter, report.unit, element, category, value)
         )
     if errors:
         raise ReportRefused(errors)
     return inputs
-
-
-def _typed_value(element: DataElement, text: str) -> tuple[int | None, str]:
-    """A typed value and why it is refused (""): empty is None (the stored figure is
-    removed), else a whole number of 0 or more, 0 or 1 for a flag."""
-    if not text:
-        return None, ""
-    value = figures.whole(text)
-    if value is None or value < 0:
-        return None, gettext("Nhập một số nguyên từ 0 trở lên.")
-    if element.is_flag and value not in (0, 1):
-        return None, gettext("Chỉ nhập 0 (chưa) hoặc 1 (có).")
-    return value, ""
 
 
 def _report_figures_save(inputs: list[FigureInput], user) -> ImportResult:
@@ -137,18 +116,7 @@ def _report_figures_save(inputs: list[FigureInput], user) -> ImportResult:
         return figures.figures_save(inputs=inputs, user=user)
     except figures.RulesBroken as broken:
         raise ReportRefused(
-            {
-                v.item.row.values["field"]: gettext(
-                    "%(low)s (%(low_value)s) không được lớn hơn %(high)s (%(high_value)s)."
-                )
-                % {
-                    "low": v.low.name,
-                    "low_value": v.low_value,
-                    "high": v.high.name,
-                    "high_value": v.high_value,
-                }
-                for v in broken.violations
-            }
+            {v.item.where: str(v.error(label=attrgetter("name"))) for v in broken.violations}
         ) from None
 
 
