@@ -102,12 +102,13 @@ class TargetOverride(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = ", ".join(
-            str(part)
-            for part in (self.category and self.category.code, self.unit_kind, self.unit_sector)
-            if part
-        )
-        return f"{scope}: {self.comparator} {self.threshold}"
+        return f"{self.conditions}: {self.comparator} {self.threshold}"
+
+    @property
+    def conditions(self) -> str:
+        """Where it applies, by code: "land", "division, education"."""
+        parts = (self.category.code if self.category else "", self.unit_kind, self.unit_sector)
+        return ", ".join(part for part in parts if part)
 
 
 class TargetChange(models.Model):
