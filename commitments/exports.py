@@ -366,7 +366,8 @@ def _shown(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"≥ {value:.2f}"  # the widest a number reads: a comparator and 2 places
+        # The widest a number reads: a comparator and 2 places.
+        return f"{status_text.comparator_sign(engine.GE)} {value:.2f}"
     return str(value)
 
 
