@@ -12,7 +12,7 @@
 - ``recompute``: recomputing a year's statuses (``statuses_recompute``) and queueing
   that recompute once a write commits (``recompute_request``, ``recompute_claim``).
 - ``targets``: preparing a year from another and editing a target
-  (``targets_copy_year``, ``target_update``, ``OverrideInput``, ``TargetsCopyRefused``).
+  (``targets_copy_year``, ``target_update``, ``TargetsCopyRefused``).
 - ``reports``: the quarterly report's figures and its way to the director
   (``report_save``, ``report_submit``, ``report_approve``, ``report_return``,
   ``report_reopen``, ``ReportRefused``).

@@ -220,16 +220,13 @@ def report_approve(*, report: QuarterlyReport, user) -> QuarterlyReport:
     """Approve a submitted report (duyệt báo cáo); it becomes read-only, and the
     year's statuses are recomputed."""
     with transaction.atomic():
-        _report_move(
-            report=report,
+        _report_decide(
+            report,
+            user,
             old=[QuarterlyReport.State.SUBMITTED],
             new=QuarterlyReport.State.APPROVED,
             refusal=gettext("Chỉ duyệt được báo cáo đã gửi."),
-            user=user,
             action=AuditEntry.Action.APPROVED,
-            decided_at=timezone.now(),
-            decided_by=user,
-            comment="",
         )
         recompute.recompute_request(years=[report.year])
     return report
@@ -240,17 +237,14 @@ def report_return(*, report: QuarterlyReport, user, comment: str) -> QuarterlyRe
     comment = (comment or "").strip()
     if not comment:
         raise ReportRefused({"comment": gettext("Hãy ghi lý do trả lại báo cáo.")})
-    return _report_move(
-        report=report,
+    return _report_decide(
+        report,
+        user,
         old=[QuarterlyReport.State.SUBMITTED],
         new=QuarterlyReport.State.RETURNED,
         refusal=gettext("Chỉ trả lại được báo cáo đã gửi."),
-        user=user,
         action=AuditEntry.Action.RETURNED,
-        note=comment,
-        decided_at=timezone.now(),
-        decided_by=user,
-        comment=comment,
+        reason=comment,
     )
 
 
@@ -262,13 +256,36 @@ def report_reopen(*, report: QuarterlyReport, user, reason: str) -> QuarterlyRep
     reason = (reason or "").strip()
     if not reason:
         raise ReportRefused({"reason": gettext("Hãy ghi lý do mở lại báo cáo.")})
-    return _report_move(
-        report=report,
+    return _report_decide(
+        report,
+        user,
         old=[QuarterlyReport.State.SUBMITTED, QuarterlyReport.State.APPROVED],
         new=QuarterlyReport.State.DRAFT,
         refusal=gettext("Chỉ mở lại được báo cáo đã gửi hoặc đã duyệt."),
-        user=user,
         action=AuditEntry.Action.REOPENED,
+        reason=reason,
+    )
+
+
+def _report_decide(
+    report: QuarterlyReport,
+    user,
+    *,
+    old: Sequence[str],
+    new: str,
+    refusal: str,
+    action: str,
+    reason: str = "",
+) -> QuarterlyReport:
+    """A decision on a report (approve, return, reopen): the move, who decided and
+    when, and the ``reason`` as the report's comment and the audit log's note."""
+    return _report_move(
+        report=report,
+        old=old,
+        new=new,
+        refusal=refusal,
+        user=user,
+        action=action,
         note=reason,
         decided_at=timezone.now(),
         decided_by=user,
