@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (the report fixtures are imported from test_reporting)
+# ruff: noqa: F811  (the report fixtures are imported from views/test_reporting)
 """The parts of a quarterly report beside its figures: evidence with a file or a link,
 the plan tasks and milestones checklist, clearing a figure, and the history that
 records every change (who, when, old and new)."""
@@ -24,7 +24,7 @@ from commitments.models import (
     QuarterlyReport,
     RecomputeState,
 )
-from tests.commitments.test_reporting import (  # noqa: F401  (fixtures)
+from tests.commitments.views.test_reporting import (  # noqa: F401  (fixtures)
     _figures,
     _post,
     _report,
