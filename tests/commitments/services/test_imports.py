@@ -273,7 +273,8 @@ class TestUnits:
 
 
 @pytest.fixture
-def units(catalogue):
+def stored_units(catalogue):
+    """The units the files name, stored before the import (the catalogue too)."""
     sonn = factories.department()
     return {
         "sonn": sonn,
@@ -318,7 +319,7 @@ def figure_value(unit: str, element: str, category: str | None = None, quarter: 
 
 
 class TestFigures:
-    def test_csv_create_then_same_file_changes_nothing(self, units, write_file):
+    def test_csv_create_then_same_file_changes_nothing(self, stored_units, write_file):
         path = write_file("figures.csv", FIGURES)
         result = services.imports.figures_import(path=path)
         assert (result.created, result.updated, result.unchanged) == (9, 0, 0)
@@ -336,7 +337,7 @@ class TestFigures:
         assert err == ""
         assert snapshot(Figure) == before
 
-    def test_upsert_by_year_quarter_unit_element_category(self, units, write_file):
+    def test_upsert_by_year_quarter_unit_element_category(self, stored_units, write_file):
         services.imports.figures_import(path=write_file("figures.csv", FIGURES))
         updated_at = Figure.objects.get(
             unit__code="vp", element__code="dossiers_resolved", category__code="land"
@@ -365,7 +366,7 @@ class TestFigures:
         assert figure_value("ccttbvtv", "epayment_applied") == 1
         assert Figure.objects.filter(element__code="epayment_applied").count() == 1
 
-    def test_xlsx_import_and_reimport(self, units, tmp_path):
+    def test_xlsx_import_and_reimport(self, stored_units, tmp_path):
         rows = [
             ["year", "quarter", "unit", "element", "category", "value"],
             [2021, 1, "vp", "dossiers_received", "land", 300],
@@ -406,7 +407,7 @@ class TestFigures:
         ],
     )
     def test_bad_value_reported_with_line_and_column(
-        self, units, write_file, row, column, fragment
+        self, stored_units, write_file, row, column, fragment
     ):
         text = FIGURES_HEADER + "2021,1,vp,survey_responses,,10\n" + row + "\n"
         lines = run_failing("import_figures", write_file("figures.csv", text))
@@ -415,7 +416,7 @@ class TestFigures:
         assert fragment in lines[0]
         assert Figure.objects.count() == 0
 
-    def test_bad_values_in_xlsx(self, units, tmp_path):
+    def test_bad_values_in_xlsx(self, stored_units, tmp_path):
         rows = [
             ["year", "quarter", "unit", "element", "category", "value"],
             [2021, 1, "vp", "dossiers_resolved", "land", 100],
@@ -435,7 +436,7 @@ class TestFigures:
         ]
         assert Figure.objects.count() == 0
 
-    def test_same_figure_twice_in_a_file(self, units, write_file):
+    def test_same_figure_twice_in_a_file(self, stored_units, write_file):
         text = FIGURES_HEADER + (
             "2021,1,vp,dossiers_resolved,land,100\n2021,1,vp,dossiers_resolved,land,101\n"
         )
@@ -445,7 +446,9 @@ class TestFigures:
         assert "line 2" in errors[0]
         assert Figure.objects.count() == 0
 
-    def test_three_bad_rows_among_good_ones_all_reported_nothing_written(self, units, write_file):
+    def test_three_bad_rows_among_good_ones_all_reported_nothing_written(
+        self, stored_units, write_file
+    ):
         text = FIGURES_HEADER + (
             "2021,1,vp,dossiers_resolved,land,100\n"  # 2
             "2021,1,vp,dossiers_on_time,land,-5\n"  # 3 bad
@@ -462,7 +465,7 @@ class TestFigures:
         assert lines[2].startswith("line 7: quarter: ")
         assert Figure.objects.count() == 0
 
-    def test_rule_broken_within_the_file(self, units, write_file):
+    def test_rule_broken_within_the_file(self, stored_units, write_file):
         text = FIGURES_HEADER + (
             "2021,1,vp,dossiers_resolved,land,100\n"  # 2
             "2021,1,vp,dossiers_on_time,land,101\n"  # 3: 101 > 100
@@ -478,7 +481,7 @@ class TestFigures:
         assert "dossiers_resolved" in lines[0]
         assert Figure.objects.count() == 0
 
-    def test_rule_is_per_category_and_quarter(self, units, write_file):
+    def test_rule_is_per_category_and_quarter(self, stored_units, write_file):
         # On time in land may not borrow from crop, nor Q1 from Q2.
         text = FIGURES_HEADER + (
             "2021,1,vp,dossiers_resolved,crop,100\n"
@@ -496,7 +499,7 @@ class TestFigures:
         ]
         assert Figure.objects.count() == 0
 
-    def test_rule_against_stored_figures(self, units, write_file):
+    def test_rule_against_stored_figures(self, stored_units, write_file):
         services.imports.figures_import(path=write_file("figures.csv", FIGURES))
         before = snapshot(Figure)
         # Stored: land resolved 100, on time 96. Lowering resolved below on time fails...
@@ -521,7 +524,7 @@ class TestFigures:
         assert (result.created, result.updated, result.unchanged) == (0, 2, 0)
         assert figure_value("vp", "dossiers_on_time", "land") == 88
 
-    def test_rule_broken_with_good_rows_writes_nothing(self, units, write_file):
+    def test_rule_broken_with_good_rows_writes_nothing(self, stored_units, write_file):
         services.imports.figures_import(path=write_file("figures.csv", FIGURES))
         before = snapshot(Figure)
         text = FIGURES_HEADER + (
@@ -534,7 +537,7 @@ class TestFigures:
         assert lines[0].startswith("line 4: value: ")
         assert snapshot(Figure) == before
 
-    def test_bom_and_missing_column(self, units, write_file):
+    def test_bom_and_missing_column(self, stored_units, write_file):
         path = write_file("figures.csv", FIGURES, bom=True)
         assert services.imports.figures_import(path=path).created == 9
         text = "year,quarter,unit,element,value\n2021,1,vp,survey_responses,3\n"
@@ -557,7 +560,7 @@ EVIDENCE = EVIDENCE_HEADER + (
 
 
 class TestEvidence:
-    def test_csv_create_then_same_file_adds_nothing(self, units, write_file):
+    def test_csv_create_then_same_file_adds_nothing(self, stored_units, write_file):
         path = write_file("evidence.csv", EVIDENCE, bom=True)
         out, _ = run("import_evidence", path)
         assert "5 created, 0 updated, 0 unchanged" in out
@@ -579,7 +582,7 @@ class TestEvidence:
         assert (result.created, result.updated, result.unchanged) == (0, 0, 5)
         assert Evidence.objects.count() == 5
 
-    def test_xlsx_import_and_reimport(self, units, tmp_path):
+    def test_xlsx_import_and_reimport(self, stored_units, tmp_path):
         rows = [
             ["date", "unit", "kind", "subject_unit", "reference", "title"],
             [dt.date(2021, 4, 20), "sonn", "inspection_surprise", "ccttbvtv", "60/BB-SNN", ""],
@@ -596,7 +599,7 @@ class TestEvidence:
         assert "0 created, 0 updated, 3 unchanged" in out
         assert snapshot(Evidence) == before
 
-    def test_new_title_updates_the_record(self, units, write_file):
+    def test_new_title_updates_the_record(self, stored_units, write_file):
         services.imports.evidence_import(path=write_file("evidence.csv", EVIDENCE))
         text = EVIDENCE.replace("Kiểm tra công vụ định kỳ", "Kiểm tra công vụ định kỳ quý I")
         result = services.imports.evidence_import(path=write_file("again.csv", text))
@@ -622,7 +625,9 @@ class TestEvidence:
             ("2021-03-30,sonn,dialogue,,,", "reference", "empty"),
         ],
     )
-    def test_bad_row_reported_with_line_and_column(self, units, write_file, row, column, fragment):
+    def test_bad_row_reported_with_line_and_column(
+        self, stored_units, write_file, row, column, fragment
+    ):
         text = EVIDENCE_HEADER + "2021-01-05,sonn,dialogue,,1/TB-SNN,Đối thoại\n" + row + "\n"
         lines = run_failing("import_evidence", write_file("evidence.csv", text))
         assert len(lines) == 1
@@ -630,7 +635,7 @@ class TestEvidence:
         assert fragment in lines[0]
         assert Evidence.objects.count() == 0
 
-    def test_several_bad_rows_nothing_written(self, units, write_file):
+    def test_several_bad_rows_nothing_written(self, stored_units, write_file):
         services.imports.evidence_import(path=write_file("evidence.csv", EVIDENCE))
         before = snapshot(Evidence)
         text = EVIDENCE_HEADER + (
@@ -649,7 +654,7 @@ class TestEvidence:
         ]
         assert snapshot(Evidence) == before
 
-    def test_missing_column_reported(self, units, write_file):
+    def test_missing_column_reported(self, stored_units, write_file):
         text = "date,unit,kind,reference,title\n2021-03-30,sonn,dialogue,30/TB-SNN,\n"
         lines = run_failing("import_evidence", write_file("evidence.csv", text))
         assert lines == ["line 1: subject_unit: missing column"]
