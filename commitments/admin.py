@@ -238,15 +238,20 @@ class TargetOverrideInline(admin.TabularInline):
     extra = 0
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A record written by the application alone: listed, never added, changed or
-    deleted by hand."""
+class NotTypedAdmin(admin.ModelAdmin):
+    """A record written by the application alone: listed, never added or changed by
+    hand (deleting one is allowed)."""
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(NotTypedAdmin):
+    """A record written by the application alone: listed, never added, changed or
+    deleted by hand."""
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -362,7 +367,7 @@ class MilestoneAdmin(RecomputedAdmin, AuditedAdmin):
 
 
 @admin.register(Status)
-class StatusAdmin(admin.ModelAdmin):
+class StatusAdmin(NotTypedAdmin):
     """Read-only: statuses are computed, never typed."""
 
     list_display = ("indicator", "unit", "category", "period", "value", "target", "status")
@@ -370,22 +375,10 @@ class StatusAdmin(admin.ModelAdmin):
     search_fields = ("indicator__code", "unit__code")
     list_select_related = ("indicator", "unit")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(RecomputeState)
-class RecomputeStateAdmin(admin.ModelAdmin):
+class RecomputeStateAdmin(NotTypedAdmin):
     list_display = ("year", "pending", "requested_at", "computed_at", "status_count")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Membership)
@@ -439,7 +432,7 @@ class ReportingDeadlineAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
+class ReminderSentAdmin(NotTypedAdmin):
     """Read-only: written by the daily reminders. Deleting a row lets that reminder be
     sent again the next time it is due."""
 
@@ -448,12 +441,6 @@ class ReminderSentAdmin(admin.ModelAdmin):
     search_fields = ("unit__code", "unit__name")
     list_select_related = ("unit",)
     date_hierarchy = "sent_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuditEntry)

@@ -73,7 +73,6 @@ from commitments.models import (
     Target,
     Unit,
 )
-from commitments.tabular import Row
 
 CATALOGUE = "hcmc-dard-2021"
 YEAR = 2021
@@ -718,7 +717,7 @@ def _figure_inputs(
     categories = {c.code: c for c in Category.objects.all()}
     return [
         services.figures.FigureInput(
-            row=Row(line, {}),
+            where=line,
             year=year,
             quarter=quarter,
             unit=units[unit],

@@ -2,7 +2,7 @@
 workbook, the CSV of the status export contract, and what the printable report shows.
 
 Everything reads the statuses the recompute stored; nothing is computed again here
-except the summary of a commitment (the worst of its judged indicators). Reads go
+except the summary of a commitment (``engine.overall_status``). Reads go
 through ``selectors`` where one exists; the few only the report needs are below, each
 one query whatever the number of units.
 
@@ -18,7 +18,6 @@ import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -28,10 +27,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from commitments import access, engine, selectors
 from commitments.models import Commitment, Status, Unit
+from commitments.templatetags import statuses as status_text
 
-JUDGED = (engine.MET, engine.NOT_MET, engine.AT_RISK)
-BEHIND = (engine.NOT_MET, engine.AT_RISK)
-SIGNS = {engine.GE: "≥", engine.GT: ">"}
 NUMBER_FORMAT = "0.00"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -73,7 +70,7 @@ def status_label(status: str | None) -> str:
     """ "Đạt", "Không đạt"…; ``None`` is a commitment with no row in the period."""
     if status is None:
         return _("Không đánh giá trong kỳ này")
-    return str(Status.Value(status).label)
+    return status_text.status_label(status)
 
 
 def period_title(*, year: int, quarter: int) -> str:
@@ -89,28 +86,9 @@ def report_title(*, year: int, quarter: int) -> str:
     }
 
 
-def _two_places(value: Decimal | None) -> float | None:
-    """Rounded half up to 2 places, as the status export rounds."""
-    if value is None:
-        return None
-    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
 # ---------------------------------------------------------------------------
 # The report: commitments, then the units and fields behind
 # ---------------------------------------------------------------------------
-
-
-def overall_status(statuses: Iterable[str]) -> str | None:
-    """A commitment's status: the worst of its judged indicators (not met, then at
-    risk, then met). Tracked or out-of-scope rows are not judged; without any row in
-    the period the commitment is not judged there (``None``)."""
-    statuses = list(statuses)
-    if not statuses:
-        return None
-    if any(s in JUDGED or s == engine.NO_DATA for s in statuses):
-        return engine.combine(statuses)
-    return engine.TRACKED if engine.TRACKED in statuses else engine.NOT_APPLICABLE
 
 
 @dataclass
@@ -145,7 +123,7 @@ def commitment_results(
             CommitmentResult(
                 commitment=commitment,
                 rows=rows,
-                status=overall_status(wholes.elements()),
+                status=engine.overall_status(wholes.elements()),
                 met=wholes[engine.MET],
                 not_met=wholes[engine.NOT_MET],
                 at_risk=wholes[engine.AT_RISK],
@@ -252,16 +230,20 @@ def period_report(*, year: int, quarter: int, scope: access.Scope) -> Report:
             unit=units[department_id],
             name=unit_name(units[department_id]),
             commitments=commitment_results(commitments, own),
-            fields_behind=[s for s in own if s.category and s.status in BEHIND],
+            fields_behind=[s for s in own if s.category and s.status in engine.BEHIND],
             units_behind=[
                 s
                 for s in rows
-                if s.unit_id != department_id and not s.category and s.status in BEHIND
+                if s.unit_id != department_id and not s.category and s.status in engine.BEHIND
             ],
         )
         for status in own:
             missing = status.facts.missing
-            if status.indicator.kind == engine.COVERAGE and status.status in BEHIND and missing:
+            if (
+                status.indicator.kind == engine.COVERAGE
+                and status.status in engine.BEHIND
+                and missing
+            ):
                 names = [code_to_name.get(code, code) for code in missing]
                 department.units_missing.append(MissingUnits(status=status, units=names))
         departments.append(department)
@@ -347,14 +329,14 @@ def _commitment_sheet(sheet: Worksheet, statuses: list[Status]) -> None:
                 s.indicator.name,
                 s.unit_name,
                 s.category_name if s.category else "",
-                _two_places(s.value),
-                _two_places(s.target),
-                s.get_status_display(),
+                selectors.statuses.export_number(s.value),
+                selectors.statuses.export_number(s.target),
+                status_text.status_label(s.status),
             ]
         )
         value, target = sheet.cell(sheet.max_row, 5), sheet.cell(sheet.max_row, 6)
         value.number_format = NUMBER_FORMAT
-        sign = SIGNS.get(s.comparator, s.comparator)
+        sign = status_text.comparator_sign(s.comparator)
         target.number_format = f'"{sign} "{NUMBER_FORMAT}' if sign else NUMBER_FORMAT
     _finish(sheet)
 
@@ -384,7 +366,8 @@ def _shown(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"≥ {value:.2f}"  # the widest a number reads: a comparator and 2 places
+        # The widest a number reads: a comparator and 2 places.
+        return f"{status_text.comparator_sign(engine.GE)} {value:.2f}"
     return str(value)
 
 

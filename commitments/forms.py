@@ -16,9 +16,16 @@ from django.utils import timezone
 from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext_lazy as _
 
-from commitments import engine
-from commitments.models import Category, Comparator, Evidence, Indicator, Target, Unit
-from commitments.services.targets import OverrideInput
+from commitments import engine, selectors
+from commitments.models import (
+    Category,
+    Comparator,
+    Evidence,
+    Indicator,
+    Target,
+    TargetOverride,
+    Unit,
+)
 
 # Kinds whose value is a percentage of something: a threshold above 100 is never met.
 PERCENT_KINDS = {engine.RATIO, engine.COVERAGE, engine.MILESTONE}
@@ -122,18 +129,10 @@ class TargetForm(forms.ModelForm):
             self.add_error("deadline", _("Thời hạn không được trước năm của mục tiêu."))
         return data
 
-    def target_spec(self, overrides: Sequence[OverrideInput]) -> engine.TargetSpec:
-        """The target as the engine reads it, from what was typed (for the preview)."""
-        data = self.cleaned_data
-        return engine.TargetSpec(
-            year=self.instance.year,
-            threshold=data["threshold"],
-            comparator=data["comparator"] or None,
-            deadline=data["deadline"],
-            baseline_year=data["baseline_year"],
-            baseline_value=data["baseline_value"],
-            overrides=tuple(o.to_engine() for o in overrides),
-        )
+    def target_spec(self, overrides: Sequence[TargetOverride]) -> engine.TargetSpec:
+        """The target as the engine reads it, from what was typed (for the preview):
+        once valid, the form's instance holds the typed values."""
+        return selectors.engine_inputs.target_spec(self.instance, overrides)
 
 
 def check_threshold_range(form, name: str, threshold: Decimal, indicator: Indicator) -> None:
@@ -187,9 +186,10 @@ class OverrideForm(forms.Form):
         category = data.get("category")
         return (category.pk if category else None, data.get("unit_kind"), data.get("unit_sector"))
 
-    def to_input(self) -> OverrideInput:
+    def to_input(self) -> TargetOverride:
+        """The scoped threshold typed, of no target yet (the service saves it)."""
         data = self.cleaned_data
-        return OverrideInput(
+        return TargetOverride(
             threshold=data["threshold"],
             comparator=data["comparator"],
             category=data.get("category"),
@@ -221,7 +221,7 @@ class BaseOverrideFormSet(forms.BaseFormSet):
             if form.cleaned_data and not self._should_delete_form(form)
         ]
 
-    def inputs(self) -> list[OverrideInput]:
+    def inputs(self) -> list[TargetOverride]:
         return [form.to_input() for form in self.kept_forms()]
 
 

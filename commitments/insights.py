@@ -49,12 +49,11 @@ class CommitmentCard:
 
     @property
     def status(self) -> str:
-        """The worst judged status of its indicators; tracked ones are not judged.
-        "" when none of its indicators is judged in the period (e.g. a quarter, for a
-        commitment judged on the year)."""
-        if not self.shown:
-            return ""
-        return engine.combine(i.status for i in self.shown)
+        """The commitment's status (``engine.overall_status``): the worst judged status
+        of its indicators; tracked ones are not judged. "" when none of its indicators
+        is judged in the period (e.g. a quarter, for a commitment judged on the
+        year)."""
+        return engine.overall_status(i.status for i in self.shown) or ""
 
     @property
     def shown(self) -> list[IndicatorReading]:
@@ -63,7 +62,7 @@ class CommitmentCard:
 
     @property
     def behind(self) -> list[IndicatorReading]:
-        return [i for i in self.indicators if i.status in (engine.NOT_MET, engine.AT_RISK)]
+        return [i for i in self.indicators if i.status in engine.BEHIND]
 
 
 def commitment_cards(
@@ -101,7 +100,7 @@ def commitment_cards(
             previous = rows.get((code, quarter - 1, ""))
             if previous is not None and previous.value is not None:
                 reading.change = row.value - previous.value
-        if row is not None and row.status in (engine.NOT_MET, engine.AT_RISK):
+        if row is not None and row.status in engine.BEHIND:
             reading.gap = _gaps(row, reading.categories, category_names, unit_names, is_open)
         if quarter == engine.YEAR and is_open and row is not None:
             _project(reading, rows, code)
@@ -156,7 +155,7 @@ def _gaps(
     parts = [
         _gap(c, category_names.get(c.category, c.category), unit_names, is_open)
         for c in categories
-        if c.status in (engine.NOT_MET, engine.AT_RISK)
+        if c.status in engine.BEHIND
     ]
     if not parts:
         parts = [_gap(row, "", unit_names, is_open)]
@@ -184,7 +183,7 @@ def _gap(row: Status, where: str, unit_names: Mapping[str, str], is_open: bool) 
         }
     if indicator.kind == engine.COVERAGE and row.target is not None:
         missing = [unit_names.get(code, code) for code in facts.missing]
-        if missing and row.target >= 100:  # every unit must: name those that do not
+        if missing and engine.every_unit_must(row.target):  # name those that do not
             return _("Chưa đạt: %(units)s.") % {"units": ", ".join(missing)}
         if needed:
             return _("Cần thêm %(n)s đơn vị đạt điều kiện %(period)s.") % {

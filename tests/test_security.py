@@ -17,6 +17,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests import factories
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "mat-khau-dung-123"
@@ -46,10 +48,8 @@ def axes(settings):
 
 
 @pytest.fixture
-def director(django_user_model):
-    return django_user_model.objects.create_user(
-        "giam-doc", email="giamdoc@example.invalid", password=PASSWORD
-    )
+def director(db):
+    return factories.user("giam-doc", email="giamdoc@example.invalid", password=PASSWORD)
 
 
 def _log_in(client: Client, username: str, password: str):
@@ -118,9 +118,9 @@ def test_trying_again_while_locked_does_not_prolong_the_lock(client, axes, direc
     assert _log_in(client, "giam-doc", PASSWORD).status_code == 302
 
 
-def test_the_lock_is_per_user_not_the_whole_office(client, axes, director, django_user_model):
+def test_the_lock_is_per_user_not_the_whole_office(client, axes, director):
     """Everyone in a department shares one address; one person's typos lock only them."""
-    django_user_model.objects.create_user("chuyen-vien", password=PASSWORD)
+    factories.user("chuyen-vien", password=PASSWORD)
     _fail(client, 5)
     response = _log_in(client, "chuyen-vien", PASSWORD)
     assert response.status_code == 302
@@ -238,8 +238,8 @@ def test_the_lockout_page_carries_the_policy(client, axes, director):
     assert _policy(_fail(client, 5)[-1]) == POLICY
 
 
-def test_logged_in_pages_and_the_admin_carry_the_policy(client, catalogue, django_user_model):
-    admin = django_user_model.objects.create_superuser("quan-tri", password=PASSWORD)
+def test_logged_in_pages_and_the_admin_carry_the_policy(client, catalogue):
+    admin = factories.superuser("quan-tri", password=PASSWORD)
     client.force_login(admin)
     pages = (
         "commitments:dashboard",
@@ -338,7 +338,7 @@ def test_one_mailbox_gets_three_links_an_hour_however_it_is_spelt_and_wherever_f
     assert fourth.status_code == 429
     assert len(mailoutbox) == 3
     # The same address may still ask for another mailbox.
-    get_user_model().objects.create_user("chuyen-vien", "cv@example.invalid", PASSWORD)
+    factories.user("chuyen-vien", email="cv@example.invalid", password=PASSWORD)
     assert _reset(client, "cv@example.invalid", "198.51.100.3").status_code == 302
     assert len(mailoutbox) == 4
 

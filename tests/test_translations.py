@@ -126,3 +126,9 @@ def test_login_page_in_vietnamese_without_the_cookie(client, db):
     html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Đăng nhập" in html
     assert "Log in" not in html
+
+
+def test_login_page_is_vietnamese_first(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "Đăng nhập" in response.content.decode()

@@ -22,19 +22,29 @@ What lives where (callers use the flat API below, ``engine.compute_statuses``,
   output ``StatusRow``;
 - ``periods``: quarters and the year to date (``YEAR``, ``period_label``,
   ``period_bounds``...);
-- ``judgement``: a value against its target (``compare``, ``judge``) and a whole made
-  of parts (``combine``);
+- ``judgement``: a value against its target (``compare``, ``judge``), a whole made
+  of parts (``combine``), a commitment's status (``overall_status``) and whether a
+  coverage target asks every unit (``every_unit_must``);
 - ``tree``: aggregation up the tree (the unit tree and its subtrees, figures added up
   over units and quarters);
 - ``kinds``: how each indicator kind computes its value and the numbers behind it;
 - ``compute``: ``compute_statuses``, every status row of a year as of a date;
 - ``projection``: ``project_ratio``, the year-end projection of a ratio;
-- ``detail``: ``Detail``, the numbers behind a row's value as stored, read by attribute.
+- ``detail``: ``Detail``, the numbers behind a row's value as stored, read by attribute;
+- ``rounding``: ``rounded``, half up, for storage and display only.
 """
 
 from commitments.engine.compute import compute_statuses
 from commitments.engine.detail import Detail
-from commitments.engine.judgement import combine, compare, judge
+from commitments.engine.judgement import (
+    BEHIND,
+    JUDGED,
+    combine,
+    compare,
+    every_unit_must,
+    judge,
+    overall_status,
+)
 from commitments.engine.periods import (
     YEAR,
     period_bounds,
@@ -44,6 +54,7 @@ from commitments.engine.periods import (
     quarters_of,
 )
 from commitments.engine.projection import project_ratio
+from commitments.engine.rounding import rounded
 from commitments.engine.types import (
     AT_RISK,
     COUNT,
@@ -85,6 +96,7 @@ from commitments.engine.types import (
 
 __all__ = [
     "AT_RISK",
+    "BEHIND",
     "COUNT",
     "COVERAGE",
     "ELEMENT_AT_LEAST",
@@ -95,6 +107,7 @@ __all__ = [
     "GROWTH_RELATIVE",
     "GT",
     "HAS_EVIDENCE",
+    "JUDGED",
     "LAST",
     "LEVEL_DEPARTMENT",
     "LEVEL_UNIT",
@@ -125,11 +138,14 @@ __all__ = [
     "combine",
     "compare",
     "compute_statuses",
+    "every_unit_must",
     "judge",
+    "overall_status",
     "period_bounds",
     "period_label",
     "previous_quarter",
     "project_ratio",
     "quarter_of",
     "quarters_of",
+    "rounded",
 ]

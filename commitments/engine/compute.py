@@ -8,16 +8,14 @@ from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
-from commitments.engine.judgement import combine, judge
+from commitments.engine.judgement import BEHIND, combine, judge
 from commitments.engine.kinds import KINDS, Context
 from commitments.engine.periods import YEAR, period_bounds, quarters_of
 from commitments.engine.tree import ANY, Figures, Tree
 from commitments.engine.types import (
-    AT_RISK,
     LEVEL_DEPARTMENT,
     NO_DATA,
     NOT_APPLICABLE,
-    NOT_MET,
     Dataset,
     IndicatorSpec,
     StatusRow,
@@ -128,7 +126,7 @@ def _rows_for(
         if parts and not indicator.tracked:
             # "In each field": the whole is met only when every category with data is.
             # The categories that hold the whole back are named for the reader.
-            behind = [p.category for p in parts if p.status in (NOT_MET, AT_RISK)]
+            behind = [p.category for p in parts if p.status in BEHIND]
             whole = replace(
                 whole,
                 status=combine(p.status for p in parts),

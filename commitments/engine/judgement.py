@@ -6,7 +6,19 @@ from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
-from commitments.engine.types import AT_RISK, GE, GT, MET, NO_DATA, NOT_MET, TRACKED
+from commitments.engine.types import (
+    AT_RISK,
+    GE,
+    GT,
+    MET,
+    NO_DATA,
+    NOT_APPLICABLE,
+    NOT_MET,
+    TRACKED,
+)
+
+JUDGED = (MET, NOT_MET, AT_RISK)
+BEHIND = (NOT_MET, AT_RISK)  # judged, and short of the target
 
 
 def compare(value: Fraction, threshold: Decimal, comparator: str) -> bool:
@@ -47,7 +59,7 @@ def combine(statuses: Iterable[str]) -> str:
 
     Parts without data do not count; with no part having data the whole has none.
     """
-    judged = [s for s in statuses if s in (MET, NOT_MET, AT_RISK)]
+    judged = [s for s in statuses if s in JUDGED]
     if not judged:
         return NO_DATA
     if NOT_MET in judged:
@@ -55,3 +67,25 @@ def combine(statuses: Iterable[str]) -> str:
     if AT_RISK in judged:
         return AT_RISK
     return MET
+
+
+def overall_status(statuses: Iterable[str]) -> str | None:
+    """A commitment's status from its indicators' statuses in a period: the worst of
+    its judged indicators (not met, then at risk, then met; ``combine``), or no data
+    when one has none. Tracked or out-of-scope indicators are not judged and never
+    decide: with only those the commitment is tracked (or, without a tracked one, not
+    applicable). Without any indicator in the period the commitment is not judged
+    there: ``None``."""
+    statuses = list(statuses)
+    if not statuses:
+        return None
+    if any(s in JUDGED or s == NO_DATA for s in statuses):
+        return combine(statuses)
+    return TRACKED if TRACKED in statuses else NOT_APPLICABLE
+
+
+def every_unit_must(threshold: Decimal | None) -> bool:
+    """Whether a coverage target asks every unit in scope to meet its condition (a
+    target of 100%): only then is a unit that misses the condition failing the target,
+    and named for it; under "at least 30%" no one unit fails it."""
+    return threshold is not None and threshold >= 100

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from commitments.models.organisation import Unit
+from commitments.models.organisation import Unit, done_by
 
 
 class AuditEntry(models.Model):
@@ -42,14 +41,7 @@ class AuditEntry(models.Model):
         PUBLISHED = "published", _("Đã công bố")
 
     at = models.DateTimeField(_("lúc"), auto_now_add=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thực hiện"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    user = done_by(_("người thực hiện"))
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("đơn vị"),

@@ -129,6 +129,19 @@ class Commitment(BilingualName):
         return f"{self.code}. {self.name}"
 
 
+def _element_read(verbose_name) -> models.ForeignKey:
+    """A data element an indicator reads (its numerator, denominator or element), if
+    its kind reads one."""
+    return models.ForeignKey(
+        DataElement,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
 class Indicator(BilingualName):
     """How a commitment is measured (chỉ tiêu): the kind of value, its source, the units
     it speaks of and the periods it is judged on."""
@@ -194,30 +207,9 @@ class Indicator(BilingualName):
     scope_receives_dossiers = models.BooleanField(
         _("phạm vi: bộ phận tiếp nhận hồ sơ"), null=True, blank=True
     )
-    numerator = models.ForeignKey(
-        DataElement,
-        verbose_name=_("tử số"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    denominator = models.ForeignKey(
-        DataElement,
-        verbose_name=_("mẫu số"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    element = models.ForeignKey(
-        DataElement,
-        verbose_name=_("yếu tố dữ liệu"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    numerator = _element_read(_("tử số"))
+    denominator = _element_read(_("mẫu số"))
+    element = _element_read(_("yếu tố dữ liệu"))
     evidence_kind = models.CharField(_("loại minh chứng"), max_length=30, blank=True)
     distinct_subjects = models.BooleanField(_("đếm số đơn vị khác nhau"), default=False)
     coverage_rule = models.CharField(

@@ -63,6 +63,19 @@ class Unit(models.Model):
         return self.name
 
 
+def done_by(verbose_name) -> models.ForeignKey:
+    """The user who did something (recorded, created, submitted, published...): the
+    record keeps its place, without them, once their account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class Membership(models.Model):
     """A user's role in a unit: staff (chuyên viên) report for it, a director (lãnh
     đạo) reviews it and the units below it."""

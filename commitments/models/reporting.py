@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,7 +16,30 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from commitments.models.catalogue import Category, DataElement, EvidenceKind, Indicator
-from commitments.models.organisation import Unit
+from commitments.models.organisation import Unit, done_by
+
+
+def _unique_with_optional(
+    fields: list[str], optional: str, *, name: str, called: str = ""
+) -> list[models.UniqueConstraint]:
+    """``fields`` and the optional (nullable) key ``optional`` unique together. Two
+    partial constraints instead of one: NULLs are never equal in SQL, so one
+    constraint would let two rows without the optional key repeat. They are named
+    ``<name>_with_<called>`` and ``<name>_without_<called>`` (``called``: the optional
+    key's name by default)."""
+    called = called or optional
+    return [
+        models.UniqueConstraint(
+            fields=[*fields, optional],
+            condition=Q(**{f"{optional}__isnull": False}),
+            name=f"{name}_with_{called}",
+        ),
+        models.UniqueConstraint(
+            fields=fields,
+            condition=Q(**{f"{optional}__isnull": True}),
+            name=f"{name}_without_{called}",
+        ),
+    ]
 
 
 class Figure(models.Model):
@@ -42,17 +64,9 @@ class Figure(models.Model):
         ordering = ["year", "quarter", "unit__code", "element__position"]
         verbose_name = _("số liệu")
         verbose_name_plural = pgettext_lazy("plural", "số liệu")
-        # Two partial constraints instead of one: NULL categories are never equal in SQL.
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "quarter", "unit", "element", "category"],
-                condition=Q(category__isnull=False),
-                name="figure_unique_with_category",
-            ),
-            models.UniqueConstraint(
-                fields=["year", "quarter", "unit", "element"],
-                condition=Q(category__isnull=True),
-                name="figure_unique_without_category",
+            *_unique_with_optional(
+                ["year", "quarter", "unit", "element"], "category", name="figure_unique"
             ),
             models.CheckConstraint(
                 condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="figure_quarter_1_to_4"
@@ -153,14 +167,7 @@ class Evidence(models.Model):
     )
     file_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
     link = models.URLField(_("đường dẫn"), max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tạo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = done_by(_("người tạo"))
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
@@ -168,15 +175,11 @@ class Evidence(models.Model):
         verbose_name = _("minh chứng")
         verbose_name_plural = pgettext_lazy("plural", "minh chứng")
         constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "kind", "date", "reference", "subject_unit"],
-                condition=Q(subject_unit__isnull=False),
-                name="evidence_unique_with_subject",
-            ),
-            models.UniqueConstraint(
-                fields=["unit", "kind", "date", "reference"],
-                condition=Q(subject_unit__isnull=True),
-                name="evidence_unique_without_subject",
+            *_unique_with_optional(
+                ["unit", "kind", "date", "reference"],
+                "subject_unit",
+                name="evidence_unique",
+                called="subject",
             ),
             models.CheckConstraint(
                 condition=Q(subject_unit__isnull=True)
@@ -280,23 +283,9 @@ class QuarterlyReport(models.Model):
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     # The first submission counts for on-time reporting, not a resubmission after return.
     first_submitted_at = models.DateTimeField(_("gửi lần đầu lúc"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người gửi"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = done_by(_("người gửi"))
     decided_at = models.DateTimeField(_("duyệt hoặc trả lại lúc"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người duyệt hoặc trả lại"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = done_by(_("người duyệt hoặc trả lại"))
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     # Staff may change the figures only while the report is in their hands.

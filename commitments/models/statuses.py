@@ -4,7 +4,6 @@ thái, kết quả công bố).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -13,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from commitments import engine
 from commitments.models.catalogue import Indicator
-from commitments.models.organisation import Unit
+from commitments.models.organisation import Unit, done_by
 
 
 class OfficialStatuses(models.Manager):
@@ -140,14 +139,7 @@ class Publication(models.Model):
         _("quý"), validators=[MaxValueValidator(4)], help_text=_("0: lũy kế năm")
     )
     published_at = models.DateTimeField(_("công bố lúc"))
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người công bố"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = done_by(_("người công bố"))
     snapshot = models.JSONField(_("kết quả đã công bố"), default=dict)
     note = models.TextField(_("ghi chú"), blank=True)
 

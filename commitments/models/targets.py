@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from commitments import engine
 from commitments.models.catalogue import Category, Indicator
-from commitments.models.organisation import Unit
+from commitments.models.organisation import Unit, done_by
 
 
 class Comparator(models.TextChoices):
@@ -102,12 +101,13 @@ class TargetOverride(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = ", ".join(
-            str(part)
-            for part in (self.category and self.category.code, self.unit_kind, self.unit_sector)
-            if part
-        )
-        return f"{scope}: {self.comparator} {self.threshold}"
+        return f"{self.conditions}: {self.comparator} {self.threshold}"
+
+    @property
+    def conditions(self) -> str:
+        """Where it applies, by code: "land", "division, education"."""
+        parts = (self.category.code if self.category else "", self.unit_kind, self.unit_sector)
+        return ", ".join(part for part in parts if part)
 
 
 class TargetChange(models.Model):
@@ -124,14 +124,7 @@ class TargetChange(models.Model):
         COPIED = "copied", _("Sao chép từ năm khác")
         DELETED = "deleted", _("Đã xóa")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thực hiện"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    user = done_by(_("người thực hiện"))
     at = models.DateTimeField(_("lúc"), auto_now_add=True)
     target = models.ForeignKey(
         Target,

@@ -3,6 +3,7 @@ every unit, figure, evidence record, plan task and milestone they read."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from django.db.models import BooleanField, OuterRef, Subquery, Value
@@ -17,6 +18,7 @@ from commitments.models import (
     PlanTask,
     QuarterlyReport,
     Target,
+    TargetOverride,
     Unit,
 )
 
@@ -201,24 +203,33 @@ def _indicator_spec(target: Target) -> engine.IndicatorSpec:
         distinct_subjects=indicator.distinct_subjects,
         coverage_rule=indicator.coverage_rule,
         condition_min=indicator.condition_min,
-        target=engine.TargetSpec(
-            year=target.year,
-            threshold=target.threshold,
-            comparator=target.comparator or None,
-            deadline=target.deadline,
-            baseline_year=target.baseline_year,
-            baseline_value=target.baseline_value,
-            overrides=tuple(
-                engine.Override(
-                    threshold=o.threshold,
-                    comparator=o.comparator,
-                    category=o.category.code if o.category else None,
-                    unit_kind=o.unit_kind,
-                    unit_sector=o.unit_sector,
-                )
-                for o in target.overrides.all()
-            ),
-        ),
+        target=target_spec(target, target.overrides.all()),
+    )
+
+
+def target_spec(target: Target, overrides: Iterable[TargetOverride]) -> engine.TargetSpec:
+    """A target and its scoped overrides as the engine reads them: the stored ones, or
+    those of an edit form before they are saved (for its preview). The engine decides
+    which threshold applies to a unit and category (``TargetSpec.resolve``)."""
+    return engine.TargetSpec(
+        year=target.year,
+        threshold=target.threshold,
+        comparator=target.comparator or None,
+        deadline=target.deadline,
+        baseline_year=target.baseline_year,
+        baseline_value=target.baseline_value,
+        overrides=tuple(override_spec(o) for o in overrides),
+    )
+
+
+def override_spec(override: TargetOverride) -> engine.Override:
+    """A scoped threshold (ngưỡng riêng) as the engine reads it: the category by code."""
+    return engine.Override(
+        threshold=override.threshold,
+        comparator=override.comparator,
+        category=override.category.code if override.category else None,
+        unit_kind=override.unit_kind,
+        unit_sector=override.unit_sector,
     )
 
 

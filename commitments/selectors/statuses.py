@@ -3,7 +3,7 @@ units x indicators matrix, the departments' coverage rows, and the names they sh
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
@@ -126,8 +126,8 @@ def status_export_rows(*, year: int, scope: access.Scope | None = None) -> list[
             "unit": s.unit.code,
             "category": s.category or None,
             "period": s.period,
-            "value": _rounded(s.value),
-            "target": _rounded(s.target),
+            "value": export_number(s.value),
+            "target": export_number(s.target),
             "comparator": s.comparator or None,
             "status": s.status,
         }
@@ -135,7 +135,8 @@ def status_export_rows(*, year: int, scope: access.Scope | None = None) -> list[
     ]
 
 
-def _rounded(value: Decimal | None) -> float | None:
-    if value is None:
-        return None
-    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+def export_number(value: Decimal | None) -> float | None:
+    """A value or target as the export contract gives it: a number rounded half up to
+    two places, ``None`` for none."""
+    value = engine.rounded(value)
+    return None if value is None else float(value)

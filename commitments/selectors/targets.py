@@ -9,23 +9,15 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from commitments import engine
-from commitments.models import Figure, Indicator, Status, Target, TargetChange, Unit
+from commitments.models import Figure, Indicator, Target, TargetChange, Unit
 from commitments.selectors import engine_inputs, statuses
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """A threshold as the ``status_target`` filter reads it ("≥ 96%")."""
-
-    target: Decimal | None
-    comparator: str
-    indicator: Indicator
 
 
 def targets_of_year(*, year: int) -> list[Target]:
     """The targets of a year in the order of the sheet, with their commitment and
-    overrides; three queries. Each target carries ``threshold_shown`` and a list
-    ``overrides_shown`` of (override, threshold) for the page."""
+    overrides; three queries. Each target carries its overrides in the order of the
+    page, ``overrides_shown`` (categories in their order, then by unit kind and
+    sector)."""
     targets = list(
         Target.objects.filter(year=year)
         .select_related("indicator__commitment")
@@ -33,8 +25,7 @@ def targets_of_year(*, year: int) -> list[Target]:
         .order_by("indicator__commitment__position", "indicator__position", "indicator__code")
     )
     for target in targets:
-        target.threshold_shown = Threshold(target.threshold, target.comparator, target.indicator)
-        overrides = sorted(
+        target.overrides_shown = sorted(
             target.overrides.all(),
             key=lambda o: (
                 o.category.kind if o.category else "",
@@ -43,9 +34,6 @@ def targets_of_year(*, year: int) -> list[Target]:
                 o.unit_sector,
             ),
         )
-        target.overrides_shown = [
-            (o, Threshold(o.threshold, o.comparator, target.indicator)) for o in overrides
-        ]
     return targets
 
 
@@ -91,9 +79,6 @@ class PreviewCell:
     comparator: str
     status: str
     indicator: Indicator
-
-    def get_status_display(self) -> str:
-        return Status.Value(self.status).label
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,17 @@
 - ``catalogue``: loading a built-in catalogue (``catalogue_load``).
 - ``imports``: units, figures and evidence from CSV or XLSX files (``units_import``,
   ``figures_import``, ``evidence_import``); all or nothing.
-- ``figures``: saving figures against the validation rules (``figures_save``,
-  ``FigureInput``, ``ImportResult``, ``RulesBroken``, ``years_affected``).
+- ``figures``: checking one figure with the one set of messages (``figure_check``,
+  ``FigureError``, ``FORM_MESSAGES``) and saving figures against the validation rules
+  (``figures_save``, ``FigureInput``, ``ImportResult``, ``RulesBroken``,
+  ``years_affected``).
 - ``official``: official figures (DOMAIN.md): the values of a reopened report kept
   until it is approved again, and the reports a trusted import approves
   (``official_keep``, ``official_release``, ``reports_approve_trusted``).
 - ``recompute``: recomputing a year's statuses (``statuses_recompute``) and queueing
   that recompute once a write commits (``recompute_request``, ``recompute_claim``).
 - ``targets``: preparing a year from another and editing a target
-  (``targets_copy_year``, ``target_update``, ``OverrideInput``, ``TargetsCopyRefused``).
+  (``targets_copy_year``, ``target_update``, ``TargetsCopyRefused``).
 - ``reports``: the quarterly report's figures and its way to the director
   (``report_save``, ``report_submit``, ``report_approve``, ``report_return``,
   ``report_reopen``, ``ReportRefused``).

@@ -25,21 +25,19 @@ def audit_record(
     """Record one change (nhật ký thay đổi): who did what to whose report, with each
     ``[key, old, new]``. Called inside the transaction of the change itself, so the
     record and the change are written together or not at all."""
-    return AuditEntry.objects.create(
+    entry = _audit_entry(
         subject=subject,
         action=action,
-        user=user_or_none(user),
-        unit=unit,
-        year=year,
-        quarter=quarter,
-        label=label[:500],
+        user=user,
+        report=(unit, year, quarter),
+        label=label,
         changes=[
-            [key, audit_text(old), audit_text(new)]
-            for key, old, new in changes
-            if audit_text(old) != audit_text(new)
+            (key, old, new) for key, old, new in changes if audit_text(old) != audit_text(new)
         ],
         note=note,
     )
+    entry.save(force_insert=True)
+    return entry
 
 
 def report_audit(report: QuarterlyReport, **entry) -> AuditEntry:
@@ -61,21 +59,47 @@ def audit_per_report(
     batch = uuid.uuid4().hex if action == AuditEntry.Action.IMPORTED else ""
     AuditEntry.objects.bulk_create(
         [
-            AuditEntry(
+            _audit_entry(
                 subject=subject,
                 action=action,
-                user=user_or_none(user),
-                unit=unit,
-                year=year,
-                quarter=quarter,
-                label=label[:500],
-                changes=[[key, audit_text(old), audit_text(new)] for key, old, new in rows],
+                user=user,
+                report=report,
+                label=label,
+                changes=rows,
                 note=note,
                 batch=batch,
             )
-            for (unit, year, quarter), rows in history.items()
+            for report, rows in history.items()
         ],
         batch_size=500,
+    )
+
+
+def _audit_entry(
+    *,
+    subject: str,
+    action: str,
+    user,
+    report: tuple[Unit | None, int | None, int | None],
+    label: str,
+    changes: Iterable[Sequence],
+    note: str,
+    batch: str = "",
+) -> AuditEntry:
+    """An entry (not saved yet) of the change of ``report`` (unit, year, quarter), with
+    its label cut to what the log keeps and each ``[key, old, new]`` as text."""
+    unit, year, quarter = report
+    return AuditEntry(
+        subject=subject,
+        action=action,
+        user=user_or_none(user),
+        unit=unit,
+        year=year,
+        quarter=quarter,
+        label=label[:500],
+        changes=[[key, audit_text(old), audit_text(new)] for key, old, new in changes],
+        note=note,
+        batch=batch,
     )
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
+
+from django.db import models, transaction
 
 from commitments import catalogue
 from commitments.models import (
@@ -15,6 +18,8 @@ from commitments.models import (
     ValidationRule,
 )
 from commitments.services import recompute
+
+M = TypeVar("M", bound=models.Model)
 
 
 def catalogue_load(*, name: str) -> dict[str, int]:
@@ -45,46 +50,26 @@ def catalogue_load(*, name: str) -> dict[str, int]:
 
 
 def _categories_save(spec: dict) -> dict[str, Category]:
-    categories = {}
-    for position, (code, kind, name_vi, name_en) in enumerate(spec["categories"]):
-        categories[code], _ = Category.objects.update_or_create(
-            code=code,
-            defaults={
-                "kind": kind,
-                "name_vi": name_vi,
-                "name_en": name_en,
-                "position": position,
-            },
-        )
-    return categories
+    return _rows_save(Category, spec["categories"], ("kind", "name_vi", "name_en"))
 
 
 def _elements_save(spec: dict) -> dict[str, DataElement]:
-    elements = {}
-    for position, (code, aggregation, category_kind, is_flag, name_vi, name_en) in enumerate(
-        spec["elements"]
-    ):
-        elements[code], _ = DataElement.objects.update_or_create(
-            code=code,
-            defaults={
-                "aggregation": aggregation,
-                "category_kind": category_kind,
-                "is_flag": is_flag,
-                "name_vi": name_vi,
-                "name_en": name_en,
-                "position": position,
-            },
-        )
-    return elements
+    columns = ("aggregation", "category_kind", "is_flag", "name_vi", "name_en")
+    return _rows_save(DataElement, spec["elements"], columns)
 
 
 def _commitments_save(spec: dict) -> dict[str, Commitment]:
-    commitments = {}
-    for position, (code, name_vi, name_en) in enumerate(spec["commitments"]):
-        commitments[code], _ = Commitment.objects.update_or_create(
-            code=code, defaults={"name_vi": name_vi, "name_en": name_en, "position": position}
-        )
-    return commitments
+    return _rows_save(Commitment, spec["commitments"], ("name_vi", "name_en"))
+
+
+def _rows_save(model: type[M], rows: Iterable[Sequence], columns: Sequence[str]) -> dict[str, M]:
+    """Each row of a table of the catalogue (its code, then ``columns``) created or
+    updated by its code, in the table's order (``position``); by code."""
+    saved = {}
+    for position, (code, *values) in enumerate(rows):
+        defaults = {**dict(zip(columns, values, strict=True)), "position": position}
+        saved[code], _ = model.objects.update_or_create(code=code, defaults=defaults)
+    return saved
 
 
 def _indicator_save(

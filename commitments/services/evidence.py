@@ -49,14 +49,7 @@ def evidence_add(
                 if file is not None:
                     evidence.file.save(file.name, file, save=False)
                 evidence.save()
-                audit.report_audit(
-                    row,
-                    subject=AuditEntry.Subject.EVIDENCE,
-                    action=AuditEntry.Action.CREATED,
-                    user=user,
-                    label=evidence_key(evidence),
-                    changes=[(name, None, value) for name, value in _evidence_fields(evidence)],
-                )
+                _evidence_audit(row, evidence, action=AuditEntry.Action.CREATED, user=user)
         except BaseException as error:
             # The row was not written: the file must not stay behind.
             if evidence.file:
@@ -78,20 +71,30 @@ def evidence_delete(*, report: QuarterlyReport, user, evidence: Evidence) -> Non
         raise ReportRefused({NON_FIELD: gettext("Minh chứng này không thuộc báo cáo.")})
     with transaction.atomic():
         row = report_editable_row(report)
-        audit.report_audit(
-            row,
-            subject=AuditEntry.Subject.EVIDENCE,
-            action=AuditEntry.Action.DELETED,
-            user=user,
-            label=evidence_key(evidence),
-            changes=[(name, value, None) for name, value in _evidence_fields(evidence)],
-        )
+        _evidence_audit(row, evidence, action=AuditEntry.Action.DELETED, user=user)
         name = evidence.file.name if evidence.file else ""
         evidence.delete()
         if name:
             storage = evidence.file.storage
             transaction.on_commit(lambda: storage.delete(name))
         recompute.recompute_request(years=[evidence.date.year])
+
+
+def _evidence_audit(row: QuarterlyReport, evidence: Evidence, *, action: str, user) -> None:
+    """Record an evidence record added (``CREATED``) or removed (``DELETED``) in the
+    report's audit log, field by field."""
+    added = action == AuditEntry.Action.CREATED
+    audit.report_audit(
+        row,
+        subject=AuditEntry.Subject.EVIDENCE,
+        action=action,
+        user=user,
+        label=evidence_key(evidence),
+        changes=[
+            (name, None, value) if added else (name, value, None)
+            for name, value in _evidence_fields(evidence)
+        ],
+    )
 
 
 def _evidence_fields(evidence: Evidence) -> list[tuple[str, str | None]]:

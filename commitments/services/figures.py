@@ -1,14 +1,18 @@
-"""Figures: saving them against the validation rules (from an import or a report form),
-and which years' statuses read them."""
+"""Figures: checking one as typed or read (``figure_check``, with the one set of
+messages the imports, the report form and its script show), saving them against the
+validation rules (from an import or a report form), and which years' statuses read them."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext_lazy
 
 from commitments import selectors
 from commitments.models import (
@@ -21,7 +25,124 @@ from commitments.models import (
     ValidationRule,
 )
 from commitments.services import audit, recompute
-from commitments.tabular import ImportFailed, Row
+from commitments.tabular import ImportFailed
+
+# ---------------------------------------------------------------------------
+# Checking one figure
+# ---------------------------------------------------------------------------
+
+# The messages of the checks, written once: the imports (in English), the report form
+# and the server's refusal of a save show these same objects.
+WHOLE = gettext_lazy("Nhập một số nguyên từ 0 trở lên.")
+SEPARATOR = gettext_lazy("Nhập liền các chữ số, không dùng dấu phân cách hàng nghìn (ví dụ 1234).")
+FLAG = gettext_lazy("Chỉ nhập 0 (chưa) hoặc 1 (có).")
+ABOVE = gettext_lazy("%(low)s (%(low_value)s) không được lớn hơn %(high)s (%(high_value)s).")
+UNKNOWN_ELEMENT = gettext_lazy("Không có số liệu này.")
+CATEGORY_MISSING = gettext_lazy("%(element)s được chia theo %(kind)s: hãy ghi một mục.")
+CATEGORY_WRONG = gettext_lazy("Không phải %(kind)s của %(element)s.")
+CATEGORY_UNEXPECTED = gettext_lazy("%(element)s không chia theo nhóm nào.")
+
+# The messages the report form's script shows as figures are typed, by the name of
+# their data-msg-* attribute (templates/commitments/report_form.html).
+FORM_MESSAGES = {"whole": WHOLE, "separator": SEPARATOR, "flag": FLAG, "above": ABOVE}
+
+
+@dataclass(frozen=True)
+class FigureError:
+    """Why a figure is refused.
+
+    ``where`` is the caller's own key of the figure (the line of a CSV file, a field of
+    the report form, a pointer into a request body) and ``part`` the part found wrong:
+    ``element``, ``category`` or ``value`` (the columns of the figures file), ``text``
+    what was given for it. The caller decides how to show them; ``str()`` gives the
+    reason in the active language.
+    """
+
+    where: Hashable
+    part: str
+    text: str
+    message: Promise  # one of the messages above, formatted with ``params``
+    params: Mapping[str, object] = field(default_factory=dict, hash=False)
+
+    def __str__(self) -> str:
+        message = str(self.message)
+        if not self.params:
+            return message
+        return message % {name: str(value) for name, value in self.params.items()}
+
+
+def whole(text: str) -> int | None:
+    """A whole number written as text (an optional sign, digits), else None."""
+    text = text.strip()
+    if not re.fullmatch(r"[-+]?\d+", text):
+        return None
+    return int(text)
+
+
+def _lower(text: object) -> str:
+    return str(text).lower()
+
+
+# A label in lower case, in the language active when the message is shown.
+_lower_lazy = lazy(_lower, str)
+
+
+def figure_check(
+    *,
+    where: Hashable,
+    element_code: str,
+    category_code: str | None,
+    text: str,
+    elements: Mapping[str, DataElement],
+    categories: Mapping[str, Category],
+    optional: bool = False,
+) -> tuple[int | None, list[FigureError]]:
+    """Check one figure: a known element, a category given when (and only when) the
+    element is split, and one of the element's category kind, and a value that is a
+    whole number of 0 or more (0 or 1 for a flag).
+
+    Returns the value read from ``text`` and the errors found, each keyed by ``where``;
+    with ``optional`` an empty text is no value (None) rather than an error.
+    """
+    errors: list[FigureError] = []
+    element = elements.get(element_code)
+    if element is None:
+        errors.append(FigureError(where, "element", element_code, UNKNOWN_ELEMENT))
+    else:
+        errors += _category_errors(where, element, category_code or "", categories)
+    text = (text or "").strip()
+    if optional and not text:
+        return None, errors
+    value = whole(text)
+    if value is None or value < 0:
+        errors.append(FigureError(where, "value", text, WHOLE))
+        value = None
+    elif element is not None and element.is_flag and value not in (0, 1):
+        errors.append(FigureError(where, "value", text, FLAG))
+        value = None
+    return value, errors
+
+
+def _category_errors(
+    where: Hashable, element: DataElement, code: str, categories: Mapping[str, Category]
+) -> list[FigureError]:
+    """A category is named when the element is split, and is of its kind."""
+    kind = element.category_kind
+    params = {"element": element.code}
+    if not kind:
+        return [FigureError(where, "category", code, CATEGORY_UNEXPECTED, params)] if code else []
+    params["kind"] = _lower_lazy(dict(Category.Kind.choices).get(kind, kind))
+    if not code:
+        return [FigureError(where, "category", code, CATEGORY_MISSING, params)]
+    category = categories.get(code)
+    if category is None or category.kind != kind:
+        return [FigureError(where, "category", code, CATEGORY_WRONG, params)]
+    return []
+
+
+# ---------------------------------------------------------------------------
+# Saving figures
+# ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -38,9 +159,10 @@ class ImportResult:
 
 @dataclass(frozen=True)
 class FigureInput:
-    """One figure to save, with the row it came from (for messages)."""
+    """One figure to save, with the caller's key of it (``where``, as in
+    ``FigureError``): rule violations are reported against it."""
 
-    row: Row
+    where: Hashable
     year: int
     quarter: int
     unit: Unit
@@ -57,20 +179,6 @@ class FigureInput:
             self.element.pk,
             self.category.pk if self.category else None,
         )
-
-
-def whole(text: str) -> int | None:
-    """A whole number written as text (an optional sign, digits), else None."""
-    text = text.strip()
-    if not re.fullmatch(r"[-+]?\d+", text):
-        return None
-    return int(text)
-
-
-def line_number(error: str) -> tuple[int, str]:
-    """Sorts the messages of rows ("line 12: …") by their line."""
-    match = re.match(r"line (\d+):", error)
-    return (int(match.group(1)) if match else 0, error)
 
 
 # The audit's changes of one report: (figure key, old value, new value).
@@ -96,7 +204,7 @@ def figures_save(*, inputs: list[FigureInput], user=None, source: str = "") -> I
         }
         violations = _rule_violations(inputs, existing)
         if violations:
-            raise RulesBroken([v.message for v in violations], violations)
+            raise RulesBroken(violations)
         new, changed, removed, history = _figure_changes(inputs, existing)
         Figure.objects.bulk_create(new, batch_size=1000)
         Figure.objects.bulk_update(changed, ["value", "updated_at"], batch_size=1000)
@@ -153,10 +261,10 @@ def _figure_changes(
 
 class RulesBroken(ImportFailed):
     """Figures that break a validation rule; ``violations`` say which figure broke
-    which rule, for callers that show the refusal next to a field."""
+    which rule, for callers that show the refusal next to the figure's ``where``."""
 
-    def __init__(self, errors: list[str], violations: list[RuleViolation]):
-        super().__init__(errors)
+    def __init__(self, violations: list[RuleViolation]):
+        super().__init__([f"{v.item.where}: {v.error()}" for v in violations])
         self.violations = violations
 
 
@@ -170,19 +278,16 @@ class RuleViolation:
     high: DataElement
     high_value: int
 
-    @property
-    def message(self) -> str:
-        item = self.item
-        where = f"{item.year}-Q{item.quarter} {item.unit.code}"
-        if item.category:
-            where += f" {item.category.code}"
-        # The column is the file's ``value`` column (CONTRACT.md); the reason names
-        # both elements.
-        return item.row.error(
-            "value",
-            f"{self.low.code} ({self.low_value}) cannot exceed {self.high.code} "
-            f"({self.high_value}) for {where}",
-        )
+    def error(self, *, label: Callable[[DataElement], str] = attrgetter("code")) -> FigureError:
+        """The violation as an error on the value of ``item``; ``label`` names the two
+        elements (their codes unless told otherwise)."""
+        params = {
+            "low": label(self.low),
+            "low_value": self.low_value,
+            "high": label(self.high),
+            "high_value": self.high_value,
+        }
+        return FigureError(self.item.where, "value", str(self.item.value), ABOVE, params)
 
 
 def _rule_violations(inputs: list[FigureInput], existing: dict) -> list[RuleViolation]:
@@ -202,24 +307,36 @@ def _rule_violations(inputs: list[FigureInput], existing: dict) -> list[RuleViol
         source[item.key] = item
     violations = []
     for key, item in source.items():
-        year, quarter, unit_id, element_id, category_id = key
-        for low, high in rules:
-            if element_id not in (low, high):
-                continue
-            low_key = (year, quarter, unit_id, low, category_id)
-            high_key = (year, quarter, unit_id, high, category_id)
-            if low_key not in values:
-                continue
-            low_value, high_value = values[low_key], values.get(high_key, 0)
-            if low_value <= high_value:
-                continue
-            # Report once, on the line of the smaller element when the file has it.
-            if element_id == high and low_key in source:
-                continue
-            violations.append(
-                RuleViolation(item, elements[low], low_value, elements[high], high_value)
-            )
-    return sorted(violations, key=lambda v: line_number(v.message))
+        violations += _item_violations(item, key, rules, values, source, elements)
+    return violations
+
+
+def _item_violations(
+    item: FigureInput,
+    key: tuple,
+    rules: list[tuple[int, int]],
+    values: Mapping[tuple, int],
+    source: Mapping[tuple, FigureInput],
+    elements: Mapping[int, DataElement],
+) -> list[RuleViolation]:
+    """The rules ``item`` breaks, in the order of their elements' codes and values."""
+    year, quarter, unit_id, element_id, category_id = key
+    violations = []
+    for low, high in rules:
+        if element_id not in (low, high):
+            continue
+        low_key = (year, quarter, unit_id, low, category_id)
+        high_key = (year, quarter, unit_id, high, category_id)
+        if low_key not in values:
+            continue
+        low_value, high_value = values[low_key], values.get(high_key, 0)
+        if low_value <= high_value:
+            continue
+        # Report once, on the smaller element when the inputs have it.
+        if element_id == high and low_key in source:
+            continue
+        violations.append(RuleViolation(item, elements[low], low_value, elements[high], high_value))
+    return sorted(violations, key=lambda v: (v.low.code, v.low_value, v.high.code, v.high_value))
 
 
 def years_affected(years: Iterable[int]) -> set[int]:

@@ -12,15 +12,29 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext
 
 from commitments import engine, selectors
 from commitments.models import AuditEntry, Category, DataElement, Evidence, Unit
 from commitments.services import audit, evidence, figures, official, recompute
-from commitments.services.figures import FigureInput, ImportResult, line_number, whole
+from commitments.services.figures import (
+    FigureError,
+    FigureInput,
+    ImportResult,
+    RuleViolation,
+    whole,
+)
 from commitments.tabular import ImportFailed, Row, read_rows
 
 CODE = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
+def line_number(error: str) -> tuple[int, str]:
+    """Sorts the messages of rows ("line 12: …") by their line."""
+    match = re.match(r"line (\d+):", error)
+    return (int(match.group(1)) if match else 0, error)
+
 
 # ---------------------------------------------------------------------------
 # Units
@@ -169,10 +183,11 @@ FIGURE_COLUMNS = ("year", "quarter", "unit", "element", "category", "value")
 def figures_import(*, path: str | Path) -> ImportResult:
     """Upsert figures from a CSV or XLSX file (CONTRACT.md: figures CSV).
 
-    Each row is checked on its own (known unit, element and category, a whole number
-    that is not negative, 0 or 1 for flags), then the whole file together with the
-    figures already stored against the validation rules (e.g. dossiers on time cannot
-    exceed dossiers resolved).
+    Each row is checked on its own (known unit, a year and a quarter, then
+    ``figures.figure_check``: known element and category, a whole number that is not
+    negative, 0 or 1 for flags), then the whole file together with the figures already
+    stored against the validation rules (e.g. dossiers on time cannot exceed dossiers
+    resolved). The messages are in English whatever the active language.
     """
     rows = read_rows(path, FIGURE_COLUMNS)
     units = {u.code: u for u in Unit.objects.all()}
@@ -181,32 +196,40 @@ def figures_import(*, path: str | Path) -> ImportResult:
     errors: list[str] = []
     inputs: list[FigureInput] = []
     seen: dict[tuple, int] = {}
-    for row in rows:
-        parsed = _parse_figure(row, units, elements, categories, errors)
-        if parsed is None:
-            continue
-        if parsed.key in seen:
-            errors.append(
-                row.error("value", f"the same figure is already on line {seen[parsed.key]}")
-            )
-            continue
-        seen[parsed.key] = row.line
-        inputs.append(parsed)
+    with translation.override("en"):
+        for row in rows:
+            parsed = _parse_figure(row, units, elements, categories, errors)
+            if parsed is None:
+                continue
+            if parsed.key in seen:
+                errors.append(
+                    row.error("value", f"the same figure is already on line {seen[parsed.key]}")
+                )
+                continue
+            seen[parsed.key] = row.line
+            inputs.append(parsed)
     if errors:
         raise ImportFailed(errors)
     source = Path(path).name
-    with transaction.atomic():
-        result = figures.figures_save(inputs=inputs, source=source)
-        # An admin's import is a trusted channel: its figures are official on arrival
-        # (DOMAIN.md), so the reports they land in are approved, and say so.
-        official.reports_approve_trusted(
-            periods={(i.unit, i.year, i.quarter) for i in inputs},
-            note=gettext("Duyệt khi nhập tệp %(file)s") % {"file": source},
-        )
+    try:
+        with transaction.atomic():
+            result = figures.figures_save(inputs=inputs, source=source)
+            # An admin's import is a trusted channel: its figures are official on
+            # arrival (DOMAIN.md), so the reports they land in are approved, and say so.
+            official.reports_approve_trusted(
+                periods={(i.unit, i.year, i.quarter) for i in inputs},
+                note=gettext("Duyệt khi nhập tệp %(file)s") % {"file": source},
+            )
+    except figures.RulesBroken as broken:
+        with translation.override("en"):
+            lines = [_violation_line(v) for v in broken.violations]
+        raise ImportFailed(sorted(lines, key=line_number)) from None
     return result
 
 
 def _parse_figure(row, units, elements, categories, errors) -> FigureInput | None:
+    """A row of the figures file as a figure to save (its ``where``: the row's line);
+    None when it has problems, which are added to ``errors``."""
     v = row.values
     problems = []
     year = whole(v["year"])
@@ -218,36 +241,41 @@ def _parse_figure(row, units, elements, categories, errors) -> FigureInput | Non
     unit = units.get(v["unit"])
     if unit is None:
         problems.append(row.error("unit", f"unknown unit {v['unit']!r}"))
-    element = elements.get(v["element"])
-    category = None
-    if element is None:
-        problems.append(row.error("element", f"unknown data element {v['element']!r}"))
-    elif element.category_kind:
-        category = categories.get(v["category"])
-        if not v["category"]:
-            problems.append(
-                row.error(
-                    "category", f"{element.code} is split by {element.category_kind}: name one"
-                )
-            )
-        elif category is None or category.kind != element.category_kind:
-            problems.append(
-                row.error(
-                    "category",
-                    f"{v['category']!r} is not a {element.category_kind} of {element.code}",
-                )
-            )
-    elif v["category"]:
-        problems.append(row.error("category", f"{element.code} is not split by category"))
-    value = whole(v["value"])
-    if value is None or value < 0:
-        problems.append(row.error("value", f"{v['value']!r} is not a whole number of 0 or more"))
-    elif element is not None and element.is_flag and value not in (0, 1):
-        problems.append(row.error("value", f"{element.code} is a flag: 0 or 1, not {value}"))
+    value, refused = figures.figure_check(
+        where=row.line,
+        element_code=v["element"],
+        category_code=v["category"],
+        text=v["value"],
+        elements=elements,
+        categories=categories,
+    )
+    problems += [_figure_error_line(e, elements.get(v["element"])) for e in refused]
     if problems:
         errors.extend(problems)
         return None
-    return FigureInput(row, year, quarter, unit, element, category, value)
+    element = elements[v["element"]]
+    category = categories[v["category"]] if element.category_kind else None
+    return FigureInput(row.line, year, quarter, unit, element, category, value)
+
+
+def _figure_error_line(error: FigureError, element: DataElement | None) -> str:
+    """``line N: column: 'cell': reason`` for a figure refused on the row of line
+    ``error.where``; the value of a flag says so."""
+    cell = repr(error.text)
+    if error.part == "value" and element is not None and element.is_flag:
+        cell += f" ({DataElement._meta.get_field('is_flag').verbose_name})"
+    return f"line {error.where}: {error.part}: {cell}: {error}"
+
+
+def _violation_line(violation: RuleViolation) -> str:
+    """``line N: value: period unit [category]: reason`` for a broken validation rule,
+    on the line of the figure it is reported on."""
+    item = violation.item
+    subject = f"{item.year}-Q{item.quarter} {item.unit.code}"
+    if item.category:
+        subject += f" {item.category.code}"
+    error = violation.error()
+    return f"line {error.where}: {error.part}: {subject}: {error}"
 
 
 # ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal
 from fractions import Fraction
 
 from django.db import transaction
@@ -76,7 +76,7 @@ def _statuses(rows: Iterable[engine.StatusRow], ids, now) -> list[Status]:
             category=row.category,
             year=row.year,
             quarter=row.quarter,
-            value=to_decimal(row.value),
+            value=engine.rounded(row.value, places=10),
             target=row.target,
             comparator=row.comparator or "",
             status=row.status,
@@ -100,20 +100,9 @@ def _key(status: Status) -> tuple:
     return (status.indicator_id, status.unit_id, status.category, status.quarter)
 
 
-def to_decimal(value: Fraction | None, places: int = 10) -> Decimal | None:
-    """A fraction as a Decimal rounded half up (for storage and display only; the
-    status was judged on the exact fraction)."""
-    if value is None:
-        return None
-    with localcontext() as ctx:
-        ctx.prec = 60
-        exact = Decimal(value.numerator) / Decimal(value.denominator)
-        return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
 def _jsonable(value):
     if isinstance(value, Fraction):
-        return str(to_decimal(value, 4).normalize())
+        return str(engine.rounded(value, places=4).normalize())
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

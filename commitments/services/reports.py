@@ -4,6 +4,7 @@ its staff to the director and back (submit, approve, return, reopen)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 
 from django.db import transaction
 from django.db.models import DateTimeField, F, Value
@@ -15,7 +16,6 @@ from commitments import selectors
 from commitments.models import AuditEntry, Category, DataElement, Figure, QuarterlyReport
 from commitments.services import audit, figures, official, recompute
 from commitments.services.figures import FigureInput, ImportResult
-from commitments.tabular import Row
 
 # The key of a report's figure: (element code, category code or None).
 FigureKey = tuple[str, str | None]
@@ -86,49 +86,28 @@ def _report_inputs(report: QuarterlyReport, values: Mapping[FigureKey, str]) -> 
     inputs: list[FigureInput] = []
     for (element_code, category_code), text in values.items():
         field = selectors.reports.report_field(element_code, category_code)
-        element = elements.get(element_code)
-        category = categories.get(category_code) if category_code else None
-        if (
-            element is None
-            or bool(element.category_kind) != bool(category_code)
-            or (category_code and (category is None or category.kind != element.category_kind))
-        ):
-            errors[field] = gettext("Không có số liệu này trong báo cáo.")
+        value, refused = figures.figure_check(
+            where=field,
+            element_code=element_code,
+            category_code=category_code,
+            text=text,
+            elements=elements,
+            categories=categories,
+            optional=True,
+        )
+        if refused:
+            errors[field] = str(refused[0])  # the first: what is wrong with the figure itself
             continue
-        text = (text or "").strip()
-        if not text and (element_code, category_code) not in stored:
+        if value is None and (element_code, category_code) not in stored:
             continue
-        value, error = _typed_value(element, text)
-        if error:
-            errors[field] = error
-            continue
+        element = elements[element_code]
+        category = categories[category_code] if category_code else None
         inputs.append(
-            FigureInput(
-                Row(0, {"field": field}),
-                report.year,
-                report.quarter,
-                report.unit,
-                element,
-                category,
-                value,
-            )
+            FigureInput(field, report.year, report.quarter, report.unit, element, category, value)
         )
     if errors:
         raise ReportRefused(errors)
     return inputs
-
-
-def _typed_value(element: DataElement, text: str) -> tuple[int | None, str]:
-    """A typed value and why it is refused (""): empty is None (the stored figure is
-    removed), else a whole number of 0 or more, 0 or 1 for a flag."""
-    if not text:
-        return None, ""
-    value = figures.whole(text)
-    if value is None or value < 0:
-        return None, gettext("Nhập một số nguyên từ 0 trở lên.")
-    if element.is_flag and value not in (0, 1):
-        return None, gettext("Chỉ nhập 0 (chưa) hoặc 1 (có).")
-    return value, ""
 
 
 def _report_figures_save(inputs: list[FigureInput], user) -> ImportResult:
@@ -137,18 +116,7 @@ def _report_figures_save(inputs: list[FigureInput], user) -> ImportResult:
         return figures.figures_save(inputs=inputs, user=user)
     except figures.RulesBroken as broken:
         raise ReportRefused(
-            {
-                v.item.row.values["field"]: gettext(
-                    "%(low)s (%(low_value)s) không được lớn hơn %(high)s (%(high_value)s)."
-                )
-                % {
-                    "low": v.low.name,
-                    "low_value": v.low_value,
-                    "high": v.high.name,
-                    "high_value": v.high_value,
-                }
-                for v in broken.violations
-            }
+            {v.item.where: str(v.error(label=attrgetter("name"))) for v in broken.violations}
         ) from None
 
 
@@ -252,16 +220,13 @@ def report_approve(*, report: QuarterlyReport, user) -> QuarterlyReport:
     """Approve a submitted report (duyệt báo cáo); it becomes read-only, and the
     year's statuses are recomputed."""
     with transaction.atomic():
-        _report_move(
-            report=report,
+        _report_decide(
+            report,
+            user,
             old=[QuarterlyReport.State.SUBMITTED],
             new=QuarterlyReport.State.APPROVED,
             refusal=gettext("Chỉ duyệt được báo cáo đã gửi."),
-            user=user,
             action=AuditEntry.Action.APPROVED,
-            decided_at=timezone.now(),
-            decided_by=user,
-            comment="",
         )
         # Its live figures are the official ones now, not the values kept at reopening.
         official.official_release(report=report)
@@ -274,17 +239,14 @@ def report_return(*, report: QuarterlyReport, user, comment: str) -> QuarterlyRe
     comment = (comment or "").strip()
     if not comment:
         raise ReportRefused({"comment": gettext("Hãy ghi lý do trả lại báo cáo.")})
-    return _report_move(
-        report=report,
+    return _report_decide(
+        report,
+        user,
         old=[QuarterlyReport.State.SUBMITTED],
         new=QuarterlyReport.State.RETURNED,
         refusal=gettext("Chỉ trả lại được báo cáo đã gửi."),
-        user=user,
         action=AuditEntry.Action.RETURNED,
-        note=comment,
-        decided_at=timezone.now(),
-        decided_by=user,
-        comment=comment,
+        reason=comment,
     )
 
 
@@ -303,20 +265,43 @@ def report_reopen(*, report: QuarterlyReport, user, reason: str) -> QuarterlyRep
             .filter(pk=row.pk, state=QuarterlyReport.State.APPROVED)
             .exists()
         )
-        moved = _report_move(
-            report=report,
+        moved = _report_decide(
+            report,
+            user,
             old=[QuarterlyReport.State.SUBMITTED, QuarterlyReport.State.APPROVED],
             new=QuarterlyReport.State.DRAFT,
             refusal=gettext("Chỉ mở lại được báo cáo đã gửi hoặc đã duyệt."),
-            user=user,
             action=AuditEntry.Action.REOPENED,
-            note=reason,
-            decided_at=timezone.now(),
-            decided_by=user,
-            comment=reason,
+            reason=reason,
         )
         if was_approved:
             # Its figures stay official at their approved values until approved again.
             official.official_keep(report=report)
             recompute.recompute_request(years=[report.year])
     return moved
+
+
+def _report_decide(
+    report: QuarterlyReport,
+    user,
+    *,
+    old: Sequence[str],
+    new: str,
+    refusal: str,
+    action: str,
+    reason: str = "",
+) -> QuarterlyReport:
+    """A decision on a report (approve, return, reopen): the move, who decided and
+    when, and the ``reason`` as the report's comment and the audit log's note."""
+    return _report_move(
+        report=report,
+        old=old,
+        new=new,
+        refusal=refusal,
+        user=user,
+        action=action,
+        note=reason,
+        decided_at=timezone.now(),
+        decided_by=user,
+        comment=reason,
+    )

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from commitments import engine
-from commitments.models import Category, Target, TargetChange, TargetOverride
+from commitments.models import Target, TargetChange, TargetOverride
 from commitments.services import recompute
 
 # The fields of a target an admin edits; indicator and year are its identity.
@@ -31,26 +29,6 @@ _WORDING_YEAR = re.compile(r"(?<=năm )(19|20|21)(\d\d)\b")
 
 class TargetsCopyRefused(ValueError):
     """A year cannot be prepared from another; the message says why."""
-
-
-@dataclass(frozen=True)
-class OverrideInput:
-    """A scoped threshold (ngưỡng riêng) as the edit form gives it."""
-
-    threshold: Decimal
-    comparator: str
-    category: Category | None = None
-    unit_kind: str = ""
-    unit_sector: str = ""
-
-    def to_engine(self) -> engine.Override:
-        return engine.Override(
-            threshold=self.threshold,
-            comparator=self.comparator,
-            category=self.category.code if self.category else None,
-            unit_kind=self.unit_kind,
-            unit_sector=self.unit_sector,
-        )
 
 
 def targets_copy_year(*, source_year: int, year: int, user=None) -> int:
@@ -108,14 +86,7 @@ def _target_copy(source: Target, *, year: int, user) -> TargetChange:
         wording=_WORDING_YEAR.sub(lambda m: str(int(m.group(0)) + delta), source.wording),
     )
     for override in source.overrides.all():
-        TargetOverride.objects.create(
-            target=target,
-            category=override.category,
-            unit_kind=override.unit_kind,
-            unit_sector=override.unit_sector,
-            threshold=override.threshold,
-            comparator=override.comparator,
-        )
+        _override_for(target, override).save()
     before = {"year": source.year, **_target_snapshot(source)}
     after = {"year": year, **_target_snapshot(target, source.overrides.all())}
     return TargetChange(
@@ -132,12 +103,13 @@ def target_update(
     *,
     target: Target,
     data: Mapping[str, object],
-    overrides: Sequence[OverrideInput],
+    overrides: Sequence[TargetOverride],
     user=None,
     note: str = "",
 ) -> TargetChange | None:
     """Save a target's threshold, comparator, deadline, baseline and wording (the keys
-    of ``data`` among ``TARGET_FIELDS``) and replace its scoped overrides.
+    of ``data`` among ``TARGET_FIELDS``) and replace its scoped overrides with
+    ``overrides`` (as the edit form gives them: unsaved, of no target yet).
 
     Validated by the models' ``full_clean`` (``ValidationError``, nothing saved). The
     change is recorded in the history with each field's old and new value, and the
@@ -177,19 +149,21 @@ def target_update(
     return entry
 
 
-def _overrides_checked(target: Target, overrides: Sequence[OverrideInput]) -> list[TargetOverride]:
+def _override_for(target: Target, override: TargetOverride) -> TargetOverride:
+    """The same scoped threshold for ``target``, not saved yet."""
+    return TargetOverride(
+        target=target,
+        category=override.category,
+        unit_kind=override.unit_kind,
+        unit_sector=override.unit_sector,
+        threshold=override.threshold,
+        comparator=override.comparator,
+    )
+
+
+def _overrides_checked(target: Target, overrides: Sequence[TargetOverride]) -> list[TargetOverride]:
     """The target's new overrides, validated (``ValidationError``), not saved yet."""
-    new_overrides = [
-        TargetOverride(
-            target=target,
-            category=o.category,
-            unit_kind=o.unit_kind,
-            unit_sector=o.unit_sector,
-            threshold=o.threshold,
-            comparator=o.comparator,
-        )
-        for o in overrides
-    ]
+    new_overrides = [_override_for(target, o) for o in overrides]
     for override in new_overrides:
         override.full_clean()
     return new_overrides
@@ -234,16 +208,7 @@ def _target_snapshot(target: Target, overrides: Iterable[TargetOverride] | None 
 
 def _override_text(override: TargetOverride) -> str:
     """E.g. "land: >= 96", "division, education: > 90"."""
-    scope = ", ".join(
-        part
-        for part in (
-            override.category.code if override.category else "",
-            override.unit_kind,
-            override.unit_sector,
-        )
-        if part
-    )
-    return f"{scope}: {override.comparator} {_history_value(override.threshold)}"
+    return f"{override.conditions}: {override.comparator} {_history_value(override.threshold)}"
 
 
 def _history_value(value):

@@ -1,8 +1,10 @@
-"""How a status's value and target read: percent, points or a count, in the locale."""
+"""How a status reads: its value and target (percent, points or a count, in the
+locale), the sign of its comparator and its label. The pages and the report documents
+(``commitments.exports``) all read them from here."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -17,9 +19,15 @@ register = template.Library()
 COMPARATOR_SIGNS = {engine.GE: "≥", engine.GT: ">"}
 
 
+def comparator_sign(comparator: str | None) -> str | None:
+    """The sign a reader sees for a comparator: "≥" for ">=", ">" for ">"; anything
+    else as it is."""
+    return COMPARATOR_SIGNS.get(comparator, comparator)
+
+
 def _number(value: Decimal) -> str:
     """Two decimals, or none for a whole number: 98,43 · 100 · 1.234 (vi)."""
-    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    rounded = engine.rounded(value)
     places = 0 if rounded == rounded.to_integral_value() else 2
     return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
 
@@ -43,13 +51,17 @@ def status_value(status) -> str:
     return _with_unit(status.value, status.indicator.kind, signed=True)
 
 
+def _threshold(threshold: Decimal | None, comparator: str, kind: str) -> str:
+    """A threshold with its comparator, e.g. "≥ 96%"; "—" for none (tracked)."""
+    if threshold is None:
+        return "—"
+    return f"{comparator_sign(comparator)} {_with_unit(threshold, kind)}"
+
+
 @register.filter
 def status_target(status) -> str:
     """The target with its comparator, e.g. "≥ 96%", "> 95%", "≥ 5"."""
-    if status.target is None:
-        return "—"
-    sign = COMPARATOR_SIGNS.get(status.comparator, status.comparator)
-    return f"{sign} {_with_unit(status.target, status.indicator.kind)}"
+    return _threshold(status.target, status.comparator, status.indicator.kind)
 
 
 @register.filter
@@ -120,10 +132,11 @@ def sparkline(values, target=None, width: int = 96, height: int = 24):
 
 @register.simple_tag
 def status_label(status: str) -> str:
-    """The label of a status value in the active language ("Đạt", "Met"...)."""
+    """The label of a status value in the active language ("Đạt", "Met"...); a value
+    that is not a status reads as itself."""
     from commitments.models import Status
 
-    return Status.Value(status).label if status in Status.Value.values else status
+    return str(Status.Value(status).label) if status in Status.Value.values else status
 
 
 @register.simple_tag
@@ -139,7 +152,4 @@ def status_badge(status: str) -> str:
 @register.simple_tag
 def target_text(target, kind: str) -> str:
     """A target or override as read on the sheet: "≥ 98%", "> 95%", "≥ 5"."""
-    if target.threshold is None:
-        return "—"
-    sign = COMPARATOR_SIGNS.get(target.comparator, target.comparator)
-    return f"{sign} {_with_unit(target.threshold, kind)}"
+    return _threshold(target.threshold, target.comparator, kind)

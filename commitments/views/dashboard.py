@@ -213,14 +213,12 @@ def _mark_coverage(
     """Mark the matrix cells of the units a department's coverage row names."""
     code = status.indicator.code
     # A department's coverage row names the units that meet the condition and
-    # those that miss it. Missing it fails a unit only where every unit must
-    # (a target of 100%); under "at least 30%" it is no one unit's failure.
+    # those that miss it. Missing it fails a unit only where every unit must.
     missed = engine.AT_RISK if status.status == engine.AT_RISK else engine.NOT_MET
-    every_unit = status.target is not None and status.target >= 100
     for unit_code in status.facts.covered_units:
         if unit_code in units:
             cells[(units[unit_code].pk, code)] = engine.MET
-    for unit_code in status.facts.missing if every_unit else []:
+    for unit_code in status.facts.missing if engine.every_unit_must(status.target) else []:
         if unit_code in units:
             cells[(units[unit_code].pk, code)] = missed
 

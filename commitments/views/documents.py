@@ -14,14 +14,15 @@ from commitments import access, engine, exports
 from commitments.views.periods import period
 
 
-def _report_period(request: HttpRequest) -> tuple[int, int]:
-    """The year and quarter asked for, read as the dashboard reads them (this year or
-    the latest year with targets; quarter 0, the year to date, when absent or not
-    1-4). A year without statuses has no report: 404."""
+def _report_period(request: HttpRequest) -> tuple[access.Scope, int, int]:
+    """The units the user sees, and the year and quarter asked for, read as the
+    dashboard reads them (this year or the latest year with targets; quarter 0, the
+    year to date, when absent or not 1-4). A year without statuses has no report: 404."""
+    scope = access.user_scope(user=request.user)
     _years, year, quarter = period(request)
     if not exports.year_has_statuses(year=year):
         raise Http404("No statuses for this year.")
-    return year, quarter
+    return scope, year, quarter
 
 
 def _attachment(content: bytes | str, *, content_type: str, filename: str) -> HttpResponse:
@@ -36,8 +37,7 @@ def _attachment(content: bytes | str, *, content_type: str, filename: str) -> Ht
 @require_GET
 def report_xlsx(request: HttpRequest) -> HttpResponse:
     """The report of a quarter or of the year to date as an XLSX workbook."""
-    scope = access.user_scope(user=request.user)
-    year, quarter = _report_period(request)
+    scope, year, quarter = _report_period(request)
     return _attachment(
         exports.workbook(year=year, quarter=quarter, scope=scope),
         content_type=exports.XLSX_CONTENT_TYPE,
@@ -50,8 +50,7 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
 def report_csv(request: HttpRequest) -> HttpResponse:
     """Every status of a year (each quarter and the year to date) in the columns of the
     status export contract, UTF-8 with a byte order mark for Excel."""
-    scope = access.user_scope(user=request.user)
-    year, _quarter = _report_period(request)
+    scope, year, _quarter = _report_period(request)
     return _attachment(
         exports.status_csv(year=year, scope=scope),
         content_type="text/csv; charset=utf-8",
@@ -63,8 +62,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_print(request: HttpRequest) -> HttpResponse:
     """The report of a period laid out for print (A4), to sign and send."""
-    scope = access.user_scope(user=request.user)
-    year, quarter = _report_period(request)
+    scope, year, quarter = _report_period(request)
     return render(
         request,
         "commitments/report_print.html",

@@ -116,6 +116,7 @@ def _page(
             "quarter": quarter,
             "rows": [_row(line, typed or {}, errors) for line in lines],
             "errors": errors,
+            "figure_messages": services.figures.FORM_MESSAGES,
             "general_error": errors.get(services.reports.NON_FIELD, ""),
             "comment": request.POST.get("comment", "") if errors else "",
             "reason": request.POST.get("reason", "") if errors else "",

@@ -1,7 +1,8 @@
 // Checks the figures of the quarterly report form (templates/commitments/report_form.html)
-// as they are typed, with the messages and the markup the server uses when it refuses a
-// save (commitments/services/reports.py, report_save), so that a mistake shows next to its field
-// before any round trip. The server stays the authority: this only spares a reload.
+// as they are typed, as the server checks them when it refuses a save (figure_check and
+// the validation rules in commitments/services/figures.py) and with the same messages and
+// markup, so that a mistake shows next to its field before any round trip. The server
+// stays the authority: this only spares a reload.
 //
 // A figure is empty or a whole number of 0 or more (digits alone, no thousands
 // separator); a flag (data-flag) is 0 or 1; a figure must not exceed the fields named in
@@ -10,12 +11,13 @@
 // a rule checks both again. A save or submit with a mistake left is not sent: the first
 // marked field gets the focus and the form's general message shows.
 //
-// The messages come translated in the form's data-msg-* attributes. A file rather than
+// The messages come translated in the form's data-msg-* attributes (FORM_MESSAGES in
+// commitments/services/figures.py, the ones the server shows). A file rather than
 // an inline script: the Content-Security-Policy allows only the site's own scripts.
 (function () {
   "use strict";
 
-  var WHOLE = /^[-+]?\d+$/; // what the server reads as a whole number (services._whole)
+  var WHOLE = /^[-+]?\d+$/; // what the server reads as a whole number (figures.whole)
   var GROUPED = /^\+?\d{1,3}([.,\s\u00a0\u202f]\d{3})+$/; // 1.234, 1,234, 1 234
   var SENDS_FIGURES = ["save", "submit"]; // the other actions do not read the figures
 

@@ -85,7 +85,37 @@ def test_staff_director_staff_director_flow(browser, live_server, screenshot, la
     staff.click(f"a[href='{report_path}']")
     staff.wait_for_url(f"**{report_path}")
     assert staff.locator("html").get_attribute("lang") == language
+    _staff_fixes_a_refused_value_and_saves(staff, words, screenshot, language, year, quarter)
+    _staff_adds_an_inspection_and_submits(staff, words, screenshot, language, today, tmp_path)
 
+    # Director: returns it with a comment.
+    director_context, director, director_csp = _actor(
+        browser, live_server, "demo-director", language
+    )
+    director.goto(f"{live_server.url}{report_path}")
+    director.fill("#id_comment", "Số hồ sơ đúng hạn lĩnh vực đất đai chưa khớp sổ theo dõi.")
+    director.click("button[value=return]")
+    director.wait_for_selector(".message.success")
+    assert words["returned"] in director.locator(".badge").first.inner_text()
+
+    # Staff: sees the comment, fixes and resubmits.
+    staff.reload()
+    assert "chưa khớp sổ theo dõi" in staff.locator(".report-comment").inner_text()
+    staff.fill("#id_dossiers_on_time__land", "98")
+    screenshot(staff, f"report-returned-{language}")
+    staff.click("button[value=submit]")
+    staff.wait_for_selector(".message.success")
+
+    _director_approves_and_sees_the_status(
+        director, live_server, words, screenshot, language, year, quarter
+    )
+    _the_audit_holds_the_seven_steps(year, quarter)
+    assert staff_csp == [] and director_csp == []
+    staff_context.close()
+    director_context.close()
+
+
+def _staff_fixes_a_refused_value_and_saves(staff, words, screenshot, language, year, quarter):
     # One invalid value: more dossiers on time than resolved. It is caught and named
     # next to its field; nothing is stored.
     staff.fill("#id_dossiers_received__land", "120")
@@ -107,6 +137,8 @@ def test_staff_director_staff_director_flow(browser, live_server, screenshot, la
     assert words["saved"] in staff.locator(".message.success").inner_text()
     assert staff.locator("#id_dossiers_on_time__land").input_value() == "90"
 
+
+def _staff_adds_an_inspection_and_submits(staff, words, screenshot, language, today, tmp_path):
     # An inspection record with its scanned minutes.
     scan = tmp_path / "bien-ban-kiem-tra.pdf"
     scan.write_bytes(PDF)
@@ -130,24 +162,10 @@ def test_staff_director_staff_director_flow(browser, live_server, screenshot, la
     assert staff.locator("#id_dossiers_on_time__land").is_disabled()
     screenshot(staff, f"report-submitted-{language}")
 
-    # Director: returns it with a comment.
-    director_context, director, director_csp = _actor(
-        browser, live_server, "demo-director", language
-    )
-    director.goto(f"{live_server.url}{report_path}")
-    director.fill("#id_comment", "Số hồ sơ đúng hạn lĩnh vực đất đai chưa khớp sổ theo dõi.")
-    director.click("button[value=return]")
-    director.wait_for_selector(".message.success")
-    assert words["returned"] in director.locator(".badge").first.inner_text()
 
-    # Staff: sees the comment, fixes and resubmits.
-    staff.reload()
-    assert "chưa khớp sổ theo dõi" in staff.locator(".report-comment").inner_text()
-    staff.fill("#id_dossiers_on_time__land", "98")
-    screenshot(staff, f"report-returned-{language}")
-    staff.click("button[value=submit]")
-    staff.wait_for_selector(".message.success")
-
+def _director_approves_and_sees_the_status(
+    director, live_server, words, screenshot, language, year, quarter
+):
     # Director: approves; the statuses are recomputed with the new values.
     director.reload()
     director.click("button[value=approve]")
@@ -163,6 +181,8 @@ def test_staff_director_staff_director_flow(browser, live_server, screenshot, la
     assert words["met"] in desk.inner_text()
     screenshot(director, f"indicator-5.1-after-approval-{language}")
 
+
+def _the_audit_holds_the_seven_steps(year, quarter):
     report = QuarterlyReport.objects.get(unit__code="sonn-vp", year=year, quarter=quarter)
     assert report.state == QuarterlyReport.State.APPROVED
     assert Evidence.objects.get(reference="45/BB-KTCV").file_name == "bien-ban-kiem-tra.pdf"
@@ -181,6 +201,3 @@ def test_staff_director_staff_director_flow(browser, live_server, screenshot, la
         ("report", "submitted", "demo-staff"),
         ("report", "approved", "demo-director"),
     ]
-    assert staff_csp == [] and director_csp == []
-    staff_context.close()
-    director_context.close()

@@ -34,14 +34,7 @@ def test_no_page_breaks_the_content_security_policy(page, live_server, settings,
     page.on("console", on_console)
     page.add_init_script(RECORD_VIOLATIONS)
 
-    def visit(path: str) -> None:
-        response = page.goto(f"{live_server.url}{path}")
-        assert response.ok, path
-        assert "script-src 'self'" in response.headers["content-security-policy"]
-        page.wait_for_load_state("load")
-        events = page.evaluate("window.__cspViolations")
-        assert events == [], f"{path}: {events}"
-
+    visit = _visitor(page, live_server)
     visit(reverse("password_reset"))
     visit(reverse("login"))
     page.fill("input[name=username]", "demo-admin")
@@ -75,8 +68,25 @@ def test_no_page_breaks_the_content_security_policy(page, live_server, settings,
     screenshot(page, "csp-admin-target")
 
     assert refused == []
+    _the_listener_catches_an_inline_script(page, refused)
 
-    # The listener catches a violation: an inline script is refused and reported.
+
+def _visitor(page, live_server):
+    """Open a page and check it loaded under the policy with no violation."""
+
+    def visit(path: str) -> None:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.ok, path
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        page.wait_for_load_state("load")
+        events = page.evaluate("window.__cspViolations")
+        assert events == [], f"{path}: {events}"
+
+    return visit
+
+
+def _the_listener_catches_an_inline_script(page, refused: list[str]) -> None:
+    """The listener catches a violation: an inline script is refused and reported."""
     with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
         page.evaluate(
             "() => { const s = document.createElement('script');"

@@ -8,7 +8,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from commitments.models import AuditEntry, Evidence, Figure, Indicator, Target
+from commitments import selectors
+from commitments.models import AuditEntry, Evidence, Figure, Indicator, ReminderSent, Target
+from tests import factories
 
 MODELS = [m for m in admin.site._registry if m._meta.app_label == "commitments"]
 
@@ -80,8 +82,6 @@ def test_admin_changes_a_threshold_and_the_year_is_recomputed(
 
 
 def test_admin_edits_of_figures_and_evidence_are_in_the_reports_history(admin_client, catalogue):
-    from tests import factories
-
     unit = factories.unit("vp", parent=factories.department())
     figure = factories.figure(unit, "dossiers_resolved", 100, category="land")
     url = reverse("admin:commitments_figure_change", args=[figure.pk])
@@ -131,14 +131,25 @@ def test_indicator_scope_is_edited_as_choices(admin_client, catalogue):
     assert 'type="checkbox" name="scope_kinds"' in html
 
 
+def test_admin_edits_deadlines_and_lists_reminders_read_only(admin_client, reminder_units):
+    ReminderSent.objects.create(unit=reminder_units["owing"], year=2021, quarter=1, offset=-3)
+    assert admin_client.get(reverse("admin:commitments_reportingdeadline_add")).status_code == 200
+    response = admin_client.post(
+        reverse("admin:commitments_reportingdeadline_add"),
+        {"year": 2021, "quarter": 1, "due_on": "2021-04-20"},
+    )
+    assert response.status_code == 302
+    assert selectors.completeness.report_deadline(year=2021, quarter=1) == dt.date(2021, 4, 20)
+    assert admin_client.get(reverse("admin:commitments_remindersent_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:commitments_remindersent_add")).status_code == 403
+
+
 # --- writes in the admin queue the recompute of the years they change ---------------
 
 
 def test_admin_edit_and_delete_of_a_figure_queue_a_recompute_of_its_years(
     admin_client, catalogue, django_capture_on_commit_callbacks
 ):
-    from tests import factories
-
     unit = factories.unit("vp", parent=factories.department())
     with django_capture_on_commit_callbacks(execute=True):
         # A 2020 figure: the baseline of 2021's growth targets, so 2021 is recomputed too.
@@ -161,8 +172,6 @@ def test_admin_edit_and_delete_of_a_figure_queue_a_recompute_of_its_years(
 def test_admin_deleting_selected_evidence_queues_a_recompute_of_its_years(
     admin_client, catalogue, django_capture_on_commit_callbacks
 ):
-    from tests import factories
-
     unit = factories.unit("vp", parent=factories.department())
     with django_capture_on_commit_callbacks(execute=True):
         records = [

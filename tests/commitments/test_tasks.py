@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from celery.signals import before_task_publish, task_postrun
@@ -17,6 +19,7 @@ from commitments.services.figures import FigureInput
 from commitments.tabular import Row
 from reform.celery import app
 from tests import factories
+from tests.commitments.shortcuts import mail_recipients
 
 
 def _receiving_unit():
@@ -118,6 +121,16 @@ def test_recompute_all_queues_every_year_with_targets(catalogue):
 def test_nightly_schedule_names_a_registered_task():
     schedule = settings.CELERY_BEAT_SCHEDULE["recompute-nightly"]
     assert schedule["task"] in app.tasks
+
+
+def test_the_task_reminds_with_the_local_date(reminder_units, django_capture_on_commit_callbacks):
+    with (
+        mock.patch("django.utils.timezone.localdate", return_value=dt.date(2021, 4, 11)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert tasks.report_reminders() == 3
+        assert tasks.report_reminders() == 0
+    assert mail_recipients() == ["hoa@so.gov.vn", "lan@so.gov.vn", "minh@so.gov.vn"]
 
 
 # --- a real worker on the Redis broker ---------------------------------------

@@ -1,16 +1,20 @@
-"""The recompute service: set-based, bulk, idempotent."""
+"""The recompute service: set-based, bulk, idempotent, fast at national scale, and what
+it stores behind each status reads back by attribute."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+import time
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commitments import services
-from commitments.models import Figure, RecomputeState, Status
+from commitments import engine, services
+from commitments.demo import demo_load
+from commitments.models import Category, DataElement, Figure, RecomputeState, Status, Unit
 from tests import factories
 
 
@@ -98,3 +102,90 @@ def test_recompute_reads_with_the_same_queries_whatever_the_units(catalogue, siz
     batch = min(2000, connection.ops.bulk_batch_size(columns, [None] * large_rows))
     assert batch >= 70
     assert large_inserts == -(-large_rows // batch)
+
+
+# --- national scale: 500 units with a full year of figures ---------------------------
+
+UNITS = 500
+
+
+def _build(units: int) -> int:
+    """A department with ``units`` receiving desks and four quarters of figures each:
+    dossiers in three fields, satisfaction, documents. Returns the figures written."""
+    department = Unit.objects.create(code="root", name="Sở", kind="department")
+    desks = Unit.objects.bulk_create(
+        Unit(
+            code=f"u{n}",
+            name=f"Đơn vị {n}",
+            parent=department,
+            kind="affiliated_unit",
+            receives_dossiers=True,
+        )
+        for n in range(units)
+    )
+    element = {e.code: e for e in DataElement.objects.all()}
+    fields = list(Category.objects.filter(code__in=["land", "crop", "fisheries"]))
+    figures = []
+    for desk in desks:
+        for quarter in (1, 2, 3, 4):
+            for field in fields:
+                for code, value in (("dossiers_resolved", 100), ("dossiers_on_time", 98)):
+                    figures.append(
+                        Figure(
+                            year=2021,
+                            quarter=quarter,
+                            unit=desk,
+                            element=element[code],
+                            category=field,
+                            value=value,
+                        )
+                    )
+            for code, value in (
+                ("survey_responses", 50),
+                ("survey_satisfied", 46),
+                ("docs_issued", 40),
+                ("docs_signed_digitally", 30),
+            ):
+                figures.append(
+                    Figure(
+                        year=2021, quarter=quarter, unit=desk, element=element[code], value=value
+                    )
+                )
+    Figure.objects.bulk_create(figures, batch_size=2000)
+    return len(figures)
+
+
+def test_recompute_of_500_units_takes_seconds_not_minutes(catalogue, capsys):
+    figures = _build(UNITS)
+    started = time.perf_counter()
+    written = services.recompute.statuses_recompute(year=2021)
+    elapsed = time.perf_counter() - started
+    assert written == Status.objects.filter(year=2021).count()
+    assert written > 20 * UNITS
+    with capsys.disabled():
+        print(
+            f"\nrecompute: {UNITS} units, {figures} figures -> {written} statuses in {elapsed:.2f} s"
+        )
+    assert elapsed < 30  # a generous bound for a 2-core CI machine; typically a few seconds
+
+
+# --- the numbers behind each value, as stored (engine.Detail, Status.facts) ----------
+
+FIELDS = {f.name for f in dataclasses.fields(engine.Detail)}
+
+
+@pytest.mark.django_db
+def test_every_key_the_recompute_stores_reads_back_by_attribute():
+    demo_load(as_of=dt.date(2022, 3, 31))
+    statuses = list(Status.objects.all())
+    assert statuses
+    seen: set[str] = set()
+    for status in statuses:
+        assert set(status.detail) <= FIELDS, status.detail
+        seen.update(status.detail)
+        # What is stored without a value reads as unset.
+        stored = {
+            k: v for k, v in status.detail.items() if v is not None and v is not False and v != []
+        }
+        assert status.facts.to_json() == stored
+    assert seen == FIELDS  # the demo stores every key an engine kind emits

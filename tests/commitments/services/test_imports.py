@@ -7,76 +7,20 @@ row; a second import of the same file changes nothing; UTF-8 with or without BOM
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import re
-
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
-from openpyxl import Workbook
 
 from commitments import services
-from commitments.models import Evidence, Figure, Unit
-from commitments.tabular import ImportFailed
-from tests import factories
-
-ERROR_LINE = re.compile(r"^line \d+: [a-z_]+: \S.*$")
-
-UNITS_HEADER = "code,name,parent,kind,sector,public_service,receives_dossiers\n"
-FIGURES_HEADER = "year,quarter,unit,element,category,value\n"
-EVIDENCE_HEADER = "date,unit,kind,subject_unit,reference,title\n"
-
-UNITS = (
-    UNITS_HEADER
-    + "sonn,Sở Nông nghiệp và Phát triển nông thôn,,department,agriculture,0,0\n"
-    + "vp,Văn phòng Sở,sonn,division,agriculture,0,1\n"
-    + "ccttbvtv,Chi cục Trồng trọt và Bảo vệ thực vật,sonn,affiliated_unit,agriculture,1,1\n"
-    + "ttkn,Trung tâm Khuyến nông,sonn,affiliated_unit,education,1,0\n"
+from commitments.models import Figure, Unit
+from tests.commitments.services.importing import (
+    FIGURES_HEADER,
+    UNITS,
+    UNITS_HEADER,
+    errors_of,
+    run,
+    run_failing,
+    snapshot,
+    write_xlsx,
 )
-
-
-def run(command: str, path: str) -> tuple[str, str]:
-    """Run an import command; return (stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    call_command(command, path, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
-
-
-COLUMNS = {
-    "import_units": UNITS_HEADER.strip().split(","),
-    "import_figures": FIGURES_HEADER.strip().split(","),
-    "import_evidence": EVIDENCE_HEADER.strip().split(","),
-}
-
-
-def run_failing(command: str, path: str) -> list[str]:
-    """Run an import command that must fail; return the lines it printed on stderr,
-    each ``line N: <column>: <reason>`` naming a column of the file."""
-    out, err = io.StringIO(), io.StringIO()
-    with pytest.raises(CommandError) as failed:
-        call_command(command, path, stdout=out, stderr=err)
-    assert failed.value.returncode == 1
-    assert "nothing was imported" in str(failed.value)
-    lines = [line for line in err.getvalue().splitlines() if line]
-    assert lines, "a failing import prints its bad rows"
-    for line in lines:
-        assert ERROR_LINE.match(line), line
-        assert line.split(": ")[1] in COLUMNS[command], line
-    return lines
-
-
-def errors_of(service, path) -> list[str]:
-    with pytest.raises(ImportFailed) as failed:
-        service(path=path)
-    for line in failed.value.errors:
-        assert ERROR_LINE.match(line), line
-    return failed.value.errors
-
-
-def snapshot(model) -> list[tuple]:
-    return sorted(model.objects.values_list())
-
 
 # ---------------------------------------------------------------------------
 # Units
@@ -272,28 +216,6 @@ class TestUnits:
 # ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def units(catalogue):
-    sonn = factories.department()
-    return {
-        "sonn": sonn,
-        "vp": factories.unit("vp", parent=sonn, receives_dossiers=True),
-        "cc": factories.unit(
-            "ccttbvtv", parent=sonn, kind="affiliated_unit", receives_dossiers=True
-        ),
-    }
-
-
-def write_xlsx(tmp_path, name: str, rows: list[list]) -> str:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    path = tmp_path / name
-    workbook.save(path)
-    return str(path)
-
-
 FIGURES = FIGURES_HEADER + (
     "2021,1,vp,dossiers_resolved,land,100\n"
     "2021,1,vp,dossiers_on_time,land,96\n"
@@ -318,7 +240,7 @@ def figure_value(unit: str, element: str, category: str | None = None, quarter: 
 
 
 class TestFigures:
-    def test_csv_create_then_same_file_changes_nothing(self, units, write_file):
+    def test_csv_create_then_same_file_changes_nothing(self, stored_units, write_file):
         path = write_file("figures.csv", FIGURES)
         result = services.imports.figures_import(path=path)
         assert (result.created, result.updated, result.unchanged) == (9, 0, 0)
@@ -336,7 +258,7 @@ class TestFigures:
         assert err == ""
         assert snapshot(Figure) == before
 
-    def test_upsert_by_year_quarter_unit_element_category(self, units, write_file):
+    def test_upsert_by_year_quarter_unit_element_category(self, stored_units, write_file):
         services.imports.figures_import(path=write_file("figures.csv", FIGURES))
         updated_at = Figure.objects.get(
             unit__code="vp", element__code="dossiers_resolved", category__code="land"
@@ -365,7 +287,7 @@ class TestFigures:
         assert figure_value("ccttbvtv", "epayment_applied") == 1
         assert Figure.objects.filter(element__code="epayment_applied").count() == 1
 
-    def test_xlsx_import_and_reimport(self, units, tmp_path):
+    def test_xlsx_import_and_reimport(self, stored_units, tmp_path):
         rows = [
             ["year", "quarter", "unit", "element", "category", "value"],
             [2021, 1, "vp", "dossiers_received", "land", 300],
@@ -406,7 +328,7 @@ class TestFigures:
         ],
     )
     def test_bad_value_reported_with_line_and_column(
-        self, units, write_file, row, column, fragment
+        self, stored_units, write_file, row, column, fragment
     ):
         text = FIGURES_HEADER + "2021,1,vp,survey_responses,,10\n" + row + "\n"
         lines = run_failing("import_figures", write_file("figures.csv", text))
@@ -415,7 +337,7 @@ class TestFigures:
         assert fragment in lines[0]
         assert Figure.objects.count() == 0
 
-    def test_bad_values_in_xlsx(self, units, tmp_path):
+    def test_bad_values_in_xlsx(self, stored_units, tmp_path):
         rows = [
             ["year", "quarter", "unit", "element", "category", "value"],
             [2021, 1, "vp", "dossiers_resolved", "land", 100],
@@ -435,7 +357,7 @@ class TestFigures:
         ]
         assert Figure.objects.count() == 0
 
-    def test_same_figure_twice_in_a_file(self, units, write_file):
+    def test_same_figure_twice_in_a_file(self, stored_units, write_file):
         text = FIGURES_HEADER + (
             "2021,1,vp,dossiers_resolved,land,100\n2021,1,vp,dossiers_resolved,land,101\n"
         )
@@ -445,7 +367,9 @@ class TestFigures:
         assert "line 2" in errors[0]
         assert Figure.objects.count() == 0
 
-    def test_three_bad_rows_among_good_ones_all_reported_nothing_written(self, units, write_file):
+    def test_three_bad_rows_among_good_ones_all_reported_nothing_written(
+        self, stored_units, write_file
+    ):
         text = FIGURES_HEADER + (
             "2021,1,vp,dossiers_resolved,land,100\n"  # 2
             "2021,1,vp,dossiers_on_time,land,-5\n"  # 3 bad
@@ -462,7 +386,7 @@ class TestFigures:
         assert lines[2].startswith("line 7: quarter: ")
         assert Figure.objects.count() == 0
 
-    def test_rule_broken_within_the_file(self, units, write_file):
+    def test_rule_broken_within_the_file(self, stored_units, write_file):
         text = FIGURES_HEADER + (
             "2021,1,vp,dossiers_resolved,land,100\n"  # 2
             "2021,1,vp,dossiers_on_time,land,101\n"  # 3: 101 > 100
@@ -478,7 +402,7 @@ class TestFigures:
         assert "dossiers_resolved" in lines[0]
         assert Figure.objects.count() == 0
 
-    def test_rule_is_per_category_and_quarter(self, units, write_file):
+    def test_rule_is_per_category_and_quarter(self, stored_units, write_file):
         # On time in land may not borrow from crop, nor Q1 from Q2.
         text = FIGURES_HEADER + (
             "2021,1,vp,dossiers_resolved,crop,100\n"
@@ -496,7 +420,7 @@ class TestFigures:
         ]
         assert Figure.objects.count() == 0
 
-    def test_rule_against_stored_figures(self, units, write_file):
+    def test_rule_against_stored_figures(self, stored_units, write_file):
         services.imports.figures_import(path=write_file("figures.csv", FIGURES))
         before = snapshot(Figure)
         # Stored: land resolved 100, on time 96. Lowering resolved below on time fails...
@@ -521,7 +445,7 @@ class TestFigures:
         assert (result.created, result.updated, result.unchanged) == (0, 2, 0)
         assert figure_value("vp", "dossiers_on_time", "land") == 88
 
-    def test_rule_broken_with_good_rows_writes_nothing(self, units, write_file):
+    def test_rule_broken_with_good_rows_writes_nothing(self, stored_units, write_file):
         services.imports.figures_import(path=write_file("figures.csv", FIGURES))
         before = snapshot(Figure)
         text = FIGURES_HEADER + (
@@ -534,123 +458,9 @@ class TestFigures:
         assert lines[0].startswith("line 4: value: ")
         assert snapshot(Figure) == before
 
-    def test_bom_and_missing_column(self, units, write_file):
+    def test_bom_and_missing_column(self, stored_units, write_file):
         path = write_file("figures.csv", FIGURES, bom=True)
         assert services.imports.figures_import(path=path).created == 9
         text = "year,quarter,unit,element,value\n2021,1,vp,survey_responses,3\n"
         lines = run_failing("import_figures", write_file("nocat.csv", text))
         assert lines == ["line 1: category: missing column"]
-
-
-# ---------------------------------------------------------------------------
-# Evidence
-# ---------------------------------------------------------------------------
-
-EVIDENCE = EVIDENCE_HEADER + (
-    "2021-02-10,sonn,inspection_surprise,vp,45/BB-SNN,Kiểm tra đột xuất Văn phòng Sở\n"
-    "2021-03-15,sonn,inspection_periodic,ccttbvtv,52/BB-SNN,Kiểm tra công vụ định kỳ\n"
-    "2021-03-30,sonn,dialogue,,https://sonnptnt.hochiminhcity.gov.vn/doi-thoai-q1,"
-    "Đối thoại với người dân và doanh nghiệp quý I\n"
-    "2021-05-07,ccttbvtv,initiative,,12/QĐ-CCTTBVTV,Sáng kiến tiếp nhận hồ sơ qua Zalo\n"
-    "2021-06-01,vp,communication_product,,Video-CCHC-01,Phóng sự cải cách hành chính\n"
-)
-
-
-class TestEvidence:
-    def test_csv_create_then_same_file_adds_nothing(self, units, write_file):
-        path = write_file("evidence.csv", EVIDENCE, bom=True)
-        out, _ = run("import_evidence", path)
-        assert "5 created, 0 updated, 0 unchanged" in out
-        inspection = Evidence.objects.get(kind="inspection_surprise")
-        assert inspection.unit.code == "sonn"
-        assert inspection.subject_unit.code == "vp"
-        assert inspection.date == dt.date(2021, 2, 10)
-        assert inspection.reference == "45/BB-SNN"
-        assert inspection.title == "Kiểm tra đột xuất Văn phòng Sở"
-        dialogue = Evidence.objects.get(kind="dialogue")
-        assert dialogue.subject_unit is None
-        assert dialogue.title == "Đối thoại với người dân và doanh nghiệp quý I"
-        before = snapshot(Evidence)
-
-        out, _ = run("import_evidence", path)
-        assert "0 created, 0 updated, 5 unchanged" in out
-        assert snapshot(Evidence) == before
-        result = services.imports.evidence_import(path=path)
-        assert (result.created, result.updated, result.unchanged) == (0, 0, 5)
-        assert Evidence.objects.count() == 5
-
-    def test_xlsx_import_and_reimport(self, units, tmp_path):
-        rows = [
-            ["date", "unit", "kind", "subject_unit", "reference", "title"],
-            [dt.date(2021, 4, 20), "sonn", "inspection_surprise", "ccttbvtv", "60/BB-SNN", ""],
-            [dt.datetime(2021, 6, 28), "sonn", "dialogue", None, "75/TB-SNN", "Đối thoại quý II"],
-            ["2021-07-01", "vp", "initiative", "", "3/SK-VP", "Một cửa điện tử"],
-        ]
-        path = write_xlsx(tmp_path, "evidence.xlsx", rows)
-        out, _ = run("import_evidence", path)
-        assert "3 created" in out
-        assert Evidence.objects.get(kind="dialogue").date == dt.date(2021, 6, 28)
-        assert Evidence.objects.get(kind="inspection_surprise").subject_unit.code == "ccttbvtv"
-        before = snapshot(Evidence)
-        out, _ = run("import_evidence", path)
-        assert "0 created, 0 updated, 3 unchanged" in out
-        assert snapshot(Evidence) == before
-
-    def test_new_title_updates_the_record(self, units, write_file):
-        services.imports.evidence_import(path=write_file("evidence.csv", EVIDENCE))
-        text = EVIDENCE.replace("Kiểm tra công vụ định kỳ", "Kiểm tra công vụ định kỳ quý I")
-        result = services.imports.evidence_import(path=write_file("again.csv", text))
-        assert (result.created, result.updated, result.unchanged) == (0, 1, 4)
-        assert Evidence.objects.count() == 5
-        assert (
-            Evidence.objects.get(kind="inspection_periodic").title
-            == "Kiểm tra công vụ định kỳ quý I"
-        )
-
-    @pytest.mark.parametrize(
-        ("row", "column", "fragment"),
-        [
-            ("2021-02-10,sonn,inspection_surprise,,45/BB-SNN,", "subject_unit", "inspect"),
-            ("2021-02-10,sonn,inspection_periodic,,45/BB-SNN,", "subject_unit", "inspect"),
-            ("2021-02-10,sonn,inspection_surprise,khong-co,45/BB-SNN,", "subject_unit", "khong-co"),
-            ("2021-03-30,sonn,dialogue,vp,30/TB-SNN,", "subject_unit", "inspection"),
-            ("2021-02-30,sonn,dialogue,,30/TB-SNN,", "date", "'2021-02-30'"),
-            ("10/02/2021,sonn,dialogue,,30/TB-SNN,", "date", "'10/02/2021'"),
-            (",sonn,dialogue,,30/TB-SNN,", "date", "''"),
-            ("2021-03-30,sonn,meeting,,30/TB-SNN,", "kind", "'meeting'"),
-            ("2021-03-30,khong-co,dialogue,,30/TB-SNN,", "unit", "khong-co"),
-            ("2021-03-30,sonn,dialogue,,,", "reference", "empty"),
-        ],
-    )
-    def test_bad_row_reported_with_line_and_column(self, units, write_file, row, column, fragment):
-        text = EVIDENCE_HEADER + "2021-01-05,sonn,dialogue,,1/TB-SNN,Đối thoại\n" + row + "\n"
-        lines = run_failing("import_evidence", write_file("evidence.csv", text))
-        assert len(lines) == 1
-        assert lines[0].startswith(f"line 3: {column}: ")
-        assert fragment in lines[0]
-        assert Evidence.objects.count() == 0
-
-    def test_several_bad_rows_nothing_written(self, units, write_file):
-        services.imports.evidence_import(path=write_file("evidence.csv", EVIDENCE))
-        before = snapshot(Evidence)
-        text = EVIDENCE_HEADER + (
-            "2021-09-01,sonn,inspection_surprise,,90/BB-SNN,\n"  # 2
-            "2021-09-02,sonn,dialogue,,91/TB-SNN,Đối thoại quý III\n"  # 3 good
-            "2021-09-31,sonn,dialogue,,92/TB-SNN,\n"  # 4
-            "2021-09-03,sonn,initiative,vp,93/SK,\n"  # 5
-            "2021-09-04,sonn,award,,94/QĐ,\n"  # 6
-        )
-        lines = run_failing("import_evidence", write_file("bad.csv", text))
-        assert [line.split(": ")[:2] for line in lines] == [
-            ["line 2", "subject_unit"],
-            ["line 4", "date"],
-            ["line 5", "subject_unit"],
-            ["line 6", "kind"],
-        ]
-        assert snapshot(Evidence) == before
-
-    def test_missing_column_reported(self, units, write_file):
-        text = "date,unit,kind,reference,title\n2021-03-30,sonn,dialogue,30/TB-SNN,\n"
-        lines = run_failing("import_evidence", write_file("evidence.csv", text))
-        assert lines == ["line 1: subject_unit: missing column"]
-        assert Evidence.objects.count() == 0

@@ -14,13 +14,13 @@ import datetime as dt
 import io
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from commitments import services
-from commitments.models import Figure, Membership, QuarterlyReport
+from commitments.models import Figure, QuarterlyReport
 from tests import factories
+from tests.commitments.shortcuts import as_role
 
 DEPARTMENT, A, B = "so-nnptnt", "cc-thuyloi", "cc-kiemlam"
 NAMES = {
@@ -56,7 +56,7 @@ TOPS = {role: {DEPARTMENT} if DEPARTMENT in units else units for role, units in 
 
 
 @pytest.fixture
-def world(catalogue, django_user_model):
+def world(catalogue):
     """The department, A and B with Q1 2021 figures and statuses, and a user per role."""
     department = factories.unit(DEPARTMENT, kind="department", name=NAMES[DEPARTMENT])
     a = factories.unit(A, parent=department, receives_dossiers=True, name=NAMES[A])
@@ -68,34 +68,18 @@ def world(catalogue, django_user_model):
     factories.figure(b, "dossiers_on_time", 90, category="crop")
     services.recompute.statuses_recompute(year=2021)
 
-    def member(name, unit=None, role=None):
-        user = django_user_model.objects.create_user(name, password="mat-khau-dai-123")
-        if unit is not None:
-            Membership.objects.create(user=user, unit=unit, role=role)
-        return user
-
-    editor = member("bientap")
-    editor.user_permissions.add(Permission.objects.get(codename="change_target"))
+    editor = factories.user("bientap", permissions=["change_target"])
     users = {
         "anonymous": None,
-        "no_membership": member("nguoidung"),
-        "staff_a": member("chuyenvien-a", a, Membership.Role.STAFF),
-        "staff_b": member("chuyenvien-b", b, Membership.Role.STAFF),
-        "director_a": member("truongphong-a", a, Membership.Role.DIRECTOR),
-        "director_department": member("giamdoc", department, Membership.Role.DIRECTOR),
+        "no_membership": factories.user("nguoidung"),
+        "staff_a": factories.staff("chuyenvien-a", a),
+        "staff_b": factories.staff("chuyenvien-b", b),
+        "director_a": factories.director("truongphong-a", a),
+        "director_department": factories.director("giamdoc", department),
         "target_editor": editor,
-        "superuser": django_user_model.objects.create_superuser(
-            "quantri", password="mat-khau-dai-123"
-        ),
+        "superuser": factories.superuser(),
     }
     return {"units": {DEPARTMENT: department, A: a, B: b}, "users": users}
-
-
-def _as(client, world, role):
-    client.logout()
-    if world["users"][role] is not None:
-        client.force_login(world["users"][role])
-    return client
 
 
 def _shows_no_other_unit(response, role):
@@ -240,7 +224,7 @@ def test_each_role_gets_its_status_and_only_its_units(client, world, page):
     method, url, data, holds = PAGES[page]
     statuses = {}
     for role in ROLES:
-        response = getattr(_as(client, world, role), method)(url, data)
+        response = getattr(as_role(client, world, role), method)(url, data)
         statuses[role] = response.status_code
         if role == "anonymous":
             assert response["Location"].startswith(reverse("login")), page
@@ -285,10 +269,10 @@ def test_only_the_roles_of_an_action_take_it(client, world, action):
         QuarterlyReport.objects.filter(unit=world["units"][A]).delete()
         Figure.objects.filter(unit=world["units"][A], year=2021, quarter=2).delete()
         if before is not None:
-            QuarterlyReport.objects.create(
-                unit=world["units"][A], year=2021, quarter=2, state=before
-            )
-        response = _as(client, world, role).post(url, {"action": action, "version": "0", **fields})
+            factories.report(world["units"][A], quarter=2, state=before)
+        response = as_role(client, world, role).post(
+            url, {"action": action, "version": "0", **fields}
+        )
         statuses[role] = response.status_code
         report = _report_of_a(world)
         done = response.status_code == 302 and role != "anonymous"
@@ -342,7 +326,7 @@ def test_an_evidence_file_is_served_to_those_who_see_the_report(client, world, e
     url = reverse("commitments:evidence_file", args=[evidence_of_a.pk])
     statuses = {}
     for role in ROLES:
-        response = _as(client, world, role).get(url)
+        response = as_role(client, world, role).get(url)
         statuses[role] = response.status_code
         if response.status_code == 200:
             assert b"".join(response.streaming_content) == PDF
@@ -364,7 +348,7 @@ def test_only_the_units_staff_change_evidence_and_the_checklist(
     }
     statuses = {}
     for role in ROLES:
-        response = _as(client, world, role).post(urls[change], {})
+        response = as_role(client, world, role).post(urls[change], {})
         # A delete that went through redirects back to the report: count it as reached.
         reached = response.status_code == 302 and response["Location"].startswith("/report/")
         statuses[role] = 200 if reached else response.status_code

@@ -1,5 +1,6 @@
-"""The targets page: preparing a year from another, editing a target and its scoped
-thresholds with a preview, and the history of both."""
+"""The targets pages: who may open them, a year's list and the copy form, editing a target
+and its scoped thresholds (each refusal next to its field), the preview of the statuses
+an edit would give, and the history of both."""
 
 from __future__ import annotations
 
@@ -7,27 +8,15 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from commitments import services
 from commitments.demo import demo_load
-from commitments.models import (
-    Category,
-    RecomputeState,
-    Status,
-    Target,
-    TargetChange,
-    TargetOverride,
-)
+from commitments.models import Category, RecomputeState, Status, Target, TargetChange
 from tests import factories
+from tests.commitments.shortcuts import overrides_of
 
 AFTER_2021 = dt.date(2022, 3, 31)
-
-
-@pytest.fixture
-def admin(django_user_model):
-    return django_user_model.objects.create_superuser("quantri", password="mat-khau-dai-123")
 
 
 @pytest.fixture
@@ -80,110 +69,11 @@ def _form_data(target: Target, **changes) -> dict[str, str]:
     return data
 
 
-def _overrides(target: Target) -> list[tuple]:
-    return sorted(
-        (o.category.code if o.category else "", o.unit_kind, o.unit_sector, o.comparator,
-         o.threshold)
-        for o in target.overrides.select_related("category")
-    )  # fmt: skip
-
-
-# ---------------------------------------------------------------------------
-# The copy service
-# ---------------------------------------------------------------------------
-
-
-def test_copy_year_copies_every_target_with_its_overrides(
-    catalogue, admin, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks() as callbacks:
-        count = services.targets.targets_copy_year(source_year=2021, year=2022, user=admin)
-
-    assert count == 21 == Target.objects.filter(year=2022).count()
-    on_time = Target.objects.get(indicator__code="5.1", year=2022)
-    assert on_time.threshold == 98 and on_time.comparator == ">="
-    assert _overrides(on_time) == [
-        ("investment", "", "", ">=", Decimal(96)),
-        ("land", "", "", ">=", Decimal(96)),
-    ]
-    # The 2021 targets are left as they were.
-    assert TargetOverride.objects.filter(target__year=2021).count() == 2
-    assert callbacks  # the new year is recomputed once the copy commits
-
-
-def test_copy_year_moves_deadlines_and_measures_growth_on_the_previous_year(catalogue, admin):
-    growth = Target.objects.get(indicator__code="4.2", year=2021)
-    growth.baseline_value = Decimal("34.64")
-    growth.save()
-
-    services.targets.targets_copy_year(source_year=2021, year=2026, user=admin)
-
-    copied = {t.indicator.code: t for t in Target.objects.filter(year=2026)}
-    assert copied["1.1"].deadline == dt.date(2026, 10, 31)
-    assert copied["8.2"].deadline == dt.date(2026, 12, 31)
-    assert copied["4.1"].deadline is None
-    # Growth against 2020 in 2021 becomes growth against 2025 in 2026; the typed 2020
-    # value no longer applies.
-    assert (copied["4.2"].baseline_year, copied["4.2"].baseline_value) == (2025, None)
-    assert copied["4.3"].baseline_year == 2025
-    assert copied["4.1"].baseline_year is None
-    assert copied["4.2"].wording == "tăng 3% so với năm 2025"
-    assert copied["4.4"].comparator == ">"  # "trên 95%" stays strict
-    assert copied["4.5"].threshold is None  # tracked stays tracked
-
-
-def test_copy_year_records_each_new_target_in_the_history(catalogue, admin):
-    services.targets.targets_copy_year(source_year=2021, year=2022, user=admin)
-
-    entries = TargetChange.objects.filter(year=2022)
-    assert entries.count() == 21
-    entry = entries.get(indicator_code="8.2")
-    assert entry.action == TargetChange.Action.COPIED
-    assert entry.user == admin
-    assert entry.target == Target.objects.get(indicator__code="8.2", year=2022)
-    assert entry.changes["year"] == [2021, 2022]
-    assert entry.changes["deadline"] == ["2021-12-31", "2022-12-31"]
-
-
-def test_copy_year_refuses_a_year_that_already_has_targets(catalogue, admin):
-    services.targets.targets_copy_year(source_year=2021, year=2022, user=admin)
-    target = Target.objects.get(indicator__code="4.1", year=2022)
-    target.threshold = 93
-    target.save()
-
-    with pytest.raises(services.targets.TargetsCopyRefused, match="2022 đã có mục tiêu"):
-        services.targets.targets_copy_year(source_year=2021, year=2022, user=admin)
-
-    target.refresh_from_db()
-    assert target.threshold == 93  # nothing overwritten
-    assert Target.objects.filter(year=2022).count() == 21
-    assert TargetChange.objects.filter(year=2022).count() == 21
-
-
-def test_copy_year_refuses_a_source_without_targets(catalogue, admin):
-    with pytest.raises(ValueError, match="2019 chưa có mục tiêu"):
-        services.targets.targets_copy_year(source_year=2019, year=2023, user=admin)
-
-    assert not Target.objects.filter(year=2023).exists()
-
-
-def test_copy_year_moves_29_february_to_the_28th(catalogue, admin):
-    Target.objects.filter(indicator__code="8.2", year=2021).update(deadline=dt.date(2021, 2, 28))
-    services.targets.targets_copy_year(source_year=2021, year=2024, user=admin)
-    Target.objects.filter(year=2024, indicator__code="8.2").update(deadline=dt.date(2024, 2, 29))
-
-    services.targets.targets_copy_year(source_year=2024, year=2025, user=admin)
-
-    assert Target.objects.get(year=2025, indicator__code="8.2").deadline == dt.date(2025, 2, 28)
-
-
-# ---------------------------------------------------------------------------
-# Who may open the pages
-# ---------------------------------------------------------------------------
+# --- who may open the pages --------------------------------------------------------------
 
 
 def _pages() -> list[tuple[str, str]]:
-    target = Target.objects.get(indicator__code="5.1", year=2021)
+    target = factories.target("5.1")
     return [
         ("get", reverse("commitments:targets")),
         ("get", reverse("commitments:target_edit", args=[target.pk])),
@@ -198,19 +88,16 @@ def test_anonymous_users_are_sent_to_log_in(client, catalogue):
         assert response["Location"].startswith(reverse("login")), url
 
 
-def test_users_without_the_permission_get_403(client, catalogue, django_user_model):
-    director = django_user_model.objects.create_user("giamdoc", password="mat-khau-dai-123")
+def test_users_without_the_permission_get_403(client, catalogue):
+    director = factories.user("giamdoc")
     client.force_login(director)
     for method, url in _pages():
         assert getattr(client, method)(url).status_code == 403, url
     assert Target.objects.count() == 21
 
 
-def test_admins_and_users_with_the_permission_open_the_pages(
-    client, catalogue, admin, django_user_model
-):
-    editor = django_user_model.objects.create_user("bientap", password="mat-khau-dai-123")
-    editor.user_permissions.add(Permission.objects.get(codename="change_target"))
+def test_admins_and_users_with_the_permission_open_the_pages(client, catalogue, admin):
+    editor = factories.user("bientap", permissions=["change_target"])
     for user in (admin, editor):
         client.force_login(user)
         for method, url in _pages():
@@ -220,17 +107,13 @@ def test_admins_and_users_with_the_permission_open_the_pages(
         assert f'href="{reverse("commitments:targets")}"' in html  # the link in the menu
 
 
-def test_the_menu_hides_the_link_from_users_without_the_permission(
-    client, catalogue, django_user_model
-):
-    client.force_login(django_user_model.objects.create_user("cv", password="mat-khau-123"))
+def test_the_menu_hides_the_link_from_users_without_the_permission(client, catalogue):
+    client.force_login(factories.user("cv", password="mat-khau-123"))
     html = client.get(reverse("commitments:dashboard")).content.decode()
     assert f'href="{reverse("commitments:targets")}"' not in html
 
 
-# ---------------------------------------------------------------------------
-# The list of a year and the copy form
-# ---------------------------------------------------------------------------
+# --- the list of a year and the copy form ------------------------------------------------
 
 
 def test_the_year_lists_targets_by_commitment_with_overrides(client, catalogue, admin):
@@ -259,9 +142,7 @@ def test_the_year_page_reads_a_fixed_number_of_queries(
         assert client.get(url).status_code == 200
     # More overrides and more history: the same number of queries.
     for target in Target.objects.filter(year=2022):
-        TargetOverride.objects.create(
-            target=target, unit_kind="division", threshold=50, comparator=">="
-        )
+        factories.target_override(target, unit_kind="division", threshold=50, comparator=">=")
     services.targets.targets_copy_year(source_year=2021, year=2023, user=admin)
     with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200
@@ -311,16 +192,14 @@ def test_an_empty_year_offers_the_copy(client, catalogue, admin):
     assert response.context["copy_form"].initial == {"source_year": 2021, "year": 2027}
 
 
-# ---------------------------------------------------------------------------
-# Editing a target
-# ---------------------------------------------------------------------------
+# --- editing a target --------------------------------------------------------------------
 
 
 def test_saving_a_threshold_records_the_change_and_recomputes(
     client, admin, department, django_capture_on_commit_callbacks
 ):
     client.force_login(admin)
-    target = Target.objects.get(indicator__code="5.1", year=2021)
+    target = factories.target("5.1")
     url = reverse("commitments:target_edit", args=[target.pk])
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -333,7 +212,7 @@ def test_saving_a_threshold_records_the_change_and_recomputes(
     assert response["Location"] == f"{reverse('commitments:targets')}?year=2021#t{target.pk}"
     target.refresh_from_db()
     assert target.threshold == Decimal("98.5")
-    assert _overrides(target) == [
+    assert overrides_of(target) == [
         ("investment", "", "", ">=", Decimal(96)),
         ("land", "", "", ">=", Decimal(96)),
     ]
@@ -354,7 +233,7 @@ def test_saving_a_threshold_records_the_change_and_recomputes(
 
 def test_overrides_are_added_changed_and_removed(client, admin, catalogue):
     client.force_login(admin)
-    target = Target.objects.get(indicator__code="5.1", year=2021)
+    target = factories.target("5.1")
     land = Category.objects.get(code="land")
     investment = Category.objects.get(code="investment")
     data = _form_data(target, save="1")
@@ -372,7 +251,7 @@ def test_overrides_are_added_changed_and_removed(client, admin, catalogue):
     response = client.post(reverse("commitments:target_edit", args=[target.pk]), data)
 
     assert response.status_code == 302, response.context["formset"].errors
-    assert _overrides(target) == [
+    assert overrides_of(target) == [
         ("", "affiliated_unit", "", ">", Decimal(97)),
         ("land", "", "", ">=", Decimal(95)),
     ]
@@ -386,7 +265,7 @@ def test_overrides_are_added_changed_and_removed(client, admin, catalogue):
 
 def test_nothing_changed_writes_nothing(client, admin, catalogue):
     client.force_login(admin)
-    target = Target.objects.get(indicator__code="5.1", year=2021)
+    target = factories.target("5.1")
 
     response = client.post(
         reverse("commitments:target_edit", args=[target.pk]), _form_data(target, save="1")
@@ -398,21 +277,21 @@ def test_nothing_changed_writes_nothing(client, admin, catalogue):
 
 def _refused(client, target: Target, **changes):
     """Post the edit form and check that nothing was saved; returns the page's HTML."""
-    before = (target.threshold, target.comparator, _overrides(target))
+    before = (target.threshold, target.comparator, overrides_of(target))
     response = client.post(
         reverse("commitments:target_edit", args=[target.pk]),
         _form_data(target, save="1", **changes),
     )
     assert response.status_code == 200
     target.refresh_from_db()
-    assert (target.threshold, target.comparator, _overrides(target)) == before
+    assert (target.threshold, target.comparator, overrides_of(target)) == before
     assert not TargetChange.objects.exists()
     return response
 
 
 def test_a_threshold_without_comparator_is_refused_next_to_the_comparator(client, admin, catalogue):
     client.force_login(admin)
-    target = Target.objects.get(indicator__code="4.1", year=2021)
+    target = factories.target("4.1")
 
     response = _refused(client, target, threshold="92", comparator="")
 
@@ -424,7 +303,7 @@ def test_a_threshold_without_comparator_is_refused_next_to_the_comparator(client
 
 def test_a_threshold_that_is_not_a_number_is_refused(client, admin, catalogue):
     client.force_login(admin)
-    target = Target.objects.get(indicator__code="4.1", year=2021)
+    target = factories.target("4.1")
 
     response = _refused(client, target, threshold="abc")
 
@@ -434,7 +313,7 @@ def test_a_threshold_that_is_not_a_number_is_refused(client, admin, catalogue):
 
 def test_an_override_without_any_condition_is_refused(client, admin, catalogue):
     client.force_login(admin)
-    target = Target.objects.get(indicator__code="5.1", year=2021)
+    target = factories.target("5.1")
     data = {"overrides-2-threshold": "90", "overrides-2-comparator": ">="}
 
     response = _refused(client, target, **data)
@@ -448,9 +327,9 @@ def test_an_override_without_any_condition_is_refused(client, admin, catalogue):
 
 def test_rules_of_the_indicator_kind_are_checked(client, admin, catalogue):
     client.force_login(admin)
-    ratio = Target.objects.get(indicator__code="4.1", year=2021)
-    growth = Target.objects.get(indicator__code="4.2", year=2021)
-    tracked = Target.objects.get(indicator__code="8.1", year=2021)
+    ratio = factories.target("4.1")
+    growth = factories.target("4.2")
+    tracked = factories.target("8.1")
 
     assert "threshold" in _refused(client, ratio, threshold="101").context["form"].errors
     assert _refused(client, growth, baseline_year="").context["form"].errors["baseline_year"] == [
@@ -467,22 +346,20 @@ def test_rules_of_the_indicator_kind_are_checked(client, admin, catalogue):
 def test_errors_read_in_english_for_an_english_user(client, admin, catalogue, settings):
     client.force_login(admin)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    target = Target.objects.get(indicator__code="4.1", year=2021)
+    target = factories.target("4.1")
 
     response = _refused(client, target, threshold="abc")
 
     assert response.context["form"].errors["threshold"] == ["Enter a number, e.g. 96 or 96.5."]
 
 
-# ---------------------------------------------------------------------------
-# The preview
-# ---------------------------------------------------------------------------
+# --- the preview -------------------------------------------------------------------------
 
 
 def test_preview_judges_the_current_figures_without_saving(client, db):
     demo_load(as_of=AFTER_2021)
     client.login(username="demo-admin", password="demo")
-    target = Target.objects.get(indicator__code="5.1", year=2021)
+    target = factories.target("5.1")
     stored = list(Status.objects.filter(year=2021).values_list("pk", "status", "target"))
     land = Category.objects.get(code="land")
     data = _form_data(target, preview="1")
@@ -507,7 +384,7 @@ def test_preview_judges_the_current_figures_without_saving(client, db):
     assert "Xem trước (chưa lưu)" in html
     assert "95,59%" in html and "≥ 95%" in html
     # Nothing saved: the target, its overrides, the statuses, the history.
-    assert _overrides(target) == [
+    assert overrides_of(target) == [
         ("investment", "", "", ">=", Decimal(96)),
         ("land", "", "", ">=", Decimal(96)),
     ]
@@ -525,7 +402,7 @@ def test_preview_reads_a_new_baseline_year(client, admin, catalogue):
         factories.figure(desk, "dossiers_received", 1000, year=year, category="land")
         factories.figure(desk, "dossiers_online", online, year=year, category="land")
     client.force_login(admin)
-    target = Target.objects.get(indicator__code="4.2", year=2021)
+    target = factories.target("4.2")
 
     response = client.post(
         reverse("commitments:target_edit", args=[target.pk]),
@@ -539,7 +416,7 @@ def test_preview_reads_a_new_baseline_year(client, admin, catalogue):
 
 def test_preview_with_an_error_shows_the_error_and_no_preview(client, admin, catalogue):
     client.force_login(admin)
-    target = Target.objects.get(indicator__code="4.1", year=2021)
+    target = factories.target("4.1")
 
     response = client.post(
         reverse("commitments:target_edit", args=[target.pk]),
@@ -552,7 +429,7 @@ def test_preview_with_an_error_shows_the_error_and_no_preview(client, admin, cat
 
 def test_add_row_adds_an_empty_override_row_without_saving(client, admin, catalogue):
     client.force_login(admin)
-    target = Target.objects.get(indicator__code="5.1", year=2021)
+    target = factories.target("5.1")
 
     response = client.post(
         reverse("commitments:target_edit", args=[target.pk]),

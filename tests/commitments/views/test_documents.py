@@ -31,15 +31,10 @@ def demo(db):
 
 
 @pytest.fixture
-def user(django_user_model):
-    """A superuser: the documents hold every unit. What a director or a member of staff
-    gets, their units only, is in test_permissions.py."""
-    return django_user_model.objects.create_superuser("quantri", password="mat-khau-dai-123")
-
-
-@pytest.fixture
-def director(client, user):
-    client.force_login(user)
+def director(client, admin):
+    """The client of a superuser: the documents hold every unit. What a director or a
+    member of staff gets, their units only, is in test_access.py."""
+    client.force_login(admin)
     return client
 
 
@@ -269,7 +264,7 @@ def test_dashboard_links_to_the_three_reports(director, demo):
     ("name", "budget"), [("report_xlsx", 7), ("report_csv", 5), ("report_print", 8)]
 )
 def test_report_query_budget_does_not_grow_with_units(
-    client, user, catalogue, django_assert_max_num_queries, units, name, budget
+    client, admin, catalogue, django_assert_max_num_queries, units, name, budget
 ):
     department = factories.department()
     for n in range(units):
@@ -279,7 +274,7 @@ def test_report_query_budget_does_not_grow_with_units(
         factories.figure(desk, "dossiers_resolved", 100, category="land")
         factories.figure(desk, "dossiers_on_time", 95, category="land")
     services.recompute.statuses_recompute(year=2021, as_of=AFTER_2021)
-    client.force_login(user)
+    client.force_login(admin)
     with django_assert_max_num_queries(budget):
         response = client.get(reverse(f"commitments:{name}"), {"year": 2021, "quarter": 1})
     assert response.status_code == 200

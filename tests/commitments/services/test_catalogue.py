@@ -1,3 +1,5 @@
+"""Loading the built-in catalogue (``services.catalogue``)."""
+
 from commitments import services
 from commitments.models import Indicator, Target
 

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from commitments.engine import AT_RISK, MET, NO_DATA, NOT_APPLICABLE, NOT_MET, TRACKED, YEAR
-from tests.commitments.test_engine import (
+from commitments.engine import (
+    AT_RISK,
     COUNT,
-    DEPT,
     EVIDENCE,
+    MET,
+    NO_DATA,
+    NOT_APPLICABLE,
+    NOT_MET,
+    TRACKED,
+    YEAR,
+)
+from tests.commitments.engine.inputs import (
+    DEPT,
     D,
     dataset,
     department,
@@ -115,7 +123,7 @@ def test_a_tracked_indicator_by_quarter_has_a_tracked_year():
 
 
 def test_a_unit_out_of_scope_has_a_not_applicable_year():
-    from tests.commitments.test_engine import RECEIVING
+    from tests.commitments.engine.inputs import RECEIVING
 
     indicator = spec(
         "x",

@@ -1,0 +1,153 @@
+"""The small worlds that the tests of several concerns share (a test file that needs a
+world of its own defines it in the file):
+
+- ``units``, ``staff``, ``director``: a department with a receiving desk whose quarterly
+  report is written, reviewed and checked (services, selectors and views of reporting);
+- ``admin``: a superuser;
+- ``world``: a department with two units, their 2021 statuses and a user per role, whose
+  results are published (services/test_publishing.py, views/test_results.py);
+- ``mix``: seven units, one in each situation of reporting for Q1 2021 (completeness);
+- ``reminder_units``: units to remind of their Q1 2021 report, with their staff.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from commitments import services
+from commitments.models import Membership
+from tests import factories
+from tests.commitments.shortcuts import DEPARTMENT, A, B
+
+# --- the quarterly report of a receiving desk -------------------------------------------
+
+
+@pytest.fixture
+def units(catalogue, django_capture_on_commit_callbacks):
+    """The department, a receiving desk under it with land dossiers in Q1 2021, and
+    another division (the recompute their figures queued has run, so what a test
+    saves queues its own)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        department = factories.department()
+        desk = factories.unit("vp", parent=department, receives_dossiers=True)
+        other = factories.unit("ptt", parent=department)
+        factories.figure(desk, "dossiers_resolved", 100, category="land")
+        factories.figure(desk, "dossiers_on_time", 90, category="land")
+    return {"department": department, "desk": desk, "other": other}
+
+
+@pytest.fixture
+def staff(units):
+    return factories.staff("chuyenvien", units["desk"])
+
+
+@pytest.fixture
+def director(units):
+    return factories.director("giamdoc", units["department"])
+
+
+@pytest.fixture
+def admin(db):
+    return factories.superuser()
+
+
+# --- published results --------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(catalogue):
+    """The department, A and B with statuses of 2021, and a user per role.
+
+    The department (Sở) has two receiving units, A and B, with figures of the first
+    quarter of 2021: A resolved 955 of 1,000 land dossiers on time (95.50%, under the 96%
+    land must reach), so indicator 5.1 and commitment 5 are not met.
+    """
+    department = factories.unit(
+        DEPARTMENT, kind="department", name="Sở Nông nghiệp và Phát triển nông thôn"
+    )
+    a = factories.unit(A, parent=department, receives_dossiers=True, name="Chi cục Thủy lợi")
+    b = factories.unit(B, parent=department, receives_dossiers=True, name="Chi cục Kiểm lâm")
+    factories.figure(a, "dossiers_resolved", 1000, category="land")
+    factories.figure(a, "dossiers_on_time", 955, category="land")
+    factories.figure(a, "survey_responses", 10)
+    factories.figure(b, "dossiers_resolved", 100, category="crop")
+    factories.figure(b, "dossiers_on_time", 99, category="crop")
+    services.recompute.statuses_recompute(year=2021)
+
+    def member(name, unit=None, role=None):
+        return factories.user(name, unit=unit, role=role, first_name="Nguyễn", last_name=name)
+
+    users = {
+        "anonymous": None,
+        "no_membership": member("nguoidung"),
+        "staff_a": member("chuyenvien-a", a, Membership.Role.STAFF),
+        "director_a": member("truongphong-a", a, Membership.Role.DIRECTOR),
+        "director_department": member("giamdoc", department, Membership.Role.DIRECTOR),
+        "superuser": factories.superuser(),
+    }
+    return {"department": department, "a": a, "b": b, "users": users}
+
+
+# --- reporting completeness and reminders ------------------------------------------------
+
+
+@pytest.fixture
+def mix(db):
+    """The department and seven units, one in each situation of Q1 2021 (due 10/04,
+    looked at on 20/04). Codes are chosen so that their order is not the page's."""
+    at = factories.utc
+    department = factories.department()
+    units = {
+        name: factories.unit(code, parent=department, kind=kind)
+        for name, code, kind in (
+            ("not_started", "u1-chua", "division"),
+            ("draft", "u2-nhap", "division"),
+            ("returned", "u3-tralai", "affiliated_unit"),
+            ("on_time", "a1-dunghan", "division"),
+            ("late", "a2-muon", "division"),
+            ("approved", "a3-duyet", "affiliated_unit"),
+            ("resubmitted", "a4-guilai", "division"),
+        )
+    }
+    staff = factories.user("chuyenvien")
+    boss = factories.director("giamdoc", department)
+    factories.report(units["draft"])
+    returned = factories.report(units["returned"])
+    factories.report_submitted(returned, staff, at=at(2021, 4, 5, 3))
+    factories.report_returned(returned, boss, at=at(2021, 4, 6, 3))
+    # 23:30 on the deadline day in Hanoi, 16:30 UTC: on time.
+    factories.report_submitted(
+        factories.report(units["on_time"]), staff, at=at(2021, 4, 10, 16, 30)
+    )
+    # 00:30 the day after in Hanoi, still the 10th in UTC: late.
+    factories.report_submitted(factories.report(units["late"]), staff, at=at(2021, 4, 10, 17, 30))
+    approved = factories.report(units["approved"])
+    factories.report_submitted(approved, staff, at=at(2021, 4, 8, 2))
+    factories.report_approved(approved, boss, at=at(2021, 4, 9, 2))
+    resubmitted = factories.report(units["resubmitted"])
+    factories.report_submitted(resubmitted, staff, at=at(2021, 4, 9, 2))
+    factories.report_returned(resubmitted, boss, at=at(2021, 4, 12, 2))
+    factories.report_submitted(resubmitted, staff, at=at(2021, 4, 15, 2))
+    return {"department": department, **units}
+
+
+@pytest.fixture
+def reminder_units(db):
+    """Due 10/04/2021. A draft unit with two reachable staff (and staff who cannot be
+    reached, and a director); a unit that has not started; a unit that has submitted;
+    the department, which reports nothing."""
+    department = factories.department()
+    owing = factories.unit("pvp", parent=department, name="Phòng Văn phòng")
+    idle = factories.unit("ttkn", parent=department, kind="affiliated_unit")
+    done = factories.unit("ptc", parent=department)
+    factories.staff("lan", owing, email="lan@so.gov.vn")
+    factories.staff("minh", owing, email="minh@so.gov.vn")
+    factories.staff("khong-email", owing)
+    factories.staff("nghi-viec", owing, email="cu@so.gov.vn", is_active=False)
+    factories.director("truong", owing, email="truong@so.gov.vn")
+    factories.staff("hoa", idle, email="hoa@so.gov.vn")
+    sent = factories.staff("binh", done, email="binh@so.gov.vn")
+    factories.staff("so", department, email="so@so.gov.vn")
+    factories.report(owing)
+    factories.report_submitted(factories.report(done), sent, at=factories.utc(2021, 4, 1, 2))
+    return {"owing": owing, "idle": idle, "done": done}
