@@ -852,7 +852,9 @@ def _reports_save(units: dict[str, Unit], year: int, *, quarters: int, today: dt
                         "dõi của bộ phận một cửa; đề nghị rà soát và gửi lại."
                     )
                 elif number % 3 == 0:
+                    # Not started: no report, and so no figures of the quarter either.
                     QuarterlyReport.objects.filter(unit=unit, year=year, quarter=quarter).delete()
+                    Figure.objects.filter(unit=unit, year=year, quarter=quarter).delete()
                     continue
                 else:
                     state = QuarterlyReport.State.SUBMITTED

@@ -49,9 +49,11 @@ def year_rows(
 def _year_row(indicator: IndicatorSpec, rows: list[StatusRow], *, as_of: dt.date) -> StatusRow:
     begun = [r for r in rows if period_bounds(r.year, r.quarter)[0] <= as_of]
     valued = [r for r in begun if r.value is not None]
-    # The worst quarter so far: the lowest value, as every comparator asks for more.
-    worst = min(valued, key=lambda r: (r.value, r.quarter)) if valued else None
     failed = [r.quarter for r in begun if _ended(indicator, r, as_of) and r.status == NOT_MET]
+    # The worst quarter so far: the lowest value, as every comparator asks for more.
+    # Once a quarter failed it is the worst of those, not the open quarter just begun.
+    candidates = [r for r in valued if r.quarter in failed] or valued
+    worst = min(candidates, key=lambda r: (r.value, r.quarter)) if candidates else None
     if not valued:
         status = NO_DATA
     elif indicator.tracked or worst.target is None:

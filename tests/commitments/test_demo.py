@@ -199,7 +199,8 @@ def test_loading_twice_writes_the_same_data():
 
 def test_the_current_year_is_prepared_with_the_quarters_that_have_ended():
     """On 27/11/2026 the demo holds 2026 as a year in progress: the 2021 targets copied,
-    the 2020 figures as 2025 (the baseline), the 2021 figures of Q1 to Q3 as 2026's."""
+    the 2020 figures as 2025 (the baseline), the 2021 figures of Q1 to Q3 as 2026's,
+    Q3's reports not yet approved (DOMAIN.md, "Official figures")."""
     as_of = dt.date(2026, 11, 27)
     first = demo_load(as_of=as_of)
     stored = _stored()
@@ -208,31 +209,44 @@ def test_the_current_year_is_prepared_with_the_quarters_that_have_ended():
     assert _stored() == stored
     assert Target.objects.filter(year=2026).count() == 21
     assert Target.objects.get(year=2026, indicator__code="4.2").baseline_year == 2025
-    # 2025: the 104 figures of 2020; 2026: 3 quarters of the 664 - 104 = 560 of 2021.
+    # 2025: the 104 figures of 2020; 2026: quarters of the 664 - 104 = 560 of 2021, Q3
+    # without the units that have not opened their report.
     assert Figure.objects.filter(year=2025).count() == 104
-    assert Figure.objects.filter(year=2026).count() == 3 * 560 // 4
+    assert Figure.objects.filter(year=2026, quarter__lte=2).count() == 2 * 560 // 4
+    assert 0 < Figure.objects.filter(year=2026, quarter=3).count() < 560 // 4
     # Plan tasks done by 30/09: KH-01 to KH-07; KH-08 to KH-10 were done in October.
     assert PlanTask.objects.filter(year=2026, done_on__isnull=False).count() == 7
-    statuses = {
+    official = _statuses_2026(Status.objects)
+    typed = _statuses_2026(Status.every.filter(provisional=True))
+    # Closed quarters are judged as in 2021: land's Q2, the Q3 surprise inspections, and
+    # the year of 3.2 (judged by quarter) fails with Q3.
+    assert official[("5.1", 2, "land")] == (Decimal("95.59"), "not_met")
+    assert official[("3.2", 3, "")] == (Decimal("4.00"), "not_met")
+    assert official[("3.2", 0, "")] == (Decimal("4.00"), "not_met")
+    # Q3's reports wait for the director: its figures are provisional, not official.
+    assert official[("5.1", 3, "")] == (None, "no_data")
+    assert typed[("5.1", 3, "")] == (Decimal("98.90"), "met")
+    # 4.2, year to date, officially Q1 and Q2 only; with Q3 as typed, +5.10 points.
+    assert official[("4.2", 0, "")] == (Decimal("-0.41"), "at_risk")
+    assert typed[("4.2", 0, "")] == (Decimal("5.10"), "met")
+    # 4.3 reads its last quarter: Q2's officially, Q3's as typed; at risk either way
+    # while the year is open.
+    assert official[("4.3", 0, "")][1] == typed[("4.3", 0, "")][1] == "at_risk"
+    assert typed[("4.3", 0, "")][0] == Decimal("3.97")
+    # 2.2 is done on 10/12 in the story: not yet, and the deadline has not passed.
+    assert official[("2.2", 0, "")] == (Decimal("0.00"), "at_risk")
+    # Q4 is under way: no dialogue yet this quarter.
+    assert official[("5.2", 4, "")] == (Decimal("0.00"), "at_risk")
+
+
+def _statuses_2026(statuses) -> dict:
+    return {
         (s.indicator.code, s.quarter, s.category): (
             None if s.value is None else s.value.quantize(Decimal("0.01"), ROUND_HALF_UP),
             s.status,
         )
-        for s in Status.objects.filter(unit__code="sonn", year=2026).select_related("indicator")
+        for s in statuses.filter(unit__code="sonn", year=2026).select_related("indicator")
     }
-    # Closed quarters are judged as in 2021: land's Q2, the Q3 surprise inspections.
-    assert statuses[("5.1", 2, "land")] == (Decimal("95.59"), "not_met")
-    assert statuses[("3.2", 3, "")] == (Decimal("4.00"), "not_met")
-    # 4.2, year to date: online 2,535 + 2,944 + 3,635 = 9,114 / received 7,606 + 8,403
-    # + 5,658 = 21,667 = 42.064%, against 34.637% in 2025 (2020's figures): +7.43.
-    assert statuses[("4.2", 0, "")] == (Decimal("7.43"), "met")
-    # 4.3: Q3's 16+24+29+17+10+8+20+7 = 131 procedures against 126: +3.97% < 5, while
-    # the year is open: at risk, not yet failed.
-    assert statuses[("4.3", 0, "")] == (Decimal("3.97"), "at_risk")
-    # 2.2 is done on 10/12 in the story: not yet, and the deadline has not passed.
-    assert statuses[("2.2", 0, "")] == (Decimal("0.00"), "at_risk")
-    # Q4 is under way: no dialogue yet this quarter.
-    assert statuses[("5.2", 4, "")] == (Decimal("0.00"), "at_risk")
 
 
 def test_a_second_load_resets_the_demo_passwords(client):

@@ -144,3 +144,12 @@ def test_worst_quarter_ties_name_the_earliest_quarter():
     year = one(run(surprise_inspections_3_2(), dataset(UNITS, evidence=evidence)), quarter=YEAR)
     assert year.value == Fraction(3)
     assert year.detail["quarter"] == 1
+
+
+def test_an_open_quarter_just_begun_does_not_hide_the_quarter_that_failed():
+    # Q3 closed with 4 units; Q4 has just begun with none: the year names Q3.
+    evidence = _five_units_in(1) + _five_units_in(2) + _five_units_in(3, 4)
+    rows = run(surprise_inspections_3_2(), dataset(UNITS, evidence=evidence), as_of=D(2021, 10, 5))
+    year = one(rows, quarter=YEAR)
+    assert (year.status, year.value, year.detail["quarter"]) == (NOT_MET, 4, 3)
+    assert year.detail["failed_quarters"] == [3]
