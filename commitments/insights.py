@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from commitments import engine
 from commitments.models import Commitment, Indicator, Status, Unit
+from commitments.templatetags.statuses import status_target, status_value
 
 # Worst first, for sorting rows and units.
 SEVERITY = {engine.NOT_MET: 0, engine.AT_RISK: 1, engine.MET: 2}
@@ -101,12 +102,38 @@ def commitment_cards(
             if previous is not None and previous.value is not None:
                 reading.change = row.value - previous.value
         if row is not None and row.status in engine.BEHIND:
-            reading.gap = _gaps(row, reading.categories, category_names, unit_names, is_open)
+            reading.gap = _quarters_behind(row, rows) or _gaps(
+                row, reading.categories, category_names, unit_names, is_open
+            )
         if quarter == engine.YEAR and is_open and row is not None:
             _project(reading, rows, code)
         card = cards.setdefault(indicator.commitment_id, CommitmentCard(indicator.commitment, []))
         card.indicators.append(reading)
     return sorted(cards.values(), key=lambda c: (c.commitment.position, c.commitment.code))
+
+
+def _quarters_behind(row: Status, rows: Mapping) -> str:
+    """The year row of an indicator judged by quarter, in the users' words: the ended
+    quarters that failed, each with its value and target ("Q2: 4, target ≥ 5"), or the
+    quarter that holds the open year back. "" for any other row."""
+    facts = row.facts
+    if row.quarter != engine.YEAR or facts.quarter is None:
+        return ""
+    code = row.indicator.code
+
+    def reading(quarter: int) -> str:
+        quarter_row = rows.get((code, quarter, ""), row)
+        return _("quý %(quarter)s: %(value)s, mục tiêu %(target)s") % {
+            "quarter": quarter,
+            "value": status_value(quarter_row),
+            "target": status_target(quarter_row),
+        }
+
+    if facts.failed_quarters:
+        return _("Không đạt ở %(quarters)s.") % {
+            "quarters": "; ".join(reading(q) for q in facts.failed_quarters)
+        }
+    return _("Chưa đạt đến nay ở %(quarter)s.") % {"quarter": reading(facts.quarter)}
 
 
 def _value(row: Status | None) -> Decimal | None:

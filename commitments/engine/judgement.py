@@ -70,17 +70,17 @@ def combine(statuses: Iterable[str]) -> str:
 
 
 def overall_status(statuses: Iterable[str]) -> str | None:
-    """A commitment's status from its indicators' statuses in a period: the worst of
-    its judged indicators (not met, then at risk, then met; ``combine``), or no data
-    when one has none. Tracked or out-of-scope indicators are not judged and never
-    decide: with only those the commitment is tracked (or, without a tracked one, not
-    applicable). Without any indicator in the period the commitment is not judged
-    there: ``None``."""
+    """A commitment's status from its indicators' rows of one period (DOMAIN.md): the
+    worst first, not met, then at risk, then no data, then met. Tracked and
+    out-of-scope rows never decide it: with only those the commitment is tracked (or,
+    without a tracked one, not applicable). Without any row in the period the
+    commitment is not judged there: ``None``."""
     statuses = list(statuses)
     if not statuses:
         return None
-    if any(s in JUDGED or s == NO_DATA for s in statuses):
-        return combine(statuses)
+    for status in (NOT_MET, AT_RISK, NO_DATA, MET):
+        if status in statuses:
+            return status
     return TRACKED if TRACKED in statuses else NOT_APPLICABLE
 
 

@@ -3,12 +3,69 @@ units x indicators matrix, the departments' coverage rows, and the names they sh
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from commitments import access, engine
-from commitments.models import Category, Indicator, RecomputeState, Status, Unit
+from commitments.models import (
+    Category,
+    Indicator,
+    QuarterlyReport,
+    RecomputeState,
+    Status,
+    Unit,
+)
+from commitments.selectors.completeness import expected_units
+
+
+@dataclass(frozen=True)
+class Basis:
+    """Which statuses a page reads (DOMAIN.md, "Official figures"): the official ones
+    by default; on request, the provisional ones, computed with every figure as typed,
+    which exist while some report of the year waits for approval."""
+
+    provisional: bool = False
+
+    def statuses(self) -> QuerySet[Status]:
+        if self.provisional:
+            return Status.every.filter(provisional=True)
+        return Status.objects.all()
+
+
+OFFICIAL = Basis()
+
+
+def basis_for(*, state: RecomputeState | None, requested: bool) -> Basis:
+    """The provisional basis when a reader asked for it and the year has one."""
+    return Basis(provisional=bool(requested and state and state.provisional_differs))
+
+
+@dataclass(frozen=True)
+class ApprovalProgress:
+    """How many of the reports a period's figures come from are approved: "12 of 16
+    units approved" for a quarter, every report of the quarters begun for a year."""
+
+    approved: int
+    expected: int
+
+
+def approval_progress(*, year: int, quarters: list[int], scope: access.Scope) -> ApprovalProgress:
+    """The approved reports of ``quarters`` of ``year`` among the units that must
+    report and that ``scope`` sees; one query."""
+    counts = expected_units(scope=scope).aggregate(
+        units=Count("pk", distinct=True),
+        approved=Count(
+            "quarterly_reports",
+            filter=Q(
+                quarterly_reports__year=year,
+                quarterly_reports__quarter__in=quarters,
+                quarterly_reports__state=QuarterlyReport.State.APPROVED,
+            ),
+        ),
+    )
+    return ApprovalProgress(counts["approved"], counts["units"] * len(quarters))
 
 
 def statuses_for_export(*, year: int, scope: access.Scope | None = None) -> QuerySet[Status]:
@@ -32,12 +89,16 @@ def category_names() -> dict[str, str]:
 
 
 def year_statuses(
-    *, year: int, unit: Unit | None = None, scope: access.Scope | None = None
+    *,
+    year: int,
+    unit: Unit | None = None,
+    scope: access.Scope | None = None,
+    basis: Basis = OFFICIAL,
 ) -> list[Status]:
     """Every status of a year (all periods, the wholes and each category) of one unit,
     or of the top units of ``scope`` (without one: the departments), with what a page
     shows of each row; one query."""
-    statuses = Status.objects.filter(year=year)
+    statuses = basis.statuses().filter(year=year)
     statuses = (
         access.top_units_only(statuses, scope) if unit is None else statuses.filter(unit=unit)
     )
@@ -53,11 +114,15 @@ def year_statuses(
 
 
 def indicator_statuses(
-    *, indicator: Indicator, year: int, scope: access.Scope | None = None
+    *,
+    indicator: Indicator,
+    year: int,
+    scope: access.Scope | None = None,
+    basis: Basis = OFFICIAL,
 ) -> list[Status]:
     """Every status of one indicator in a year: each unit (each unit ``scope`` sees),
     period and category."""
-    statuses = Status.objects.filter(indicator=indicator, year=year)
+    statuses = basis.statuses().filter(indicator=indicator, year=year)
     if scope is not None:
         statuses = scope.filter(statuses)
     return list(
@@ -65,7 +130,9 @@ def indicator_statuses(
     )
 
 
-def matrix_statuses(*, year: int, quarter: int, scope: access.Scope | None = None) -> list[Status]:
+def matrix_statuses(
+    *, year: int, quarter: int, scope: access.Scope | None = None, basis: Basis = OFFICIAL
+) -> list[Status]:
     """The rows of the units x indicators matrix for one period: every unit's rows of
     unit-level indicators (of the units ``scope`` sees), and the departments' rows of
     coverage indicators (whose detail names the units that miss the condition; a page
@@ -74,18 +141,20 @@ def matrix_statuses(*, year: int, quarter: int, scope: access.Scope | None = Non
     if scope is not None and not scope.everything:
         own_rows &= Q(unit__in=scope.unit_ids)
     return list(
-        Status.objects.filter(year=year, quarter=quarter, category="")
+        basis.statuses()
+        .filter(year=year, quarter=quarter, category="")
         .filter(own_rows | Q(indicator__kind=engine.COVERAGE, unit__parent__isnull=True))
         .select_related("unit", "indicator__commitment")
         .order_by("indicator__commitment__position", "indicator__position")
     )
 
 
-def coverage_statuses(*, year: int, quarter: int) -> list[Status]:
+def coverage_statuses(*, year: int, quarter: int, basis: Basis = OFFICIAL) -> list[Status]:
     """The departments' coverage rows of a period: each names the units that meet its
     condition and those that miss it."""
     return list(
-        Status.objects.filter(
+        basis.statuses()
+        .filter(
             year=year,
             quarter=quarter,
             category="",

@@ -153,3 +153,12 @@ def status_badge(status: str) -> str:
 def target_text(target, kind: str) -> str:
     """A target or override as read on the sheet: "≥ 98%", "> 95%", "≥ 5"."""
     return _threshold(target.threshold, target.comparator, kind)
+
+
+@register.filter
+def period_name(year: int, quarter: int = 0) -> str:
+    """A period in words, as people write it: "Quý 3/2026" ("Q3 2026"), "Năm 2026"
+    ("Year 2026") for the year to date."""
+    if quarter:
+        return _("Quý %(quarter)s/%(year)s") % {"quarter": quarter, "year": year}
+    return _("Năm %(year)s") % {"year": year}

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commitments import access, engine, insights, selectors, services
 from commitments.models import Indicator, Status, Unit
-from commitments.views.periods import QUARTERS, period
+from commitments.views.periods import QUARTERS, basis, period
 
 
 def _is_open(year: int, quarter: int) -> bool:
@@ -56,7 +56,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if scope.empty:
         return render(request, "commitments/no_units.html")
     years, year, quarter = period(request)
-    statuses = selectors.statuses.year_statuses(year=year, scope=scope)
+    reading, provisional = basis(request, year=year, quarter=quarter, scope=scope)
+    statuses = selectors.statuses.year_statuses(year=year, scope=scope, basis=reading)
     category_names = selectors.statuses.category_names()
     unit_names = {code: unit.label for code, unit in selectors.statuses.units_by_code().items()}
     departments = sorted({s.unit for s in statuses}, key=lambda u: u.code)
@@ -97,6 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "sections": sections,
             "state": selectors.statuses.recompute_state(year=year),
             "may_recompute": access.may_recompute(user=request.user),
+            "provisional": provisional,
         },
     )
 
@@ -116,7 +118,10 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     if target is None:
         raise Http404(_("Chỉ tiêu này không có mục tiêu trong năm đã chọn."))
     scope = access.user_scope(user=request.user)
-    rows = selectors.statuses.indicator_statuses(indicator=indicator, year=year, scope=scope)
+    reading, provisional = basis(request, year=year, quarter=quarter, scope=scope)
+    rows = selectors.statuses.indicator_statuses(
+        indicator=indicator, year=year, scope=scope, basis=reading
+    )
     category_names = selectors.statuses.category_names()
     unit_names = {code: unit.label for code, unit in selectors.statuses.units_by_code().items()}
     for row in rows:
@@ -128,17 +133,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         row.category_name = category_names.get(row.category, row.category)
         row.missing_names = [unit_names.get(c, c) for c in row.facts.missing]
         row.behind = [category_names.get(c, c) for c in row.facts.behind]
-    by_quarter = {
-        s.quarter: s for s in rows if department and s.unit_id == department.pk and not s.category
-    }
-    chart = {
-        **insights.chart_levels(indicator, target.threshold, by_quarter),
-        "labels": [_("Quý %(q)s") % {"q": q} for q in (1, 2, 3, 4)],
-        "series": _("Kết quả"),
-        "target_label": _("Mục tiêu"),
-        "year_label": _("Lũy kế năm"),
-        "baseline_label": _("Năm gốc"),
-    }
+    chart = _chart(indicator, target, rows, department)
     unit_rows = sorted(
         (
             s
@@ -161,8 +156,24 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "department_rows": [s for s in period_rows if s.top],
             "unit_rows": unit_rows,
             "chart": chart,
+            "provisional": provisional,
         },
     )
+
+
+def _chart(indicator: Indicator, target, rows: list[Status], department: Unit | None) -> dict:
+    """The indicator chart's numbers and labels, from the department's rows."""
+    by_quarter = {
+        s.quarter: s for s in rows if department and s.unit_id == department.pk and not s.category
+    }
+    return {
+        **insights.chart_levels(indicator, target.threshold, by_quarter),
+        "labels": [_("Quý %(q)s") % {"q": q} for q in (1, 2, 3, 4)],
+        "series": _("Kết quả"),
+        "target_label": _("Mục tiêu"),
+        "year_label": _("Lũy kế năm"),
+        "baseline_label": _("Năm gốc"),
+    }
 
 
 @login_required
@@ -172,7 +183,10 @@ def matrix(request: HttpRequest) -> HttpResponse:
     sorted by one indicator."""
     years, year, quarter = period(request)
     scope = access.user_scope(user=request.user)
-    statuses = selectors.statuses.matrix_statuses(year=year, quarter=quarter, scope=scope)
+    reading, provisional = basis(request, year=year, quarter=quarter, scope=scope)
+    statuses = selectors.statuses.matrix_statuses(
+        year=year, quarter=quarter, scope=scope, basis=reading
+    )
     # The departments' coverage rows mark only the units the user sees.
     units = {
         code: unit for code, unit in selectors.statuses.units_by_code().items() if unit in scope
@@ -180,6 +194,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
     columns: list[Indicator] = []
     cells: dict[tuple[int, str], str] = {}
     values: dict[tuple[int, str], object] = {}
+    differs: set[tuple[int, str]] = set()
     for status in statuses:
         if status.indicator not in columns:
             columns.append(status.indicator)
@@ -189,7 +204,9 @@ def matrix(request: HttpRequest) -> HttpResponse:
             continue
         cells[(status.unit_id, code)] = status.status
         values[(status.unit_id, code)] = status.value
-    rows = _matrix_rows(units.values(), columns, cells, values)
+        if status.differs:
+            differs.add((status.unit_id, code))
+    rows = _matrix_rows(units.values(), columns, cells, values, differs)
     sort = request.GET.get("sort", "")
     _sort_matrix(rows, [c.code for c in columns], sort)
     return render(
@@ -203,6 +220,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
             "columns": columns,
             "rows": rows,
             "sort": sort,
+            "provisional": provisional,
         },
     )
 
@@ -223,8 +241,11 @@ def _mark_coverage(
             cells[(units[unit_code].pk, code)] = missed
 
 
-def _matrix_rows(units, columns: list[Indicator], cells: dict, values: dict) -> list[dict]:
-    """A row per unit that has a status in some column, with its counts."""
+def _matrix_rows(
+    units, columns: list[Indicator], cells: dict, values: dict, differs: set
+) -> list[dict]:
+    """A row per unit that has a status in some column, with its counts; a cell whose
+    value is provisional (not the official one) says so."""
     rows = []
     for unit in units:
         statuses_of_unit = [cells.get((unit.pk, c.code), "") for c in columns]
@@ -234,7 +255,12 @@ def _matrix_rows(units, columns: list[Indicator], cells: dict, values: dict) -> 
             {
                 "unit": unit,
                 "cells": [
-                    {"status": s, "value": values.get((unit.pk, c.code)), "indicator": c}
+                    {
+                        "status": s,
+                        "value": values.get((unit.pk, c.code)),
+                        "indicator": c,
+                        "differs": (unit.pk, c.code) in differs,
+                    }
                     for s, c in zip(statuses_of_unit, columns, strict=True)
                 ],
                 "not_met": statuses_of_unit.count(engine.NOT_MET),
@@ -273,7 +299,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     if unit is None or unit not in scope:
         raise Http404(_("Không có đơn vị này."))
     years, year, quarter = period(request)
-    statuses = selectors.statuses.year_statuses(year=year, unit=unit)
+    reading, provisional = basis(request, year=year, quarter=quarter, scope=scope)
+    statuses = selectors.statuses.year_statuses(year=year, unit=unit, basis=reading)
     category_names = selectors.statuses.category_names()
     unit_names = {c: u.label for c, u in units.items()}
     by_id = {u.pk: u for u in units.values() if u in scope}
@@ -286,7 +313,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         unit_names=unit_names,
     )
     conditions = []
-    for row in selectors.statuses.coverage_statuses(year=year, quarter=quarter):
+    for row in selectors.statuses.coverage_statuses(year=year, quarter=quarter, basis=reading):
         if code in row.facts.covered_units:
             conditions.append((row, engine.MET))
         elif code in row.facts.missing:
@@ -307,6 +334,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "cards": [card for card in cards if card.shown],
             "conditions": conditions,
             "report_url": _quarterly_report_url(request, unit, year, quarter, scope),
+            "provisional": provisional,
         },
     )
 

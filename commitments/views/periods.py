@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 
-from commitments import engine, selectors
+from commitments import access, engine, selectors
+from commitments.templatetags.statuses import period_name
 
 QUARTERS = [engine.YEAR, 1, 2, 3, 4]
 
@@ -32,3 +33,26 @@ def period(request: HttpRequest) -> tuple[list[int], int, int]:
     years = selectors.engine_inputs.years_with_targets()
     year = choice(request, "year", years, default_year(years))
     return years, year, choice(request, "quarter", QUARTERS, 0)
+
+
+def basis(
+    request: HttpRequest, *, year: int, quarter: int, scope: access.Scope
+) -> tuple[selectors.statuses.Basis, dict]:
+    """The statuses a page reads: official unless the reader asked to include the
+    reports not yet approved (``?provisional=1``), and what the page says about it.
+    The default reads nothing more; the provisional view two queries."""
+    if request.GET.get("provisional") != "1":
+        return selectors.statuses.OFFICIAL, {"requested": False}
+    state = selectors.statuses.recompute_state(year=year)
+    chosen = selectors.statuses.basis_for(state=state, requested=True)
+    today = timezone.localdate()
+    begun = [q for q in (1, 2, 3, 4) if engine.period_bounds(year, q)[0] <= today]
+    progress = selectors.statuses.approval_progress(
+        year=year, quarters=[quarter] if quarter else begun, scope=scope
+    )
+    return chosen, {
+        "requested": True,
+        "on": chosen.provisional,
+        "progress": progress,
+        "period": period_name(year, quarter),
+    }

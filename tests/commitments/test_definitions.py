@@ -33,6 +33,9 @@ NO_DATA, NOT_APPLICABLE, TRACKED = engine.NO_DATA, engine.NOT_APPLICABLE, engine
         ([MET, TRACKED], MET),  # tracked never decides
         ([NOT_MET, NOT_APPLICABLE], NOT_MET),
         ([NO_DATA, TRACKED], NO_DATA),
+        ([MET, NO_DATA], NO_DATA),  # a met indicator cannot vouch for one without data
+        ([AT_RISK, NO_DATA, MET], AT_RISK),
+        ([TRACKED, TRACKED], TRACKED),  # all tracked reads "tracked", not "no data"
         ([TRACKED, NOT_APPLICABLE], TRACKED),
         ([NOT_APPLICABLE], NOT_APPLICABLE),
     ],

@@ -8,9 +8,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from commitments import services
+from commitments import engine, services
+from commitments.demo import demo_load
 from commitments.models import Category, DataElement, Figure, PlanTask, Unit
 from tests import factories
 
@@ -297,13 +299,34 @@ def test_unknown_unit_is_404(client, director, department):
     assert client.get(reverse("commitments:unit", args=["khong-co"])).status_code == 404
 
 
-def test_a_commitment_judged_by_quarter_says_so_in_the_year_view(client, director, department):
+def test_a_commitment_judged_by_quarter_is_judged_on_its_quarters_in_the_year_view(
+    client, director, department
+):
     client.force_login(director)
     response = client.get(reverse("commitments:dashboard"), {"year": 2021})
     cards = {card.commitment.code: card for card in response.context["sections"][0]["cards"]}
-    assert cards["6"].status == ""  # 6.1 and 6.2 are judged quarter by quarter only
+    # 6.1 and 6.2 are judged quarter by quarter; their year rows are their worst quarters.
+    assert {r.indicator.code for r in cards["6"].shown} == {"6.1", "6.2"}
+    assert cards["6"].status == engine.overall_status(r.status for r in cards["6"].shown)
+    assert cards["6"].status != ""
     card = response.content.decode().split('<a href="#c6" class="cardlink">')[1].split("</a>")[0]
-    assert "Đánh giá theo quý" in card
+    assert "Đánh giá theo quý" not in card
+
+
+def test_the_year_view_names_the_quarters_that_failed(
+    db, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_load(as_of=dt.date(2022, 1, 15))
+    client.force_login(get_user_model().objects.get(username="demo-director"))
+    response = client.get(reverse("commitments:dashboard"), {"year": 2021, "quarter": 0})
+    cards = {card.commitment.code: card for card in response.context["sections"][0]["cards"]}
+    # Surprise inspections: Q3 inspected 4 units against 5 a quarter.
+    assert cards["3"].status == engine.NOT_MET
+    surprise = next(r for r in cards["3"].indicators if r.indicator.code == "3.2")
+    assert surprise.status == engine.NOT_MET
+    assert surprise.gap == "Không đạt ở quý 3: 4, mục tiêu ≥ 5."
+    assert "Không đạt ở quý 3: 4, mục tiêu ≥ 5." in response.content.decode()
 
 
 def test_growth_chart_draws_the_share_against_last_year_and_the_level_needed(
