@@ -3,6 +3,7 @@ units x indicators matrix, the departments' coverage rows, and the names they sh
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,55 +18,54 @@ from commitments.models import (
     Status,
     Unit,
 )
-from commitments.selectors.completeness import expected_units
 
 
 @dataclass(frozen=True)
 class Basis:
     """Which statuses a page reads (DOMAIN.md, "Official figures"): the official ones
-    by default; on request, the provisional ones, computed with every figure as typed,
-    which exist while some report of the year waits for approval."""
+    by default; on request, the provisional ones, computed with every figure as typed.
+    The provisional set exists only while some report of the year waits for approval,
+    so the provisional view reads both sets in the same query and keeps, for each row,
+    the provisional one where there is one."""
 
     provisional: bool = False
 
     def statuses(self) -> QuerySet[Status]:
-        if self.provisional:
-            return Status.every.filter(provisional=True)
-        return Status.objects.all()
+        return Status.every.all() if self.provisional else Status.objects.all()
+
+    def pick(self, statuses: Iterable[Status]) -> list[Status]:
+        """The rows to show, in their order: each row's provisional version if any."""
+        statuses = list(statuses)
+        if not self.provisional:
+            return statuses
+        typed = {_key(s) for s in statuses if s.provisional}
+        return [s for s in statuses if s.provisional or _key(s) not in typed]
 
 
 OFFICIAL = Basis()
 
 
-def basis_for(*, state: RecomputeState | None, requested: bool) -> Basis:
-    """The provisional basis when a reader asked for it and the year has one."""
-    return Basis(provisional=bool(requested and state and state.provisional_differs))
+def _key(status: Status) -> tuple:
+    return (status.indicator_id, status.unit_id, status.category, status.year, status.quarter)
 
 
 @dataclass(frozen=True)
 class ApprovalProgress:
     """How many of the reports a period's figures come from are approved: "12 of 16
-    units approved" for a quarter, every report of the quarters begun for a year."""
+    reports approved" for a quarter, every report of the quarters begun for a year."""
 
     approved: int
     expected: int
 
 
-def approval_progress(*, year: int, quarters: list[int], scope: access.Scope) -> ApprovalProgress:
-    """The approved reports of ``quarters`` of ``year`` among the units that must
-    report and that ``scope`` sees; one query."""
-    counts = expected_units(scope=scope).aggregate(
-        units=Count("pk", distinct=True),
-        approved=Count(
-            "quarterly_reports",
-            filter=Q(
-                quarterly_reports__year=year,
-                quarterly_reports__quarter__in=quarters,
-                quarterly_reports__state=QuarterlyReport.State.APPROVED,
-            ),
-        ),
+def approval_progress(units: Iterable[Unit], *, quarters: list[int]) -> ApprovalProgress:
+    """The approved reports among ``units`` as read by ``units_by_code(approvals=…)``:
+    only the units that must report count (the department has no report)."""
+    reporting = [u for u in units if u.kind != Unit.Kind.DEPARTMENT]
+    return ApprovalProgress(
+        approved=sum(getattr(u, "approved_reports", 0) for u in reporting),
+        expected=len(reporting) * len(quarters),
     )
-    return ApprovalProgress(counts["approved"], counts["units"] * len(quarters))
 
 
 def statuses_for_export(*, year: int, scope: access.Scope | None = None) -> QuerySet[Status]:
@@ -102,7 +102,7 @@ def year_statuses(
     statuses = (
         access.top_units_only(statuses, scope) if unit is None else statuses.filter(unit=unit)
     )
-    return list(
+    return basis.pick(
         statuses.select_related(
             "unit",
             "indicator__commitment",
@@ -125,7 +125,7 @@ def indicator_statuses(
     statuses = basis.statuses().filter(indicator=indicator, year=year)
     if scope is not None:
         statuses = scope.filter(statuses)
-    return list(
+    return basis.pick(
         statuses.select_related("unit", "indicator").order_by("unit__code", "quarter", "category")
     )
 
@@ -140,7 +140,7 @@ def matrix_statuses(
     own_rows = Q(indicator__level=engine.LEVEL_UNIT)
     if scope is not None and not scope.everything:
         own_rows &= Q(unit__in=scope.unit_ids)
-    return list(
+    return basis.pick(
         basis.statuses()
         .filter(year=year, quarter=quarter, category="")
         .filter(own_rows | Q(indicator__kind=engine.COVERAGE, unit__parent__isnull=True))
@@ -152,7 +152,7 @@ def matrix_statuses(
 def coverage_statuses(*, year: int, quarter: int, basis: Basis = OFFICIAL) -> list[Status]:
     """The departments' coverage rows of a period: each names the units that meet its
     condition and those that miss it."""
-    return list(
+    return basis.pick(
         basis.statuses()
         .filter(
             year=year,
@@ -166,8 +166,24 @@ def coverage_statuses(*, year: int, quarter: int, basis: Basis = OFFICIAL) -> li
     )
 
 
-def units_by_code() -> dict[str, Unit]:
-    return {u.code: u for u in Unit.objects.all()}
+def units_by_code(*, approvals: tuple[int, list[int]] | None = None) -> dict[str, Unit]:
+    """Every unit by code; with ``approvals`` (a year and its quarters), each unit also
+    counts its approved reports of those quarters (``approved_reports``), in the same
+    query."""
+    units = Unit.objects.all()
+    if approvals is not None:
+        year, quarters = approvals
+        units = units.annotate(
+            approved_reports=Count(
+                "quarterly_reports",
+                filter=Q(
+                    quarterly_reports__year=year,
+                    quarterly_reports__quarter__in=quarters,
+                    quarterly_reports__state=QuarterlyReport.State.APPROVED,
+                ),
+            )
+        )
+    return {u.code: u for u in units}
 
 
 def recompute_state(*, year: int) -> RecomputeState | None:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commitments import access, engine, insights, selectors, services
 from commitments.models import Indicator, Status, Unit
-from commitments.views.periods import QUARTERS, basis, period
+from commitments.views.periods import QUARTERS, approvals, basis, period, provisional_note
 
 
 def _is_open(year: int, quarter: int) -> bool:
@@ -56,10 +56,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if scope.empty:
         return render(request, "commitments/no_units.html")
     years, year, quarter = period(request)
-    reading, provisional = basis(request, year=year, quarter=quarter, scope=scope)
+    reading = basis(request)
     statuses = selectors.statuses.year_statuses(year=year, scope=scope, basis=reading)
     category_names = selectors.statuses.category_names()
-    unit_names = {code: unit.label for code, unit in selectors.statuses.units_by_code().items()}
+    units = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
+    unit_names = {code: unit.label for code, unit in units.items()}
+    provisional = provisional_note(reading, units.values(), year=year, quarter=quarter, scope=scope)
     departments = sorted({s.unit for s in statuses}, key=lambda u: u.code)
     is_open = _is_open(year, quarter)
     published = (
@@ -118,12 +120,14 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     if target is None:
         raise Http404(_("Chỉ tiêu này không có mục tiêu trong năm đã chọn."))
     scope = access.user_scope(user=request.user)
-    reading, provisional = basis(request, year=year, quarter=quarter, scope=scope)
+    reading = basis(request)
     rows = selectors.statuses.indicator_statuses(
         indicator=indicator, year=year, scope=scope, basis=reading
     )
     category_names = selectors.statuses.category_names()
-    unit_names = {code: unit.label for code, unit in selectors.statuses.units_by_code().items()}
+    units = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
+    unit_names = {code: unit.label for code, unit in units.items()}
+    provisional = provisional_note(reading, units.values(), year=year, quarter=quarter, scope=scope)
     for row in rows:
         row.top = access.is_top_unit(row.unit, scope)
     departments = [s for s in rows if s.top]
@@ -183,14 +187,14 @@ def matrix(request: HttpRequest) -> HttpResponse:
     sorted by one indicator."""
     years, year, quarter = period(request)
     scope = access.user_scope(user=request.user)
-    reading, provisional = basis(request, year=year, quarter=quarter, scope=scope)
+    reading = basis(request)
     statuses = selectors.statuses.matrix_statuses(
         year=year, quarter=quarter, scope=scope, basis=reading
     )
     # The departments' coverage rows mark only the units the user sees.
-    units = {
-        code: unit for code, unit in selectors.statuses.units_by_code().items() if unit in scope
-    }
+    every_unit = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
+    units = {code: unit for code, unit in every_unit.items() if unit in scope}
+    provisional = provisional_note(reading, units.values(), year=year, quarter=quarter, scope=scope)
     columns: list[Indicator] = []
     cells: dict[tuple[int, str], str] = {}
     values: dict[tuple[int, str], object] = {}
@@ -294,12 +298,19 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     fields) and the department's coverage conditions it meets or misses. A unit the
     user does not see does not exist for them (the same 404 as an unknown code)."""
     scope = access.user_scope(user=request.user)
-    units = selectors.statuses.units_by_code()
+    years, year, quarter = period(request)
+    reading = basis(request)
+    units = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
     unit = units.get(code)
     if unit is None or unit not in scope:
         raise Http404(_("Không có đơn vị này."))
-    years, year, quarter = period(request)
-    reading, provisional = basis(request, year=year, quarter=quarter, scope=scope)
+    provisional = provisional_note(
+        reading,
+        _subtree(unit, units.values()),
+        year=year,
+        quarter=quarter,
+        scope=scope,
+    )
     statuses = selectors.statuses.year_statuses(year=year, unit=unit, basis=reading)
     category_names = selectors.statuses.category_names()
     unit_names = {c: u.label for c, u in units.items()}
@@ -337,6 +348,19 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "provisional": provisional,
         },
     )
+
+
+def _subtree(unit: Unit, units) -> list[Unit]:
+    """A unit and every unit below it."""
+    children: dict[int | None, list[Unit]] = {}
+    for other in units:
+        children.setdefault(other.parent_id, []).append(other)
+    found, todo = [], [unit]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current.pk, []))
+    return found
 
 
 @require_POST

@@ -35,24 +35,34 @@ def period(request: HttpRequest) -> tuple[list[int], int, int]:
     return years, year, choice(request, "quarter", QUARTERS, 0)
 
 
-def basis(
-    request: HttpRequest, *, year: int, quarter: int, scope: access.Scope
-) -> tuple[selectors.statuses.Basis, dict]:
+def basis(request: HttpRequest) -> selectors.statuses.Basis:
     """The statuses a page reads: official unless the reader asked to include the
-    reports not yet approved (``?provisional=1``), and what the page says about it.
-    The default reads nothing more; the provisional view two queries."""
-    if request.GET.get("provisional") != "1":
-        return selectors.statuses.OFFICIAL, {"requested": False}
-    state = selectors.statuses.recompute_state(year=year)
-    chosen = selectors.statuses.basis_for(state=state, requested=True)
+    reports not yet approved (``?provisional=1``)."""
+    return selectors.statuses.Basis(provisional=request.GET.get("provisional") == "1")
+
+
+def approvals(basis: selectors.statuses.Basis, year: int, quarter: int):
+    """What ``units_by_code`` counts for the provisional view's note (the period's
+    quarters begun), or None for the official view, which says nothing of it."""
+    if not basis.provisional:
+        return None
     today = timezone.localdate()
     begun = [q for q in (1, 2, 3, 4) if engine.period_bounds(year, q)[0] <= today]
-    progress = selectors.statuses.approval_progress(
-        year=year, quarters=[quarter] if quarter else begun, scope=scope
-    )
-    return chosen, {
+    return year, [quarter] if quarter else begun
+
+
+def provisional_note(
+    basis: selectors.statuses.Basis, units, *, year: int, quarter: int, scope: access.Scope
+) -> dict:
+    """What a page says of the figures it shows: nothing in the official view; in the
+    provisional view, how many of the period's reports are approved among the units
+    the user sees ("12/16")."""
+    if not basis.provisional:
+        return {"requested": False}
+    _, quarters = approvals(basis, year, quarter)
+    seen = [u for u in units if u in scope]
+    return {
         "requested": True,
-        "on": chosen.provisional,
-        "progress": progress,
+        "progress": selectors.statuses.approval_progress(seen, quarters=quarters),
         "period": period_name(year, quarter),
     }

@@ -1,0 +1,35 @@
+"""Data migrations, run forward on a database that holds data from before them."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_stored_without_a_report_get_an_approved_one():
+    executor = MigrationExecutor(connection)
+    executor.migrate([("commitments", "0006_official_figures")])
+    apps = executor.loader.project_state([("commitments", "0006_official_figures")]).apps
+    Unit = apps.get_model("commitments", "Unit")
+    DataElement = apps.get_model("commitments", "DataElement")
+    Figure = apps.get_model("commitments", "Figure")
+    QuarterlyReport = apps.get_model("commitments", "QuarterlyReport")
+    unit = Unit.objects.create(code="vp", name="Văn phòng", kind="division")
+    element = DataElement.objects.create(code="docs_issued", name_vi="Văn bản", aggregation="sum")
+    for quarter in (1, 2):
+        Figure.objects.create(year=2020, quarter=quarter, unit=unit, element=element, value=5)
+    # A unit's own draft of Q2 is left as it is.
+    QuarterlyReport.objects.create(unit=unit, year=2020, quarter=2, state="draft")
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([("commitments", "0007_approve_reports_of_imported_figures")])
+    apps = executor.loader.project_state(
+        [("commitments", "0007_approve_reports_of_imported_figures")]
+    ).apps
+    reports = apps.get_model("commitments", "QuarterlyReport").objects.order_by("quarter")
+    assert [(r.quarter, r.state) for r in reports] == [(1, "approved"), (2, "draft")]
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
