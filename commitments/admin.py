@@ -378,7 +378,15 @@ class StatusAdmin(NotTypedAdmin):
 
 @admin.register(RecomputeState)
 class RecomputeStateAdmin(NotTypedAdmin):
-    list_display = ("year", "pending", "requested_at", "computed_at", "status_count")
+    list_display = (
+        "year",
+        "pending",
+        "requested_at",
+        "computed_at",
+        "status_count",
+        "failed_at",
+        "last_error",
+    )
 
 
 @admin.register(Membership)

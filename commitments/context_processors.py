@@ -1,5 +1,6 @@
 """What the frame of every page (``base.html``) shows of the user's rights, decided by
-``commitments.access`` so that no template tag reads the database."""
+``commitments.access`` so that no template tag reads the database, and what a page that
+shows statuses says of them (``commitments/_stale.html``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from commitments import access
+from commitments.views.periods import recompute_state
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -17,4 +19,14 @@ def navigation(request: HttpRequest) -> dict:
         "sees_completeness": SimpleLazyObject(
             lambda: access.completeness_visible(user=request.user)
         )
+    }
+
+
+def recompute(request: HttpRequest) -> dict:
+    """``recompute``: the state of the recompute of the year the page shows, read with
+    its period (``views.periods.period``), so nothing new is read here; None on a page
+    without one. ``may_recompute``: whether the user may queue a recompute (no query)."""
+    return {
+        "recompute": recompute_state(request),
+        "may_recompute": SimpleLazyObject(lambda: access.may_recompute(user=request.user)),
     }

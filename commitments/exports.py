@@ -256,10 +256,11 @@ def period_report(*, year: int, quarter: int, scope: access.Scope) -> Report:
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+NOTE_FONT = Font(italic=True, color="8A5A00")
 MAX_WIDTH = 60
 
 
-def workbook(*, year: int, quarter: int, scope: access.Scope) -> bytes:
+def workbook(*, year: int, quarter: int, scope: access.Scope, stale_note: str = "") -> bytes:
     """The report of a period as an XLSX workbook, in the active language.
 
     Sheet "Tổng hợp": each commitment, its overall status (the worst of its judged
@@ -269,7 +270,8 @@ def workbook(*, year: int, quarter: int, scope: access.Scope) -> bytes:
     value, target and status. Only the units ``scope`` sees; its top units stand for
     the department. Values and thresholds are numbers (format 0.00); the
     comparator shows through the target's number format ("≥ 96.00"), so the cell
-    still holds 96.
+    still holds 96. When the statuses may be behind the figures, ``stale_note`` says so
+    below the summary (``templatetags.recompute.stale_note``).
     """
     categories = selectors.statuses.category_names()
     commitments = commitments_in_force(year=year)
@@ -278,6 +280,11 @@ def workbook(*, year: int, quarter: int, scope: access.Scope) -> bytes:
 
     book = Workbook()
     _summary_sheet(book.active, commitment_results(commitments, department_rows))
+    if stale_note:
+        # Below the table, outside its filter: a blank row, then the note.
+        book.active.append([])
+        book.active.append([stale_note])
+        book.active.cell(book.active.max_row, 1).font = NOTE_FONT
     rows_of: dict[int, list[Status]] = defaultdict(list)
     for status in rows:
         rows_of[status.indicator.commitment_id].append(status)

@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "commitments.context_processors.navigation",
+                "commitments.context_processors.recompute",
             ],
         },
     },

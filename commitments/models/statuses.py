@@ -4,6 +4,8 @@ thái, kết quả công bố).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -97,8 +99,9 @@ class Status(models.Model):
 
 
 class RecomputeState(models.Model):
-    """Per year: whether a recompute is queued, and when the statuses were last
-    computed. The row is also the lock that keeps two recomputes of a year apart."""
+    """Per year: whether a recompute is queued, when the statuses were last computed,
+    and whether the last recompute failed. The row is also the lock that keeps two
+    recomputes of a year apart."""
 
     year = models.PositiveIntegerField(_("năm"), unique=True)
     pending = models.BooleanField(_("đang chờ tính lại"), default=False)
@@ -108,6 +111,10 @@ class RecomputeState(models.Model):
     # Some figure of the year is not official (a report not yet approved): the
     # provisional set of statuses exists and may differ from the official one.
     provisional_differs = models.BooleanField(_("có số liệu tạm tính"), default=False)
+    # The last recompute that failed, and why in a line (the class and message of its
+    # exception); a successful recompute clears both.
+    failed_at = models.DateTimeField(_("lỗi lúc"), null=True, blank=True)
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-year"]
@@ -116,6 +123,33 @@ class RecomputeState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.computed_at or '—'}"
+
+    @property
+    def failed(self) -> bool:
+        """The last recompute of the year failed: none has succeeded since."""
+        return self.failed_at is not None and (
+            self.computed_at is None or self.failed_at > self.computed_at
+        )
+
+    @property
+    def behind_since(self) -> dt.datetime | None:
+        """Since when the year's statuses may be behind what they read, or None when
+        they are up to date.
+
+        They are behind once a change they read asks for a recompute
+        (``requested_at``) that has not run yet: the year is still pending, or the
+        request came after the last compute. A save during a recompute leaves the
+        year pending, so it counts too. And they are behind when the last recompute
+        failed, since its failure at the latest.
+        """
+        since = []
+        if self.requested_at is not None and (
+            self.pending or self.computed_at is None or self.requested_at > self.computed_at
+        ):
+            since.append(self.requested_at)
+        if self.failed:
+            since.append(self.failed_at)
+        return min(since, default=None)
 
 
 class Publication(models.Model):

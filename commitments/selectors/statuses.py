@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from commitments import access, engine
 from commitments.models import (
@@ -16,6 +16,7 @@ from commitments.models import (
     QuarterlyReport,
     RecomputeState,
     Status,
+    Target,
     Unit,
 )
 
@@ -188,6 +189,26 @@ def units_by_code(*, approvals: tuple[int, list[int]] | None = None) -> dict[str
 
 def recompute_state(*, year: int) -> RecomputeState | None:
     return RecomputeState.objects.filter(year=year).first()
+
+
+def years_with_states() -> dict[int, RecomputeState | None]:
+    """The years with targets, in order, each with the state of its recompute (None
+    before its first): what the period chooser reads and, in the same query, what a
+    page showing statuses says of them (``RecomputeState.behind_since``)."""
+    fields = [f.attname for f in RecomputeState._meta.concrete_fields if f.name != "year"]
+    state = RecomputeState.objects.filter(year=OuterRef("year"))
+    rows = (
+        Target.objects.order_by("year")
+        .values("year")
+        .distinct()
+        .annotate(**{f"state_{name}": Subquery(state.values(name)[:1]) for name in fields})
+    )
+    return {
+        row["year"]: RecomputeState(year=row["year"], **{f: row[f"state_{f}"] for f in fields})
+        if row["state_id"] is not None
+        else None
+        for row in rows
+    }
 
 
 EXPORT_COLUMNS = [

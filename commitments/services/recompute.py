@@ -10,17 +10,21 @@ and their overrides), on a page, in an import or in the admin, calls
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from commitments import engine, selectors
 from commitments.models import RecomputeState, Status
+
+logger = logging.getLogger(__name__)
 
 STATUS_FIELDS = ["value", "target", "comparator", "status", "detail", "computed_at", "differs"]
 
@@ -38,9 +42,20 @@ def statuses_recompute(*, year: int, as_of: dt.date | None = None) -> int:
     table. Two sets are written (DOMAIN.md, "Official figures"): the official statuses,
     and, while some figure waits for its report's approval, the provisional ones. The
     year's ``RecomputeState`` row is locked meanwhile, so two recomputes of a year (two
-    workers, or a worker and the command) take turns instead of interleaving.
+    workers, or a worker and the command) take turns instead of interleaving. A
+    recompute that fails writes nothing but the failure (``recompute_failure_record``),
+    then raises; the next one that succeeds clears it.
     """
     as_of = as_of or timezone.localdate()
+    try:
+        return _recompute(year, as_of)
+    except Exception as error:
+        # The recompute's own transaction has rolled back: say so in one of its own.
+        recompute_failure_record(year=year, error=error)
+        raise
+
+
+def _recompute(year: int, as_of: dt.date) -> int:
     with transaction.atomic():
         RecomputeState.objects.get_or_create(year=year)
         state = RecomputeState.objects.select_for_update().get(year=year)
@@ -64,8 +79,35 @@ def statuses_recompute(*, year: int, as_of: dt.date | None = None) -> int:
         state.computed_at = now
         state.status_count = len(official)
         state.provisional_differs = provisional is not None
-        state.save(update_fields=["computed_at", "status_count", "provisional_differs"])
+        state.failed_at, state.last_error = None, ""
+        state.save(
+            update_fields=[
+                "computed_at",
+                "status_count",
+                "provisional_differs",
+                "failed_at",
+                "last_error",
+            ]
+        )
     return len(official)
+
+
+def recompute_failure_record(*, year: int, error: BaseException) -> None:
+    """Record that a recompute of ``year`` failed, and why in a line that a page may
+    show an admin: the exception's class and message, never a traceback.
+
+    Called once the recompute's transaction has rolled back, so the record is written
+    in a transaction of its own and stays. A failure that also prevents the record (the
+    database is gone) is logged; the caller re-raises the recompute's own error.
+    """
+    reason = " ".join(f"{type(error).__name__}: {error}".split())
+    try:
+        RecomputeState.objects.get_or_create(year=year)
+        RecomputeState.objects.filter(year=year).update(
+            failed_at=timezone.now(), last_error=Truncator(reason).chars(300)
+        )
+    except DatabaseError:
+        logger.exception("The failed recompute of %s could not be recorded.", year)
 
 
 def _statuses(rows: Iterable[engine.StatusRow], ids, now) -> list[Status]:

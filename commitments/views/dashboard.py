@@ -98,9 +98,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "quarters": QUARTERS,
             "is_open": is_open,
             "sections": sections,
-            "state": selectors.statuses.recompute_state(year=year),
-            "may_recompute": access.may_recompute(user=request.user),
             "provisional": provisional,
+            # The year's recompute (when computed, whether behind) and whether the user
+            # may recompute come with every page: context_processors.recompute.
         },
     )
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from commitments import access, engine, exports
-from commitments.views.periods import period
+from commitments.templatetags import recompute as recompute_text
+from commitments.views.periods import period, recompute_state
 
 
 def _report_period(request: HttpRequest) -> tuple[access.Scope, int, int]:
@@ -38,8 +39,9 @@ def _attachment(content: bytes | str, *, content_type: str, filename: str) -> Ht
 def report_xlsx(request: HttpRequest) -> HttpResponse:
     """The report of a quarter or of the year to date as an XLSX workbook."""
     scope, year, quarter = _report_period(request)
+    stale_note = recompute_text.stale_note(recompute_state(request))
     return _attachment(
-        exports.workbook(year=year, quarter=quarter, scope=scope),
+        exports.workbook(year=year, quarter=quarter, scope=scope, stale_note=stale_note),
         content_type=exports.XLSX_CONTENT_TYPE,
         filename=f"bao-cao-cchc-{engine.period_label(year, quarter)}.xlsx",
     )

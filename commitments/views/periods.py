@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from commitments import access, engine, selectors
+from commitments.models import RecomputeState
 from commitments.templatetags.statuses import period_name
 
 QUARTERS = [engine.YEAR, 1, 2, 3, 4]
@@ -29,10 +30,22 @@ def default_year(years: list[int]) -> int:
 
 
 def period(request: HttpRequest) -> tuple[list[int], int, int]:
-    """The years with targets, the chosen year and the chosen quarter (0: the year)."""
-    years = selectors.engine_inputs.years_with_targets()
+    """The years with targets, the chosen year and the chosen quarter (0: the year).
+
+    The state of the chosen year's recompute comes in the same query and stays on the
+    request (``recompute_state``), for what every page that shows statuses says of
+    them (``context_processors.recompute``)."""
+    states = selectors.statuses.years_with_states()
+    years = list(states)
     year = choice(request, "year", years, default_year(years))
+    request.recompute_state = states.get(year)
     return years, year, choice(request, "quarter", QUARTERS, 0)
+
+
+def recompute_state(request: HttpRequest) -> RecomputeState | None:
+    """The state of the recompute of the year ``period`` chose, or None (a year never
+    computed, or a page that shows no period)."""
+    return getattr(request, "recompute_state", None)
 
 
 def basis(request: HttpRequest) -> selectors.statuses.Basis:

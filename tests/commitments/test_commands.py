@@ -20,6 +20,7 @@ from commitments.models import (
     Commitment,
     DataElement,
     Indicator,
+    RecomputeState,
     Status,
     Target,
     TargetOverride,
@@ -402,6 +403,16 @@ def test_recompute_without_year_covers_the_years_with_targets(loaded):
     out = command("recompute")
     written = Status.objects.filter(year=2021).count()
     assert out.strip().splitlines() == [f"2021: {written} statuses", f"{written} statuses written"]
+
+
+def test_a_failing_recompute_command_records_the_failure_and_fails(loaded, monkeypatch):
+    from commitments import engine
+
+    monkeypatch.setattr(engine, "compute_statuses", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        command("recompute", "--year", "2021")
+    state = RecomputeState.objects.get(year=2021)
+    assert state.failed and state.last_error == "ZeroDivisionError: division by zero"
 
 
 def test_export_of_a_year_without_statuses_is_empty(db):

@@ -11,9 +11,9 @@ from unittest import mock
 import pytest
 from celery.signals import before_task_publish, task_postrun
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 
-from commitments import services, tasks
+from commitments import engine, services, tasks
 from commitments.models import DataElement, RecomputeState, Status
 from commitments.services.figures import FigureInput
 from commitments.tabular import Row
@@ -112,6 +112,48 @@ def test_a_rolled_back_save_queues_nothing(catalogue, published):
         _figure_saved(desk, "survey_responses", 10)
         raise RuntimeError("rolled back")
     assert published == []
+
+
+def test_a_failing_recompute_task_records_why_and_still_raises(catalogue, monkeypatch):
+    _, desk = _receiving_unit()
+    factories.figure(desk, "survey_responses", 100)
+
+    def broken(*args, **kwargs):
+        raise LookupError("no target for 4.1")
+
+    monkeypatch.setattr(engine, "compute_statuses", broken)
+    with pytest.raises(LookupError):
+        tasks.recompute_year.delay(2021)
+    state = RecomputeState.objects.get(year=2021)
+    assert state.failed and state.last_error == "LookupError: no target for 4.1"
+    assert not Status.objects.filter(unit=desk).exists()
+
+    monkeypatch.undo()
+    tasks.recompute_year.delay(2021)
+    state.refresh_from_db()
+    assert not state.failed and state.last_error == ""
+    assert Status.objects.filter(unit=desk).exists()
+
+
+def test_a_recompute_task_retries_a_database_error_and_records_each_failure(catalogue, monkeypatch):
+    attempts = []
+
+    def unreachable(*args, **kwargs):
+        attempts.append(1)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(engine, "compute_statuses", unreachable)
+    # In process, each retry runs at once instead of raising Retry to a worker.
+    propagates, app.conf.task_eager_propagates = app.conf.task_eager_propagates, False
+    try:
+        result = tasks.recompute_year.delay(2021)
+    finally:
+        app.conf.task_eager_propagates = propagates
+    assert isinstance(result.result, OperationalError)
+    assert len(attempts) == 1 + tasks.recompute_year.max_retries
+    assert RecomputeState.objects.get(year=2021).last_error == (
+        "OperationalError: server closed the connection unexpectedly"
+    )
 
 
 def test_recompute_all_queues_every_year_with_targets(catalogue):

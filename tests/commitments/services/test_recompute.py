@@ -69,6 +69,74 @@ def test_statuses_are_judged_as_of_the_given_date(catalogue):
     assert row.status == "not_met"
 
 
+# --- a recompute that fails ------------------------------------------------------------
+
+
+def _statuses_as_stored() -> set[tuple]:
+    return {(s.pk, s.value, s.status, s.computed_at) for s in Status.every.all()}
+
+
+def test_a_failed_recompute_is_recorded_and_a_successful_one_clears_it(catalogue, monkeypatch):
+    _department_with_desks(2)
+    services.recompute.statuses_recompute(year=2021)
+    before = _statuses_as_stored()
+    computed_at = RecomputeState.objects.get(year=2021).computed_at
+
+    def broken(*args, **kwargs):
+        raise ValueError("the figures of\n  desk-1 are unreadable " + "x" * 400)
+
+    monkeypatch.setattr(engine, "compute_statuses", broken)
+    with pytest.raises(ValueError, match="unreadable"):
+        services.recompute.statuses_recompute(year=2021)
+    state = RecomputeState.objects.get(year=2021)
+    assert state.computed_at == computed_at
+    assert state.failed_at > computed_at
+    assert state.failed and state.behind_since == state.failed_at
+    # One line a page can show: the class and the message, shortened; no traceback.
+    assert state.last_error.startswith("ValueError: the figures of desk-1 are unreadable xx")
+    assert "\n" not in state.last_error and len(state.last_error) <= 300
+    assert state.last_error.endswith("…")
+    assert _statuses_as_stored() == before
+
+    monkeypatch.undo()
+    services.recompute.statuses_recompute(year=2021)
+    state.refresh_from_db()
+    assert (state.failed_at, state.last_error) == (None, "")
+    assert state.computed_at > computed_at
+    assert not state.failed and state.behind_since is None
+
+
+def test_a_recompute_failing_after_its_writes_rolls_them_back_but_not_the_failure(
+    catalogue, monkeypatch
+):
+    _department_with_desks(2)
+    services.recompute.statuses_recompute(year=2021)
+    before = _statuses_as_stored()
+    save = RecomputeState.save
+
+    def save_fails_at_the_end(state, *args, **kwargs):
+        if "computed_at" in kwargs.get("update_fields", []):
+            raise RuntimeError("disk full")
+        return save(state, *args, **kwargs)
+
+    # The statuses are upserted and the stale ones deleted before the state is saved.
+    monkeypatch.setattr(RecomputeState, "save", save_fails_at_the_end)
+    with pytest.raises(RuntimeError):
+        services.recompute.statuses_recompute(year=2021)
+    assert _statuses_as_stored() == before
+    assert RecomputeState.objects.get(year=2021).last_error == "RuntimeError: disk full"
+
+
+def test_a_first_recompute_that_fails_leaves_a_state_saying_so(catalogue, monkeypatch):
+    RecomputeState.objects.all().delete()
+    monkeypatch.setattr(engine, "compute_statuses", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        services.recompute.statuses_recompute(year=2021)
+    state = RecomputeState.objects.get(year=2021)
+    assert state.computed_at is None and state.failed
+    assert state.last_error == "ZeroDivisionError: division by zero"
+
+
 def _recompute_queries() -> tuple[list[str], int, int]:
     """The statements other than the status INSERTs, how many INSERTs, and the rows."""
     with CaptureQueriesContext(connection) as queries:
