@@ -226,6 +226,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Security: strict unless DEBUG; each can be relaxed from the environment (e.g. a
 # proxy that terminates TLS sets SECURE_PROXY_SSL_HEADER and SECURE_SSL_REDIRECT).
 SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe the health check over plain HTTP, behind the TLS they terminate.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = _bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
