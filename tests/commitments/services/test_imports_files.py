@@ -1,0 +1,41 @@
+"""What an import says of a file it cannot take as it is: not UTF-8, dated ahead."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from commitments import services
+from tests.commitments.services.importing import EVIDENCE_HEADER, UNITS_HEADER, errors_of
+
+
+def test_a_file_saved_in_windows_1258_is_named_with_its_line(tmp_path):
+    path = tmp_path / "don-vi.csv"
+    text = UNITS_HEADER + "sonn,Văn phong Đơn vi\u0323,,department,agriculture,0,0\n"
+    path.write_bytes(text.encode("cp1258"))
+    errors = errors_of(services.imports.units_import, str(path))
+    assert errors == ["line 2: file: not UTF-8; save it as UTF-8 (it looks like Windows-1258)"]
+
+
+def test_a_file_saved_as_utf_16_says_so(tmp_path):
+    path = tmp_path / "don-vi.csv"
+    path.write_bytes((UNITS_HEADER + "sonn,Sở,,department,agriculture,0,0\n").encode("utf-16"))
+    errors = errors_of(services.imports.units_import, str(path))
+    assert errors == ["line 1: file: not UTF-8; save it as UTF-8 (it looks like UTF-16)"]
+
+
+def test_evidence_dated_in_the_future_is_refused_as_on_the_form(stored_units, write_file):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    text = EVIDENCE_HEADER + f"{tomorrow},sonn,dialogue,,1/TB-SNN,Đối thoại\n"
+    errors = errors_of(services.imports.evidence_import, write_file("minh-chung.csv", text))
+    assert errors == [f"line 2: date: {tomorrow} is in the future: record what was done"]
+
+
+@pytest.mark.parametrize("days", [0, 1])
+def test_evidence_of_today_or_before_is_taken(stored_units, write_file, days):
+    day = timezone.localdate() - dt.timedelta(days=days)
+    text = EVIDENCE_HEADER + f"{day},sonn,dialogue,,1/TB-SNN,Đối thoại\n"
+    result = services.imports.evidence_import(path=write_file("minh-chung.csv", text))
+    assert result.created == 1
