@@ -196,12 +196,8 @@ def figures_save(*, inputs: list[FigureInput], user=None, source: str = "") -> I
     if not inputs:
         return ImportResult()
     years = {i.year for i in inputs}
-    unit_ids = {i.unit.pk for i in inputs}
     with transaction.atomic():
-        existing = {
-            (f.year, f.quarter, f.unit_id, f.element_id, f.category_id): f
-            for f in Figure.objects.select_for_update().filter(year__in=years, unit_id__in=unit_ids)
-        }
+        existing = _stored(inputs, lock=True)
         violations = _rule_violations(inputs, existing)
         if violations:
             raise RulesBroken(violations)
@@ -257,6 +253,22 @@ def _figure_changes(
             (selectors.reports.audit_figure_key(item.element, item.category), old, item.value)
         )
     return new, changed, removed, history
+
+
+def figures_rule_violations(*, inputs: list[FigureInput]) -> list[RuleViolation]:
+    """The validation rules these figures would break together with those stored,
+    without saving anything: so that a file with other errors is told all of them."""
+    return _rule_violations(inputs, _stored(inputs, lock=False)) if inputs else []
+
+
+def _stored(inputs: list[FigureInput], *, lock: bool) -> dict:
+    """The stored figures of the inputs' years and units, by their key."""
+    figures = Figure.objects.filter(
+        year__in={i.year for i in inputs}, unit_id__in={i.unit.pk for i in inputs}
+    )
+    if lock:
+        figures = figures.select_for_update()
+    return {(f.year, f.quarter, f.unit_id, f.element_id, f.category_id): f for f in figures}
 
 
 class RulesBroken(ImportFailed):

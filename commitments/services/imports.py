@@ -209,7 +209,11 @@ def figures_import(*, path: str | Path) -> ImportResult:
             seen[parsed.key] = row.line
             inputs.append(parsed)
     if errors:
-        raise ImportFailed(errors)
+        # Every error of the file at once: the rules too, on the rows that parse.
+        with translation.override("en"):
+            broken = figures.figures_rule_violations(inputs=inputs)
+            errors += [_violation_line(v) for v in broken]
+        raise ImportFailed(sorted(errors, key=lambda error: line_number(error)[0]))
     source = Path(path).name
     try:
         with transaction.atomic():

@@ -8,7 +8,12 @@ import pytest
 from django.utils import timezone
 
 from commitments import services
-from tests.commitments.services.importing import EVIDENCE_HEADER, UNITS_HEADER, errors_of
+from tests.commitments.services.importing import (
+    EVIDENCE_HEADER,
+    FIGURES_HEADER,
+    UNITS_HEADER,
+    errors_of,
+)
 
 
 def test_a_file_saved_in_windows_1258_is_named_with_its_line(tmp_path):
@@ -39,3 +44,15 @@ def test_evidence_of_today_or_before_is_taken(stored_units, write_file, days):
     text = EVIDENCE_HEADER + f"{day},sonn,dialogue,,1/TB-SNN,Đối thoại\n"
     result = services.imports.evidence_import(path=write_file("minh-chung.csv", text))
     assert result.created == 1
+
+
+def test_a_file_with_bad_rows_and_a_broken_rule_is_told_both_at_once(stored_units, write_file):
+    text = FIGURES_HEADER + (
+        "2021,1,vp,dossiers_resolved,land,100\n"  # 2
+        "2021,1,vp,dossiers_on_time,land,130\n"  # 3: more on time than resolved
+        "2021,1,vp,survey_responses,,abc\n"  # 4: not a number
+    )
+    errors = errors_of(services.imports.figures_import, write_file("so-lieu.csv", text))
+    assert [e.split(":")[0] for e in errors] == ["line 3", "line 4"]
+    assert "cannot exceed" in errors[0]
+    assert errors[1].startswith("line 4: value: 'abc'")
