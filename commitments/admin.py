@@ -59,7 +59,15 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(DataElement)
 class DataElementAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_vi", "aggregation", "category_kind", "is_flag", "position")
+    list_display = (
+        "code",
+        "name_vi",
+        "aggregation",
+        "category_kind",
+        "is_flag",
+        "max_value",
+        "position",
+    )
     list_filter = ("aggregation", "category_kind", "is_flag")
     search_fields = ("code", "name_vi", "name_en")
 

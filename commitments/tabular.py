@@ -76,8 +76,13 @@ def _csv_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
         looks = f" (it looks like {guess})" if guess else ""
         raise ImportFailed([f"line {line}: file: not UTF-8; save it as UTF-8{looks}"]) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
-    for cells in reader:
-        yield reader.line_num, cells
+    try:
+        for cells in reader:
+            yield reader.line_num, cells
+    except csv.Error as exc:  # a cell over the csv module's limit, a stray NUL byte…
+        raise ImportFailed(
+            [f"line {reader.line_num}: file: not a readable CSV row ({exc})"]
+        ) from exc
 
 
 def _encoding_guess(data: bytes) -> str:

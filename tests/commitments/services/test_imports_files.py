@@ -56,3 +56,38 @@ def test_a_file_with_bad_rows_and_a_broken_rule_is_told_both_at_once(stored_unit
     assert [e.split(":")[0] for e in errors] == ["line 3", "line 4"]
     assert "cannot exceed" in errors[0]
     assert errors[1].startswith("line 4: value: 'abc'")
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("130000000000000", "Too large: at most 1,000,000,000."),
+        ("9" * 25, "Too large: at most 1,000,000,000."),
+        ("9" * 5000, "Too large: at most 1,000,000,000."),
+    ],
+)
+def test_a_value_over_the_elements_bound_is_refused_with_its_line(
+    stored_units, write_file, value, reason
+):
+    text = FIGURES_HEADER + f"2021,1,vp,procedures_online_eligible,,{value}\n"
+    errors = errors_of(services.imports.figures_import, write_file("so-lieu.csv", text))
+    assert len(errors) == 1
+    assert errors[0].startswith("line 2: value: ")
+    assert errors[0].endswith(reason)
+    assert len(errors[0]) < 200  # what was typed is quoted cut short
+
+
+def test_the_bound_is_the_elements_own(stored_units, write_file):
+    from commitments.models import DataElement
+
+    DataElement.objects.filter(code="docs_issued").update(max_value=500)
+    text = FIGURES_HEADER + "2021,1,vp,docs_issued,,501\n2021,1,vp,docs_issued,,500\n"
+    errors = errors_of(services.imports.figures_import, write_file("so-lieu.csv", text))
+    assert errors == ["line 2: value: '501': Too large: at most 500."]
+
+
+def test_a_cell_over_the_csv_limit_is_a_line_error_not_a_traceback(stored_units, write_file):
+    text = FIGURES_HEADER + "2021,1,vp,docs_issued,," + "1" * 200_000 + "\n"
+    errors = errors_of(services.imports.figures_import, write_file("so-lieu.csv", text))
+    assert len(errors) == 1
+    assert errors[0].startswith("line 2: file: not a readable CSV row")
