@@ -3,7 +3,7 @@ its staff to the director and back (submit, approve, return, reopen)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 
 from django.db import transaction
@@ -305,3 +305,15 @@ def _report_decide(
         decided_by=user,
         comment=reason,
     )
+
+
+def reports_touched(*, periods: Iterable[tuple[int, int, int]]) -> int:
+    """Move the version of the reports whose figures another channel (the admin)
+    changed, by (unit id, year, quarter): a form opened before the change is then
+    refused on save instead of silently undoing it. Returns how many moved."""
+    moved = 0
+    for unit_id, year, quarter in set(periods):
+        moved += QuarterlyReport.objects.filter(unit_id=unit_id, year=year, quarter=quarter).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+    return moved
