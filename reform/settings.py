@@ -209,6 +209,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # Quarterly reports are due this many days after the quarter ends, unless an admin sets
 # another day for a quarter (ReportingDeadline). Reminders go this many days from it.
 REPORT_DEADLINE_DAYS = env.int("REPORT_DEADLINE_DAYS", default=10)
+# How many quarters (the current one included) a unit's staff may still write a report
+# for; older quarters need an admin to reopen them. 0: every quarter that has begun.
+REPORT_OPEN_QUARTERS = env.int("REPORT_OPEN_QUARTERS", default=4)
 REPORT_REMINDER_OFFSETS = env.list("REPORT_REMINDER_OFFSETS", cast=int, default=[-3, -1, 1, 3])
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
