@@ -6,10 +6,14 @@ Reads memberships and units only; every page, export and service asks here."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from commitments import engine
 from commitments.models import Membership, QuarterlyReport, Unit
 
 ROLE_STAFF = Membership.Role.STAFF.value
@@ -144,8 +148,27 @@ def writes_reports(*, roles: frozenset[str]) -> bool:
 
 
 def may_edit_report(*, roles: frozenset[str], report: QuarterlyReport) -> bool:
-    """Whether the report's form is open to the user: its staff, while it is editable."""
-    return writes_reports(roles=roles) and report.editable
+    """Whether the report's form is open to the user: its staff, while it is editable
+    and its quarter open for reporting (an admin, whatever the quarter)."""
+    return (
+        writes_reports(roles=roles)
+        and report.editable
+        and (ROLE_ADMIN in roles or report_open(report=report))
+    )
+
+
+def report_open(*, report: QuarterlyReport, today: dt.date | None = None) -> bool:
+    """Whether a unit's staff may still write a quarter's report: the quarter has begun
+    and is one of the last ``REPORT_OPEN_QUARTERS`` (the current one included), or an
+    admin reopened its report (a draft that has been decided on). Older quarters, the
+    baseline year among them, need an admin to reopen them with a reason."""
+    today = today or timezone.localdate()
+    age = (today.year * 4 + engine.quarter_of(today)) - (report.year * 4 + report.quarter)
+    if age < 0:
+        return False
+    window = settings.REPORT_OPEN_QUARTERS
+    reopened = report.state == QuarterlyReport.State.DRAFT and report.decided_at is not None
+    return not window or age < window or reopened
 
 
 def may_decide_report(*, roles: frozenset[str], report: QuarterlyReport) -> bool:

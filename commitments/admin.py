@@ -59,7 +59,15 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(DataElement)
 class DataElementAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_vi", "aggregation", "category_kind", "is_flag", "position")
+    list_display = (
+        "code",
+        "name_vi",
+        "aggregation",
+        "category_kind",
+        "is_flag",
+        "max_value",
+        "position",
+    )
     list_filter = ("aggregation", "category_kind", "is_flag")
     search_fields = ("code", "name_vi", "name_en")
 
@@ -328,6 +336,22 @@ class FigureAdmin(RecomputedAdmin, AuditedAdmin):
     search_fields = ("unit__code", "unit__name", "element__code")
     list_select_related = ("unit", "element", "category")
     autocomplete_fields = ("unit",)
+
+    # A change here moves the version of the report the figure belongs to, so that a
+    # report form opened before it cannot save over the admin's correction.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.reports.reports_touched(periods=[(obj.unit_id, obj.year, obj.quarter)])
+
+    def delete_model(self, request, obj):
+        period = (obj.unit_id, obj.year, obj.quarter)
+        super().delete_model(request, obj)
+        services.reports.reports_touched(periods=[period])
+
+    def delete_queryset(self, request, queryset):
+        periods = list(queryset.values_list("unit_id", "year", "quarter"))
+        super().delete_queryset(request, queryset)
+        services.reports.reports_touched(periods=periods)
 
 
 @admin.register(Evidence)

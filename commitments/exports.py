@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -307,11 +308,8 @@ def _summary_sheet(summary: Worksheet, results: list[CommitmentResult]) -> None:
     )
     for result in results:
         c = result.commitment
-        summary.append(
-            [f"{c.code}. {c.name}", result.status_label, result.met, result.not_met, result.at_risk]
-        )
-        for count in summary[summary.max_row][2:]:
-            count.number_format = "0"
+        counts = [_cell(summary, n, "0") for n in (result.met, result.not_met, result.at_risk)]
+        _append(summary, [f"{c.code}. {c.name}", result.status_label, *counts])
     _finish(summary)
 
 
@@ -330,26 +328,49 @@ def _commitment_sheet(sheet: Worksheet, statuses: list[Status]) -> None:
         ],
     )
     for s in statuses:
-        sheet.append(
+        sign = status_text.comparator_sign(s.comparator)
+        _append(
+            sheet,
             [
                 s.indicator.code,
                 s.indicator.name,
                 s.unit_name,
                 s.category_name if s.category else "",
-                selectors.statuses.export_number(s.value),
-                selectors.statuses.export_number(s.target),
+                _cell(sheet, selectors.statuses.export_number(s.value), NUMBER_FORMAT),
+                _cell(
+                    sheet,
+                    selectors.statuses.export_number(s.target),
+                    f'"{sign} "{NUMBER_FORMAT}' if sign else NUMBER_FORMAT,
+                ),
                 status_text.status_label(s.status),
-            ]
+            ],
         )
-        value, target = sheet.cell(sheet.max_row, 5), sheet.cell(sheet.max_row, 6)
-        value.number_format = NUMBER_FORMAT
-        sign = status_text.comparator_sign(s.comparator)
-        target.number_format = f'"{sign} "{NUMBER_FORMAT}' if sign else NUMBER_FORMAT
     _finish(sheet)
 
 
+# A text that a spreadsheet would read as a formula (CSV/formula injection): a unit
+# named '=HYPERLINK("http://…"&A1,"Click")' must stay that text, never run.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _append(sheet: Worksheet, values: list) -> None:
+    """Append a row, every text written as text even when it starts like a formula.
+    Built from cells, not read back through ``sheet.max_row`` (which openpyxl
+    computes over every cell, making a long export quadratic)."""
+    sheet.append([value if isinstance(value, Cell) else _cell(sheet, value) for value in values])
+
+
+def _cell(sheet: Worksheet, value, number_format: str | None = None) -> Cell:
+    cell = Cell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
 def _header(sheet: Worksheet, titles: list[str]) -> None:
-    sheet.append(titles)
+    _append(sheet, titles)
     for cell in sheet[1]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL

@@ -67,13 +67,36 @@ def read_rows(path: str | Path, columns: tuple[str, ...], *, xlsx: bool = True) 
 
 
 def _csv_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+    data = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFailed([f"line 0: file: not UTF-8 text ({exc.reason})"]) from exc
+        line = data[: exc.start].count(b"\n") + 1
+        guess = _encoding_guess(data)
+        looks = f" (it looks like {guess})" if guess else ""
+        raise ImportFailed([f"line {line}: file: not UTF-8; save it as UTF-8{looks}"]) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
-    for cells in reader:
-        yield reader.line_num, cells
+    try:
+        for cells in reader:
+            yield reader.line_num, cells
+    except csv.Error as exc:  # a cell over the csv module's limit, a stray NUL byte…
+        raise ImportFailed(
+            [f"line {reader.line_num}: file: not a readable CSV row ({exc})"]
+        ) from exc
+
+
+def _encoding_guess(data: bytes) -> str:
+    """The encoding a file that is not UTF-8 was most likely saved in: what Excel and
+    older Vietnamese software write (UTF-16 "Unicode text", Windows-1258)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    for codec, name in (("cp1258", "Windows-1258"), ("cp1252", "Windows-1252")):
+        try:
+            data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return name
+    return ""
 
 
 def _xlsx_lines(path: Path) -> Iterator[tuple[int, list[str]]]:

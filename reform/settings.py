@@ -210,6 +210,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # Quarterly reports are due this many days after the quarter ends, unless an admin sets
 # another day for a quarter (ReportingDeadline). Reminders go this many days from it.
 REPORT_DEADLINE_DAYS = env.int("REPORT_DEADLINE_DAYS", default=10)
+# How many quarters (the current one included) a unit's staff may still write a report
+# for; older quarters need an admin to reopen them. 0: every quarter that has begun.
+REPORT_OPEN_QUARTERS = env.int("REPORT_OPEN_QUARTERS", default=4)
 REPORT_REMINDER_OFFSETS = env.list("REPORT_REMINDER_OFFSETS", cast=int, default=[-3, -1, 1, 3])
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -227,6 +230,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Security: strict unless DEBUG; each can be relaxed from the environment (e.g. a
 # proxy that terminates TLS sets SECURE_PROXY_SSL_HEADER and SECURE_SSL_REDIRECT).
 SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe the health check over plain HTTP, behind the TLS they terminate.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = _bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)

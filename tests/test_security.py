@@ -382,3 +382,19 @@ def test_the_throttled_page_in_english_with_the_language_cookie(client, clock):
     # Strings already in the English catalogue; the new message follows when it is.
     assert "<h1>Forgotten password</h1>" in html
     assert f'href="{reverse("login")}">Back to the log-in page</a>' in html
+
+
+def test_password_reset_while_the_cache_is_down_is_a_clear_page_and_sends_nothing(
+    client, director, settings, mailoutbox
+):
+    # A Redis nobody listens on: every cache operation fails to connect.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+        }
+    }
+    response = client.post(reverse("password_reset"), {"email": "giamdoc@example.invalid"})
+    assert response.status_code == 503
+    assert "tạm thời gián đoạn" in response.content.decode()
+    assert mailoutbox == []

@@ -72,12 +72,35 @@ def compute_statuses(
         by_quarter = judged_by_quarter(indicator)
         for unit_id in units:
             unit_rows = [
-                r for quarter in periods for r in _rows_for(indicator, unit_id, quarter, ctx)
+                r for quarter in periods for r in _guarded(indicator, unit_id, quarter, ctx)
             ]
             rows.extend(unit_rows)
             if by_quarter:
                 rows.extend(year_rows(indicator, unit_rows, as_of=as_of))
     return rows
+
+
+def _guarded(indicator: IndicatorSpec, unit_id: int, quarter: int, ctx: Context) -> list[StatusRow]:
+    """The rows of one indicator, unit and period; one that cannot be computed (data no
+    rule foresaw) is a row without a value that says why, and every other row of the
+    year is still computed."""
+    try:
+        return _rows_for(indicator, unit_id, quarter, ctx)
+    except (ArithmeticError, ValueError, KeyError, TypeError) as exc:
+        return [
+            StatusRow(
+                indicator=indicator.code,
+                unit_id=unit_id,
+                category="",
+                year=ctx.year,
+                quarter=quarter,
+                value=None,
+                target=None,
+                comparator=None,
+                status=NO_DATA,
+                detail={"error": f"{type(exc).__name__}: {exc}"[:300]},
+            )
+        ]
 
 
 def _rows_for(

@@ -31,7 +31,8 @@ class Detail:
     - the whole of a per-category indicator: the categories ``behind``;
     - the year row of an indicator judged by quarter: the worst ``quarter`` so far
       (whose numbers the row carries) and the ended quarters that failed
-      (``failed_quarters``).
+      (``failed_quarters``);
+    - a row that could not be computed, or whose value could not be stored: ``error``.
     """
 
     numerator: int | None = None
@@ -50,6 +51,7 @@ class Detail:
     deadline: dt.date | None = None
     quarter: int | None = None
     failed_quarters: tuple[int, ...] = ()
+    error: str | None = None
 
     @classmethod
     def from_json(cls, stored: Mapping[str, object] | None) -> Detail:
@@ -72,6 +74,7 @@ class Detail:
             deadline=_day(stored.get("deadline")),
             quarter=_whole(stored.get("quarter")),
             failed_quarters=tuple(int(q) for q in stored.get("failed_quarters") or ()),
+            error=stored.get("error") or None,
         )
 
     def to_json(self) -> dict[str, object]:

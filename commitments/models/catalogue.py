@@ -5,6 +5,7 @@ indicators (cam kết, chỉ tiêu).
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
@@ -75,6 +76,14 @@ class DataElement(BilingualName):
         _("chia theo"), max_length=20, choices=Category.Kind.choices, blank=True
     )
     is_flag = models.BooleanField(_("cờ 0/1"), default=False)
+    # A sane upper bound on one unit's figure of a quarter: a typo of ten zeros is
+    # refused where it is typed instead of freezing the year's statuses.
+    max_value = models.PositiveBigIntegerField(
+        _("giá trị lớn nhất"),
+        default=1_000_000_000,
+        validators=[MaxValueValidator(10**15)],
+        help_text=_("Số liệu của một đơn vị trong một quý không được lớn hơn số này."),
+    )
     position = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     class Meta:

@@ -54,8 +54,10 @@ class Status(models.Model):
     category = models.CharField(_("phân loại"), max_length=50, blank=True)
     year = models.PositiveIntegerField(_("năm"))
     quarter = models.PositiveSmallIntegerField(_("quý"), help_text=_("0: lũy kế năm"))
+    # Wide enough for anything the engine makes of bounded figures (a growth in percent
+    # of a national sum over a baseline of 1 still fits).
     value = models.DecimalField(
-        _("giá trị"), max_digits=24, decimal_places=10, null=True, blank=True
+        _("giá trị"), max_digits=34, decimal_places=10, null=True, blank=True
     )
     target = models.DecimalField(
         _("ngưỡng"), max_digits=12, decimal_places=4, null=True, blank=True

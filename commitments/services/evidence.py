@@ -31,7 +31,7 @@ def evidence_add(
     Refused while the report is not in its staff's hands, and when the same record is
     already stored. The statuses are recomputed after commit."""
     with transaction.atomic():
-        row = report_editable_row(report)
+        row = report_editable_row(report, user)
         evidence = Evidence(
             unit=row.unit,
             kind=kind,
@@ -70,7 +70,7 @@ def evidence_delete(*, report: QuarterlyReport, user, evidence: Evidence) -> Non
     if evidence.unit_id != report.unit_id or not first <= evidence.date <= last:
         raise ReportRefused({NON_FIELD: gettext("Minh chứng này không thuộc báo cáo.")})
     with transaction.atomic():
-        row = report_editable_row(report)
+        row = report_editable_row(report, user)
         _evidence_audit(row, evidence, action=AuditEntry.Action.DELETED, user=user)
         name = evidence.file.name if evidence.file else ""
         evidence.delete()

@@ -11,6 +11,7 @@ from operator import attrgetter
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy
 
@@ -36,6 +37,7 @@ from commitments.tabular import ImportFailed
 WHOLE = gettext_lazy("Nhập một số nguyên từ 0 trở lên.")
 SEPARATOR = gettext_lazy("Nhập liền các chữ số, không dùng dấu phân cách hàng nghìn (ví dụ 1234).")
 FLAG = gettext_lazy("Chỉ nhập 0 (chưa) hoặc 1 (có).")
+TOO_LARGE = gettext_lazy("Số quá lớn: không được lớn hơn %(max)s.")
 ABOVE = gettext_lazy("%(low)s (%(low_value)s) không được lớn hơn %(high)s (%(high_value)s).")
 UNKNOWN_ELEMENT = gettext_lazy("Không có số liệu này.")
 CATEGORY_MISSING = gettext_lazy("%(element)s được chia theo %(kind)s: hãy ghi một mục.")
@@ -113,14 +115,42 @@ def figure_check(
     text = (text or "").strip()
     if optional and not text:
         return None, errors
+    value, error = _value(text, element)
+    if error is not None:
+        errors.append(FigureError(where, "value", _shortened(text), *error))
+    return value, errors
+
+
+# More digits than any element's largest value: refused before reading it as a number
+# (Python refuses to read a number of over 4,300 digits at all).
+MAX_DIGITS = 16
+
+
+def _value(text: str, element: DataElement | None) -> tuple[int | None, tuple | None]:
+    """The value typed, or None and the error: (message, its values)."""
+    digits = text.removeprefix("+").lstrip("0")
+    if digits.isdigit() and len(digits) > MAX_DIGITS:
+        return None, (TOO_LARGE, _largest(element))
     value = whole(text)
     if value is None or value < 0:
-        errors.append(FigureError(where, "value", text, WHOLE))
-        value = None
-    elif element is not None and element.is_flag and value not in (0, 1):
-        errors.append(FigureError(where, "value", text, FLAG))
-        value = None
-    return value, errors
+        return None, (WHOLE, {})
+    if element is None:
+        return value, None
+    if element.is_flag and value not in (0, 1):
+        return None, (FLAG, {})
+    if value > element.max_value:
+        return None, (TOO_LARGE, _largest(element))
+    return value, None
+
+
+def _largest(element: DataElement | None) -> dict:
+    largest = element.max_value if element is not None else 10**15
+    return {"max": number_format(largest, force_grouping=True)}
+
+
+def _shortened(text: str) -> str:
+    """What was typed, cut short enough to be quoted in a message."""
+    return text if len(text) <= 40 else f"{text[:20]}…({len(text)} characters)"
 
 
 def _category_errors(
@@ -196,12 +226,8 @@ def figures_save(*, inputs: list[FigureInput], user=None, source: str = "") -> I
     if not inputs:
         return ImportResult()
     years = {i.year for i in inputs}
-    unit_ids = {i.unit.pk for i in inputs}
     with transaction.atomic():
-        existing = {
-            (f.year, f.quarter, f.unit_id, f.element_id, f.category_id): f
-            for f in Figure.objects.select_for_update().filter(year__in=years, unit_id__in=unit_ids)
-        }
+        existing = _stored(inputs, lock=True)
         violations = _rule_violations(inputs, existing)
         if violations:
             raise RulesBroken(violations)
@@ -257,6 +283,22 @@ def _figure_changes(
             (selectors.reports.audit_figure_key(item.element, item.category), old, item.value)
         )
     return new, changed, removed, history
+
+
+def figures_rule_violations(*, inputs: list[FigureInput]) -> list[RuleViolation]:
+    """The validation rules these figures would break together with those stored,
+    without saving anything: so that a file with other errors is told all of them."""
+    return _rule_violations(inputs, _stored(inputs, lock=False)) if inputs else []
+
+
+def _stored(inputs: list[FigureInput], *, lock: bool) -> dict:
+    """The stored figures of the inputs' years and units, by their key."""
+    figures = Figure.objects.filter(
+        year__in={i.year for i in inputs}, unit_id__in={i.unit.pk for i in inputs}
+    )
+    if lock:
+        figures = figures.select_for_update()
+    return {(f.year, f.quarter, f.unit_id, f.element_id, f.category_id): f for f in figures}
 
 
 class RulesBroken(ImportFailed):

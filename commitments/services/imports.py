@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from commitments import engine, selectors
@@ -209,7 +209,11 @@ def figures_import(*, path: str | Path) -> ImportResult:
             seen[parsed.key] = row.line
             inputs.append(parsed)
     if errors:
-        raise ImportFailed(errors)
+        # Every error of the file at once: the rules too, on the rows that parse.
+        with translation.override("en"):
+            broken = figures.figures_rule_violations(inputs=inputs)
+            errors += [_violation_line(v) for v in broken]
+        raise ImportFailed(sorted(errors, key=lambda error: line_number(error)[0]))
     source = Path(path).name
     try:
         with transaction.atomic():
@@ -318,6 +322,10 @@ def _evidence_parse(row: Row, units: Mapping[str, Unit], errors: list[str]) -> E
     except ValueError:
         date = None
         problems.append(row.error("date", f"{v['date']!r} is not a date like 2021-05-07"))
+    else:
+        if date > timezone.localdate():
+            # As on the report's form: evidence records what has been done.
+            problems.append(row.error("date", f"{date} is in the future: record what was done"))
     unit = units.get(v["unit"])
     if unit is None:
         problems.append(row.error("unit", f"unknown unit {v['unit']!r}"))

@@ -31,7 +31,7 @@ def plan_save(
     evidence. Returns how many items changed; each change is recorded."""
     updates = _plan_updates(report, tasks, milestones)
     with transaction.atomic():
-        row = report_editable_row(report)
+        row = report_editable_row(report, user)
         for subject, item, day, reference in updates:
             changes = [
                 [name, old, new]

@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 STATUS_FIELDS = ["value", "target", "comparator", "status", "detail", "computed_at", "differs"]
 
+logger = logging.getLogger(__name__)
+
 # Sent with ``year`` once that year's recompute is claimed (its ``pending`` flag set):
 # the receiver in ``commitments.tasks`` queues the task.
 recompute_needed = Signal()
@@ -111,22 +113,42 @@ def recompute_failure_record(*, year: int, error: BaseException) -> None:
 
 
 def _statuses(rows: Iterable[engine.StatusRow], ids, now) -> list[Status]:
-    return [
-        Status(
-            indicator_id=ids.indicators[row.indicator],
-            unit_id=row.unit_id,
-            category=row.category,
-            year=row.year,
-            quarter=row.quarter,
-            value=engine.rounded(row.value, places=10),
-            target=row.target,
-            comparator=row.comparator or "",
-            status=row.status,
-            detail=_jsonable(row.detail),
-            computed_at=now,
+    statuses = [_status(row, ids, now) for row in rows]
+    failed = [s for s in statuses if s.detail.get("error")]
+    if failed:
+        logger.warning(
+            "%d statuses could not be computed, e.g. indicator %s unit %s: %s",
+            len(failed),
+            failed[0].indicator_id,
+            failed[0].unit_id,
+            failed[0].detail["error"],
         )
-        for row in rows
-    ]
+    return statuses
+
+
+# The largest value a status stores (its column's 24 digits before the point).
+LARGEST = Decimal(10) ** 24
+
+
+def _status(row: engine.StatusRow, ids, now) -> Status:
+    """One row as stored; a value too large for its column is stored as none, with the
+    reason, rather than failing the whole year."""
+    value, detail = engine.rounded(row.value, places=10), _jsonable(row.detail)
+    if value is not None and abs(value) >= LARGEST:
+        value, detail = None, {**detail, "error": "value too large to store"}
+    return Status(
+        indicator_id=ids.indicators[row.indicator],
+        unit_id=row.unit_id,
+        category=row.category,
+        year=row.year,
+        quarter=row.quarter,
+        value=value,
+        target=row.target,
+        comparator=row.comparator or "",
+        status=engine.NO_DATA if "error" in detail else row.status,
+        detail=detail,
+        computed_at=now,
+    )
 
 
 def _provisional(typed: list[Status], official: list[Status]) -> list[Status]:

@@ -3,7 +3,7 @@ its staff to the director and back (submit, approve, return, reopen)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 
 from django.db import transaction
@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from commitments import selectors
+from commitments import access, selectors
 from commitments.models import AuditEntry, Category, DataElement, Figure, QuarterlyReport
 from commitments.services import audit, figures, official, recompute
 from commitments.services.figures import FigureInput, ImportResult
@@ -59,6 +59,7 @@ def report_save(
     is not the stored one: someone else saved meanwhile, and saving would silently
     undo their work. The report's version grows by one.
     """
+    _ensure_open(report, user)
     inputs = _report_inputs(report, values)
     with transaction.atomic():
         row = _report_stored(report)
@@ -127,9 +128,26 @@ def _report_refresh(report: QuarterlyReport, row: QuarterlyReport) -> None:
     report._state.adding = False
 
 
-def report_editable_row(report: QuarterlyReport) -> QuarterlyReport:
+def _ensure_open(report: QuarterlyReport, user) -> None:
+    """Refuse a change to a quarter no longer open for reporting (``access.report_open``),
+    unless an admin makes it."""
+    if getattr(user, "is_superuser", False) or access.report_open(report=report):
+        return
+    raise ReportRefused(
+        {
+            NON_FIELD: gettext(
+                "Quý %(quarter)s/%(year)s không còn mở để báo cáo: cần quản trị viên mở lại "
+                "báo cáo, kèm lý do."
+            )
+            % {"quarter": report.quarter, "year": report.year}
+        }
+    )
+
+
+def report_editable_row(report: QuarterlyReport, user=None) -> QuarterlyReport:
     """The report's row, locked, when its staff may still change it; else refused.
     Call inside a transaction."""
+    _ensure_open(report, user)
     row = _report_stored(report)
     row = QuarterlyReport.objects.select_for_update().get(pk=row.pk)
     if not row.editable:
@@ -198,6 +216,7 @@ def report_submit(
 ) -> QuarterlyReport:
     """Submit a draft or returned report to the director (gửi báo cáo), after saving the
     typed ``values`` when given (both or neither)."""
+    _ensure_open(report, user)
     with transaction.atomic():
         if values is not None:
             report_save(report=report, values=values, version=version, user=user)
@@ -305,3 +324,15 @@ def _report_decide(
         decided_by=user,
         comment=reason,
     )
+
+
+def reports_touched(*, periods: Iterable[tuple[int, int, int]]) -> int:
+    """Move the version of the reports whose figures another channel (the admin)
+    changed, by (unit id, year, quarter): a form opened before the change is then
+    refused on save instead of silently undoing it. Returns how many moved."""
+    moved = 0
+    for unit_id, year, quarter in set(periods):
+        moved += QuarterlyReport.objects.filter(unit_id=unit_id, year=year, quarter=quarter).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+    return moved
