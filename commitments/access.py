@@ -70,6 +70,12 @@ def user_scope(*, user) -> Scope:
     return Scope(False, staff | frozenset(directed), frozenset(directed), staff)
 
 
+def unit_scope(*, unit: Unit) -> Scope:
+    """The units a director of ``unit`` sees: it and every unit below (one query)."""
+    below = frozenset(_units_below({unit.pk}))
+    return Scope(False, below, below, frozenset())
+
+
 def _units_below(heads: set[int]) -> set[int]:
     """The units ``heads`` and every unit below them (one query: the tree of units)."""
     children: dict[int | None, list[int]] = {}

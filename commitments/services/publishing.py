@@ -14,41 +14,49 @@ from commitments import access, engine, insights, selectors
 from commitments.models import AuditEntry, Category, Publication, Status, Unit
 from commitments.services import audit
 
+NOTE_MAX_LENGTH = 1000
+
 
 class PublishRefused(ValueError):
     """Publishing refused, nothing written; the message is in the active language."""
+
+
+class NoteRequired(PublishRefused):
+    """Some unit's reports of the period are not approved and no note says why the
+    period is published anyway; the message belongs next to the note."""
 
 
 def results_publish(
     *, department: Unit, year: int, quarter: int, user, note: str = ""
 ) -> Publication:
     """Publish a department's results of a period (công bố kết quả) on ``/results/``:
-    a frozen snapshot of its stored statuses, which the public sees until the period
+    a frozen snapshot of its official statuses, which the public sees until the period
     is published again. Publishing again replaces the snapshot; each publication is
     recorded in the audit log with the commitments whose status changed.
 
     Only a superuser or a director of the department may (``PermissionDenied``), and
     only a period that is over: a quarter after its last day, the year to date
-    (``quarter`` 0) after 31 December (``PublishRefused``).
+    (``quarter`` 0) after 31 December (``PublishRefused``). While some unit that must
+    report has a report of the period that is not approved (for the year: of one of
+    its quarters), a note is required (``NoteRequired``); the note and how many units
+    were approved (``snapshot["readiness"]``) are shown with the results.
     """
     scope = access.user_scope(user=user)
     if not access.may_publish(scope=scope, department=department):
         raise PermissionDenied(gettext("Chỉ lãnh đạo Sở hoặc quản trị viên được công bố kết quả."))
-    if quarter not in (engine.YEAR, 1, 2, 3, 4):
-        raise PublishRefused(gettext("Kỳ không hợp lệ."))
-    if not selectors.publications.period_ended(year=year, quarter=quarter):
-        if quarter == engine.YEAR:
-            message = gettext("Năm %(year)s chưa kết thúc: chỉ công bố được kỳ đã kết thúc.")
-        else:
-            message = gettext(
-                "Quý %(quarter)s năm %(year)s chưa kết thúc: chỉ công bố được kỳ đã kết thúc."
-            )
-        raise PublishRefused(message % {"quarter": quarter, "year": year})
+    _check_period(year=year, quarter=quarter)
     note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise NoteRequired(
+            gettext("Ghi chú dài tối đa %(limit)s ký tự.") % {"limit": NOTE_MAX_LENGTH}
+        )
     with transaction.atomic():
         snapshot = _results_snapshot(department=department, year=year, quarter=quarter)
         if not any(c["indicators"] for c in snapshot["commitments"]):
             raise PublishRefused(gettext("Kỳ này chưa có trạng thái nào để công bố."))
+        snapshot["readiness"] = _readiness_noted(
+            department=department, year=year, quarter=quarter, note=note
+        )
         before = (
             Publication.objects.select_for_update()
             .filter(unit=department, year=year, quarter=quarter)
@@ -80,13 +88,47 @@ def results_publish(
     return publication
 
 
+def _check_period(*, year: int, quarter: int) -> None:
+    """Refuse a period that is not one, or is not over."""
+    if quarter not in (engine.YEAR, 1, 2, 3, 4):
+        raise PublishRefused(gettext("Kỳ không hợp lệ."))
+    if not selectors.publications.period_ended(year=year, quarter=quarter):
+        if quarter == engine.YEAR:
+            message = gettext("Năm %(year)s chưa kết thúc: chỉ công bố được kỳ đã kết thúc.")
+        else:
+            message = gettext(
+                "Quý %(quarter)s năm %(year)s chưa kết thúc: chỉ công bố được kỳ đã kết thúc."
+            )
+        raise PublishRefused(message % {"quarter": quarter, "year": year})
+
+
+def _readiness_noted(*, department: Unit, year: int, quarter: int, note: str) -> dict:
+    """How many of the department's units have their reports of the period approved,
+    as the publication keeps it; refused without a note while some are not."""
+    readiness = selectors.publications.publish_readiness(
+        department=department, year=year, quarter=quarter
+    )
+    if not readiness.complete and not note:
+        raise NoteRequired(
+            gettext(
+                "Còn %(missing)s/%(expected)s đơn vị chưa được duyệt báo cáo: "
+                "hãy ghi chú lý do công bố khi chưa đủ."
+            )
+            % {"missing": len(readiness.missing), "expected": readiness.expected}
+        )
+    return readiness.as_json()
+
+
 def _results_snapshot(*, department: Unit, year: int, quarter: int) -> dict:
     """What the public page shows of a department's period, as plain JSON: each
     commitment (code, names, status; "" and no indicators when it is judged only on
     another period) and each indicator judged in the period (code,
     names, kind, value and target as text, comparator, status, and its categories),
-    read from the stored statuses the dashboard reads. Names no person."""
-    statuses = selectors.statuses.year_statuses(year=year, unit=department)
+    read from the official statuses the dashboard reads by default, never from the
+    provisional ones (a unit's draft figures). Names no person."""
+    statuses = selectors.statuses.year_statuses(
+        year=year, unit=department, basis=selectors.statuses.OFFICIAL
+    )
     categories = {c.code: c for c in Category.objects.all()}
     cards = insights.commitment_cards(
         statuses,
@@ -150,8 +192,8 @@ def _snapshot_category(row: Status, categories: Mapping[str, Category]) -> dict:
 
 def _snapshot_changes(before: Mapping, after: Mapping) -> list[list]:
     """``[code, old status, new status]`` of each commitment ("5") and indicator
-    ("5.1"), and the time the published statuses were computed: what a republication
-    changed."""
+    ("5.1"), the time the published statuses were computed, and how many units were
+    approved ("14/16") when that changed: what a republication changed."""
 
     def statuses(snapshot: Mapping) -> dict[str, str]:
         codes = {}
@@ -164,4 +206,13 @@ def _snapshot_changes(before: Mapping, after: Mapping) -> list[list]:
     old, new = statuses(before), statuses(after)
     changes = [["computed_at", before.get("computed_at"), after.get("computed_at")]]
     changes += [[code, old.get(code), new.get(code)] for code in {**old, **new}]
+    approved = [_approved_text(before), _approved_text(after)]
+    if approved[0] != approved[1]:
+        changes.append(["readiness", *approved])
     return changes
+
+
+def _approved_text(snapshot: Mapping) -> str | None:
+    """The units approved of those that must report, as a snapshot keeps it ("14/16")."""
+    kept = snapshot.get("readiness")
+    return f"{kept['approved']}/{kept['expected']}" if kept else None

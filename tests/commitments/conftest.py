@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 
 from commitments import services
-from commitments.models import Membership
+from commitments.models import Membership, QuarterlyReport
 from tests import factories
 from tests.commitments.shortcuts import DEPARTMENT, A, B
 
@@ -60,7 +60,9 @@ def world(catalogue):
 
     The department (Sở) has two receiving units, A and B, with figures of the first
     quarter of 2021: A resolved 955 of 1,000 land dossiers on time (95.50%, under the 96%
-    land must reach), so indicator 5.1 and commitment 5 are not met.
+    land must reach), so indicator 5.1 and commitment 5 are not met. Both reports of
+    the quarter are approved (the first quarter publishes without a note); no unit has
+    opened a report of another quarter.
     """
     department = factories.unit(
         DEPARTMENT, kind="department", name="Sở Nông nghiệp và Phát triển nông thôn"
@@ -72,6 +74,8 @@ def world(catalogue):
     factories.figure(a, "survey_responses", 10)
     factories.figure(b, "dossiers_resolved", 100, category="crop")
     factories.figure(b, "dossiers_on_time", 99, category="crop")
+    for unit in (a, b):
+        factories.report(unit, state=QuarterlyReport.State.APPROVED)
     services.recompute.statuses_recompute(year=2021)
 
     def member(name, unit=None, role=None):

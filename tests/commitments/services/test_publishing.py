@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from commitments import services
-from commitments.models import AuditEntry, Figure, Publication
+from commitments.models import AuditEntry, Figure, Publication, QuarterlyReport, Status
+from tests import factories
 from tests.commitments.shortcuts import LAND_5_1, LAND_5_1_EN, publish
 
 # --- who may publish ---------------------------------------------------------------------
@@ -116,3 +117,101 @@ def test_republishing_replaces_the_snapshot_and_both_are_in_the_audit_log(world)
     assert ["5.1", None, "not_met"] in entries[0].changes
     assert [key for key, _old, _new in entries[1].changes] == ["computed_at", "5.1"]
     assert entries[1].changes[1] == ["5.1", "not_met", "met"]
+
+
+# --- readiness: the units' reports and the note ------------------------------------------
+
+NOTE = "Chi cục Kiểm lâm chưa gửi lại báo cáo; công bố theo số liệu đã duyệt."
+
+
+def _b_reopened(world):
+    """B's report of Q1 back to a draft (the statuses are left as computed: whether a
+    note is needed reads the reports)."""
+    QuarterlyReport.objects.filter(unit=world["b"], quarter=1).update(
+        state=QuarterlyReport.State.DRAFT
+    )
+
+
+@pytest.mark.parametrize("note", ["", "   \n "])
+def test_a_note_is_required_while_a_report_is_not_approved(world, note):
+    _b_reopened(world)
+    with pytest.raises(services.publishing.NoteRequired) as refused:
+        publish(world, note=note)
+    assert str(refused.value) == (
+        "Còn 1/2 đơn vị chưa được duyệt báo cáo: hãy ghi chú lý do công bố khi chưa đủ."
+    )
+    assert not Publication.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_with_a_note_the_readiness_is_published_with_the_results(world):
+    _b_reopened(world)
+    publication = publish(world, note=f"  {NOTE} ")
+    publication.refresh_from_db()
+    assert publication.note == NOTE
+    assert publication.snapshot["readiness"] == {"expected": 2, "approved": 1}
+    entry = AuditEntry.objects.get()
+    assert entry.note == NOTE
+    assert ["readiness", None, "1/2"] in entry.changes
+
+
+def test_no_note_is_needed_when_every_report_is_approved(world):
+    publication = publish(world, note="")
+    assert publication.note == ""
+    assert publication.snapshot["readiness"] == {"expected": 2, "approved": 2}
+
+
+def test_republishing_once_approved_records_the_readiness_that_changed(world):
+    _b_reopened(world)
+    publish(world, note=NOTE)
+    QuarterlyReport.objects.filter(unit=world["b"], quarter=1).update(
+        state=QuarterlyReport.State.APPROVED
+    )
+    publication = publish(world)
+    assert publication.snapshot["readiness"] == {"expected": 2, "approved": 2}
+    assert publication.note == ""
+    assert ["readiness", "1/2", "2/2"] in AuditEntry.objects.order_by("pk").last().changes
+
+
+def test_the_year_needs_the_four_quarters_of_every_unit_approved(world):
+    for quarter in (2, 3, 4):
+        factories.report(world["a"], quarter=quarter, state=QuarterlyReport.State.APPROVED)
+    with pytest.raises(services.publishing.NoteRequired, match="Còn 1/2 đơn vị"):
+        publish(world, quarter=0)
+    publication = publish(world, quarter=0, note="Chi cục Kiểm lâm chỉ mới báo cáo quý 1.")
+    assert publication.snapshot["readiness"] == {"expected": 2, "approved": 1}
+
+    for quarter in (2, 3, 4):
+        factories.report(world["b"], quarter=quarter, state=QuarterlyReport.State.APPROVED)
+    assert publish(world, quarter=0).snapshot["readiness"] == {"expected": 2, "approved": 2}
+
+
+def test_a_note_longer_than_the_limit_is_refused(world):
+    with pytest.raises(services.publishing.NoteRequired, match="tối đa 1000 ký tự"):
+        publish(world, note="x" * 1001)
+    assert not Publication.objects.exists()
+    assert publish(world, note="x" * 1000).note == "x" * 1000
+
+
+# --- official statuses only --------------------------------------------------------------
+
+
+def test_a_units_draft_figures_never_reach_a_publication(world):
+    # A types Q2's land dossiers into a draft: 400 of 500 on time (80%).
+    factories.report(world["a"], quarter=2)
+    factories.figure(world["a"], "dossiers_resolved", 500, category="land", quarter=2)
+    factories.figure(world["a"], "dossiers_on_time", 400, category="land", quarter=2)
+    services.recompute.statuses_recompute(year=2021)
+    provisional = Status.every.get(
+        provisional=True, unit=world["department"], indicator__code="5.1", quarter=2, category=""
+    )
+    assert provisional.value == 80  # the draft is read, in the provisional set only
+
+    publication = publish(world, quarter=2, note="Báo cáo quý 2 chưa được duyệt.")
+    indicators = {
+        i["code"]: i for c in publication.snapshot["commitments"] for i in c["indicators"]
+    }
+    assert (indicators["5.1"]["value"], indicators["5.1"]["status"]) == (None, "no_data")
+    assert indicators["5.1"]["categories"] == []
+    assert "80.0000000000" not in json.dumps(publication.snapshot)
+    assert publication.snapshot["readiness"] == {"expected": 2, "approved": 0}
