@@ -342,10 +342,18 @@ def _commitment_sheet(sheet: Worksheet, statuses: list[Status]) -> None:
                     selectors.statuses.export_number(s.target),
                     f'"{sign} "{NUMBER_FORMAT}' if sign else NUMBER_FORMAT,
                 ),
-                status_text.status_label(s.status),
+                _status_text(s),
             ],
         )
     _finish(sheet)
+
+
+def _status_text(status: Status) -> str:
+    """The status in words, with the quarters that failed for the year of an
+    indicator judged by quarter."""
+    label = status_text.status_label(status.status)
+    why = status_text.quarters_behind(status)
+    return f"{label} — {why}" if why else label
 
 
 # A text that a spreadsheet would read as a formula (CSV/formula injection): a unit

@@ -182,6 +182,9 @@ class PublishedReading:
     comparator: str
     status: str
     categories: tuple[PublishedReading, ...] = ()
+    # The year of an indicator judged by quarter: its worst quarter, those that failed.
+    quarter: int | None = None
+    failed_quarters: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,8 @@ def published_commitments(snapshot: Mapping) -> list[PublishedCommitment]:
             comparator=row.get("comparator") or "",
             status=row.get("status", ""),
             categories=tuple(reading(c, indicator) for c in row.get("categories", [])),
+            quarter=row.get("quarter"),
+            failed_quarters=tuple(row.get("failed_quarters", ())),
         )
 
     return [

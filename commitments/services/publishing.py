@@ -172,12 +172,16 @@ def _snapshot_text(value: Decimal | None) -> str | None:
 
 
 def _snapshot_judged(row: Status) -> dict:
-    return {
+    judged = {
         "value": _snapshot_text(row.value),
         "target": _snapshot_text(row.target),
         "comparator": row.comparator,
         "status": row.status,
     }
+    if row.facts.quarter is not None:  # the year of an indicator judged by quarter
+        judged["quarter"] = row.facts.quarter
+        judged["failed_quarters"] = list(row.facts.failed_quarters)
+    return judged
 
 
 def _snapshot_category(row: Status, categories: Mapping[str, Category]) -> dict:

@@ -162,3 +162,29 @@ def period_name(year: int, quarter: int = 0) -> str:
     if quarter:
         return _("Quý %(quarter)s/%(year)s") % {"quarter": quarter, "year": year}
     return _("Năm %(year)s") % {"year": year}
+
+
+@register.filter
+def quarters_behind(row) -> str:
+    """The year row of an indicator judged by quarter, in words, for documents that
+    show one row alone (the print, the XLSX, a publication): the quarters that failed
+    and the worst ("Không đạt ở quý 2, 4; thấp nhất quý 4: 0, mục tiêu ≥ 5."), or the
+    quarter holding an open year back. "" for any other row."""
+    facts = getattr(row, "facts", row)
+    worst = getattr(facts, "quarter", None)
+    if worst is None or row.status not in engine.BEHIND:
+        return ""
+
+    def named(quarter: int) -> str:
+        return _("quý %(number)s") % {"number": quarter}
+
+    values = {"worst": named(worst), "value": status_value(row), "target": status_target(row)}
+    failed = list(getattr(facts, "failed_quarters", ()) or ())
+    if failed:
+        return _(
+            "Không đạt ở %(quarters)s; thấp nhất %(worst)s: %(value)s, mục tiêu %(target)s."
+        ) % {
+            **values,
+            "quarters": ", ".join(named(q) for q in failed),
+        }
+    return _("Chưa đạt đến nay: %(worst)s: %(value)s, mục tiêu %(target)s.") % values
