@@ -66,6 +66,9 @@ class PublishedReading:
     comparator: str
     status: str
     categories: tuple[PublishedReading, ...] = ()
+    # Judged in each category: its target as signed, "từng lĩnh vực ≥ 98% (Đất đai, Đầu
+    # tư ≥ 96%)" ("" in a snapshot published before it was kept).
+    target_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ def published_commitments(snapshot: Mapping) -> list[PublishedCommitment]:
             comparator=row.get("comparator") or "",
             status=row.get("status", ""),
             categories=tuple(reading(c, indicator) for c in row.get("categories", [])),
+            target_text=(row.get("target_text_en") if english else "")
+            or row.get("target_text_vi", ""),
         )
 
     return [

@@ -72,13 +72,17 @@ def target_changes(
 
 @dataclass(frozen=True)
 class PreviewCell:
-    """One judgement, as the ``status_value`` and ``status_target`` filters read it."""
+    """One judgement, as the ``status_value`` and ``status_target`` filters read it
+    (the whole of a per-category indicator with the fields whose own target differs,
+    ``facts.category_targets``)."""
 
     value: Decimal | None
     target: Decimal | None
     comparator: str
     status: str
     indicator: Indicator
+    category: str
+    facts: engine.Detail
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,10 @@ def target_preview(*, target: Target, spec: engine.TargetSpec, as_of) -> list[Pr
             comparator=row.comparator or "",
             status=row.status,
             indicator=target.indicator,
+            category=row.category,
+            facts=engine.Detail(
+                category_targets=tuple(map(tuple, row.detail.get("category_targets", ())))
+            ),
         )
 
     rows = [
