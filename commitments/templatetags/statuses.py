@@ -65,7 +65,6 @@ def _threshold(threshold: Decimal | None, comparator: str, kind: str) -> str:
     return f"{comparator_sign(comparator)} {_with_unit(threshold, kind)}"
 
 
-@register.filter
 def status_target(status, category_names: Mapping[str, str] | None = None) -> str:
     """The target with its comparator, e.g. "≥ 96%", "> 95%", "≥ 5"; for the whole of
     an indicator judged in each category, what was signed (``per_category_target``),
@@ -74,6 +73,22 @@ def status_target(status, category_names: Mapping[str, str] | None = None) -> st
     if is_per_category_whole(status):
         return per_category_target(status, category_names or {})
     return _threshold(status.target, status.comparator, status.indicator.kind)
+
+
+@register.filter(name="status_target")
+def status_target_cell(status, category_names: Mapping[str, str] | None = None) -> str:
+    """``status_target`` as a page's cell shows it: the fields of a per-category
+    target with a target of their own go on a line of their own ("each field ≥ 98%",
+    then "(Land, Investment ≥ 96%)"), so that the column stays narrow; that line may
+    wrap between fields, never inside "≥ 96%"."""
+    if not is_per_category_whole(status):
+        return status_target(status, category_names)
+    every, fields = _per_category_parts(status, category_names or {})
+    if not fields:
+        return every
+    for sign in COMPARATOR_SIGNS.values():
+        fields = fields.replace(f"{sign} ", f"{sign}\u00a0")
+    return format_html('{} <span class="target-fields">({})</span>', every, fields)
 
 
 def is_per_category_whole(status) -> bool:
@@ -97,6 +112,10 @@ def per_category_target(status, category_names: Mapping[str, str]) -> str:
     categories' order and grouped by target. A status stored before those were
     recorded reads "each field ≥ 98%" until the next recompute.
     """
+    return _joined(*_per_category_parts(status, category_names))
+
+
+def _per_category_parts(status, category_names: Mapping[str, str]) -> tuple[str, str]:
     order = {code: n for n, code in enumerate(category_names)}
     exceptions = [
         (category_names.get(code, code), threshold, comparator)
@@ -104,7 +123,7 @@ def per_category_target(status, category_names: Mapping[str, str]) -> str:
             status.facts.category_targets, key=lambda t: (order.get(t[0], len(order)), t[0])
         )
     ]
-    return each_category_target(status.indicator, status.target, status.comparator, exceptions)
+    return _each_category_parts(status.indicator, status.target, status.comparator, exceptions)
 
 
 def each_category_target(
@@ -115,18 +134,27 @@ def each_category_target(
     their order. The categories are the fields of a procedure or the feedback
     channels, as the indicator's figures are split (its denominator's or element's
     categories: the page's selector reads them with the indicator)."""
+    return _joined(*_each_category_parts(indicator, threshold, comparator, exceptions))
+
+
+def _each_category_parts(
+    indicator, threshold: Decimal, comparator: str, exceptions: Iterable[tuple[str, Decimal, str]]
+) -> tuple[str, str]:
+    """ "từng lĩnh vực ≥ 98%" and "Đất đai, Đầu tư ≥ 96%" ("" without exceptions)."""
     kind = indicator.kind
-    text = EACH[category_kind(indicator)] % {"target": _threshold(threshold, comparator, kind)}
+    every = EACH[category_kind(indicator)] % {"target": _threshold(threshold, comparator, kind)}
     groups: dict[tuple[str, Decimal], list[str]] = {}
     for name, own_threshold, own_comparator in exceptions:
         groups.setdefault((own_comparator, own_threshold), []).append(name)
-    if not groups:
-        return text
-    parts = "; ".join(
+    fields = "; ".join(
         f"{', '.join(names)} {_threshold(own_threshold, own_comparator, kind)}"
         for (own_comparator, own_threshold), names in groups.items()
     )
-    return f"{text} ({parts})"
+    return every, fields
+
+
+def _joined(every: str, fields: str) -> str:
+    return f"{every} ({fields})" if fields else every
 
 
 def category_kind(indicator) -> str:

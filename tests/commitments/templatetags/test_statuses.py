@@ -146,3 +146,15 @@ def test_the_heading_of_any_other_indicator_lists_its_overrides_in_words(catalog
         assert status_text.target_signed(target, target.indicator, [by_kind]) == (
             "≥ 91%; Phòng, ban chuyên môn ≥ 90%"
         )
+
+
+def test_a_page_puts_the_fields_with_their_own_target_on_a_line_of_their_own():
+    whole = _whole(LAND_96, INVESTMENT_96)
+    names = {**NAMES_VI, "land": "Đất <đai>"}  # a name is text, never markup
+    with translation.override("vi"):
+        assert status_text.status_target_cell(whole, names) == (
+            "từng lĩnh vực ≥ 98% "
+            '<span class="target-fields">(Đất &lt;đai&gt;, Đầu tư ≥\u00a096%)</span>'
+        )
+        assert status_text.status_target_cell(_whole(), names) == "từng lĩnh vực ≥ 98%"
+        assert status_text.status_target_cell(_whole(category="land", target="96")) == "≥ 96%"
