@@ -45,10 +45,15 @@ def year_has_statuses(*, year: int) -> bool:
 
 def period_statuses(*, year: int, quarter: int, scope: access.Scope) -> list[Status]:
     """Every status of one period (``quarter`` 0: the year to date) of the units
-    ``scope`` sees: the departments' rows and every unit's, each with its indicator,
-    commitment and unit; one query."""
+    ``scope`` sees: the departments' rows and every unit's, each with its indicator
+    (and the elements whose categories it is split by), commitment and unit; one
+    query."""
     statuses = scope.filter(Status.objects.filter(year=year, quarter=quarter))
-    return list(statuses.select_related("indicator__commitment", "unit"))
+    return list(
+        statuses.select_related(
+            "indicator__commitment", "indicator__denominator", "indicator__element", "unit"
+        )
+    )
 
 
 def commitments_in_force(*, year: int) -> list[Commitment]:
@@ -158,6 +163,9 @@ class Report:
     year: int
     quarter: int
     departments: list[DepartmentReport]
+    # Category code -> name in the active language: the categories a per-category
+    # indicator's target names ("each field ≥ 98% (Land, Investment ≥ 96%)").
+    category_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -248,7 +256,7 @@ def period_report(*, year: int, quarter: int, scope: access.Scope) -> Report:
                 names = [code_to_name.get(code, code) for code in missing]
                 department.units_missing.append(MissingUnits(status=status, units=names))
         departments.append(department)
-    return Report(year=year, quarter=quarter, departments=departments)
+    return Report(year=year, quarter=quarter, departments=departments, category_names=categories)
 
 
 # ---------------------------------------------------------------------------
@@ -271,8 +279,10 @@ def workbook(*, year: int, quarter: int, scope: access.Scope, stale_note: str = 
     value, target and status. Only the units ``scope`` sees; its top units stand for
     the department. Values and thresholds are numbers (format 0.00); the
     comparator shows through the target's number format ("≥ 96.00"), so the cell
-    still holds 96. When the statuses may be behind the figures, ``stale_note`` says so
-    below the summary (``templatetags.recompute.stale_note``).
+    still holds 96. The whole of an indicator judged in each category has its target
+    in words instead ("each field ≥ 98% (Land, Investment ≥ 96%)"). When the statuses
+    may be behind the figures, ``stale_note`` says so below the summary
+    (``templatetags.recompute.stale_note``).
     """
     categories = selectors.statuses.category_names()
     commitments = commitments_in_force(year=year)
@@ -291,7 +301,7 @@ def workbook(*, year: int, quarter: int, scope: access.Scope, stale_note: str = 
         rows_of[status.indicator.commitment_id].append(status)
     for commitment in commitments:
         sheet = book.create_sheet(_("Cam kết %(code)s") % {"code": commitment.code})
-        _commitment_sheet(sheet, rows_of.get(commitment.pk, []))
+        _commitment_sheet(sheet, rows_of.get(commitment.pk, []), categories)
 
     book.properties.title = report_title(year=year, quarter=quarter)
     out = io.BytesIO()
@@ -313,8 +323,11 @@ def _summary_sheet(summary: Worksheet, results: list[CommitmentResult]) -> None:
     _finish(summary)
 
 
-def _commitment_sheet(sheet: Worksheet, statuses: list[Status]) -> None:
-    """A commitment's sheet: every status row of the period with its numbers."""
+def _commitment_sheet(sheet: Worksheet, statuses: list[Status], categories: dict[str, str]) -> None:
+    """A commitment's sheet: every status row of the period with its numbers. The
+    target of the whole of an indicator judged in each category is its text, as
+    signed ("each field ≥ 98% (Land, Investment ≥ 96%)"): no single number is the
+    target its status was judged against."""
     _header(
         sheet,
         [
@@ -337,7 +350,9 @@ def _commitment_sheet(sheet: Worksheet, statuses: list[Status]) -> None:
                 s.unit_name,
                 s.category_name if s.category else "",
                 _cell(sheet, selectors.statuses.export_number(s.value), NUMBER_FORMAT),
-                _cell(
+                status_text.status_target(s, categories)
+                if status_text.is_per_category_whole(s)
+                else _cell(
                     sheet,
                     selectors.statuses.export_number(s.target),
                     f'"{sign} "{NUMBER_FORMAT}' if sign else NUMBER_FORMAT,

@@ -16,10 +16,16 @@ from fractions import Fraction
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commitments import engine
 from commitments.models import Commitment, Indicator, Status, Unit
-from commitments.templatetags.statuses import status_target, status_value
+from commitments.templatetags.statuses import (
+    category_kind,
+    status_target,
+    status_value,
+    value_text,
+)
 
 # Worst first, for sorting rows and units.
 SEVERITY = {engine.NOT_MET: 0, engine.AT_RISK: 1, engine.MET: 2}
@@ -37,6 +43,10 @@ class IndicatorReading:
     gap: str = ""
     projection: Decimal | None = None
     projection_status: str = ""
+    # Judged in each category: the categories whose own projection misses their
+    # target ("Đất đai 95,12% sẽ không đạt ≥ 96%"), or a word that none does.
+    projection_misses: list[str] = field(default_factory=list)
+    projection_note: str = ""
 
     @property
     def status(self) -> str:
@@ -102,7 +112,7 @@ def commitment_cards(
             if previous is not None and previous.value is not None:
                 reading.change = row.value - previous.value
         if row is not None and row.status in engine.BEHIND:
-            reading.gap = _quarters_behind(row, rows) or _gaps(
+            reading.gap = _quarters_behind(row, rows, category_names) or _gaps(
                 row, reading.categories, category_names, unit_names, is_open
             )
         if quarter == engine.YEAR and is_open and row is not None:
@@ -112,7 +122,7 @@ def commitment_cards(
     return sorted(cards.values(), key=lambda c: (c.commitment.position, c.commitment.code))
 
 
-def _quarters_behind(row: Status, rows: Mapping) -> str:
+def _quarters_behind(row: Status, rows: Mapping, category_names: Mapping[str, str]) -> str:
     """The year row of an indicator judged by quarter, in the users' words: the ended
     quarters that failed, each with its value and target ("Q2: 4, target ≥ 5"), or the
     quarter that holds the open year back. "" for any other row."""
@@ -126,7 +136,7 @@ def _quarters_behind(row: Status, rows: Mapping) -> str:
         return _("quý %(quarter)s: %(value)s, mục tiêu %(target)s") % {
             "quarter": quarter,
             "value": status_value(quarter_row),
-            "target": status_target(quarter_row),
+            "target": status_target(quarter_row, category_names),
         }
 
     if facts.failed_quarters:
@@ -246,25 +256,76 @@ def _date(day: dt.date | None) -> str:
 
 
 def _project(reading: IndicatorReading, rows: Mapping, code: str) -> None:
-    """The year-end projection of a ratio judged by quarter, in an open year."""
+    """The year-end projection of a ratio judged by quarter, in an open year.
+
+    An indicator judged in each category (5.1, "in each field") is projected as it is
+    judged: each category's year against its own target, the projection met only
+    when every category's is, and the categories that would miss named. A category is
+    projected from its own quarters over the quarters still to come for the whole. The
+    whole's projection (Σ/Σ) is still shown for context when none misses.
+    """
     if reading.indicator.kind != engine.RATIO or reading.row is None:
         return
+    quarters = _quarters(rows, code, "")
+    if not quarters:
+        return
+    remaining = 4 - len(quarters)
+    value = engine.project_ratio(quarters, remaining=remaining)
+    if value is None:
+        return
+    reading.projection = _decimal(value)
+    row = reading.row
+    if row.target is None or not row.comparator:
+        return
+    judged_categories = reading.categories if reading.indicator.per_category else []
+    fields = [
+        (category, engine.project_ratio(_quarters(rows, code, category.category), remaining))
+        for category in judged_categories
+        if category.target is not None and category.comparator
+    ]
+    fields = [(category, projected) for category, projected in fields if projected is not None]
+    if not fields:
+        meets = engine.compare(value, row.target, row.comparator)
+        reading.projection_status = engine.MET if meets else engine.NOT_MET
+        return
+    reading.projection_misses = [
+        _("%(category)s %(value)s sẽ không đạt %(target)s")
+        % {
+            "category": category.category_name,
+            "value": value_text(_decimal(projected), reading.indicator.kind),
+            "target": status_target(category),
+        }
+        for category, projected in fields
+        if not engine.compare(projected, category.target, category.comparator)
+    ]
+    reading.projection_status = engine.NOT_MET if reading.projection_misses else engine.MET
+    if not reading.projection_misses:
+        reading.projection_note = str(ALL_ON_TRACK[category_kind(reading.indicator)])
+
+
+# A per-category projection where no category misses its target, by what the figures
+# are split by (``templatetags.statuses.category_kind``).
+ALL_ON_TRACK = {
+    "field": gettext_lazy("các lĩnh vực đều sẽ đạt"),
+    "channel": gettext_lazy("các kênh đều sẽ đạt"),
+    "": gettext_lazy("các phân loại đều sẽ đạt"),
+}
+
+
+def _quarters(rows: Mapping, code: str, category: str) -> list[tuple[int, int]]:
+    """The (numerator, denominator) of each quarter with data, of the whole ("") or of
+    one category."""
     quarters = []
     for quarter in (1, 2, 3, 4):
-        row = rows.get((code, quarter, ""))
+        row = rows.get((code, quarter, category))
         facts = row.facts if row is not None else engine.Detail()
         if facts.denominator:
             quarters.append((facts.numerator or 0, facts.denominator))
-    if not quarters:
-        return
-    value = engine.project_ratio(quarters, remaining=4 - len(quarters))
-    if value is None:
-        return
-    reading.projection = Decimal(value.numerator) / Decimal(value.denominator)
-    row = reading.row
-    if row.target is not None and row.comparator:
-        meets = engine.compare(value, row.target, row.comparator)
-        reading.projection_status = engine.MET if meets else engine.NOT_MET
+    return quarters
+
+
+def _decimal(value: Fraction) -> Decimal:
+    return Decimal(value.numerator) / Decimal(value.denominator)
 
 
 def chart_levels(

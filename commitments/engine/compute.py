@@ -131,7 +131,8 @@ def _rows_for(
     if ctx.as_of < start:
         # The period has not begun: nothing can be said yet.
         threshold, comparator = _target_for(indicator, unit, None)
-        return [row("", None, NO_DATA, threshold, comparator)]
+        signed = _category_targets(indicator, unit)
+        return [row("", None, NO_DATA, threshold, comparator, **signed)]
     closes = min(end, indicator.target.deadline) if indicator.target.deadline else end
     is_open = ctx.as_of <= closes
 
@@ -145,7 +146,7 @@ def _rows_for(
         categories = _categories(indicator, members, quarter, ctx)
         parts = [judged(cat, *compute(indicator, members, quarter, ctx, cat)) for cat in categories]
         whole_value, whole_detail = compute(indicator, members, quarter, ctx, ANY)
-        whole = judged(None, whole_value, whole_detail)
+        whole = judged(None, whole_value, {**whole_detail, **_category_targets(indicator, unit)})
         if parts and not indicator.tracked:
             # "In each field": the whole is met only when every category with data is.
             # The categories that hold the whole back are named for the reader.
@@ -166,6 +167,29 @@ def _target_for(
     if indicator.tracked:
         return None, None
     return indicator.target.resolve(unit, category)
+
+
+def _category_targets(indicator: IndicatorSpec, unit: UnitNode) -> dict[str, list]:
+    """For the whole of a per-category indicator: the categories whose own target
+    differs from the whole's, as ``category_targets`` ([category, threshold,
+    comparator] each), so that its target reads as signed: "each field >= 98% (land,
+    investment >= 96%)". Resolved for this unit, as its categories are judged; empty for
+    any other indicator."""
+    if not indicator.per_category or indicator.tracked:
+        return {}
+    whole = _target_for(indicator, unit, None)
+    differing: dict[str, tuple] = {}
+    for override in indicator.target.overrides:
+        category = override.category
+        if category and category not in differing:
+            differing[category] = indicator.target.resolve(unit, category)
+    return {
+        "category_targets": [
+            [category, own_threshold, own_comparator]
+            for category, (own_threshold, own_comparator) in differing.items()
+            if (own_threshold, own_comparator) != whole
+        ]
+    }
 
 
 def _categories(

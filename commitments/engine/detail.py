@@ -28,7 +28,9 @@ class Detail:
     - coverage: ``covered`` of ``units`` in scope, the codes of the units counted
       (``covered_units``) and of those ``missing``;
     - milestone: ``done_on``, ``has_evidence`` and the ``deadline``;
-    - the whole of a per-category indicator: the categories ``behind``;
+    - the whole of a per-category indicator: the categories ``behind``, and the
+      categories whose own target differs from the whole's (``category_targets``:
+      category, threshold, comparator), so that the target reads as signed;
     - the year row of an indicator judged by quarter: the worst ``quarter`` so far
       (whose numbers the row carries) and the ended quarters that failed
       (``failed_quarters``);
@@ -46,6 +48,7 @@ class Detail:
     covered_units: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     behind: tuple[str, ...] = ()
+    category_targets: tuple[tuple[str, Decimal, str], ...] = ()
     done_on: dt.date | None = None
     has_evidence: bool = False
     deadline: dt.date | None = None
@@ -69,6 +72,10 @@ class Detail:
             covered_units=tuple(stored.get("covered_units") or ()),
             missing=tuple(stored.get("missing") or ()),
             behind=tuple(stored.get("behind") or ()),
+            category_targets=tuple(
+                (str(category), Decimal(str(threshold)), str(comparator))
+                for category, threshold, comparator in stored.get("category_targets") or ()
+            ),
             done_on=_day(stored.get("done_on")),
             has_evidence=bool(stored.get("has_evidence")),
             deadline=_day(stored.get("deadline")),
@@ -92,9 +99,14 @@ class Detail:
             elif isinstance(value, dt.date):
                 value = value.isoformat()
             elif isinstance(value, tuple):
-                value = list(value)
+                value = [_stored(v) if isinstance(v, tuple) else v for v in value]
             stored[item.name] = value
         return stored
+
+
+def _stored(parts: tuple) -> list:
+    """A tuple inside a field (a category's target) as stored: decimals as strings."""
+    return [str(part) if isinstance(part, Decimal) else part for part in parts]
 
 
 def _whole(value: object) -> int | None:

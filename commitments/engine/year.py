@@ -68,6 +68,8 @@ def _year_row(indicator: IndicatorSpec, rows: list[StatusRow], *, as_of: dt.date
         status = MET  # every ended quarter met, and the current one meets it already
     template = worst or rows[0]
     detail = dict(worst.detail) if worst else {}
+    if "category_targets" in rows[0].detail:  # the whole's per-category targets, always
+        detail["category_targets"] = rows[0].detail["category_targets"]
     if worst:
         detail["quarter"] = worst.quarter
     if failed:

@@ -185,6 +185,9 @@ class PublishedReading:
     # The year of an indicator judged by quarter: its worst quarter, those that failed.
     quarter: int | None = None
     failed_quarters: tuple[int, ...] = ()
+    # Judged in each category: its target as signed, "từng lĩnh vực ≥ 98% (Đất đai, Đầu
+    # tư ≥ 96%)" ("" in a snapshot published before it was kept).
+    target_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,8 @@ def published_commitments(snapshot: Mapping) -> list[PublishedCommitment]:
             categories=tuple(reading(c, indicator) for c in row.get("categories", [])),
             quarter=row.get("quarter"),
             failed_quarters=tuple(row.get("failed_quarters", ())),
+            target_text=(row.get("target_text_en") if english else "")
+            or row.get("target_text_vi", ""),
         )
 
     return [

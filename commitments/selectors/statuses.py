@@ -127,7 +127,9 @@ def indicator_statuses(
     if scope is not None:
         statuses = scope.filter(statuses)
     return basis.pick(
-        statuses.select_related("unit", "indicator").order_by("unit__code", "quarter", "category")
+        statuses.select_related("unit", "indicator__denominator", "indicator__element").order_by(
+            "unit__code", "quarter", "category"
+        )
     )
 
 
@@ -145,7 +147,9 @@ def matrix_statuses(
         basis.statuses()
         .filter(year=year, quarter=quarter, category="")
         .filter(own_rows | Q(indicator__kind=engine.COVERAGE, unit__parent__isnull=True))
-        .select_related("unit", "indicator__commitment")
+        .select_related(
+            "unit", "indicator__commitment", "indicator__denominator", "indicator__element"
+        )
         .order_by("indicator__commitment__position", "indicator__position")
     )
 

@@ -72,13 +72,17 @@ def target_changes(
 
 @dataclass(frozen=True)
 class PreviewCell:
-    """One judgement, as the ``status_value`` and ``status_target`` filters read it."""
+    """One judgement, as the ``status_value`` and ``status_target`` filters read it
+    (the whole of a per-category indicator with the fields whose own target differs,
+    ``facts.category_targets``)."""
 
     value: Decimal | None
     target: Decimal | None
     comparator: str
     status: str
     indicator: Indicator
+    category: str
+    facts: engine.Detail
 
 
 @dataclass(frozen=True)
@@ -130,24 +134,16 @@ def target_preview(*, target: Target, spec: engine.TargetSpec, as_of) -> list[Pr
     order = {code: n for n, code in enumerate(names, start=1)}  # "" (the whole) first
     judged_before = {(r.unit_id, r.quarter, r.category): r for r in before}
 
-    def cell(row: engine.StatusRow) -> PreviewCell:
-        value = row.value
-        return PreviewCell(
-            value=None if value is None else Decimal(value.numerator) / Decimal(value.denominator),
-            target=row.target,
-            comparator=row.comparator or "",
-            status=row.status,
-            indicator=target.indicator,
-        )
-
     rows = [
         PreviewRow(
             unit=departments[r.unit_id],
             quarter=r.quarter,
             category=r.category,
             category_name=names.get(r.category, r.category),
-            before=cell(judged_before[(r.unit_id, r.quarter, r.category)]),
-            after=cell(r),
+            before=_preview_cell(
+                judged_before[(r.unit_id, r.quarter, r.category)], target.indicator
+            ),
+            after=_preview_cell(r, target.indicator),
         )
         for r in after
         if r.unit_id in departments and (r.unit_id, r.quarter, r.category) in judged_before
@@ -161,3 +157,19 @@ def target_preview(*, target: Target, spec: engine.TargetSpec, as_of) -> list[Pr
         )
     )
     return rows
+
+
+def _preview_cell(row: engine.StatusRow, indicator: Indicator) -> PreviewCell:
+    """A row the engine returned, as the preview shows it."""
+    value = row.value
+    return PreviewCell(
+        value=None if value is None else Decimal(value.numerator) / Decimal(value.denominator),
+        target=row.target,
+        comparator=row.comparator or "",
+        status=row.status,
+        indicator=indicator,
+        category=row.category,
+        facts=engine.Detail(
+            category_targets=tuple(map(tuple, row.detail.get("category_targets", ())))
+        ),
+    )

@@ -7,12 +7,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from commitments import access, engine, insights, selectors
 from commitments.models import AuditEntry, Category, Publication, Status, Unit
 from commitments.services import audit
+from commitments.templatetags import statuses as status_text
 
 NOTE_MAX_LENGTH = 1000
 
@@ -123,9 +124,10 @@ def _results_snapshot(*, department: Unit, year: int, quarter: int) -> dict:
     """What the public page shows of a department's period, as plain JSON: each
     commitment (code, names, status; "" and no indicators when it is judged only on
     another period) and each indicator judged in the period (code,
-    names, kind, value and target as text, comparator, status, and its categories),
-    read from the official statuses the dashboard reads by default, never from the
-    provisional ones (a unit's draft figures). Names no person."""
+    names, kind, value and target as text, comparator, status, the target as signed
+    of one judged in each category, and its categories), read from the official
+    statuses the dashboard reads by default, never from the provisional ones (a unit's
+    draft figures). Names no person."""
     statuses = selectors.statuses.year_statuses(
         year=year, unit=department, basis=selectors.statuses.OFFICIAL
     )
@@ -160,6 +162,7 @@ def _snapshot_commitment(card: insights.CommitmentCard, categories: Mapping[str,
                 "name_en": reading.indicator.name_en,
                 "kind": reading.indicator.kind,
                 **_snapshot_judged(reading.row),
+                **_snapshot_signed(reading.row, categories),
                 "categories": [_snapshot_category(c, categories) for c in reading.categories],
             }
             for reading in card.shown
@@ -182,6 +185,21 @@ def _snapshot_judged(row: Status) -> dict:
         judged["quarter"] = row.facts.quarter
         judged["failed_quarters"] = list(row.facts.failed_quarters)
     return judged
+
+
+def _snapshot_signed(row: Status, categories: Mapping[str, Category]) -> dict:
+    """The target of the whole of an indicator judged in each category as signed, in
+    both languages (``target_text_vi``: "từng lĩnh vực ≥ 98% (Đất đai, Đầu tư ≥ 96%)",
+    ``target_text_en``), so that the public reads what was signed rather than a bare
+    "≥ 98%" beside a met 96.96%; nothing for any other row."""
+    if not status_text.is_per_category_whole(row):
+        return {}
+    signed = {}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            names = {code: category.name for code, category in categories.items()}
+            signed[f"target_text_{language}"] = status_text.status_target(row, names)
+    return signed
 
 
 def _snapshot_category(row: Status, categories: Mapping[str, Category]) -> dict:

@@ -4,6 +4,7 @@ locale), the sign of its comparator and its label. The pages and the report docu
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django import template
@@ -11,6 +12,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commitments import engine
 
@@ -51,6 +53,11 @@ def status_value(status) -> str:
     return _with_unit(status.value, status.indicator.kind, signed=True)
 
 
+def value_text(value: Decimal, kind: str) -> str:
+    """A value of an indicator kind as the pages show it, e.g. "95,12%", "5"."""
+    return _with_unit(value, kind)
+
+
 def _threshold(threshold: Decimal | None, comparator: str, kind: str) -> str:
     """A threshold with its comparator, e.g. "≥ 96%"; "—" for none (tracked)."""
     if threshold is None:
@@ -58,10 +65,113 @@ def _threshold(threshold: Decimal | None, comparator: str, kind: str) -> str:
     return f"{comparator_sign(comparator)} {_with_unit(threshold, kind)}"
 
 
-@register.filter
-def status_target(status) -> str:
-    """The target with its comparator, e.g. "≥ 96%", "> 95%", "≥ 5"."""
+def status_target(status, category_names: Mapping[str, str] | None = None) -> str:
+    """The target with its comparator, e.g. "≥ 96%", "> 95%", "≥ 5"; for the whole of
+    an indicator judged in each category, what was signed (``per_category_target``),
+    with the categories named from ``category_names`` (code -> name in the reader's
+    language; the pages pass ``selectors.statuses.category_names()``)."""
+    if is_per_category_whole(status):
+        return per_category_target(status, category_names or {})
     return _threshold(status.target, status.comparator, status.indicator.kind)
+
+
+@register.filter(name="status_target")
+def status_target_cell(status, category_names: Mapping[str, str] | None = None) -> str:
+    """``status_target`` as a page's cell shows it: the fields of a per-category
+    target with a target of their own go on a line of their own ("each field ≥ 98%",
+    then "(Land, Investment ≥ 96%)"), so that the column stays narrow; that line may
+    wrap between fields, never inside "≥ 96%"."""
+    if not is_per_category_whole(status):
+        return status_target(status, category_names)
+    every, fields = _per_category_parts(status, category_names or {})
+    if not fields:
+        return every
+    for sign in COMPARATOR_SIGNS.values():
+        fields = fields.replace(f"{sign} ", f"{sign}\u00a0")
+    return format_html('{} <span class="target-fields">({})</span>', every, fields)
+
+
+def is_per_category_whole(status) -> bool:
+    """The whole row of an indicator judged in each category, with a target. (A
+    published reading or a preview reads like a status, without these.)"""
+    return (
+        getattr(status.indicator, "per_category", False)
+        and getattr(status, "category", None) == ""
+        and status.target is not None
+        and hasattr(status, "facts")
+    )
+
+
+def per_category_target(status, category_names: Mapping[str, str]) -> str:
+    """The target of the whole of an indicator judged in each category, as signed
+    (5.1: "98% in each field, land and investment 96% or more"): "từng lĩnh vực ≥ 98%
+    (Đất đai, Đầu tư ≥ 96%)", "each field ≥ 98% (Land, Investment ≥ 96%)".
+
+    Every category must reach the whole's target, except those with a target of
+    their own for the row's unit (the engine's ``category_targets``), named in the
+    categories' order and grouped by target. A status stored before those were
+    recorded reads "each field ≥ 98%" until the next recompute.
+    """
+    return _joined(*_per_category_parts(status, category_names))
+
+
+def _per_category_parts(status, category_names: Mapping[str, str]) -> tuple[str, str]:
+    order = {code: n for n, code in enumerate(category_names)}
+    exceptions = [
+        (category_names.get(code, code), threshold, comparator)
+        for code, threshold, comparator in sorted(
+            status.facts.category_targets, key=lambda t: (order.get(t[0], len(order)), t[0])
+        )
+    ]
+    return _each_category_parts(status.indicator, status.target, status.comparator, exceptions)
+
+
+def each_category_target(
+    indicator, threshold: Decimal, comparator: str, exceptions: Iterable[tuple[str, Decimal, str]]
+) -> str:
+    """ "từng lĩnh vực ≥ 98% (Đất đai, Đầu tư ≥ 96%)": a target every category must
+    reach, then the ``exceptions`` (name, threshold, comparator) grouped by target in
+    their order. The categories are the fields of a procedure or the feedback
+    channels, as the indicator's figures are split (its denominator's or element's
+    categories: the page's selector reads them with the indicator)."""
+    return _joined(*_each_category_parts(indicator, threshold, comparator, exceptions))
+
+
+def _each_category_parts(
+    indicator, threshold: Decimal, comparator: str, exceptions: Iterable[tuple[str, Decimal, str]]
+) -> tuple[str, str]:
+    """ "từng lĩnh vực ≥ 98%" and "Đất đai, Đầu tư ≥ 96%" ("" without exceptions)."""
+    kind = indicator.kind
+    every = EACH[category_kind(indicator)] % {"target": _threshold(threshold, comparator, kind)}
+    groups: dict[tuple[str, Decimal], list[str]] = {}
+    for name, own_threshold, own_comparator in exceptions:
+        groups.setdefault((own_comparator, own_threshold), []).append(name)
+    fields = "; ".join(
+        f"{', '.join(names)} {_threshold(own_threshold, own_comparator, kind)}"
+        for (own_comparator, own_threshold), names in groups.items()
+    )
+    return every, fields
+
+
+def _joined(every: str, fields: str) -> str:
+    return f"{every} ({fields})" if fields else every
+
+
+def category_kind(indicator) -> str:
+    """What an indicator's figures are split by (``Category.Kind``): "field",
+    "channel", or "" when its element is not split. Reads its denominator or element,
+    which the selectors read with it."""
+    element = indicator.denominator or indicator.element
+    return element.category_kind if element and element.category_kind in EACH else ""
+
+
+# How a per-category target names its categories, by the categories' kind
+# (``Category.Kind``): procedure fields, feedback channels, or any other split.
+EACH = {
+    "field": gettext_lazy("từng lĩnh vực %(target)s"),
+    "channel": gettext_lazy("từng kênh %(target)s"),
+    "": gettext_lazy("từng phân loại %(target)s"),
+}
 
 
 @register.filter
@@ -81,7 +191,7 @@ def change(reading) -> str:
 def projection(reading) -> str:
     if reading.projection is None:
         return ""
-    return _with_unit(reading.projection, reading.indicator.kind)
+    return value_text(reading.projection, reading.indicator.kind)
 
 
 @register.simple_tag
@@ -153,6 +263,34 @@ def status_badge(status: str) -> str:
 def target_text(target, kind: str) -> str:
     """A target or override as read on the sheet: "≥ 98%", "> 95%", "≥ 5"."""
     return _threshold(target.threshold, target.comparator, kind)
+
+
+@register.simple_tag
+def target_signed(target, indicator, overrides: Iterable) -> str:
+    """A year's target as the sheet signs it, its overrides in words: "từng lĩnh vực
+    ≥ 98% (Đất đai, Đầu tư ≥ 96%)" for an indicator judged in each category (see
+    ``each_category_target``), "≥ 91%; Đơn vị trực thuộc ≥ 90%" for any other; "—"
+    for a tracked one."""
+    if target.threshold is None:
+        return "—"
+    kind = indicator.kind
+    exceptions = [(_override_name(o), o.threshold, o.comparator) for o in overrides]
+    if indicator.per_category:
+        return each_category_target(indicator, target.threshold, target.comparator, exceptions)
+    return "; ".join(
+        [_threshold(target.threshold, target.comparator, kind)]
+        + [f"{name} {_threshold(t, c, kind)}" for name, t, c in exceptions]
+    )
+
+
+def _override_name(override) -> str:
+    """Where an override applies, in words: "Đất đai", "Đơn vị trực thuộc", "Đất đai
+    (Đơn vị trực thuộc, education)"."""
+    units = [override.get_unit_kind_display() if override.unit_kind else "", override.unit_sector]
+    units_text = ", ".join(part for part in units if part)
+    if override.category_id is None:
+        return units_text
+    return f"{override.category.name} ({units_text})" if units_text else override.category.name
 
 
 @register.filter

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commitments import access, engine, insights, selectors, services
 from commitments.models import Indicator, Status, Unit
+from commitments.templatetags.statuses import status_target
 from commitments.views.periods import QUARTERS, approvals, basis, period, provisional_note
 
 
@@ -101,6 +102,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "provisional": provisional,
             # The year's recompute (when computed, whether behind) and whether the user
             # may recompute come with every page: context_processors.recompute.
+            "category_names": category_names,
         },
     )
 
@@ -161,6 +163,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "unit_rows": unit_rows,
             "chart": chart,
             "provisional": provisional,
+            "category_names": category_names,
         },
     )
 
@@ -195,10 +198,10 @@ def matrix(request: HttpRequest) -> HttpResponse:
     every_unit = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
     units = {code: unit for code, unit in every_unit.items() if unit in scope}
     provisional = provisional_note(reading, units.values(), year=year, quarter=quarter, scope=scope)
+    category_names = selectors.statuses.category_names()
     columns: list[Indicator] = []
     cells: dict[tuple[int, str], str] = {}
-    values: dict[tuple[int, str], object] = {}
-    differs: set[tuple[int, str]] = set()
+    shown: dict[tuple[int, str], Status] = {}
     for status in statuses:
         if status.indicator not in columns:
             columns.append(status.indicator)
@@ -207,10 +210,8 @@ def matrix(request: HttpRequest) -> HttpResponse:
             _mark_coverage(status, units, cells)
             continue
         cells[(status.unit_id, code)] = status.status
-        values[(status.unit_id, code)] = status.value
-        if status.differs:
-            differs.add((status.unit_id, code))
-    rows = _matrix_rows(units.values(), columns, cells, values, differs)
+        shown[(status.unit_id, code)] = status
+    rows = _matrix_rows(units.values(), columns, cells, shown, category_names)
     sort = request.GET.get("sort", "")
     _sort_matrix(rows, [c.code for c in columns], sort)
     return render(
@@ -246,10 +247,12 @@ def _mark_coverage(
 
 
 def _matrix_rows(
-    units, columns: list[Indicator], cells: dict, values: dict, differs: set
+    units, columns: list[Indicator], cells: dict, shown: dict, category_names: dict
 ) -> list[dict]:
-    """A row per unit that has a status in some column, with its counts; a cell whose
-    value is provisional (not the official one) says so."""
+    """A row per unit that has a status in some column, with its counts. A cell of the
+    unit's own row has its value and target (``status_target``: what was signed, for
+    an indicator judged in each field); one whose value is provisional (not the
+    official one) says so. A cell a department's coverage row marks has neither."""
     rows = []
     for unit in units:
         statuses_of_unit = [cells.get((unit.pk, c.code), "") for c in columns]
@@ -259,12 +262,7 @@ def _matrix_rows(
             {
                 "unit": unit,
                 "cells": [
-                    {
-                        "status": s,
-                        "value": values.get((unit.pk, c.code)),
-                        "indicator": c,
-                        "differs": (unit.pk, c.code) in differs,
-                    }
+                    _matrix_cell(s, c, shown.get((unit.pk, c.code)), category_names)
                     for s, c in zip(statuses_of_unit, columns, strict=True)
                 ],
                 "not_met": statuses_of_unit.count(engine.NOT_MET),
@@ -273,6 +271,18 @@ def _matrix_rows(
             }
         )
     return rows
+
+
+def _matrix_cell(
+    status: str, indicator: Indicator, row: Status | None, category_names: dict
+) -> dict:
+    return {
+        "status": status,
+        "value": row.value if row else None,
+        "target": status_target(row, category_names) if row and row.target is not None else "",
+        "indicator": indicator,
+        "differs": bool(row and row.differs),
+    }
 
 
 def _sort_matrix(rows: list[dict], codes: list[str], sort: str) -> None:
@@ -346,6 +356,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "conditions": conditions,
             "report_url": _quarterly_report_url(request, unit, year, quarter, scope),
             "provisional": provisional,
+            "category_names": category_names,
         },
     )
 

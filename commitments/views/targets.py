@@ -173,6 +173,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "formset": formset,
             "preview": preview,
+            "category_names": selectors.statuses.category_names() if preview else {},
             "preview_changed": sum(1 for row in preview or () if row.status_changed),
             "changes": selectors.targets.target_changes(target=target, limit=HISTORY_LENGTH),
         },

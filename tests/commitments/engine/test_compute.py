@@ -36,6 +36,7 @@ from tests.commitments.engine.inputs import (
     on_time,
     on_time_5_1,
     one,
+    override,
     pair,
     run,
     satisfaction_4_1,
@@ -105,7 +106,12 @@ def test_whole_value_is_sum_over_sum_over_all_fields_and_desks():
     )
     rows = run(on_time_5_1(), data)
     assert one(rows).value == Fraction(100 * 585, 601)
-    assert one(rows).detail == {"numerator": 585, "denominator": 601, "behind": []}
+    assert one(rows).detail == {
+        "numerator": 585,
+        "denominator": 601,
+        "behind": [],
+        "category_targets": [["land", Decimal(96), GE], ["investment", Decimal(96), GE]],
+    }
     assert one(rows, category="crop").value == Fraction(100 * 100, 101)
 
 
@@ -168,6 +174,63 @@ def test_feedback_each_channel_must_be_handled_on_time():
     assert one(rows, category="portal_1022").status == NOT_MET
     assert one(rows).status == NOT_MET
     assert one(rows, quarter=1).status == NOT_MET
+
+
+# The whole's target as signed: the categories whose own target differs from it.
+
+LAND_96 = ["land", Decimal(96), GE]
+INVESTMENT_96 = ["investment", Decimal(96), GE]
+
+
+def test_the_whole_names_the_fields_with_a_target_of_their_own():
+    data = dataset([department(), desk(2)], on_time(2, 99, 100, category="crop"))
+    rows = run(on_time_5_1(), data)
+    for quarter in (1, 2, YEAR):  # Q2 has no figures: its whole still says what was signed
+        assert one(rows, quarter=quarter).detail["category_targets"] == [LAND_96, INVESTMENT_96]
+    assert "category_targets" not in one(rows, category="crop").detail
+
+
+def test_a_period_not_begun_names_the_fields_with_a_target_of_their_own():
+    rows = run(on_time_5_1(), dataset([department(), desk(2)]), as_of=dt.date(2021, 2, 1))
+    assert one(rows, quarter=3).status == NO_DATA
+    assert one(rows, quarter=3).detail["category_targets"] == [LAND_96, INVESTMENT_96]
+
+
+def test_channels_with_one_target_name_no_channel():
+    data = dataset(
+        [department(), unit(2)],
+        pair(2, "feedback_on_time", 10, "feedback_due", 10, category="national_portal"),
+    )
+    assert one(run(feedback_7_1(), data)).detail["category_targets"] == []
+
+
+def test_a_unit_kind_override_is_resolved_for_each_unit():
+    # Affiliated units: 97 where no field has its own; land and investment keep 96.
+    # Division desks: 96 in every field, so no field differs from their whole.
+    overrides = (
+        override("96", category="land"),
+        override("96", category="investment"),
+        override("97", unit_kind="affiliated_unit"),
+        override("96", unit_kind="division", unit_sector="fisheries"),
+    )
+    data = dataset(
+        [department(), desk(2, kind="affiliated_unit"), desk(3, sector="fisheries")],
+        [*on_time(2, 99, 100, category="crop"), *on_time(3, 99, 100, category="crop")],
+    )
+    rows = run(on_time_5_1(overrides=overrides), data)
+    affiliated, division = one(rows, unit_id=2), one(rows, unit_id=3)
+    assert affiliated.target == 97
+    assert affiliated.detail["category_targets"] == [LAND_96, INVESTMENT_96]
+    assert division.target == 96
+    assert division.detail["category_targets"] == []
+    assert one(rows).target == 98  # the department: none of the unit overrides
+    assert one(rows).detail["category_targets"] == [LAND_96, INVESTMENT_96]
+
+
+def test_a_tracked_per_category_indicator_names_no_target():
+    data = dataset([department(), desk(2)], on_time(2, 99, 100, category="crop"))
+    whole = one(run(on_time_5_1(tracked=True), data))
+    assert "category_targets" not in whole.detail
 
 
 # ---------------------------------------------------------------------------

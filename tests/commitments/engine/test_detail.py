@@ -61,3 +61,10 @@ def test_the_stored_form_reads_back_to_the_same_detail():
     assert stored["numerator"] == 0  # a zero is a value, not unset
     assert "current" not in stored
     assert engine.Detail.from_json(stored) == facts
+
+
+def test_the_fields_with_a_target_of_their_own_read_back_as_decimals():
+    stored = {"behind": ["land"], "category_targets": [["land", "96.0000", ">="]]}
+    facts = engine.Detail.from_json(stored)
+    assert facts.category_targets == (("land", Decimal(96), ">="),)
+    assert facts.to_json() == stored

@@ -21,8 +21,11 @@ from tests.commitments.engine.inputs import (
     D,
     dataset,
     department,
+    desk,
     dialogues_5_2,
     ev,
+    on_time,
+    on_time_5_1,
     one,
     run,
     spec,
@@ -153,3 +156,13 @@ def test_an_open_quarter_just_begun_does_not_hide_the_quarter_that_failed():
     year = one(rows, quarter=YEAR)
     assert (year.status, year.value, year.detail["quarter"]) == (NOT_MET, 4, 3)
     assert year.detail["failed_quarters"] == [3]
+
+
+def test_the_year_of_a_per_field_indicator_by_quarter_says_what_was_signed():
+    # 5.1 signed per quarter: the year row keeps the fields with a target of their own,
+    # with figures (from its worst quarter) and without.
+    per_quarter = on_time_5_1(yearly=False)
+    with_figures = dataset([department(), desk(2)], on_time(2, 99, 100, category="crop"))
+    for data in (with_figures, dataset([department(), desk(2)])):
+        year = one(run(per_quarter, data), quarter=YEAR)
+        assert [c for c, _, _ in year.detail["category_targets"]] == ["land", "investment"]

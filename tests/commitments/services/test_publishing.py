@@ -68,6 +68,8 @@ def test_the_snapshot_holds_plain_json_and_names_no_person(world):
         "target": "98.0000",
         "comparator": ">=",
         "status": "not_met",
+        "target_text_vi": "từng lĩnh vực ≥ 98% (Đất đai, Đầu tư ≥ 96%)",
+        "target_text_en": "each field ≥ 98% (Land, Investment ≥ 96%)",
         "categories": None,
     }
     # 955 + 99 of 1,100 on time.

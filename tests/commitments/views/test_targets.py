@@ -383,6 +383,10 @@ def test_preview_judges_the_current_figures_without_saving(client, db):
     html = response.content.decode()
     assert "Xem trước (chưa lưu)" in html
     assert "95,59%" in html and "≥ 95%" in html
+    # The whole's target says what changed in its fields.
+    fields = '<td class="num">từng lĩnh vực ≥ 98% <span class="target-fields">({})</span></td>'
+    assert fields.format("Đất đai, Đầu tư ≥\u00a096%") in html
+    assert fields.format("Đất đai ≥\u00a095%; Đầu tư ≥\u00a096%") in html
     # Nothing saved: the target, its overrides, the statuses, the history.
     assert overrides_of(target) == [
         ("investment", "", "", ">=", Decimal(96)),
