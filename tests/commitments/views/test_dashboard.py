@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from commitments import engine, services
 from commitments.demo import demo_load
-from commitments.models import Category, DataElement, Figure, PlanTask, Unit
+from commitments.models import Category, DataElement, Figure, PlanTask, Status, Unit
 from tests import factories
 
 
@@ -353,3 +353,16 @@ def test_growth_chart_draws_the_share_against_last_year_and_the_level_needed(
     assert chart["baseline"] == pytest.approx(54.0)
     assert chart["target"] == pytest.approx(57.0)
     assert chart["values"] == [None, None, None, None]
+
+
+def test_a_status_that_could_not_be_computed_says_why_on_the_indicator_page(
+    client, director, department
+):
+    status = Status.objects.filter(indicator__code="5.1", year=2021, quarter=1).first()
+    status.detail = {"error": "ZeroDivisionError: division by zero"}
+    status.save(update_fields=["detail"])
+    client.force_login(director)
+    response = client.get(
+        reverse("commitments:indicator", args=["5.1"]), {"year": 2021, "quarter": 1}
+    )
+    assert "Không tính được: ZeroDivisionError: division by zero" in response.content.decode()
