@@ -4,8 +4,11 @@ recomputes the years that have rows left (``services.recompute``)."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from commitments import engine, selectors, services, tasks
@@ -142,3 +145,59 @@ def test_a_year_that_fails_keeps_its_requests_and_does_not_stop_the_others(catal
     monkeypatch.undo()
     assert services.recompute.recompute_drain() == [2020]
     assert _waiting() == []
+
+
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite writes one transaction at a time"
+)
+
+
+def _waits_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_drains_at_once_recompute_a_year_once(catalogue, monkeypatch):
+    """A kick's drain and the beat's at the same moment: the second waits for the
+    year's lock, then finds the requests covered."""
+    RecomputeRequest.objects.create(year=2021, requested_at=timezone.now())
+    inside, release = threading.Event(), threading.Event()
+    reads: list[int] = []
+    read = selectors.engine_inputs.engine_inputs
+
+    def held(*, year):
+        reads.append(year)
+        if len(reads) == 1:
+            inside.set()
+            release.wait(10)
+        return read(year=year)
+
+    monkeypatch.setattr(selectors.engine_inputs, "engine_inputs", held)
+    drained: dict[str, list[int]] = {}
+
+    def drain(name: str) -> None:
+        try:
+            drained[name] = services.recompute.recompute_drain()
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=drain, args=["first"])
+    first.start()
+    assert inside.wait(10)
+    second = threading.Thread(target=drain, args=["second"])
+    second.start()
+    deadline = time.monotonic() + 10
+    while not _waits_for_a_lock() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert drained == {"first": [2021], "second": []}
+    assert reads == [2021]
+    assert not RecomputeRequest.objects.exists()
