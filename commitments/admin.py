@@ -412,6 +412,15 @@ class RecomputeStateAdmin(NotTypedAdmin):
         "last_error",
     )
 
+    @admin.display(boolean=True, description=_("đang chờ tính lại"))
+    def pending(self, obj: RecomputeState) -> bool:
+        return obj.pending
+
+    @admin.display(description=_("yêu cầu lúc"))
+    def requested_at(self, obj: RecomputeState):
+        """The oldest change still waiting for the recompute that covers it."""
+        return obj.requested_at
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):

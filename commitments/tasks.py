@@ -1,11 +1,15 @@
 """Celery tasks: thin and idempotent; each re-reads the database and calls a service.
 
-The only module that queues work: the services ask for a recompute with
-``services.recompute.recompute_request``, and the year it claims arrives here as
-``recompute_needed`` (connected once the app is ready, in web processes and workers).
+The only module that queues work. The services ask for a recompute with
+``services.recompute.recompute_request``, which writes the request in the outbox with
+the change; once that commits, ``recompute_needed`` arrives here (connected once the app
+is ready, in web processes and workers) and a drain is queued. The beat also drains
+every minute, which repairs a kick lost to the broker or a worker that died.
 """
 
 from __future__ import annotations
+
+import logging
 
 from celery import shared_task
 from django.conf import settings
@@ -15,24 +19,59 @@ from django.utils import timezone
 
 from commitments import selectors, services
 
+logger = logging.getLogger(__name__)
 
-@shared_task(
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-)
+# A recompute reads and writes only the database, so running it again is harmless: it
+# is acknowledged once done, and one whose worker died (kill -9, out of memory) goes
+# back to the queue instead of being lost; a database error is retried.
+RECOMPUTE = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+# Queueing a drain after a save: one quick retry, so that a broker that is down costs
+# the save a moment, not a wait (the beat's drain follows up).
+KICK_RETRY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2, "interval_max": 0.2}
+
+
+@shared_task(**RECOMPUTE)
 def recompute_year(year: int) -> int:
-    """Recompute the statuses of a year; returns how many were written."""
-    services.recompute.recompute_claim(year=year)
+    """Recompute the statuses of a year, whether or not a change asked for it;
+    returns how many were written."""
     return services.recompute.statuses_recompute(year=year)
 
 
+@shared_task(**RECOMPUTE)
+def recompute_pending() -> list[int]:
+    """Recompute each year that has requests waiting in the outbox (after a save, and
+    every minute from the beat); returns the years recomputed."""
+    return services.recompute.recompute_drain()
+
+
 @receiver(services.recompute.recompute_needed)
-def recompute_queue(sender, *, year: int, **kwargs) -> None:
-    """Queue the recompute of a year claimed by ``recompute_request``, after a short
-    countdown so that a burst of writes is read once."""
-    recompute_year.apply_async(args=[year], countdown=settings.RECOMPUTE_DELAY_SECONDS)
+def recompute_kick(sender, *, years: list[int], **kwargs) -> None:
+    """Queue a drain once a change that asked for a recompute commits, after a short
+    countdown so that a burst of saves is read once.
+
+    The change is saved and its request is in the outbox whatever happens here: a
+    broker that cannot be reached is logged, never an error for the user, and the
+    beat's drain recomputes the years within a minute of the broker coming back.
+    """
+    try:
+        recompute_pending.apply_async(
+            countdown=settings.RECOMPUTE_DELAY_SECONDS, retry_policy=KICK_RETRY
+        )
+    except Exception:
+        logger.warning(
+            "Queueing the recompute of %s failed; its requests wait in the outbox for "
+            "the next drain.",
+            ", ".join(map(str, years)),
+            exc_info=True,
+        )
 
 
 @shared_task

@@ -129,6 +129,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    # The years whose changes wait in the outbox: a kick lost to the broker or a worker
+    # that died is made good within a minute. Expires so that a worker back after a
+    # long stop runs one, not every missed minute.
+    "recompute-pending": {
+        "task": "commitments.tasks.recompute_pending",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
     "recompute-nightly": {
         "task": "commitments.tasks.recompute_all",
         "schedule": crontab(hour=1, minute=30),

@@ -5,7 +5,8 @@
 - ``targets``: targets of a year, their overrides and their history;
 - ``reporting``: figures, evidence, plan tasks, milestones, quarterly reports,
   deadlines and reminders;
-- ``statuses``: computed statuses, the recompute state, published results;
+- ``statuses``: computed statuses, the recompute state and its outbox (the requests
+  waiting for a recompute), published results;
 - ``audit``: the audit log.
 
 Models stay thin: fields, choices, constraints and checks. The work happens in
@@ -35,7 +36,7 @@ from commitments.models.reporting import (
     evidence_file_path,
     evidence_storage,
 )
-from commitments.models.statuses import Publication, RecomputeState, Status
+from commitments.models.statuses import Publication, RecomputeRequest, RecomputeState, Status
 from commitments.models.targets import Comparator, Target, TargetChange, TargetOverride
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "PlanTask",
     "Publication",
     "QuarterlyReport",
+    "RecomputeRequest",
     "RecomputeState",
     "ReminderSent",
     "ReportingDeadline",

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -100,14 +100,50 @@ class Status(models.Model):
         return engine.Detail.from_json(self.detail)
 
 
+class RecomputeRequest(models.Model):
+    """A change that a year's statuses read, waiting for the recompute that covers it:
+    the outbox of the recompute (yêu cầu tính lại).
+
+    Written in the same transaction as the change (``services.recompute.
+    recompute_request``), so it commits or rolls back with it and no broker or worker
+    fault can lose it; deleted by the recompute that read the change, in the
+    recompute's own transaction. Rows are only inserted and deleted, never updated: a
+    save never waits for a row that a running recompute holds.
+    """
+
+    year = models.PositiveIntegerField(_("năm"), db_index=True)
+    requested_at = models.DateTimeField(_("yêu cầu lúc"))
+
+    class Meta:
+        ordering = ["requested_at"]
+        verbose_name = _("yêu cầu tính lại")
+        verbose_name_plural = pgettext_lazy("plural", "yêu cầu tính lại")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.requested_at}"
+
+
+def oldest_request(year) -> Subquery:
+    """When the oldest request of ``year`` (a value or an ``OuterRef``) still waiting
+    was made; None when none waits."""
+    waiting = RecomputeRequest.objects.filter(year=year).order_by("requested_at")
+    return Subquery(waiting.values("requested_at")[:1])
+
+
+class RecomputeStates(models.Manager):
+    """Each state comes with its year's oldest request still waiting
+    (``requested_at``), in the same query."""
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(requested_at=oldest_request(OuterRef("year")))
+
+
 class RecomputeState(models.Model):
-    """Per year: whether a recompute is queued, when the statuses were last computed,
-    and whether the last recompute failed. The row is also the lock that keeps two
-    recomputes of a year apart."""
+    """Per year: when the statuses were last computed, and whether the last recompute
+    failed; with, read from the outbox (``RecomputeRequest``), the oldest request
+    still waiting. The row is also the lock that keeps two recomputes of a year apart."""
 
     year = models.PositiveIntegerField(_("năm"), unique=True)
-    pending = models.BooleanField(_("đang chờ tính lại"), default=False)
-    requested_at = models.DateTimeField(_("yêu cầu lúc"), null=True, blank=True)
     computed_at = models.DateTimeField(_("tính xong lúc"), null=True, blank=True)
     status_count = models.PositiveIntegerField(_("số trạng thái"), default=0)
     # Some figure of the year is not official (a report not yet approved): the
@@ -118,6 +154,12 @@ class RecomputeState(models.Model):
     failed_at = models.DateTimeField(_("lỗi lúc"), null=True, blank=True)
     last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)
 
+    # Not a column: the oldest request of the year still waiting, read with the state
+    # (``RecomputeStates``, ``selectors.statuses.years_with_states``).
+    requested_at: dt.datetime | None = None
+
+    objects = RecomputeStates()
+
     class Meta:
         ordering = ["-year"]
         verbose_name = _("lần tính lại")
@@ -125,6 +167,11 @@ class RecomputeState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.computed_at or '—'}"
+
+    @property
+    def pending(self) -> bool:
+        """Some change of the year waits for the recompute that covers it."""
+        return self.requested_at is not None
 
     @property
     def failed(self) -> bool:
@@ -138,17 +185,12 @@ class RecomputeState(models.Model):
         """Since when the year's statuses may be behind what they read, or None when
         they are up to date.
 
-        They are behind once a change they read asks for a recompute
-        (``requested_at``) that has not run yet: the year is still pending, or the
-        request came after the last compute. A save during a recompute leaves the
-        year pending, so it counts too. And they are behind when the last recompute
+        They are behind since the oldest change that no recompute has covered yet (its
+        request waits in the outbox until a recompute that read it commits: a change
+        saved during a recompute waits for the next one), and, when the last recompute
         failed, since its failure at the latest.
         """
-        since = []
-        if self.requested_at is not None and (
-            self.pending or self.computed_at is None or self.requested_at > self.computed_at
-        ):
-            since.append(self.requested_at)
+        since = [self.requested_at] if self.requested_at is not None else []
         if self.failed:
             since.append(self.failed_at)
         return min(since, default=None)

@@ -19,6 +19,7 @@ from commitments.models import (
     Target,
     Unit,
 )
+from commitments.models.statuses import oldest_request
 
 
 @dataclass(frozen=True)
@@ -196,9 +197,10 @@ def recompute_state(*, year: int) -> RecomputeState | None:
 
 
 def years_with_states() -> dict[int, RecomputeState | None]:
-    """The years with targets, in order, each with the state of its recompute (None
-    before its first): what the period chooser reads and, in the same query, what a
-    page showing statuses says of them (``RecomputeState.behind_since``)."""
+    """The years with targets, in order, each with the state of its recompute and the
+    oldest of its requests still waiting (None before its first recompute or
+    request): what the period chooser reads and, in the same query, what a page
+    showing statuses says of them (``RecomputeState.behind_since``)."""
     fields = [f.attname for f in RecomputeState._meta.concrete_fields if f.name != "year"]
     state = RecomputeState.objects.filter(year=OuterRef("year"))
     rows = (
@@ -206,13 +208,17 @@ def years_with_states() -> dict[int, RecomputeState | None]:
         .values("year")
         .distinct()
         .annotate(**{f"state_{name}": Subquery(state.values(name)[:1]) for name in fields})
+        .annotate(requested_at=oldest_request(OuterRef("year")))
     )
-    return {
-        row["year"]: RecomputeState(year=row["year"], **{f: row[f"state_{f}"] for f in fields})
-        if row["state_id"] is not None
-        else None
-        for row in rows
-    }
+    return {row["year"]: _state(row, fields) for row in rows}
+
+
+def _state(row: dict, fields: list[str]) -> RecomputeState | None:
+    if row["state_id"] is None and row["requested_at"] is None:
+        return None
+    state = RecomputeState(year=row["year"], **{f: row[f"state_{f}"] for f in fields})
+    state.requested_at = row["requested_at"]
+    return state
 
 
 EXPORT_COLUMNS = [

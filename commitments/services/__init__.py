@@ -12,8 +12,9 @@
 - ``official``: official figures (DOMAIN.md): the values of a reopened report kept
   until it is approved again, and the reports a trusted import approves
   (``official_keep``, ``official_release``, ``reports_approve_trusted``).
-- ``recompute``: recomputing a year's statuses (``statuses_recompute``) and queueing
-  that recompute once a write commits (``recompute_request``, ``recompute_claim``).
+- ``recompute``: recomputing a year's statuses (``statuses_recompute``), asking for that
+  recompute in the transaction of a write (``recompute_request``, a row of the outbox)
+  and recomputing the years asked for (``recompute_drain``).
 - ``targets``: preparing a year from another and editing a target
   (``targets_copy_year``, ``target_update``, ``TargetsCopyRefused``).
 - ``reports``: the quarterly report's figures and its way to the director

@@ -1,10 +1,14 @@
-"""Statuses: recomputing a year's statuses, and asking for that recompute once the
-transaction that changed what they read commits.
+"""Statuses: recomputing a year's statuses, and asking for that recompute in the
+transaction that changes what they read.
 
 Every write of what a status reads (figures, evidence, plan tasks, milestones, targets
 and their overrides), on a page, in an import or in the admin, calls
-``recompute_request``; nothing else asks for a recompute. Queueing the task is
-``commitments.tasks``' part: it receives ``recompute_needed`` for each year claimed.
+``recompute_request``; nothing else asks for a recompute. The request is a row of the
+outbox (``RecomputeRequest``) written with the change; a recompute deletes the rows it
+covered when it commits, and ``recompute_drain`` recomputes the years that have rows
+left. Queueing is ``commitments.tasks``' part: it receives ``recompute_needed`` once a
+transaction that asked commits, and drains from the beat every minute, so a kick lost
+to a broker or a worker fault delays statuses by a minute and loses nothing.
 """
 
 from __future__ import annotations
@@ -16,26 +20,25 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db import DatabaseError, transaction
-from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from commitments import engine, selectors
-from commitments.models import RecomputeState, Status
+from commitments.models import RecomputeRequest, RecomputeState, Status
 
 logger = logging.getLogger(__name__)
 
 STATUS_FIELDS = ["value", "target", "comparator", "status", "detail", "computed_at", "differs"]
 
-logger = logging.getLogger(__name__)
-
-# Sent with ``year`` once that year's recompute is claimed (its ``pending`` flag set):
-# the receiver in ``commitments.tasks`` queues the task.
+# Sent with ``years`` once a transaction that asked for their recompute commits: the
+# receiver in ``commitments.tasks`` queues a drain.
 recompute_needed = Signal()
 
 
-def statuses_recompute(*, year: int, as_of: dt.date | None = None) -> int:
+def statuses_recompute(
+    *, year: int, as_of: dt.date | None = None, waiting_only: bool = False
+) -> int | None:
     """Recompute every status of a year and write them in bulk; returns how many.
 
     The read is a fixed number of queries whatever the number of units and indicators
@@ -47,20 +50,27 @@ def statuses_recompute(*, year: int, as_of: dt.date | None = None) -> int:
     workers, or a worker and the command) take turns instead of interleaving. A
     recompute that fails writes nothing but the failure (``recompute_failure_record``),
     then raises; the next one that succeeds clears it.
+
+    The requests of the year that wait in the outbox once the lock is held are covered
+    (the figures are read after them) and deleted with the writes; those that commit
+    later stay for the next recompute. With ``waiting_only``, a year that has none
+    left (another recompute covered them meanwhile) is not recomputed: None.
     """
     as_of = as_of or timezone.localdate()
     try:
-        return _recompute(year, as_of)
+        return _recompute(year, as_of, waiting_only)
     except Exception as error:
         # The recompute's own transaction has rolled back: say so in one of its own.
         recompute_failure_record(year=year, error=error)
         raise
 
 
-def _recompute(year: int, as_of: dt.date) -> int:
+def _recompute(year: int, as_of: dt.date, waiting_only: bool) -> int | None:
     with transaction.atomic():
-        RecomputeState.objects.get_or_create(year=year)
-        state = RecomputeState.objects.select_for_update().get(year=year)
+        state = _locked_state(year)
+        covered = list(RecomputeRequest.objects.filter(year=year).values_list("pk", flat=True))
+        if waiting_only and not covered:
+            return None
         indicators, data, ids, provisional = selectors.engine_inputs.engine_inputs(year=year)
         now = timezone.now()
         official = _statuses(
@@ -78,6 +88,7 @@ def _recompute(year: int, as_of: dt.date) -> int:
             batch_size=2000,
         )
         Status.every.filter(year=year).exclude(computed_at=now).delete()
+        RecomputeRequest.objects.filter(pk__in=covered).delete()
         state.computed_at = now
         state.status_count = len(official)
         state.provisional_differs = provisional is not None
@@ -92,6 +103,17 @@ def _recompute(year: int, as_of: dt.date) -> int:
             ]
         )
     return len(official)
+
+
+def _locked_state(year: int) -> RecomputeState:
+    """The year's state, locked until the recompute's transaction ends; created at the
+    year's first recompute."""
+    locked = RecomputeState.objects.select_for_update()
+    try:
+        return locked.get(year=year)
+    except RecomputeState.DoesNotExist:
+        RecomputeState.objects.get_or_create(year=year)
+        return locked.get(year=year)
 
 
 def recompute_failure_record(*, year: int, error: BaseException) -> None:
@@ -179,32 +201,49 @@ def _jsonable(value):
 
 
 def recompute_request(*, years: Iterable[int]) -> None:
-    """Queue a recompute of each year once the current transaction commits.
+    """Ask for a recompute of each year, in the current transaction (or one of its
+    own): a row of the outbox per year, which commits or rolls back with the change.
+    Once it commits, ``recompute_needed`` announces the years (``commitments.tasks``
+    queues a drain); if that is lost, the beat's drain finds the rows.
 
-    Coalesced twice over. Within one transaction, every request joins a single
-    on-commit callback, so an import or a catalogue load queues each year once. Across
-    transactions and processes, the first request flips the year's ``pending`` flag
-    with a conditional UPDATE and queues the task with a short countdown (it sends
-    ``recompute_needed``, which ``commitments.tasks`` receives); requests
-    that find it pending queue nothing. The task clears the flag before it reads, so a
-    save during a recompute queues the next one; a request pending for too long (a
-    lost task) is queued again.
+    Within one transaction each year is asked for once, so an import or a catalogue
+    load writes one row a year and announces once. The rows are only inserted: a save
+    never waits for a running recompute.
     """
     years = set(years)
     if not years:
         return
     connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        for _, callback, _ in connection.run_on_commit:
-            if isinstance(callback, _RecomputeOnCommit) and not callback.called:
-                callback.years |= years
-                return
-    transaction.on_commit(_RecomputeOnCommit(years))
+    if not connection.in_atomic_block:
+        with transaction.atomic():
+            recompute_request(years=years)
+        return
+    # A callback of this transaction stands for rows written at its level of
+    # savepoints: both vanish together if one of those savepoints rolls back, so a year
+    # one of them holds is asked for already. (One already called, by a test that runs
+    # on-commit work early, has had its rows drained.)
+    level = set(connection.savepoint_ids)
+    asked, here = set(), None
+    for sids, callback, _ in connection.run_on_commit:
+        if isinstance(callback, _Announce) and not callback.called:
+            asked |= callback.years
+            here = callback if sids == level else here
+    new = years - asked
+    if not new:
+        return
+    now = timezone.now()
+    RecomputeRequest.objects.bulk_create(
+        RecomputeRequest(year=year, requested_at=now) for year in sorted(new)
+    )
+    if here is not None:
+        here.years |= new
+    else:
+        transaction.on_commit(_Announce(new))
 
 
-class _RecomputeOnCommit:
-    """The on-commit callback of ``recompute_request``: claims each year once, and
-    sends ``recompute_needed`` for each year it claimed."""
+class _Announce:
+    """The on-commit callback of ``recompute_request``: sends ``recompute_needed`` with
+    the years its transaction asked for."""
 
     def __init__(self, years: set[int]):
         self.years = years
@@ -212,19 +251,28 @@ class _RecomputeOnCommit:
 
     def __call__(self) -> None:
         self.called = True
-        now = timezone.now()
-        stale = now - dt.timedelta(minutes=10)
-        for year in sorted(self.years):
-            RecomputeState.objects.get_or_create(year=year)
-            claimed = (
-                RecomputeState.objects.filter(year=year)
-                .filter(Q(pending=False) | Q(requested_at__lt=stale))
-                .update(pending=True, requested_at=now)
-            )
-            if claimed:
-                recompute_needed.send(sender=RecomputeState, year=year)
+        recompute_needed.send(sender=RecomputeRequest, years=sorted(self.years))
 
 
-def recompute_claim(*, year: int) -> None:
-    """Clear a year's pending flag before its recompute reads anything."""
-    RecomputeState.objects.filter(year=year).update(pending=False)
+def recompute_drain(*, as_of: dt.date | None = None) -> list[int]:
+    """Recompute each year that has requests waiting in the outbox; returns the years
+    recomputed.
+
+    A year whose requests another recompute covered meanwhile is skipped, so two
+    drains at once (a kick and the beat, two workers) recompute it once. A year whose
+    recompute fails keeps its requests for the next drain and does not stop the
+    others; the first failure is raised at the end.
+    """
+    years = RecomputeRequest.objects.order_by("year").values_list("year", flat=True).distinct()
+    done: list[int] = []
+    failure: Exception | None = None
+    for year in list(years):
+        try:
+            if statuses_recompute(year=year, as_of=as_of, waiting_only=True) is not None:
+                done.append(year)
+        except Exception as error:
+            logger.exception("The recompute of %s failed; its requests wait for the next.", year)
+            failure = failure or error
+    if failure is not None:
+        raise failure
+    return done

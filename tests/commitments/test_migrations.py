@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests import factories
+
 
 @pytest.mark.django_db(transaction=True)
 def test_figures_stored_without_a_report_get_an_approved_one():
@@ -31,5 +33,29 @@ def test_figures_stored_without_a_report_get_an_approved_one():
     ).apps
     reports = apps.get_model("commitments", "QuarterlyReport").objects.order_by("quarter")
     assert [(r.quarter, r.state) for r in reports] == [(1, "approved"), (2, "draft")]
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_year_pending_before_the_outbox_keeps_its_request():
+    before, after = (
+        ("commitments", "0009_bounded_figures"),
+        ("commitments", "0010_recompute_outbox"),
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    apps = executor.loader.project_state([before]).apps
+    state = apps.get_model("commitments", "RecomputeState")
+    asked = factories.utc(2021, 4, 10, 8, 0)
+    state.objects.create(year=2021, pending=True, requested_at=asked)
+    state.objects.create(year=2022, pending=False, requested_at=asked)
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([after])
+    apps = executor.loader.project_state([after]).apps
+    requests = apps.get_model("commitments", "RecomputeRequest").objects.all()
+    assert [(r.year, r.requested_at) for r in requests] == [(2021, asked)]
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())

@@ -1,4 +1,4 @@
-"""Tasks, the coalesced queue, and once end to end with a real worker on Redis."""
+"""Tasks, the outbox they drain, and once end to end with a real worker on Redis."""
 
 from __future__ import annotations
 
@@ -12,9 +12,12 @@ import pytest
 from celery.signals import before_task_publish, task_postrun
 from django.conf import settings
 from django.db import OperationalError, connections, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
-from commitments import engine, services, tasks
-from commitments.models import DataElement, RecomputeState, Status
+from commitments import engine, selectors, services, tasks
+from commitments.models import DataElement, RecomputeRequest, RecomputeState, Status
 from commitments.services.figures import FigureInput
 from commitments.tabular import Row
 from reform.celery import app
@@ -77,41 +80,141 @@ def test_a_burst_of_saves_in_one_transaction_queues_one_recompute(
 ):
     app.conf.task_always_eager = False  # publish to the broker; nothing runs here
     _, desk = _receiving_unit()
-    RecomputeState.objects.update(pending=False)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         for quarter in (1, 2, 3, 4):
             _figure_saved(desk, "survey_responses", 10, quarter=quarter)
     assert len(callbacks) == 1
-    assert published == ["commitments.tasks.recompute_year"]
+    assert published == ["commitments.tasks.recompute_pending"]
+    assert list(RecomputeRequest.objects.values_list("year", flat=True)) == [2021]
 
 
-def test_saves_in_separate_transactions_queue_one_recompute_while_pending(
-    catalogue, django_capture_on_commit_callbacks, published
+@pytest.fixture
+def recomputes(monkeypatch):
+    """The years each recompute read, in order (one read of the engine's inputs each)."""
+    years: list[int] = []
+    read = selectors.engine_inputs.engine_inputs
+
+    def counted(*, year):
+        years.append(year)
+        return read(year=year)
+
+    monkeypatch.setattr(selectors.engine_inputs, "engine_inputs", counted)
+    return years
+
+
+def test_saves_in_separate_transactions_are_recomputed_once(
+    catalogue, django_capture_on_commit_callbacks, published, recomputes
 ):
     app.conf.task_always_eager = False
     _, desk = _receiving_unit()
-    RecomputeState.objects.update(pending=False)
     for quarter in (1, 2, 3):
         with django_capture_on_commit_callbacks(execute=True):
             _figure_saved(desk, "survey_responses", 10, quarter=quarter)
-    assert published == ["commitments.tasks.recompute_year"]
-    assert RecomputeState.objects.get(year=2021).pending is True
+    # Each transaction kicks a drain; the first drain covers the three changes, the
+    # others find nothing left.
+    assert published == ["commitments.tasks.recompute_pending"] * 3
+    assert RecomputeRequest.objects.count() == 3
+    assert [tasks.recompute_pending() for _ in published] == [[2021], [], []]
+    assert recomputes == [2021]
+    assert not RecomputeRequest.objects.exists()
 
-    # Once the task has claimed the year, the next save queues the next recompute.
-    services.recompute.recompute_claim(year=2021)
+    # The next save asks for the next recompute.
     with django_capture_on_commit_callbacks(execute=True):
         _figure_saved(desk, "survey_responses", 10, quarter=4)
-    assert published == ["commitments.tasks.recompute_year"] * 2
+    assert published == ["commitments.tasks.recompute_pending"] * 4
+    assert tasks.recompute_pending() == [2021]
+    assert recomputes == [2021, 2021]
+
+
+def test_a_save_during_a_recompute_leads_to_another(catalogue, monkeypatch):
+    RecomputeRequest.objects.create(year=2021, requested_at=timezone.now())
+    read = selectors.engine_inputs.engine_inputs
+    reads = []
+
+    def a_save_commits_meanwhile(*, year):
+        # Another transaction's change, committed once this recompute has noted the
+        # requests it covers: the figures it reads may miss it.
+        reads.append(year)
+        if len(reads) == 1:
+            RecomputeRequest.objects.create(year=2021, requested_at=timezone.now())
+        return read(year=year)
+
+    monkeypatch.setattr(selectors.engine_inputs, "engine_inputs", a_save_commits_meanwhile)
+    assert tasks.recompute_pending() == [2021]
+    assert RecomputeRequest.objects.count() == 1  # the later change still waits
+    assert RecomputeState.objects.get(year=2021).pending
+    assert tasks.recompute_pending() == [2021]
+    assert not RecomputeRequest.objects.exists()
+    assert not RecomputeState.objects.get(year=2021).pending
 
 
 def test_a_rolled_back_save_queues_nothing(catalogue, published):
     app.conf.task_always_eager = False
     _, desk = _receiving_unit()
-    RecomputeState.objects.update(pending=False)
     with pytest.raises(RuntimeError), transaction.atomic():
         _figure_saved(desk, "survey_responses", 10)
         raise RuntimeError("rolled back")
     assert published == []
+    assert not RecomputeRequest.objects.exists()
+
+
+def test_a_broker_that_refuses_the_kick_is_logged_and_the_save_stands(
+    catalogue, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    department, desk = _receiving_unit()
+
+    def refused(*args, **kwargs):
+        raise KombuOperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.recompute_pending, "apply_async", refused)
+    with django_capture_on_commit_callbacks(execute=True):
+        _figure_saved(desk, "survey_responses", 100)
+        _figure_saved(desk, "survey_satisfied", 80)
+    assert "Queueing the recompute of 2021 failed" in caplog.text
+    assert RecomputeRequest.objects.filter(year=2021).count() == 1
+    assert RecomputeState.objects.get(year=2021).pending
+    assert not Status.objects.filter(unit=desk).exists()
+
+    # The beat's drain, once the broker is back.
+    monkeypatch.undo()
+    assert tasks.recompute_pending() == [2021]
+    row = Status.objects.get(indicator__code="4.1", unit=department, year=2021, quarter=1)
+    assert (row.value, row.status) == (80, "not_met")
+    assert not RecomputeState.objects.get(year=2021).pending
+
+
+class WorkerLost(BaseException):
+    """What a worker killed mid-run amounts to for its transaction: it never commits."""
+
+
+def test_a_drain_that_dies_before_committing_leaves_the_requests(catalogue, monkeypatch):
+    department, desk = _receiving_unit()
+    factories.figure(desk, "survey_responses", 100)
+    factories.figure(desk, "survey_satisfied", 95)
+    services.recompute.recompute_request(years=[2021])
+    delete = QuerySet.delete
+
+    def killed_before_the_commit(queryset):
+        if queryset.model is RecomputeRequest:  # the last write before the commit
+            raise WorkerLost
+        return delete(queryset)
+
+    monkeypatch.setattr(QuerySet, "delete", killed_before_the_commit)
+    with pytest.raises(WorkerLost):
+        tasks.recompute_pending()
+    assert not Status.objects.filter(unit=desk).exists()  # its writes rolled back
+    assert RecomputeRequest.objects.filter(year=2021).count() == 1
+
+    monkeypatch.undo()
+    assert tasks.recompute_pending() == [2021]  # the next drain: redelivered, or the beat
+    row = Status.objects.get(indicator__code="4.1", unit=department, year=2021, quarter=1)
+    assert row.value == 95
+    assert not RecomputeRequest.objects.exists()
+
+
+@pytest.mark.parametrize("task", [tasks.recompute_year, tasks.recompute_pending])
+def test_a_recompute_whose_worker_dies_goes_back_to_the_queue(task):
+    assert task.acks_late and task.reject_on_worker_lost
 
 
 def test_a_failing_recompute_task_records_why_and_still_raises(catalogue, monkeypatch):
@@ -163,6 +266,14 @@ def test_recompute_all_queues_every_year_with_targets(catalogue):
 def test_nightly_schedule_names_a_registered_task():
     schedule = settings.CELERY_BEAT_SCHEDULE["recompute-nightly"]
     assert schedule["task"] in app.tasks
+
+
+def test_the_beat_drains_the_outbox_every_minute():
+    schedule = settings.CELERY_BEAT_SCHEDULE["recompute-pending"]
+    assert schedule["task"] == tasks.recompute_pending.name
+    assert schedule["task"] in app.tasks
+    assert schedule["schedule"] == dt.timedelta(minutes=1)
+    assert schedule["options"]["expires"] <= 60  # missed minutes do not pile up
 
 
 def test_the_task_reminds_with_the_local_date(reminder_units, django_capture_on_commit_callbacks):
@@ -225,13 +336,15 @@ def _wait_for(predicate, timeout=30.0):
 @pytest.mark.real_worker
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_recomputes_after_a_figure_is_saved(
-    settings, celery_app, celery_worker, executed
+    settings, celery_app, celery_worker, executed, recomputes
 ):
     settings.RECOMPUTE_DELAY_SECONDS = 1
     names, _ = executed
     services.catalogue.catalogue_load(name="hcmc-dard-2021")
-    assert _wait_for(lambda: "commitments.tasks.recompute_year" in names)
+    assert _wait_for(lambda: "commitments.tasks.recompute_pending" in names)
+    assert _wait_for(lambda: not RecomputeRequest.objects.exists())
     names.clear()
+    recomputes.clear()
     department, desk = _receiving_unit()
 
     # A burst of saves, each in its own transaction: one recompute covers them all.
@@ -250,6 +363,8 @@ def test_real_worker_recomputes_after_a_figure_is_saved(
     # Year to date: 181 satisfied / 300 responses = 60.33%, short of 91%.
     assert round(row.value, 2) == Decimal("60.33")
     assert row.status == "not_met"
-    time.sleep(2)  # a second queued task would have run by now
-    assert names == ["commitments.tasks.recompute_year"]
+    # Each save kicked a drain; the first covered the three.
+    assert _wait_for(lambda: len(names) == 3)
+    assert names == ["commitments.tasks.recompute_pending"] * 3
+    assert recomputes == [2021]
     assert RecomputeState.objects.get(year=2021).pending is False

@@ -15,7 +15,6 @@ class Command(BaseCommand):
         )
         total = 0
         for year in years:
-            services.recompute.recompute_claim(year=year)
             count = services.recompute.statuses_recompute(year=year)
             total += count
             self.stdout.write(f"{year}: {count} statuses")
