@@ -12,6 +12,7 @@ from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -77,6 +78,17 @@ class Figure(models.Model):
     def __str__(self) -> str:
         category = f"/{self.category.code}" if self.category_id else ""
         return f"{self.year}-Q{self.quarter} {self.unit.code} {self.element.code}{category}"
+
+    def clean(self) -> None:
+        """The element's largest value holds in the admin too, as on the form and in
+        every import (``services.figures.figure_check``)."""
+        if self.element_id and self.value is not None and self.value > self.element.max_value:
+            raise ValidationError(
+                {
+                    "value": _("Số quá lớn: không được lớn hơn %(max)s.")
+                    % {"max": number_format(self.element.max_value, force_grouping=True)}
+                }
+            )
 
 
 class OfficialFigure(models.Model):

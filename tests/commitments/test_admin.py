@@ -199,3 +199,17 @@ def test_admin_deleting_an_indicator_queues_a_recompute_of_its_targets_years(
         assert admin_client.post(delete, {"post": "yes"}).status_code == 302
     assert not Target.objects.filter(indicator__code="4.1").exists()
     assert [c.years for c in callbacks] == [{2021}]
+
+
+def test_admin_refuses_a_figure_over_its_elements_largest_value(admin_client, catalogue):
+    unit = factories.unit("vp", parent=factories.department())
+    figure = factories.figure(unit, "dossiers_resolved", 100, category="land")
+    url = reverse("admin:commitments_figure_change", args=[figure.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data["value"] = "130000000000000"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Số quá lớn: không được lớn hơn 1.000.000.000." in response.content.decode()
+    figure.refresh_from_db()
+    assert figure.value == 100
