@@ -87,20 +87,28 @@ def _guarded(indicator: IndicatorSpec, unit_id: int, quarter: int, ctx: Context)
     try:
         return _rows_for(indicator, unit_id, quarter, ctx)
     except (ArithmeticError, ValueError, KeyError, TypeError) as exc:
-        return [
-            StatusRow(
-                indicator=indicator.code,
-                unit_id=unit_id,
-                category="",
-                year=ctx.year,
-                quarter=quarter,
-                value=None,
-                target=None,
-                comparator=None,
-                status=NO_DATA,
-                detail={"error": f"{type(exc).__name__}: {exc}"[:300]},
-            )
-        ]
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        return [_row(indicator, unit_id, ctx.year, quarter)("", None, NO_DATA, error=error)]
+
+
+def _row(indicator: IndicatorSpec, unit_id: int, year: int, quarter: int):
+    """A builder of the rows of one indicator, unit and period."""
+
+    def row(category: str, value, status: str, target=None, comparator=None, **detail):
+        return StatusRow(
+            indicator=indicator.code,
+            unit_id=unit_id,
+            category=category,
+            year=year,
+            quarter=quarter,
+            value=value,
+            target=target,
+            comparator=comparator,
+            status=status,
+            detail=detail,
+        )
+
+    return row
 
 
 def _rows_for(
@@ -109,19 +117,7 @@ def _rows_for(
     unit = ctx.tree.units[unit_id]
     members = ctx.tree.members(unit_id, indicator.scope)
 
-    def row(category: str, value, status: str, target=None, comparator=None, **detail):
-        return StatusRow(
-            indicator=indicator.code,
-            unit_id=unit_id,
-            category=category,
-            year=ctx.year,
-            quarter=quarter,
-            value=value,
-            target=target,
-            comparator=comparator,
-            status=status,
-            detail=detail,
-        )
+    row = _row(indicator, unit_id, ctx.year, quarter)
 
     # A unit with nothing in the indicator's scope in its subtree is out of scope.
     if not members:

@@ -43,22 +43,31 @@ def _unique_with_optional(
     ]
 
 
-class Figure(models.Model):
-    """One reported number (số liệu): a unit's value of a data element in a quarter,
-    for one category where the element is split by one."""
+class QuarterFigure(models.Model):
+    """What a figure is: a value of a data element in a quarter, for one category where
+    the element is split by one (the unit is each model's own)."""
 
     year = models.PositiveIntegerField(_("năm"))
     quarter = models.PositiveSmallIntegerField(
         _("quý"), validators=[MinValueValidator(1), MaxValueValidator(4)]
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="figures"
     )
     element = models.ForeignKey(DataElement, verbose_name=_("yếu tố"), on_delete=models.PROTECT)
     category = models.ForeignKey(
         Category, verbose_name=_("phân loại"), null=True, blank=True, on_delete=models.PROTECT
     )
     value = models.PositiveBigIntegerField(_("giá trị"))
+
+    class Meta:
+        abstract = True
+
+
+class Figure(QuarterFigure):
+    """One reported number (số liệu): a unit's value of a data element in a quarter,
+    for one category where the element is split by one."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="figures"
+    )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
@@ -91,7 +100,7 @@ class Figure(models.Model):
             )
 
 
-class OfficialFigure(models.Model):
+class OfficialFigure(QuarterFigure):
     """A figure of a reopened report as it was last approved (số liệu chính thức).
 
     DOMAIN.md, "Official figures": while an approved report is reopened its figures
@@ -100,34 +109,16 @@ class OfficialFigure(models.Model):
     removed when it is approved again (its live figures are then the official ones).
     """
 
-    year = models.PositiveIntegerField(_("năm"))
-    quarter = models.PositiveSmallIntegerField(
-        _("quý"), validators=[MinValueValidator(1), MaxValueValidator(4)]
-    )
     unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="+"
     )
-    element = models.ForeignKey(DataElement, verbose_name=_("yếu tố"), on_delete=models.PROTECT)
-    category = models.ForeignKey(
-        Category, verbose_name=_("phân loại"), null=True, blank=True, on_delete=models.PROTECT
-    )
-    value = models.PositiveBigIntegerField(_("giá trị"))
 
     class Meta:
         verbose_name = _("số liệu chính thức")
         verbose_name_plural = pgettext_lazy("plural", "số liệu chính thức")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["year", "quarter", "unit", "element", "category"],
-                condition=Q(category__isnull=False),
-                name="official_figure_unique_with_category",
-            ),
-            models.UniqueConstraint(
-                fields=["year", "quarter", "unit", "element"],
-                condition=Q(category__isnull=True),
-                name="official_figure_unique_without_category",
-            ),
-        ]
+        constraints = _unique_with_optional(
+            ["year", "quarter", "unit", "element"], "category", name="official_figure_unique"
+        )
 
     def __str__(self) -> str:
         return f"{self.year}-Q{self.quarter} {self.unit_id} {self.element_id}: {self.value}"

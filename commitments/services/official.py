@@ -13,6 +13,8 @@ from commitments.models import AuditEntry, Figure, OfficialFigure, QuarterlyRepo
 from commitments.services import audit
 
 APPROVED = QuarterlyReport.State.APPROVED
+# What a kept figure copies of the figure: its key and its value.
+KEPT = ("year", "quarter", "unit_id", "element_id", "category_id", "value")
 
 
 def official_keep(*, report: QuarterlyReport) -> int:
@@ -22,17 +24,7 @@ def official_keep(*, report: QuarterlyReport) -> int:
     official_release(report=report)
     figures = Figure.objects.filter(unit=report.unit, year=report.year, quarter=report.quarter)
     kept = OfficialFigure.objects.bulk_create(
-        [
-            OfficialFigure(
-                year=f.year,
-                quarter=f.quarter,
-                unit_id=f.unit_id,
-                element_id=f.element_id,
-                category_id=f.category_id,
-                value=f.value,
-            )
-            for f in figures
-        ]
+        OfficialFigure(**{name: getattr(f, name) for name in KEPT}) for f in figures
     )
     return len(kept)
 
