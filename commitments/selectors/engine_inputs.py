@@ -31,7 +31,7 @@ class EngineIds:
 
 
 @dataclass(frozen=True)
-class Figures:
+class FigureSets:
     """A year's figures split by DOMAIN.md's "Official figures": the ``official`` ones
     (reports approved, or written by a trusted channel outside any report, and the last
     approved values of a reopened report), and every figure as typed (``provisional``),
@@ -109,7 +109,7 @@ def _unit_nodes() -> list[engine.UnitNode]:
 FIGURE_COLUMNS = ("year", "quarter", "unit_id", "element__code", "category__code", "value")
 
 
-def official_figure_rows(years: set[int]) -> Figures:
+def official_figure_rows(years: set[int]) -> FigureSets:
     """The figures of ``years`` (the year and the baseline years it is compared to),
     official and as typed, in one query.
 
@@ -135,7 +135,7 @@ def official_figure_rows(years: set[int]) -> Figures:
             official.append(row)
         else:
             waiting = True
-    return Figures(official=official, provisional=typed if waiting else None)
+    return FigureSets(official=official, provisional=typed if waiting else None)
 
 
 def _with_report_state(model, years: set[int], *, kept: bool):

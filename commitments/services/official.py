@@ -43,28 +43,55 @@ def reports_approve_trusted(
     """Approve the reports a trusted channel (an admin's import) wrote figures to,
     creating those that do not exist yet, each recorded in the audit log as approved
     with ``note``; returns how many changed state. The version of every report touched
-    grows, so a form opened before the import cannot save over it."""
-    moved = 0
+    grows, so a form opened before the import cannot save over it. A fixed number of
+    queries, whatever the number of reports."""
+    wanted = {(unit.pk, year, quarter): unit for unit, year, quarter in periods}
+    if not wanted:
+        return 0
+    reports = _reports_of(wanted)
     now = timezone.now()
-    for unit, year, quarter in sorted(set(periods), key=lambda p: (p[1], p[2], p[0].code)):
-        report, _ = QuarterlyReport.objects.get_or_create(unit=unit, year=year, quarter=quarter)
-        was = report.state
-        QuarterlyReport.objects.filter(pk=report.pk).update(
-            state=APPROVED,
-            version=F("version") + 1,
-            decided_at=now if was != APPROVED else F("decided_at"),
-            decided_by=audit.user_or_none(user) if was != APPROVED else F("decided_by"),
-            updated_at=now,
+    moving = [r for r in reports if r.state != APPROVED]
+    QuarterlyReport.objects.filter(pk__in=[r.pk for r in moving]).update(
+        state=APPROVED, decided_at=now, decided_by=audit.user_or_none(user)
+    )
+    QuarterlyReport.objects.filter(pk__in=[r.pk for r in reports]).update(
+        version=F("version") + 1, updated_at=now
+    )
+    # Their live figures are the official ones now, not values kept at a reopening.
+    kept = OfficialFigure.objects.filter(
+        year__in={y for _, y, _ in wanted}, unit_id__in={u for u, _, _ in wanted}
+    ).values_list("pk", "unit_id", "year", "quarter")
+    OfficialFigure.objects.filter(pk__in=[pk for pk, *key in kept if tuple(key) in wanted]).delete()
+    audit.audit_per_report(
+        {
+            (wanted[(r.unit_id, r.year, r.quarter)], r.year, r.quarter): [
+                ["state", r.state, APPROVED]
+            ]
+            for r in sorted(moving, key=lambda r: (r.year, r.quarter, r.unit_id))
+        },
+        subject=AuditEntry.Subject.REPORT,
+        action=AuditEntry.Action.APPROVED,
+        user=user,
+        note=note,
+    )
+    return len(moving)
+
+
+def _reports_of(wanted: dict[tuple[int, int, int], Unit]) -> list[QuarterlyReport]:
+    """The reports of these (unit id, year, quarter), those missing created as drafts."""
+
+    def stored() -> list[QuarterlyReport]:
+        found = QuarterlyReport.objects.filter(
+            year__in={y for _, y, _ in wanted}, unit_id__in={u for u, _, _ in wanted}
         )
-        official_release(report=report)
-        if was != APPROVED:
-            moved += 1
-            audit.report_audit(
-                report,
-                subject=AuditEntry.Subject.REPORT,
-                action=AuditEntry.Action.APPROVED,
-                user=user,
-                changes=[["state", was, APPROVED]],
-                note=note,
-            )
-    return moved
+        return [r for r in found if (r.unit_id, r.year, r.quarter) in wanted]
+
+    reports = stored()
+    missing = set(wanted) - {(r.unit_id, r.year, r.quarter) for r in reports}
+    if not missing:
+        return reports
+    QuarterlyReport.objects.bulk_create(
+        [QuarterlyReport(unit_id=u, year=y, quarter=q) for u, y, q in sorted(missing)],
+        ignore_conflicts=True,
+    )
+    return stored()

@@ -6,32 +6,47 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from commitments import services
+from commitments.demo import demo_load
 from commitments.models import Unit
-from tests.commitments.views.test_documents import demo, director  # noqa: F401
+from tests.commitments.views.test_documents import AFTER_2021
+
+
+@pytest.fixture
+def demo(db):
+    demo_load(as_of=AFTER_2021)
+
+
+@pytest.fixture
+def director(client, admin):
+    """A superuser's client: the documents hold every unit."""
+    client.force_login(admin)
+    return client
+
 
 WHY_VI = "Không đạt ở quý 3; thấp nhất quý 3: 4, mục tiêu ≥ 5."
 WHY_EN = "Not met in Q3; the lowest, Q3: 4, target ≥ 5."
 
 
-def test_the_xlsx_names_the_quarter_that_failed(director, demo):  # noqa: F811
+def test_the_xlsx_names_the_quarter_that_failed(director, demo):
     response = director.get(reverse("commitments:report_xlsx"), {"year": 2021, "quarter": 0})
     book = load_workbook(io.BytesIO(response.content))
     row = next(r for r in book["Cam kết 3"].iter_rows(values_only=True) if r[0] == "3.2")
     assert row[6] == f"Không đạt — {WHY_VI}"
 
 
-def test_the_print_names_the_quarter_that_failed_in_both_languages(director, demo):  # noqa: F811
+def test_the_print_names_the_quarter_that_failed_in_both_languages(director, demo):
     url = reverse("commitments:report_print")
     assert WHY_VI in director.get(url, {"year": 2021, "quarter": 0}).content.decode()
     director.cookies["django_language"] = "en"
     assert WHY_EN in director.get(url, {"year": 2021, "quarter": 0}).content.decode()
 
 
-def test_the_published_year_names_the_quarter_that_failed(client, admin, demo):  # noqa: F811
+def test_the_published_year_names_the_quarter_that_failed(client, admin, demo):
     department = Unit.objects.get(parent__isnull=True)
     services.publishing.results_publish(
         department=department, year=2021, quarter=0, user=admin, note="Công bố cả năm"
