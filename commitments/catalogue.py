@@ -472,11 +472,15 @@ INDICATORS = [
     },
 ]
 
+SURVEYED = ("survey_responses", "survey_satisfied", "survey_published")
+
 CATALOGUES = {
     "hcmc-dard-2021": {
         "year": 2021,
         "categories": CATEGORIES,
         "elements": ELEMENTS,
+        # Counted from the citizens' satisfaction survey (surveys/), not typed by a desk.
+        "surveyed": SURVEYED,
         "validation_rules": VALIDATION_RULES,
         "commitments": COMMITMENTS,
         "indicators": INDICATORS,

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "commitments",
+    "surveys",
 ]
 
 MIDDLEWARE = [
@@ -145,7 +146,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commitments.tasks.report_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Answers whose kick was lost are counted within a minute.
+    "survey-tally": {
+        "task": "surveys.tasks.survey_tally",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
+    "survey-keys-forget": {
+        "task": "surveys.tasks.survey_keys_forget",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
+# A desk's answers within this many seconds of each other are counted by one tally.
+SURVEY_TALLY_SECONDS = env.int("SURVEY_TALLY_SECONDS", default=5)
 # Saves within this many seconds of each other are covered by one recompute.
 RECOMPUTE_DELAY_SECONDS = env.int("RECOMPUTE_DELAY_SECONDS", default=5)
 

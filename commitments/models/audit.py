@@ -28,6 +28,7 @@ class AuditEntry(models.Model):
         REPORT = "report", _("Báo cáo quý")
         TARGET = "target", _("Mục tiêu")
         PUBLICATION = "publication", _("Công bố kết quả")
+        SURVEY = "survey", _("Khảo sát sự hài lòng")
 
     class Action(models.TextChoices):
         CREATED = "created", _("Đã thêm")
@@ -39,6 +40,9 @@ class AuditEntry(models.Model):
         RETURNED = "returned", _("Đã trả lại")
         REOPENED = "reopened", _("Đã mở lại")
         PUBLISHED = "published", _("Đã công bố")
+        COUNTED = "counted", _("Đã tổng hợp")
+        VOIDED = "voided", _("Đã hủy")
+        MODERATED = "moderated", _("Đã duyệt ý kiến")
 
     at = models.DateTimeField(_("lúc"), auto_now_add=True)
     user = done_by(_("người thực hiện"))

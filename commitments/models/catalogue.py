@@ -68,6 +68,14 @@ class DataElement(BilingualName):
         SUM = engine.SUM, _("cộng dồn các quý")
         LAST = engine.LAST, _("lấy quý gần nhất")
 
+    class Source(models.TextChoices):
+        # Typed by the unit on its quarterly report: official once the report is approved.
+        REPORT = "report", _("Báo cáo của đơn vị")
+        # Counted from the citizens' answers to the satisfaction survey (and set when a
+        # director publishes a desk's results): official on arrival, never typed by the
+        # desk being judged (DOMAIN.md, "Official figures").
+        SURVEY = "survey", _("Khảo sát sự hài lòng")
+
     code = models.SlugField(_("mã"), max_length=50, unique=True)
     aggregation = models.CharField(
         _("tổng hợp theo thời gian"), max_length=10, choices=Aggregation.choices
@@ -76,6 +84,9 @@ class DataElement(BilingualName):
         _("chia theo"), max_length=20, choices=Category.Kind.choices, blank=True
     )
     is_flag = models.BooleanField(_("cờ 0/1"), default=False)
+    source = models.CharField(
+        _("nguồn số liệu"), max_length=10, choices=Source.choices, default=Source.REPORT
+    )
     # A sane upper bound on one unit's figure of a quarter: a typo of ten zeros is
     # refused where it is typed instead of freezing the year's statuses.
     max_value = models.PositiveBigIntegerField(

@@ -106,6 +106,8 @@ def _unit_nodes() -> list[engine.UnitNode]:
     ]
 
 
+# Figures of elements from any other source are official on arrival.
+REPORTED = DataElement.Source.REPORT
 FIGURE_COLUMNS = ("year", "quarter", "unit_id", "element__code", "category__code", "value")
 
 
@@ -113,17 +115,19 @@ def official_figure_rows(years: set[int]) -> FigureSets:
     """The figures of ``years`` (the year and the baseline years it is compared to),
     official and as typed, in one query.
 
-    A figure is official when its report is approved, or when it has no report at all
-    (an admin's import, the admin, a trusted system: never a unit's draft). A report
-    that is not approved contributes the values it had when last approved, if any.
+    A figure is official when its report is approved, when it has no report at all
+    (an admin's import, the admin, a trusted system: never a unit's draft), or when
+    its element is not typed by the unit (counted from citizens' survey answers). A
+    report that is not approved contributes the values it had when last approved, if
+    any.
     """
     approved = QuarterlyReport.State.APPROVED
     official, typed, waiting = [], [], False
-    for *columns, state, kept in _with_report_state(Figure, years, kept=False).union(
+    for *columns, source, state, kept in _with_report_state(Figure, years, kept=False).union(
         _with_report_state(OfficialFigure, years, kept=True), all=True
     ):
         row = engine.FigureRow(*columns)
-        is_official = (state or approved) == approved
+        is_official = source != REPORTED or (state or approved) == approved
         if kept:
             # A reopened report's approved values: official until it is approved again.
             if not is_official:
@@ -150,7 +154,7 @@ def _with_report_state(model, years: set[int], *, kept: bool):
             kept=Value(kept, output_field=BooleanField()),
         )
         .order_by()
-        .values_list(*FIGURE_COLUMNS, "report_state", "kept")
+        .values_list(*FIGURE_COLUMNS, "element__source", "report_state", "kept")
     )
 
 

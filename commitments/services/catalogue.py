@@ -55,7 +55,12 @@ def _categories_save(spec: dict) -> dict[str, Category]:
 
 def _elements_save(spec: dict) -> dict[str, DataElement]:
     columns = ("aggregation", "category_kind", "is_flag", "name_vi", "name_en")
-    return _rows_save(DataElement, spec["elements"], columns)
+    elements = _rows_save(DataElement, spec["elements"], columns)
+    # The elements counted from citizens' answers are never typed by a unit.
+    DataElement.objects.filter(code__in=spec.get("surveyed", ())).update(
+        source=DataElement.Source.SURVEY
+    )
+    return elements
 
 
 def _commitments_save(spec: dict) -> dict[str, Commitment]:

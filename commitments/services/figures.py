@@ -215,13 +215,16 @@ class FigureInput:
 History = dict[tuple[Unit, int, int], list[tuple[str, int | None, int | None]]]
 
 
-def figures_save(*, inputs: list[FigureInput], user=None, source: str = "") -> ImportResult:
+def figures_save(
+    *, inputs: list[FigureInput], user=None, source: str = "", action: str = ""
+) -> ImportResult:
     """Check figures against the validation rules and upsert them, all or nothing.
 
     An input whose ``value`` is None removes the stored figure (a value cleared on the
     report form). Every change is recorded in the audit log, one entry per unit and
     quarter; ``source`` names the imported file (the entries of one import share a
-    batch).
+    batch), or the channel that wrote them with its own ``action`` (the survey's
+    tally).
     """
     if not inputs:
         return ImportResult()
@@ -238,7 +241,7 @@ def figures_save(*, inputs: list[FigureInput], user=None, source: str = "") -> I
         audit.audit_per_report(
             history,
             subject=AuditEntry.Subject.FIGURES,
-            action=AuditEntry.Action.IMPORTED if source else AuditEntry.Action.UPDATED,
+            action=action or (AuditEntry.Action.IMPORTED if source else AuditEntry.Action.UPDATED),
             user=user,
             label=source,
         )
