@@ -1,0 +1,1 @@
+"""The survey's pages: ``public`` (no login) and ``staff`` (directors and staff)."""
