@@ -238,9 +238,7 @@ def response_submit(
     questionnaire = questionnaire_ensure(year=local.year)
     questions = list(questionnaire.questions.all())
     scores = _scores(questions, answers.scores)
-    nonce = None
-    if channel != Response.Channel.PAPER:
-        nonce = _token_nonce(token or "", unit)
+    nonce = None if channel == Response.Channel.PAPER else _token_nonce(token or "", unit)
     dossier = _dossier_code(answers.dossier_code)
     comment = answers.comment.strip()[:2000]
     key = client_key(client_address) if client_address else ""
