@@ -239,8 +239,7 @@ def response_submit(
     Web and kiosk answers carry the form's one-time ``token``; paper answers are typed
     by ``user``. Refused (``SurveyRefused``, naming the field): a desk that does not
     receive dossiers, a question unanswered or out of the scale, a token replayed,
-    forged or expired, a dossier code already answered at this desk.
-    """
+    forged or expired, a dossier code already answered at this desk."""
     if not unit.receives_dossiers:
         raise SurveyRefused(_("Đơn vị này không tiếp nhận hồ sơ."), field="form")
     when = when or timezone.now()

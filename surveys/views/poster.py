@@ -63,7 +63,6 @@ def poster(request: HttpRequest, code: str) -> HttpResponse:
         ),
         # segno's own markup: an <svg> with a <title> (escaped) and one <path>.
         "qr": mark_safe(svg),
-        "department": unit.parent.label if unit.parent_id else "",
     }
     return render(request, "surveys/poster.html", context)
 

@@ -142,7 +142,6 @@ def _form(
         "comment": data.get("comment", ""),
         "errors": errors,
         "honeypot": HONEYPOT,
-        "department": unit.parent.label if unit.parent_id else "",
     }
     return render(request, "surveys/survey.html", context)
 
@@ -241,6 +240,5 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "unit": unit,
         "quarters": quarters,
-        "department": unit.parent.label if unit.parent_id else "",
     }
     return render(request, "surveys/public_results.html", context)

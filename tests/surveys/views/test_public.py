@@ -46,7 +46,7 @@ def test_the_form_of_a_receiving_desk_in_vietnamese(client, desks):
     assert 'tabindex="-1"' in html
     assert "Không lưu họ tên, số điện thoại hay địa chỉ IP." in html
     assert "giữ 30 ngày" in html and "Nghị định 13/2023/NĐ-CP" in html
-    assert 'class="masthead"' in html and "Đơn vị × chỉ tiêu" not in html  # no staff menu
+    assert 'class="masthead"' in html and "Báo cáo quý" not in html  # no staff menu
     assert "no-store" in response["Cache-Control"]  # a token per view: never cached
 
 
@@ -87,9 +87,9 @@ def test_answers_are_stored_from_the_web_with_the_dossier_code(client, desks):
     assert stored.client_key == services.client_key(ADDRESS)
     assert ADDRESS not in stored.client_key
     scores = dict(Answer.objects.values_list("question__code", "score"))
-    assert scores == {code: 3 for code in ("access", "procedure", "staff", "result", "feedback")} | {
-        "overall": 4
-    }
+    assert scores == {
+        code: 3 for code in ("access", "procedure", "staff", "result", "feedback")
+    } | {"overall": 4}
 
 
 def test_the_thank_you_page_links_to_the_desk_results(client, desks):
