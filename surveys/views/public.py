@@ -9,6 +9,7 @@ stored."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -27,6 +28,8 @@ from commitments.models import Unit
 from surveys import selectors, services
 from surveys.models import SCALE, DeskPublication, Kiosk, Question, Response
 from surveys.views import guards
+
+logger = logging.getLogger(__name__)
 
 # The honeypot's name: one a form filler recognises and fills.
 HONEYPOT = "website"
@@ -67,6 +70,7 @@ def _answer(request: HttpRequest, unit: Unit, *, kiosk: Kiosk | None) -> HttpRes
         return render(request, "surveys/throttled.html", {"unit": unit, "kiosk": kiosk}, status=429)
     thanks = redirect("surveys:kiosk_thanks" if kiosk else "surveys:thanks", code=unit.code)
     if request.POST.get(HONEYPOT):
+        logger.info("survey %s: honeypot filled, nothing stored", unit.code)
         return thanks
     token = request.POST.get("token", "")
     try:
