@@ -5,6 +5,7 @@ printed to the console. Production sets ``DEBUG=false``, ``SECRET_KEY``,
 ``ALLOWED_HOSTS``, ``DATABASE_URL`` and ``REDIS_URL``.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,6 +32,20 @@ def _bool(name: str, default: bool) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+
+
+def _rate(name: str, default: str) -> str | None:
+    """A django-ratelimit rate, a count per period ("10/10m": ten in ten minutes; s, m,
+    h or d); an empty value means no limit."""
+    raw = env.str(name, default=default).strip()
+    if not raw:
+        return None
+    if not re.fullmatch(r"[1-9][0-9]*/(?:[1-9][0-9]*)?[smhd]", raw):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 10/10m (a count / a period in s, m, h or d), "
+            f"not {raw!r}."
+        )
+    return raw
 
 
 DEBUG = _bool("DEBUG", False)
@@ -159,6 +174,14 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A desk's answers within this many seconds of each other are counted by one tally.
 SURVEY_TALLY_SECONDS = env.int("SURVEY_TALLY_SECONDS", default=5)
+# The public survey's throttles (django-ratelimit, counted in the default cache), on the
+# answers sent (showing the form is never limited): per client address (the one django-axes
+# reads, RATELIMIT_IP_META_KEY) over every desk, and per desk whatever the address; a kiosk
+# counts for its desk only. Past either, the answers are refused with 429 and nothing is
+# stored. An empty value lifts a limit (a load test from one address). While the cache
+# cannot be reached the answers go through, and the log says so.
+SURVEY_RATE_CLIENT = _rate("SURVEY_RATE_CLIENT", "10/10m")
+SURVEY_RATE_DESK = _rate("SURVEY_RATE_DESK", "600/m")
 # Saves within this many seconds of each other are covered by one recompute.
 RECOMPUTE_DELAY_SECONDS = env.int("RECOMPUTE_DELAY_SECONDS", default=5)
 

@@ -6,10 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, Q
 
 from commitments.models import Unit
-from surveys.models import SATISFIED_FROM, Answer, Question, Questionnaire, Response
+from surveys.models import (
+    SATISFIED_FROM,
+    Answer,
+    DeskPublication,
+    Kiosk,
+    Question,
+    Questionnaire,
+    Response,
+)
 
 
 def questionnaire_current(*, year: int) -> Questionnaire | None:
@@ -25,6 +33,33 @@ def questionnaire_current(*, year: int) -> Questionnaire | None:
 def valid_responses():
     """Responses that count: not voided."""
     return Response.objects.filter(voided_at__isnull=True)
+
+
+def desk_for_survey(*, code: str) -> Unit | None:
+    """The receiving unit (bộ phận tiếp nhận) of a code, with the unit above it, or
+    None for a unit that does not exist or does not receive dossiers."""
+    return Unit.objects.filter(code=code, receives_dossiers=True).select_related("parent").first()
+
+
+def desk_kiosks(*, unit: Unit) -> list[Kiosk]:
+    """A desk's kiosks, live ones first, each with who enrolled it."""
+    return list(
+        Kiosk.objects.filter(unit=unit)
+        .select_related("enrolled_by")
+        .order_by(F("revoked_at").desc(nulls_first=True), "name", "pk")
+    )
+
+
+def kiosk_live(*, unit: Unit, pk: int | None) -> Kiosk | None:
+    """The kiosk ``pk`` of this desk if it has not been revoked, else None."""
+    if pk is None:
+        return None
+    return Kiosk.objects.filter(pk=pk, unit=unit, revoked_at__isnull=True).first()
+
+
+def desk_publications(*, unit: Unit) -> list[DeskPublication]:
+    """A desk's published quarters, newest first (one query)."""
+    return list(DeskPublication.objects.filter(unit=unit).order_by("-year", "-quarter"))
 
 
 def desk_counts(

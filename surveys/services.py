@@ -195,6 +195,16 @@ def _token_nonce(token: str, unit: Unit) -> str:
     return str(data["n"])
 
 
+def form_token_spent(*, token: str) -> bool:
+    """Whether a form's token has already brought its answers: the same form sent
+    twice (a double tap, the back button), as opposed to one expired or forged."""
+    try:
+        data = signing.loads(token or "", salt=TOKEN_SALT)
+    except signing.BadSignature:
+        return False
+    return Response.objects.filter(token=str(data.get("n") or "")).exists()
+
+
 def client_key(address: str) -> str:
     """A keyed hash of a sender's address: enough to see a burst, never the address."""
     return hmac.new(
@@ -229,8 +239,7 @@ def response_submit(
     Web and kiosk answers carry the form's one-time ``token``; paper answers are typed
     by ``user``. Refused (``SurveyRefused``, naming the field): a desk that does not
     receive dossiers, a question unanswered or out of the scale, a token replayed,
-    forged or expired, a dossier code already answered at this desk.
-    """
+    forged or expired, a dossier code already answered at this desk."""
     if not unit.receives_dossiers:
         raise SurveyRefused(_("Đơn vị này không tiếp nhận hồ sơ."), field="form")
     when = when or timezone.now()

@@ -24,6 +24,8 @@ def _import_settings(**variables: str) -> subprocess.CompletedProcess:
     [
         ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
         ({"DEBUG": "true", "DATABASE_URL": "nonsense://x"}, "DATABASE_URL must be"),
+        ({"DEBUG": "true", "SURVEY_RATE_CLIENT": "often"}, "SURVEY_RATE_CLIENT must be a rate"),
+        ({"DEBUG": "true", "SURVEY_RATE_DESK": "600/0m"}, "SURVEY_RATE_DESK must be a rate"),
     ],
 )
 def test_bad_configuration_stops_with_a_clear_error(variables, message):
