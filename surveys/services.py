@@ -248,7 +248,7 @@ def response_submit(
     questions = list(questionnaire.questions.all())
     scores = _scores(questions, answers.scores)
     nonce = None if channel == Response.Channel.PAPER else _token_nonce(token or "", unit)
-    dossier = _dossier_code(answers.dossier_code)
+    dossier = dossier_code_checked(answers.dossier_code)
     comment = answers.comment.strip()[:2000]
     key = client_key(client_address) if client_address else ""
     overall = scores[next(q.code for q in questions if q.kind == Question.Kind.OVERALL)]
@@ -303,7 +303,8 @@ def _scores(questions: list[Question], given: Mapping[str, int | str | None]) ->
     return scores
 
 
-def _dossier_code(text: str) -> str:
+def dossier_code_checked(text: str) -> str:
+    """A dossier code as stored (trimmed), or ``SurveyRefused`` naming the field."""
     code = (text or "").strip()
     if len(code) > DOSSIER_CODE_MAX or any(c.isspace() for c in code):
         raise SurveyRefused(

@@ -37,6 +37,9 @@ HONEYPOT = "website"
 PREFIX = "q-"
 # Seconds a kiosk's thank-you page stays before the next citizen's form.
 KIOSK_RESET_SECONDS = 6
+# Seconds a kiosk's form left alone keeps its answers before it clears itself, so
+# that a citizen who walks away never leaves answers for the next one.
+KIOSK_IDLE_SECONDS = 240
 
 
 def desk_or_404(code: str) -> Unit:
@@ -60,7 +63,16 @@ def survey_page(request: HttpRequest, unit: Unit, *, kiosk: Kiosk | None) -> Htt
     the desk's enrolled kiosk."""
     if request.method == "POST":
         return _answer(request, unit, kiosk=kiosk)
-    return _form(request, unit, kiosk=kiosk, data={"dossier": request.GET.get("dossier", "")})
+    return _form(request, unit, kiosk=kiosk, data={"dossier": _receipt_code(request)})
+
+
+def _receipt_code(request: HttpRequest) -> str:
+    """The dossier code a receipt's QR code carries, left out when it is not one (the
+    citizen could not remove it from the form)."""
+    try:
+        return services.dossier_code_checked(request.GET.get("dossier", ""))
+    except services.SurveyRefused:
+        return ""
 
 
 def _answer(request: HttpRequest, unit: Unit, *, kiosk: Kiosk | None) -> HttpResponse:
@@ -146,6 +158,7 @@ def _form(
         "comment": data.get("comment", ""),
         "errors": errors,
         "honeypot": HONEYPOT,
+        "idle_reset": KIOSK_IDLE_SECONDS if kiosk else None,
     }
     return render(request, "surveys/survey.html", context)
 

@@ -102,6 +102,11 @@ def test_a_kiosk_answer_is_stored_with_its_channel_and_the_form_comes_back_fresh
     assert "no-store" in tablet.get(url)["Cache-Control"]
 
 
+def test_a_kiosk_form_left_alone_clears_itself(tablet, desks):
+    html = tablet.get(url_of(desks["desk"])).content.decode()
+    assert '<meta http-equiv="refresh" content="240">' in html
+
+
 def test_the_next_citizen_starts_in_vietnamese(tablet, desks):
     tablet.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     url = url_of(desks["desk"])

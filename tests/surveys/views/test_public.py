@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.core import signing
+from django.test import Client
 from django.urls import reverse
 
 from surveys import services
@@ -67,6 +68,16 @@ def test_the_dossier_code_of_a_receipt_is_carried_and_shown(client, desks):
     html = html.decode()
     assert '<input type="hidden" name="dossier" value="000.00.12.H29-210315-0001">' in html
     assert '<strong class="code">000.00.12.H29-210315-0001</strong>' in html
+
+
+def test_a_receipt_code_that_is_not_one_is_left_out_of_the_form(client, desks):
+    html = client.get(url_of(desks["desk"]), {"dossier": "not a code " * 10}).content.decode()
+    assert '<input type="hidden" name="dossier" value="">' in html or 'name="dossier"' not in html
+    assert "not a code" not in html
+
+
+def test_a_phone_form_does_not_clear_itself(client, desks):
+    assert 'http-equiv="refresh"' not in client.get(url_of(desks["desk"])).content.decode()
 
 
 def test_answers_are_stored_from_the_web_with_the_dossier_code(client, desks):
@@ -212,3 +223,13 @@ def test_the_public_pages_are_safe_under_the_content_security_policy(client, des
     for response in pages:
         assert "Content-Security-Policy" in response
         assert_csp_safe(response.content.decode())
+
+
+def test_a_form_refused_by_the_csrf_check_says_why_in_the_reader_language(desks):
+    strict = Client(enforce_csrf_checks=True)
+    page = strict.post(url_of(desks["desk"]), {"token": "x"})
+    assert page.status_code == 403
+    assert "Trang đã hết hạn" in page.content.decode()
+    strict.cookies["django_language"] = "en"
+    assert "This page has expired" in strict.post(url_of(desks["desk"]), {}).content.decode()
+    assert not Response.objects.exists()
