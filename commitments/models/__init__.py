@@ -7,6 +7,8 @@
   deadlines and reminders;
 - ``statuses``: computed statuses, the recompute state and its outbox (the requests
   waiting for a recompute), published results;
+- ``calendar``: the days off and make-up working days an admin adds to the public
+  holiday calendar;
 - ``audit``: the audit log.
 
 Models stay thin: fields, choices, constraints and checks. The work happens in
@@ -14,6 +16,7 @@ Models stay thin: fields, choices, constraints and checks. The work happens in
 """
 
 from commitments.models.audit import AuditEntry
+from commitments.models.calendar import CalendarDay
 from commitments.models.catalogue import (
     BilingualName,
     Category,
@@ -42,6 +45,7 @@ from commitments.models.targets import Comparator, Target, TargetChange, TargetO
 __all__ = [
     "AuditEntry",
     "BilingualName",
+    "CalendarDay",
     "Category",
     "Commitment",
     "Comparator",

@@ -97,8 +97,9 @@ def world(catalogue):
 
 @pytest.fixture
 def mix(db):
-    """The department and seven units, one in each situation of Q1 2021 (due 10/04,
-    looked at on 20/04). Codes are chosen so that their order is not the page's."""
+    """The department and seven units, one in each situation of Q1 2021 (due 14/04, ten
+    working days after the quarter; looked at on 20/04). Codes are chosen so that their
+    order is not the page's."""
     at = factories.utc
     department = factories.department()
     units = {
@@ -121,10 +122,10 @@ def mix(db):
     factories.report_returned(returned, boss, at=at(2021, 4, 6, 3))
     # 23:30 on the deadline day in Hanoi, 16:30 UTC: on time.
     factories.report_submitted(
-        factories.report(units["on_time"]), staff, at=at(2021, 4, 10, 16, 30)
+        factories.report(units["on_time"]), staff, at=at(2021, 4, 14, 16, 30)
     )
-    # 00:30 the day after in Hanoi, still the 10th in UTC: late.
-    factories.report_submitted(factories.report(units["late"]), staff, at=at(2021, 4, 10, 17, 30))
+    # 00:30 the day after in Hanoi, still the 14th in UTC: late.
+    factories.report_submitted(factories.report(units["late"]), staff, at=at(2021, 4, 14, 17, 30))
     approved = factories.report(units["approved"])
     factories.report_submitted(approved, staff, at=at(2021, 4, 8, 2))
     factories.report_approved(approved, boss, at=at(2021, 4, 9, 2))
@@ -137,9 +138,10 @@ def mix(db):
 
 @pytest.fixture
 def reminder_units(db):
-    """Due 10/04/2021. A draft unit with two reachable staff (and staff who cannot be
-    reached, and a director); a unit that has not started; a unit that has submitted;
-    the department, which reports nothing."""
+    """Due 14/04/2021, a Wednesday (reminded on 9, 13, 15 and 19 April). A draft unit
+    with two reachable staff (and staff who cannot be reached, and a director); a unit
+    that has not started; a unit that has submitted; the department, which reports
+    nothing."""
     department = factories.department()
     owing = factories.unit("pvp", parent=department, name="Phòng Văn phòng")
     idle = factories.unit("ttkn", parent=department, kind="affiliated_unit")
