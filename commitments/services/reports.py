@@ -1,5 +1,5 @@
 """Quarterly reports (báo cáo quý): saving the typed figures, and moving a report from
-its staff to the director and back (submit, approve, return, reopen)."""
+its staff to the director and back (submit, withdraw, approve, return, reopen)."""
 
 from __future__ import annotations
 
@@ -233,6 +233,25 @@ def report_submit(
                 F("first_submitted_at"), Value(timezone.now(), output_field=DateTimeField())
             ),
         )
+
+
+def report_withdraw(*, report: QuarterlyReport, user) -> QuarterlyReport:
+    """Take back a submitted report that no director has decided on yet (rút lại báo
+    cáo): it becomes a draft in its staff's hands again. Refused once a director has
+    approved or returned it, even a moment before (a conditional UPDATE decides). The
+    first submission's time stays, so on-time reporting still counts from it; the
+    audit log keeps the submission and the withdrawal."""
+    _ensure_open(report, user)
+    return _report_move(
+        report=report,
+        old=[QuarterlyReport.State.SUBMITTED],
+        new=QuarterlyReport.State.DRAFT,
+        refusal=gettext("Chỉ rút lại được báo cáo đã gửi mà lãnh đạo chưa duyệt hoặc trả lại."),
+        user=user,
+        action=AuditEntry.Action.WITHDRAWN,
+        submitted_at=None,
+        submitted_by=None,
+    )
 
 
 def report_approve(*, report: QuarterlyReport, user) -> QuarterlyReport:

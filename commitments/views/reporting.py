@@ -122,6 +122,7 @@ def _page(
             "reason": request.POST.get("reason", "") if errors else "",
             "may_edit": may_edit,
             "may_decide": access.may_decide_report(roles=roles, report=report),
+            "may_withdraw": access.may_withdraw_report(roles=roles, report=report),
             "may_reopen": access.may_reopen_report(roles=roles, report=report),
             "state": selectors.statuses.recompute_state(year=year),
             "evidence": selectors.reports.report_evidence(unit=unit, year=year, quarter=quarter),
@@ -286,6 +287,9 @@ def _act(request: HttpRequest, action: str, report: QuarterlyReport, lines) -> s
     if action == "submit":
         services.reports.report_submit(report=report, user=user, values=values, version=version)
         return _("Đã gửi báo cáo cho lãnh đạo duyệt.")
+    if action == "withdraw":
+        services.reports.report_withdraw(report=report, user=user)
+        return _("Đã rút lại báo cáo: báo cáo là bản nháp, có thể sửa rồi gửi lại.")
     if action == "approve":
         services.reports.report_approve(report=report, user=user)
         return _("Đã duyệt báo cáo.")

@@ -240,6 +240,7 @@ STATE = QuarterlyReport.State
 ACTIONS = {
     "save": (None, STATE.DRAFT, {"docs_issued": "7"}),
     "submit": (None, STATE.SUBMITTED, {"docs_issued": "7"}),
+    "withdraw": (STATE.SUBMITTED, STATE.DRAFT, {}),
     "approve": (STATE.SUBMITTED, STATE.APPROVED, {}),
     "return": (STATE.SUBMITTED, STATE.RETURNED, {"comment": "Thiếu số liệu đất đai"}),
     "reopen": (STATE.APPROVED, STATE.DRAFT, {"reason": "Sai số liệu"}),
@@ -249,6 +250,7 @@ ACTIONS = {
 ACTION_STATUSES = {
     "save":    (302,       404,           302,     404,     403,        403,           404,    302),
     "submit":  (302,       404,           302,     404,     403,        403,           404,    302),
+    "withdraw": (302,      404,           302,     404,     403,        403,           404,    302),
     "approve": (302,       404,           403,     404,     302,        302,           404,    302),
     "return":  (302,       404,           403,     404,     302,        302,           404,    302),
     "reopen":  (302,       404,           403,     404,     403,        403,           404,    302),
