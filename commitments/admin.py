@@ -35,6 +35,12 @@ from commitments.models import (
     ValidationRule,
 )
 
+# The admin's own titles, in the reader's language like every page (Django's default
+# reads "Trang quản trị cho Django").
+admin.site.site_header = _("Quản trị · Chỉ tiêu cải cách hành chính")
+admin.site.site_title = _("Quản trị chỉ tiêu cải cách hành chính")
+admin.site.index_title = _("Dữ liệu và cấu hình")
+
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
@@ -42,7 +48,7 @@ class UnitAdmin(admin.ModelAdmin):
         "code",
         "name",
         "kind",
-        "sector",
+        "sector_name",
         "public_service",
         "receives_dossiers",
         "parent",
@@ -50,6 +56,10 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ("kind", "sector", "public_service", "receives_dossiers")
     search_fields = ("code", "name", "name_en")
     autocomplete_fields = ("parent",)
+
+    @admin.display(description=_("lĩnh vực"), ordering="sector")
+    def sector_name(self, obj: Unit) -> str:
+        return obj.sector_label
 
 
 @admin.register(Category)
@@ -497,6 +507,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
             **(extra_context or {}),
             "holiday_year": year,
             "public_holidays": selectors.calendar.public_holidays(year=year),
+            "make_up_days": selectors.calendar.make_up_days(year=year),
         }
         return super().changelist_view(request, extra_context=extra_context)
 

@@ -26,7 +26,7 @@ from commitments.models.catalogue import (
     Indicator,
     ValidationRule,
 )
-from commitments.models.organisation import Membership, Unit
+from commitments.models.organisation import SECTOR_NAMES, Membership, Unit, sector_name
 from commitments.models.reporting import (
     Evidence,
     Figure,
@@ -43,6 +43,7 @@ from commitments.models.statuses import Publication, RecomputeRequest, Recompute
 from commitments.models.targets import Comparator, Target, TargetChange, TargetOverride
 
 __all__ = [
+    "SECTOR_NAMES",
     "AuditEntry",
     "BilingualName",
     "CalendarDay",
@@ -72,4 +73,5 @@ __all__ = [
     "ValidationRule",
     "evidence_file_path",
     "evidence_storage",
+    "sector_name",
 ]

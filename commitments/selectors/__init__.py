@@ -1,8 +1,8 @@
 """Reads, one module a concern: what the engine reads for a year (``engine_inputs``),
 the statuses the pages and exports show (``statuses``), the targets page
 (``targets``), a unit's quarterly report (``reports``), the reporting completeness
-(``completeness``), the working days its deadlines count (``calendar``) and the
-published results (``publications``). Callers name the
+(``completeness``), the working days its deadlines count (``calendar``), the
+director's review inbox (``reviews``) and the published results (``publications``). Callers name the
 module: ``selectors.reports.report_lines(...)``. Who may see and do what is
 ``commitments.access``."""
 
@@ -12,6 +12,7 @@ from commitments.selectors import (  # noqa: F401
     engine_inputs,
     publications,
     reports,
+    reviews,
     statuses,
     targets,
 )

@@ -36,6 +36,12 @@ def public_holidays(*, year: int) -> list[tuple[dt.date, str]]:
     return sorted(calendar.items())
 
 
+def make_up_days(*, year: int) -> list[dt.date]:
+    """The weekend days of a year worked in exchange for a bridge day off, as the
+    Government announced them (for the admin's list of days)."""
+    return sorted(_public_calendar((year,))[1])
+
+
 def work_calendar(*, years: Iterable[int]) -> engine.WorkCalendar:
     """The working days of ``years``: Monday to Friday, less the public holidays and
     the admin's days off, plus the make-up days worked. A day the admin set wins over

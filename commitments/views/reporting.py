@@ -44,8 +44,11 @@ def _period_or_404(year: int, quarter: int) -> None:
 @require_GET
 def my_reports(request: HttpRequest) -> HttpResponse:
     """The reports a member of staff writes: each unit's current quarter and the three
-    before, with their state and deadline."""
+    before, with their state and deadline. Someone who writes none but reviews reports
+    (a director, an admin) is taken to the reports waiting for them."""
     scope = access.user_scope(user=request.user)
+    if not scope.staff_ids and access.directs_units(scope=scope):
+        return redirect("commitments:review")
     today = timezone.localdate()
     return render(
         request,
@@ -53,7 +56,6 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         {
             "slots": selectors.reports.staff_reports(scope=scope, today=today),
             "today": today,
-            "directs": access.directs_units(scope=scope),
         },
     )
 

@@ -157,3 +157,47 @@ def reminder_units(db):
     factories.report(owing)
     factories.report_submitted(factories.report(done), sent, at=factories.utc(2021, 4, 1, 2))
     return {"owing": owing, "idle": idle, "done": done}
+
+
+# --- the director's review inbox ---------------------------------------------------------
+
+
+@pytest.fixture
+def inbox(db):
+    """Two departments' reports of Q1 2021 (due 14/04), looked at on 20/04.
+
+    Under the department ``sonn`` (director ``giamdoc``): the division ``p-kh`` (director
+    ``truongphong``) and its team ``p-kh-to``, and the division ``p-tc``. Submitted and
+    waiting: ``p-kh-to`` on 12/04 (on time), ``p-tc`` on 16/04 (two working days late),
+    ``p-kh`` first on 09/04, returned, and again on 19/04 (on time by its first
+    submission, waiting since the 19th). Not waiting: ``p-tc``'s approved report of Q4
+    2020 and ``p-kh-to``'s draft of Q2 2021. In another department, ``khac-1``'s report
+    was submitted on 13/04. Each unit has a member of staff ``cv-<code>``."""
+    at = factories.utc
+    sonn = factories.department()
+    kh = factories.unit("p-kh", parent=sonn, name="Phòng Kế hoạch")
+    to = factories.unit("p-kh-to", parent=kh, name="Tổ Tổng hợp")
+    tc = factories.unit("p-tc", parent=sonn, name="Phòng Tổ chức")
+    other = factories.department("so-khac")
+    khac = factories.unit("khac-1", parent=other)
+    staff = {
+        u.code: factories.staff(f"cv-{u.code}", u, email=f"cv-{u.code}@so.gov.vn", first_name="Lan")
+        for u in (kh, to, tc, khac)
+    }
+    boss = factories.director("giamdoc", sonn, email="giamdoc@so.gov.vn")
+    head = factories.director("truongphong", kh, email="truongphong@so.gov.vn")
+    factories.report_submitted(factories.report(to), staff["p-kh-to"], at=at(2021, 4, 12, 2))
+    factories.report_submitted(factories.report(khac), staff["khac-1"], at=at(2021, 4, 13, 2))
+    factories.report_submitted(factories.report(tc), staff["p-tc"], at=at(2021, 4, 16, 2))
+    resent = factories.report(kh)
+    factories.report_submitted(resent, staff["p-kh"], at=at(2021, 4, 9, 2))
+    factories.report_returned(resent, head, at=at(2021, 4, 12, 2))
+    factories.report_submitted(resent, staff["p-kh"], at=at(2021, 4, 19, 2))
+    factories.report(tc, year=2020, quarter=4, state=QuarterlyReport.State.APPROVED)
+    factories.report(to, quarter=2)
+    return {
+        "units": {u.code: u for u in (sonn, kh, to, tc, other, khac)},
+        "staff": staff,
+        "director": boss,
+        "head": head,
+    }

@@ -34,6 +34,7 @@ def test_a_make_up_saturday_the_government_announced_is_worked(db):
     work = _work(2025)
     assert work.is_working_day(D(2025, 4, 26))
     assert not work.is_working_day(D(2025, 5, 2))
+    assert selectors.calendar.make_up_days(year=2025) == [D(2025, 4, 26)]
 
 
 def test_an_admins_days_win_over_the_public_calendar(db):
