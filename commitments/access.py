@@ -120,6 +120,7 @@ def directs_units(*, scope: Scope) -> bool:
 REPORT_ACTION_ROLES = {
     "save": ROLE_STAFF,
     "submit": ROLE_STAFF,
+    "withdraw": ROLE_STAFF,
     "approve": ROLE_DIRECTOR,
     "return": ROLE_DIRECTOR,
     "reopen": ROLE_ADMIN,
@@ -175,6 +176,16 @@ def report_open(*, report: QuarterlyReport, today: dt.date | None = None) -> boo
     window = settings.REPORT_OPEN_QUARTERS
     reopened = report.state == QuarterlyReport.State.DRAFT and report.decided_at is not None
     return not window or age < window or reopened
+
+
+def may_withdraw_report(*, roles: frozenset[str], report: QuarterlyReport) -> bool:
+    """Whether the user may take back the report: its staff (or an admin), while it is
+    submitted and not yet decided on, in a quarter still open for reporting."""
+    return (
+        writes_reports(roles=roles)
+        and report.state == QuarterlyReport.State.SUBMITTED
+        and (ROLE_ADMIN in roles or report_open(report=report))
+    )
 
 
 def may_decide_report(*, roles: frozenset[str], report: QuarterlyReport) -> bool:

@@ -6,11 +6,13 @@ from collections.abc import Iterable
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from commitments import engine, services
+from commitments import engine, selectors, services
 from commitments.models import (
     AuditEntry,
+    CalendarDay,
     Category,
     Commitment,
     DataElement,
@@ -33,6 +35,12 @@ from commitments.models import (
     ValidationRule,
 )
 
+# The admin's own titles, in the reader's language like every page (Django's default
+# reads "Trang quản trị cho Django").
+admin.site.site_header = _("Quản trị · Chỉ tiêu cải cách hành chính")
+admin.site.site_title = _("Quản trị chỉ tiêu cải cách hành chính")
+admin.site.index_title = _("Dữ liệu và cấu hình")
+
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
@@ -40,7 +48,7 @@ class UnitAdmin(admin.ModelAdmin):
         "code",
         "name",
         "kind",
-        "sector",
+        "sector_name",
         "public_service",
         "receives_dossiers",
         "parent",
@@ -48,6 +56,10 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ("kind", "sector", "public_service", "receives_dossiers")
     search_fields = ("code", "name", "name_en")
     autocomplete_fields = ("parent",)
+
+    @admin.display(description=_("lĩnh vực"), ordering="sector")
+    def sector_name(self, obj: Unit) -> str:
+        return obj.sector_label
 
 
 @admin.register(Category)
@@ -465,11 +477,39 @@ class QuarterlyReportAdmin(AuditedAdmin):
 
 @admin.register(ReportingDeadline)
 class ReportingDeadlineAdmin(admin.ModelAdmin):
-    """A quarter's deadline where it differs from the default (the quarter's last day
-    plus ``REPORT_DEADLINE_DAYS``); reminders follow it."""
+    """A quarter's deadline where it differs from the default (``REPORT_DEADLINE_DAYS``
+    working days after the quarter's last day); reminders follow it."""
 
     list_display = ("year", "quarter", "due_on")
     list_filter = ("year",)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """The days that deadlines and reminders count differently from the public holiday
+    calendar: a day off added (nghỉ bù) or a weekend day worked (làm bù). The list
+    shows the year's public holidays, Tết included, which are already counted."""
+
+    list_display = ("date", "weekday", "kind", "note")
+    list_filter = ("kind",)
+    search_fields = ("note",)
+    date_hierarchy = "date"
+
+    @admin.display(description=_("thứ"))
+    def weekday(self, obj: CalendarDay) -> str:
+        return formats.date_format(obj.date, "l")
+
+    def changelist_view(self, request, extra_context=None):
+        year = request.GET.get("date__year", "")
+        year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+        year = year or timezone.localdate().year
+        extra_context = {
+            **(extra_context or {}),
+            "holiday_year": year,
+            "public_holidays": selectors.calendar.public_holidays(year=year),
+            "make_up_days": selectors.calendar.make_up_days(year=year),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
 
 
 @admin.register(ReminderSent)

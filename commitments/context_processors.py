@@ -7,18 +7,20 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from commitments import access
+from commitments import access, selectors
 from commitments.views.periods import recompute_state
 
 
 def navigation(request: HttpRequest) -> dict:
-    """``sees_completeness``: whether to link the reporting completeness page. Read only
-    where a page shows the link (for a signed-in user): no query for a superuser or an
-    anonymous visitor, one otherwise."""
+    """``review``: whether the user reviews reports (a director, or a superuser) and how
+    many wait for them, for the review inbox's link and its count; ``sees_completeness``:
+    whether to link the reporting completeness page (the same people). Read once, only
+    where a page shows the links (for a signed-in user): one query, none for an
+    anonymous visitor."""
+    review = SimpleLazyObject(lambda: selectors.reviews.review_badge(user=request.user))
     return {
-        "sees_completeness": SimpleLazyObject(
-            lambda: access.completeness_visible(user=request.user)
-        )
+        "review": review,
+        "sees_completeness": SimpleLazyObject(lambda: review.directs),
     }
 
 

@@ -25,6 +25,7 @@ from commitments.models import (
     Target,
     TargetOverride,
     Unit,
+    sector_name,
 )
 
 # Kinds whose value is a percentage of something: a threshold above 100 is never met.
@@ -163,7 +164,7 @@ class OverrideForm(forms.Form):
         self.indicator = indicator
         self.fields["category"].queryset = categories
         self.fields["category"].label_from_instance = lambda category: category.name
-        self.fields["unit_sector"].choices = [("", "—"), *((s, s) for s in sectors)]
+        self.fields["unit_sector"].choices = [("", "—"), *((s, sector_name(s)) for s in sectors)]
         self.fields["threshold"].widget.attrs["size"] = 6
 
     def clean(self):
@@ -379,6 +380,8 @@ class EvidenceForm(forms.Form):
         self.first_day, self.last_day = engine.period_bounds(year, quarter)
         self.quarter, self.year = quarter, year
         self.fields["subject_unit"].queryset = Unit.objects.exclude(pk=unit.pk).order_by("code")
+        # In the reader's language, as the unit is named everywhere else.
+        self.fields["subject_unit"].label_from_instance = lambda u: f"{u.code} · {u.label}"
 
     def clean_date(self):
         day = self.cleaned_data["date"]

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from commitments.views import completeness, dashboard, documents, reporting, results, targets
+from commitments.views import (
+    completeness,
+    dashboard,
+    documents,
+    reporting,
+    results,
+    review,
+    targets,
+)
 
 app_name = "commitments"
 
@@ -45,6 +53,7 @@ urlpatterns += [
 
 urlpatterns += [
     path("completeness/", completeness.completeness, name="completeness"),
+    path("review/", review.review, name="review"),
 ]
 
 urlpatterns += [

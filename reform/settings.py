@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "reform.apps.AxesConfig",  # django-axes, its admin section named in the reader's language
     "csp",
     "commitments",
     "surveys",

@@ -31,7 +31,8 @@ What lives where (callers use the flat API below, ``engine.compute_statuses``,
 - ``compute``: ``compute_statuses``, every status row of a year as of a date;
 - ``projection``: ``project_ratio``, the year-end projection of a ratio;
 - ``detail``: ``Detail``, the numbers behind a row's value as stored, read by attribute;
-- ``rounding``: ``rounded``, half up, for storage and display only.
+- ``rounding``: ``rounded``, half up, for storage and display only;
+- ``workdays``: ``WorkCalendar``, the working days that deadlines and reminders count.
 """
 
 from commitments.engine.compute import compute_statuses
@@ -93,6 +94,7 @@ from commitments.engine.types import (
     UnitFilter,
     UnitNode,
 )
+from commitments.engine.workdays import WEEKENDS_ONLY, WorkCalendar
 
 __all__ = [
     "AT_RISK",
@@ -122,6 +124,7 @@ __all__ = [
     "SUBJECT_OF_EVIDENCE",
     "SUM",
     "TRACKED",
+    "WEEKENDS_ONLY",
     "YEAR",
     "Dataset",
     "Detail",
@@ -135,6 +138,7 @@ __all__ = [
     "TargetSpec",
     "UnitFilter",
     "UnitNode",
+    "WorkCalendar",
     "combine",
     "compare",
     "compute_statuses",

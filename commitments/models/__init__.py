@@ -7,6 +7,8 @@
   deadlines and reminders;
 - ``statuses``: computed statuses, the recompute state and its outbox (the requests
   waiting for a recompute), published results;
+- ``calendar``: the days off and make-up working days an admin adds to the public
+  holiday calendar;
 - ``audit``: the audit log.
 
 Models stay thin: fields, choices, constraints and checks. The work happens in
@@ -14,6 +16,7 @@ Models stay thin: fields, choices, constraints and checks. The work happens in
 """
 
 from commitments.models.audit import AuditEntry
+from commitments.models.calendar import CalendarDay
 from commitments.models.catalogue import (
     BilingualName,
     Category,
@@ -23,7 +26,7 @@ from commitments.models.catalogue import (
     Indicator,
     ValidationRule,
 )
-from commitments.models.organisation import Membership, Unit
+from commitments.models.organisation import SECTOR_NAMES, Membership, Unit, sector_name
 from commitments.models.reporting import (
     Evidence,
     Figure,
@@ -40,8 +43,10 @@ from commitments.models.statuses import Publication, RecomputeRequest, Recompute
 from commitments.models.targets import Comparator, Target, TargetChange, TargetOverride
 
 __all__ = [
+    "SECTOR_NAMES",
     "AuditEntry",
     "BilingualName",
+    "CalendarDay",
     "Category",
     "Commitment",
     "Comparator",
@@ -68,4 +73,5 @@ __all__ = [
     "ValidationRule",
     "evidence_file_path",
     "evidence_storage",
+    "sector_name",
 ]

@@ -39,6 +39,7 @@ class AuditEntry(models.Model):
         APPROVED = "approved", _("Đã duyệt")
         RETURNED = "returned", _("Đã trả lại")
         REOPENED = "reopened", _("Đã mở lại")
+        WITHDRAWN = "withdrawn", _("Đã rút lại")
         PUBLISHED = "published", _("Đã công bố")
         COUNTED = "counted", _("Đã tổng hợp")
         VOIDED = "voided", _("Đã hủy")

@@ -8,6 +8,38 @@ from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+# The sectors units are known by (lĩnh vực), in the reader's language. A unit's sector
+# is a free code (imports, the admin); one not listed here is shown as it is.
+SECTOR_NAMES = {
+    "agriculture": _("Nông nghiệp"),
+    "rural_development": _("Phát triển nông thôn"),
+    "fisheries": _("Thủy sản"),
+    "forestry": _("Lâm nghiệp"),
+    "irrigation": _("Thủy lợi"),
+    "education": _("Giáo dục"),
+    "health": _("Y tế"),
+    "culture": _("Văn hóa"),
+    "tourism": _("Du lịch"),
+    "sports": _("Thể dục, thể thao"),
+    "environment": _("Tài nguyên và môi trường"),
+    "construction": _("Xây dựng"),
+    "transport": _("Giao thông vận tải"),
+    "industry_trade": _("Công thương"),
+    "finance": _("Tài chính"),
+    "planning_investment": _("Kế hoạch và đầu tư"),
+    "labour": _("Lao động, thương binh và xã hội"),
+    "justice": _("Tư pháp"),
+    "home_affairs": _("Nội vụ"),
+    "science_technology": _("Khoa học và công nghệ"),
+    "information": _("Thông tin và truyền thông"),
+}
+
+
+def sector_name(code: str) -> str:
+    """A sector's name in the active language: "Giáo dục" ("Education") for
+    ``education``; a code with no known name as it is."""
+    return str(SECTOR_NAMES[code]) if code in SECTOR_NAMES else code
+
 
 class Unit(models.Model):
     """A unit of the department's tree (đơn vị): the department, its divisions, its
@@ -53,6 +85,11 @@ class Unit(models.Model):
                     raise ValidationError({"parent": _("Cây đơn vị không được có vòng lặp.")})
                 seen.add(ancestor.pk)
                 ancestor = ancestor.parent
+
+    @property
+    def sector_label(self) -> str:
+        """The unit's sector in the active language (``sector_name``)."""
+        return sector_name(self.sector)
 
     @property
     def label(self) -> str:

@@ -345,7 +345,7 @@ class ReportingDeadline(models.Model):
 
 
 class ReminderSent(models.Model):
-    """A reminder emailed to a unit's staff about a quarter's report, ``offset`` days
+    """A reminder emailed to a unit's staff about a quarter's report, ``offset`` working days
     from the deadline (negative: before). Its natural key keeps a reminder to one."""
 
     unit = models.ForeignKey(
@@ -353,7 +353,7 @@ class ReminderSent(models.Model):
     )
     year = models.PositiveIntegerField(_("năm"))
     quarter = models.PositiveSmallIntegerField(_("quý"))
-    offset = models.SmallIntegerField(_("số ngày so với hạn"))
+    offset = models.SmallIntegerField(_("số ngày làm việc so với hạn"))
     sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
     recipients = models.PositiveIntegerField(_("số người nhận"), default=0)
 

@@ -1,15 +1,18 @@
 """Reads, one module a concern: what the engine reads for a year (``engine_inputs``),
 the statuses the pages and exports show (``statuses``), the targets page
 (``targets``), a unit's quarterly report (``reports``), the reporting completeness
-(``completeness``) and the published results (``publications``). Callers name the
+(``completeness``), the working days its deadlines count (``calendar``), the
+director's review inbox (``reviews``) and the published results (``publications``). Callers name the
 module: ``selectors.reports.report_lines(...)``. Who may see and do what is
 ``commitments.access``."""
 
 from commitments.selectors import (  # noqa: F401
+    calendar,
     completeness,
     engine_inputs,
     publications,
     reports,
+    reviews,
     statuses,
     targets,
 )

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from commitments import access, engine
 from commitments.models import Membership, QuarterlyReport, ReportingDeadline, Unit
+from commitments.selectors import calendar
 
 NOT_STARTED = "not_started"  # no report row: nobody has opened the quarter's form yet
 # The states that count as reported (DHIS2's "complete" data set registrations).
@@ -21,44 +22,62 @@ SUBMITTED_STATES = frozenset(
 )
 
 
-def default_report_deadline(year: int, quarter: int) -> dt.date:
-    """``REPORT_DEADLINE_DAYS`` after the quarter's last day."""
+def default_report_deadline(year: int, quarter: int, work: engine.WorkCalendar) -> dt.date:
+    """``REPORT_DEADLINE_DAYS`` working days after the quarter's last day: weekends,
+    public holidays (Tết included) and the admin's days off do not count."""
     last_day = engine.period_bounds(year, quarter)[1]
-    return last_day + dt.timedelta(days=settings.REPORT_DEADLINE_DAYS)
+    return work.add_working_days(last_day, settings.REPORT_DEADLINE_DAYS)
+
+
+def deadline_calendar(periods: Iterable[tuple[int, int]]) -> engine.WorkCalendar:
+    """The working days that the deadlines of ``periods`` count (a fourth quarter's
+    run into the next year). One query."""
+    years = {year for year, _ in periods}
+    return calendar.work_calendar(years=years | {year + 1 for year in years})
 
 
 def report_deadline(*, year: int, quarter: int) -> dt.date:
     """The day a quarter's reports are due (hạn nộp báo cáo): the day an admin set for
-    the quarter (``ReportingDeadline``), else ``REPORT_DEADLINE_DAYS`` after the
-    quarter's last day. One query."""
+    the quarter (``ReportingDeadline``), else ``REPORT_DEADLINE_DAYS`` working days
+    after the quarter's last day. At most two queries."""
     return report_deadlines(periods=[(year, quarter)])[(year, quarter)]
 
 
-def report_deadlines(*, periods: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dt.date]:
-    """``report_deadline`` of each (year, quarter), in one query."""
+def report_deadlines(
+    *, periods: Iterable[tuple[int, int]], work: engine.WorkCalendar | None = None
+) -> dict[tuple[int, int], dt.date]:
+    """``report_deadline`` of each (year, quarter): one query, and one more for the
+    working days when some quarter has no day set and ``work`` is not given."""
     periods = set(periods)
     set_by_admin = {
         (d.year, d.quarter): d.due_on
         for d in ReportingDeadline.objects.filter(year__in={y for y, _ in periods})
     }
+    if work is None and periods - set(set_by_admin):
+        work = deadline_calendar(periods)
     return {
-        period: set_by_admin.get(period) or default_report_deadline(*period) for period in periods
+        period: set_by_admin.get(period) or default_report_deadline(*period, work)
+        for period in periods
     }
 
 
-def report_quarters_due(*, days: set[dt.date]) -> list[tuple[int, int, dt.date]]:
+def report_quarters_due(
+    *, days: set[dt.date], work: engine.WorkCalendar
+) -> list[tuple[int, int, dt.date]]:
     """The quarters whose reports are due on one of ``days``, as (year, quarter, due
     day): those an admin set on one of the days, and those with no day set whose
-    default falls on one. One query."""
-    by_default: dict[tuple[int, int], dt.date] = {}
-    for day in days:
-        last_day = day - dt.timedelta(days=settings.REPORT_DEADLINE_DAYS)
-        quarter = engine.quarter_of(last_day)
-        if engine.period_bounds(last_day.year, quarter)[1] == last_day:
-            by_default[(last_day.year, quarter)] = day
+    default (counted on ``work``) falls on one. One query."""
+    # A default deadline is at most REPORT_DEADLINE_DAYS working days after its
+    # quarter's end: the quarters that end from that far before the first day.
+    earliest = work.add_working_days(min(days), -settings.REPORT_DEADLINE_DAYS)
+    year, quarter = earliest.year, engine.quarter_of(earliest)
+    candidates = []
+    while engine.period_bounds(year, quarter)[0] <= max(days):
+        candidates.append((year, quarter))
+        year, quarter = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
     # The rows set on one of the days, and the rows that move a default elsewhere.
     condition = Q(due_on__in=days)
-    for year, quarter in by_default:
+    for year, quarter in candidates:
         condition |= Q(year=year, quarter=quarter)
     set_by_admin = {
         (year, quarter): due_on
@@ -66,9 +85,13 @@ def report_quarters_due(*, days: set[dt.date]) -> list[tuple[int, int, dt.date]]
             "year", "quarter", "due_on"
         )
     }
-    due = {key: day for key, day in by_default.items() if key not in set_by_admin}
-    due.update({key: day for key, day in set_by_admin.items() if day in days})
-    return sorted((year, quarter, day) for (year, quarter), day in due.items())
+    due = {
+        period: default_report_deadline(*period, work)
+        for period in candidates
+        if period not in set_by_admin
+    }
+    due.update(set_by_admin)
+    return sorted((year, quarter, day) for (year, quarter), day in due.items() if day in days)
 
 
 def expected_units(*, scope: access.Scope) -> QuerySet[Unit]:
@@ -141,6 +164,7 @@ class Completeness:
     quarter: int
     deadline: dt.date
     today: dt.date
+    days_left: int  # working days from today to the deadline, negative once it has passed
     units: tuple[UnitReporting, ...]  # late first, then pending, submitted late, on time
     expected: int
     submitted: int
@@ -150,11 +174,6 @@ class Completeness:
     @property
     def deadline_passed(self) -> bool:
         return self.today > self.deadline
-
-    @property
-    def days_left(self) -> int:
-        """Days from today to the deadline (negative once it has passed)."""
-        return (self.deadline - self.today).days
 
     @property
     def submitted_percent(self) -> float | None:
@@ -178,9 +197,10 @@ def report_completeness(
 ) -> Completeness:
     """Where each expected unit of the scope stands with its report of the quarter,
     and the totals (tình hình nộp báo cáo). ``today`` (default: the local date) says
-    whether the deadline has passed. Four queries, whatever the number of units."""
+    whether the deadline has passed. Five queries, whatever the number of units."""
     today = today or timezone.localdate()
-    deadline = report_deadline(year=year, quarter=quarter)
+    work = calendar.work_calendar(years={year, year + 1, today.year})
+    deadline = report_deadlines(periods=[(year, quarter)], work=work)[(year, quarter)]
     expected = expected_units(scope=scope)
     reports = {
         unit_id: (state, first_submitted_at or submitted_at)
@@ -222,6 +242,7 @@ def report_completeness(
         quarter=quarter,
         deadline=deadline,
         today=today,
+        days_left=work.working_days_between(today, deadline),
         units=tuple(rows),
         expected=len(rows),
         submitted=sum(row.submitted for row in rows),

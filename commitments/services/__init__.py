@@ -18,12 +18,14 @@
 - ``targets``: preparing a year from another and editing a target
   (``targets_copy_year``, ``target_update``, ``TargetsCopyRefused``).
 - ``reports``: the quarterly report's figures and its way to the director
-  (``report_save``, ``report_submit``, ``report_approve``, ``report_return``,
-  ``report_reopen``, ``ReportRefused``).
+  (``report_save``, ``report_submit``, ``report_withdraw``, ``report_approve``,
+  ``report_return``, ``report_reopen``, ``ReportRefused``).
 - ``evidence``: evidence added to or removed from a report (``evidence_add``,
   ``evidence_delete``).
 - ``plan``: plan tasks and milestones ticked on a report (``plan_save``).
 - ``reminders``: emails reminding units to report (``report_reminders_send``).
+- ``notices``: emails following a report on its way: submitted (to its reviewers),
+  returned or approved (to its staff) (``report_notify``).
 - ``publishing``: publishing a period's results (``results_publish``,
   ``PublishRefused``).
 
@@ -37,6 +39,7 @@ from commitments.services import (  # noqa: F401
     evidence,
     figures,
     imports,
+    notices,
     official,
     plan,
     publishing,

@@ -12,18 +12,20 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from commitments import access, selectors
+from commitments import access, engine, selectors
 from commitments.models import ReminderSent, Unit
 
 
 def report_reminders_send(*, today: dt.date) -> int:
     """Remind the staff of every unit whose quarterly report is not yet submitted (nhắc
-    nộp báo cáo), on each day ``REPORT_REMINDER_OFFSETS`` days from the quarter's
-    deadline (negative: before it); returns how many emails were sent.
+    nộp báo cáo), on each day ``REPORT_REMINDER_OFFSETS`` working days from the
+    quarter's deadline (negative: before it); returns how many emails were sent.
 
-    Each person gets an email of their own, so that no one sees another's address.
-    Reminded are the active staff with an email of each division and affiliated unit
-    whose report is not started, a draft or returned.
+    Nothing is sent on a day that is not a working day (a weekend, a public holiday,
+    Tết, a day off an admin added): offsets count working days, so every reminder
+    falls on one. Each person gets an email of their own, so that no one sees another's
+    address. Reminded are the active staff with an email of each division and
+    affiliated unit whose report is not started, a draft or returned.
 
     Once per unit, quarter and offset: a ``ReminderSent`` row is inserted first, in a
     savepoint, and the unique constraint decides. A second run the same day, or a second
@@ -33,16 +35,12 @@ def report_reminders_send(*, today: dt.date) -> int:
     the mail server fails after the commit, the row stays and that reminder is not sent
     again; the next offset's reminder still goes.
     """
-    # The deadline a reminder is due for today, and its offset from it.
-    offset_on = {
-        today - dt.timedelta(days=offset): offset for offset in settings.REPORT_REMINDER_OFFSETS
-    }
+    work = selectors.calendar.work_calendar(years={today.year - 1, today.year, today.year + 1})
+    if not work.is_working_day(today):
+        return 0
     messages: list[EmailMultiAlternatives] = []
     with transaction.atomic():
-        for year, quarter, deadline in selectors.completeness.report_quarters_due(
-            days=set(offset_on)
-        ):
-            offset = offset_on[deadline]
+        for year, quarter, offset in _reminders_due(today, work):
             completeness = selectors.completeness.report_completeness(
                 scope=access.ALL_UNITS, year=year, quarter=quarter, today=today
             )
@@ -57,19 +55,29 @@ def report_reminders_send(*, today: dt.date) -> int:
                 ):
                     continue
                 messages.extend(
-                    _reminder_email(
-                        user=user,
-                        row=row,
-                        year=year,
-                        quarter=quarter,
-                        deadline=deadline,
-                        today=today,
-                    )
+                    _reminder_email(user=user, row=row, completeness=completeness)
                     for user in people
                 )
         if messages:
             transaction.on_commit(lambda: get_connection().send_messages(messages))
     return len(messages)
+
+
+def _reminders_due(today: dt.date, work: engine.WorkCalendar) -> list[tuple[int, int, int]]:
+    """The reminders due today, as (year, quarter, offset): the quarters whose deadline
+    is ``offset`` working days from today, for each of ``REPORT_REMINDER_OFFSETS``."""
+    offsets = settings.REPORT_REMINDER_OFFSETS
+    first = work.add_working_days(today, -max([*offsets, 0]))
+    last = work.add_working_days(today, -min([*offsets, 0]))
+    days = {first + dt.timedelta(days=n) for n in range((last - first).days + 1)}
+    return [
+        (year, quarter, offset)
+        for year, quarter, deadline in selectors.completeness.report_quarters_due(
+            days=days, work=work
+        )
+        for offset in offsets
+        if work.add_working_days(deadline, offset) == today
+    ]
 
 
 def _reminder_claim(*, unit: Unit, year: int, quarter: int, offset: int, recipients: int) -> bool:
@@ -89,13 +97,12 @@ def _reminder_email(
     *,
     user,
     row: selectors.completeness.UnitReporting,
-    year: int,
-    quarter: int,
-    deadline: dt.date,
-    today: dt.date,
+    completeness: selectors.completeness.Completeness,
 ) -> EmailMultiAlternatives:
     """One person's reminder: a subject, a text body and the same in HTML, in the
-    site's language (there is no per-user language yet)."""
+    site's language (there is no per-user language yet); the days left or late are
+    working days."""
+    year, quarter = completeness.year, completeness.quarter
     path = reverse("commitments:quarterly_report", args=[row.unit.code, year, quarter])
     context = {
         "name": user.get_full_name() or user.get_username(),
@@ -103,9 +110,9 @@ def _reminder_email(
         "state": row.state,
         "year": year,
         "quarter": quarter,
-        "deadline": deadline,
-        "days_left": max((deadline - today).days, 0),
-        "days_late": max((today - deadline).days, 0),
+        "deadline": completeness.deadline,
+        "days_left": max(completeness.days_left, 0),
+        "days_late": max(-completeness.days_left, 0),
         "url": f"{settings.SITE_URL.rstrip('/')}{path}",
     }
     with translation.override(settings.LANGUAGE_CODE):

@@ -1,5 +1,5 @@
 """Quarterly reports (báo cáo quý): saving the typed figures, and moving a report from
-its staff to the director and back (submit, approve, return, reopen)."""
+its staff to the director and back (submit, withdraw, approve, return, reopen)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from commitments import access, selectors
 from commitments.models import AuditEntry, Category, DataElement, Figure, QuarterlyReport
-from commitments.services import audit, figures, official, recompute
+from commitments.services import audit, figures, notices, official, recompute
 from commitments.services.figures import FigureInput, ImportResult
 
 # The key of a report's figure: (element code, category code or None).
@@ -215,12 +215,13 @@ def report_submit(
     version: int | None = None,
 ) -> QuarterlyReport:
     """Submit a draft or returned report to the director (gửi báo cáo), after saving the
-    typed ``values`` when given (both or neither)."""
+    typed ``values`` when given (both or neither); the directors who review the unit
+    are emailed once it commits."""
     _ensure_open(report, user)
     with transaction.atomic():
         if values is not None:
             report_save(report=report, values=values, version=version, user=user)
-        return _report_move(
+        _report_move(
             report=report,
             old=QuarterlyReport.EDITABLE,
             new=QuarterlyReport.State.SUBMITTED,
@@ -233,11 +234,32 @@ def report_submit(
                 F("first_submitted_at"), Value(timezone.now(), output_field=DateTimeField())
             ),
         )
+        notices.report_notify(report=report, event=notices.SUBMITTED, user=user)
+    return report
+
+
+def report_withdraw(*, report: QuarterlyReport, user) -> QuarterlyReport:
+    """Take back a submitted report that no director has decided on yet (rút lại báo
+    cáo): it becomes a draft in its staff's hands again. Refused once a director has
+    approved or returned it, even a moment before (a conditional UPDATE decides). The
+    first submission's time stays, so on-time reporting still counts from it; the
+    audit log keeps the submission and the withdrawal."""
+    _ensure_open(report, user)
+    return _report_move(
+        report=report,
+        old=[QuarterlyReport.State.SUBMITTED],
+        new=QuarterlyReport.State.DRAFT,
+        refusal=gettext("Chỉ rút lại được báo cáo đã gửi mà lãnh đạo chưa duyệt hoặc trả lại."),
+        user=user,
+        action=AuditEntry.Action.WITHDRAWN,
+        submitted_at=None,
+        submitted_by=None,
+    )
 
 
 def report_approve(*, report: QuarterlyReport, user) -> QuarterlyReport:
-    """Approve a submitted report (duyệt báo cáo); it becomes read-only, and the
-    year's statuses are recomputed."""
+    """Approve a submitted report (duyệt báo cáo); it becomes read-only, the year's
+    statuses are recomputed, and the unit's staff are emailed once it commits."""
     with transaction.atomic():
         _report_decide(
             report,
@@ -250,23 +272,28 @@ def report_approve(*, report: QuarterlyReport, user) -> QuarterlyReport:
         # Its live figures are the official ones now, not the values kept at reopening.
         official.official_release(report=report)
         recompute.recompute_request(years=[report.year])
+        notices.report_notify(report=report, event=notices.APPROVED, user=user)
     return report
 
 
 def report_return(*, report: QuarterlyReport, user, comment: str) -> QuarterlyReport:
-    """Return a submitted report to its staff with the director's comment (trả lại)."""
+    """Return a submitted report to its staff with the director's comment (trả lại);
+    they are emailed once it commits."""
     comment = (comment or "").strip()
     if not comment:
         raise ReportRefused({"comment": gettext("Hãy ghi lý do trả lại báo cáo.")})
-    return _report_decide(
-        report,
-        user,
-        old=[QuarterlyReport.State.SUBMITTED],
-        new=QuarterlyReport.State.RETURNED,
-        refusal=gettext("Chỉ trả lại được báo cáo đã gửi."),
-        action=AuditEntry.Action.RETURNED,
-        reason=comment,
-    )
+    with transaction.atomic():
+        _report_decide(
+            report,
+            user,
+            old=[QuarterlyReport.State.SUBMITTED],
+            new=QuarterlyReport.State.RETURNED,
+            refusal=gettext("Chỉ trả lại được báo cáo đã gửi."),
+            action=AuditEntry.Action.RETURNED,
+            reason=comment,
+        )
+        notices.report_notify(report=report, event=notices.RETURNED, user=user)
+    return report
 
 
 def report_reopen(*, report: QuarterlyReport, user, reason: str) -> QuarterlyReport:

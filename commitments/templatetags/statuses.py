@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from commitments import engine
+from commitments.models import sector_name
 
 register = template.Library()
 
@@ -285,8 +286,11 @@ def target_signed(target, indicator, overrides: Iterable) -> str:
 
 def _override_name(override) -> str:
     """Where an override applies, in words: "Đất đai", "Đơn vị trực thuộc", "Đất đai
-    (Đơn vị trực thuộc, education)"."""
-    units = [override.get_unit_kind_display() if override.unit_kind else "", override.unit_sector]
+    (Đơn vị trực thuộc, Giáo dục)"."""
+    units = [
+        override.get_unit_kind_display() if override.unit_kind else "",
+        sector_name(override.unit_sector) if override.unit_sector else "",
+    ]
     units_text = ", ".join(part for part in units if part)
     if override.category_id is None:
         return units_text

@@ -44,8 +44,11 @@ def _period_or_404(year: int, quarter: int) -> None:
 @require_GET
 def my_reports(request: HttpRequest) -> HttpResponse:
     """The reports a member of staff writes: each unit's current quarter and the three
-    before, with their state and deadline."""
+    before, with their state and deadline. Someone who writes none but reviews reports
+    (a director, an admin) is taken to the reports waiting for them."""
     scope = access.user_scope(user=request.user)
+    if not scope.staff_ids and access.directs_units(scope=scope):
+        return redirect("commitments:review")
     today = timezone.localdate()
     return render(
         request,
@@ -53,7 +56,6 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         {
             "slots": selectors.reports.staff_reports(scope=scope, today=today),
             "today": today,
-            "directs": access.directs_units(scope=scope),
         },
     )
 
@@ -122,6 +124,7 @@ def _page(
             "reason": request.POST.get("reason", "") if errors else "",
             "may_edit": may_edit,
             "may_decide": access.may_decide_report(roles=roles, report=report),
+            "may_withdraw": access.may_withdraw_report(roles=roles, report=report),
             "may_reopen": access.may_reopen_report(roles=roles, report=report),
             "state": selectors.statuses.recompute_state(year=year),
             "evidence": selectors.reports.report_evidence(unit=unit, year=year, quarter=quarter),
@@ -286,6 +289,9 @@ def _act(request: HttpRequest, action: str, report: QuarterlyReport, lines) -> s
     if action == "submit":
         services.reports.report_submit(report=report, user=user, values=values, version=version)
         return _("Đã gửi báo cáo cho lãnh đạo duyệt.")
+    if action == "withdraw":
+        services.reports.report_withdraw(report=report, user=user)
+        return _("Đã rút lại báo cáo: báo cáo là bản nháp, có thể sửa rồi gửi lại.")
     if action == "approve":
         services.reports.report_approve(report=report, user=user)
         return _("Đã duyệt báo cáo.")

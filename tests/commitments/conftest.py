@@ -97,8 +97,9 @@ def world(catalogue):
 
 @pytest.fixture
 def mix(db):
-    """The department and seven units, one in each situation of Q1 2021 (due 10/04,
-    looked at on 20/04). Codes are chosen so that their order is not the page's."""
+    """The department and seven units, one in each situation of Q1 2021 (due 14/04, ten
+    working days after the quarter; looked at on 20/04). Codes are chosen so that their
+    order is not the page's."""
     at = factories.utc
     department = factories.department()
     units = {
@@ -121,10 +122,10 @@ def mix(db):
     factories.report_returned(returned, boss, at=at(2021, 4, 6, 3))
     # 23:30 on the deadline day in Hanoi, 16:30 UTC: on time.
     factories.report_submitted(
-        factories.report(units["on_time"]), staff, at=at(2021, 4, 10, 16, 30)
+        factories.report(units["on_time"]), staff, at=at(2021, 4, 14, 16, 30)
     )
-    # 00:30 the day after in Hanoi, still the 10th in UTC: late.
-    factories.report_submitted(factories.report(units["late"]), staff, at=at(2021, 4, 10, 17, 30))
+    # 00:30 the day after in Hanoi, still the 14th in UTC: late.
+    factories.report_submitted(factories.report(units["late"]), staff, at=at(2021, 4, 14, 17, 30))
     approved = factories.report(units["approved"])
     factories.report_submitted(approved, staff, at=at(2021, 4, 8, 2))
     factories.report_approved(approved, boss, at=at(2021, 4, 9, 2))
@@ -137,9 +138,10 @@ def mix(db):
 
 @pytest.fixture
 def reminder_units(db):
-    """Due 10/04/2021. A draft unit with two reachable staff (and staff who cannot be
-    reached, and a director); a unit that has not started; a unit that has submitted;
-    the department, which reports nothing."""
+    """Due 14/04/2021, a Wednesday (reminded on 9, 13, 15 and 19 April). A draft unit
+    with two reachable staff (and staff who cannot be reached, and a director); a unit
+    that has not started; a unit that has submitted; the department, which reports
+    nothing."""
     department = factories.department()
     owing = factories.unit("pvp", parent=department, name="Phòng Văn phòng")
     idle = factories.unit("ttkn", parent=department, kind="affiliated_unit")
@@ -155,3 +157,47 @@ def reminder_units(db):
     factories.report(owing)
     factories.report_submitted(factories.report(done), sent, at=factories.utc(2021, 4, 1, 2))
     return {"owing": owing, "idle": idle, "done": done}
+
+
+# --- the director's review inbox ---------------------------------------------------------
+
+
+@pytest.fixture
+def inbox(db):
+    """Two departments' reports of Q1 2021 (due 14/04), looked at on 20/04.
+
+    Under the department ``sonn`` (director ``giamdoc``): the division ``p-kh`` (director
+    ``truongphong``) and its team ``p-kh-to``, and the division ``p-tc``. Submitted and
+    waiting: ``p-kh-to`` on 12/04 (on time), ``p-tc`` on 16/04 (two working days late),
+    ``p-kh`` first on 09/04, returned, and again on 19/04 (on time by its first
+    submission, waiting since the 19th). Not waiting: ``p-tc``'s approved report of Q4
+    2020 and ``p-kh-to``'s draft of Q2 2021. In another department, ``khac-1``'s report
+    was submitted on 13/04. Each unit has a member of staff ``cv-<code>``."""
+    at = factories.utc
+    sonn = factories.department()
+    kh = factories.unit("p-kh", parent=sonn, name="Phòng Kế hoạch")
+    to = factories.unit("p-kh-to", parent=kh, name="Tổ Tổng hợp")
+    tc = factories.unit("p-tc", parent=sonn, name="Phòng Tổ chức")
+    other = factories.department("so-khac")
+    khac = factories.unit("khac-1", parent=other)
+    staff = {
+        u.code: factories.staff(f"cv-{u.code}", u, email=f"cv-{u.code}@so.gov.vn", first_name="Lan")
+        for u in (kh, to, tc, khac)
+    }
+    boss = factories.director("giamdoc", sonn, email="giamdoc@so.gov.vn")
+    head = factories.director("truongphong", kh, email="truongphong@so.gov.vn")
+    factories.report_submitted(factories.report(to), staff["p-kh-to"], at=at(2021, 4, 12, 2))
+    factories.report_submitted(factories.report(khac), staff["khac-1"], at=at(2021, 4, 13, 2))
+    factories.report_submitted(factories.report(tc), staff["p-tc"], at=at(2021, 4, 16, 2))
+    resent = factories.report(kh)
+    factories.report_submitted(resent, staff["p-kh"], at=at(2021, 4, 9, 2))
+    factories.report_returned(resent, head, at=at(2021, 4, 12, 2))
+    factories.report_submitted(resent, staff["p-kh"], at=at(2021, 4, 19, 2))
+    factories.report(tc, year=2020, quarter=4, state=QuarterlyReport.State.APPROVED)
+    factories.report(to, quarter=2)
+    return {
+        "units": {u.code: u for u in (sonn, kh, to, tc, other, khac)},
+        "staff": staff,
+        "director": boss,
+        "head": head,
+    }

@@ -67,6 +67,9 @@ def world(catalogue):
     factories.figure(b, "dossiers_resolved", 100, category="crop")
     factories.figure(b, "dossiers_on_time", 90, category="crop")
     services.recompute.statuses_recompute(year=2021)
+    # A's and B's reports of Q1 wait for a director (the review inbox).
+    for unit in (a, b):
+        factories.report(unit, state=QuarterlyReport.State.SUBMITTED)
 
     editor = factories.user("bientap", permissions=["change_target"])
     users = {
@@ -166,8 +169,17 @@ def _recompute(response, role):
 
 
 def _my_reports(response, role):
+    if response.status_code == 302:  # a reviewer who writes no report: to the inbox
+        assert response["Location"] == reverse("commitments:review"), role
+        return
     staff_of = {"staff_a": {A}, "staff_b": {B}}.get(role, set())
     assert {slot.unit.code for slot in response.context["slots"]} == staff_of, role
+
+
+def _review(response, role):
+    _shows_no_other_unit(response, role)
+    waiting = {item.report.unit.code for item in response.context["items"]}
+    assert waiting == SEES[role] & {A, B}, role
 
 
 def _completeness(response, role):
@@ -200,6 +212,7 @@ PAGES = {
     "report_a": ("get", reverse("commitments:quarterly_report", args=[A, 2021, 2]), {}, _report),
     "my_reports": ("get", reverse("commitments:my_reports"), {}, _my_reports),
     "completeness": ("get", reverse("commitments:completeness"), PERIOD, _completeness),
+    "review": ("get", reverse("commitments:review"), {}, _review),
 }
 #            anonymous  no_membership  staff_a  staff_b  director_a  director_dept  editor  superuser
 STATUSES = {
@@ -214,8 +227,9 @@ STATUSES = {
     "targets":   (302,  403,           403,     403,     403,        403,           200,    200),
     "recompute": (302,  403,           403,     403,     403,        403,           403,    302),
     "report_a":  (302,  404,           200,     404,     200,        200,           404,    200),
-    "my_reports": (302, 200,           200,     200,     200,        200,           200,    200),
+    "my_reports": (302, 200,           200,     200,     302,        302,           200,    302),
     "completeness": (302, 403,         403,     403,     200,        200,           403,    200),
+    "review":    (302,  403,           403,     403,     200,        200,           403,    200),
 }  # fmt: skip
 
 
@@ -240,6 +254,7 @@ STATE = QuarterlyReport.State
 ACTIONS = {
     "save": (None, STATE.DRAFT, {"docs_issued": "7"}),
     "submit": (None, STATE.SUBMITTED, {"docs_issued": "7"}),
+    "withdraw": (STATE.SUBMITTED, STATE.DRAFT, {}),
     "approve": (STATE.SUBMITTED, STATE.APPROVED, {}),
     "return": (STATE.SUBMITTED, STATE.RETURNED, {"comment": "Thiếu số liệu đất đai"}),
     "reopen": (STATE.APPROVED, STATE.DRAFT, {"reason": "Sai số liệu"}),
@@ -249,6 +264,7 @@ ACTIONS = {
 ACTION_STATUSES = {
     "save":    (302,       404,           302,     404,     403,        403,           404,    302),
     "submit":  (302,       404,           302,     404,     403,        403,           404,    302),
+    "withdraw": (302,      404,           302,     404,     403,        403,           404,    302),
     "approve": (302,       404,           403,     404,     302,        302,           404,    302),
     "return":  (302,       404,           403,     404,     302,        302,           404,    302),
     "reopen":  (302,       404,           403,     404,     403,        403,           404,    302),

@@ -213,3 +213,25 @@ def test_admin_refuses_a_figure_over_its_elements_largest_value(admin_client, ca
     assert "Số quá lớn: không được lớn hơn 1.000.000.000." in response.content.decode()
     figure.refresh_from_db()
     assert figure.value == 100
+
+
+def test_admin_adds_a_day_off_that_moves_the_deadline_and_lists_the_public_holidays(
+    admin_client, db
+):
+    url = reverse("admin:commitments_calendarday_changelist")
+    html = admin_client.get(url, {"date__year": "2022"}).content.decode()
+    assert "Ngày lễ, Tết năm 2022 đã được tính sẵn" in html
+    assert "01/02/2022 · Tết Nguyên Đán" in html
+    response = admin_client.post(
+        reverse("admin:commitments_calendarday_add"),
+        {"date": "2021-04-09", "kind": "day_off", "note": "Nghỉ bù"},
+    )
+    assert response.status_code == 302, response.context["adminform"].errors
+    assert selectors.completeness.report_deadline(year=2021, quarter=1) == dt.date(2021, 4, 15)
+    # One entry a day: a second one for the same date is refused, next to the date.
+    response = admin_client.post(
+        reverse("admin:commitments_calendarday_add"),
+        {"date": "2021-04-09", "kind": "working_day"},
+    )
+    assert response.status_code == 200
+    assert "date" in response.context["adminform"].form.errors

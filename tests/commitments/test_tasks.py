@@ -278,7 +278,7 @@ def test_the_beat_drains_the_outbox_every_minute():
 
 def test_the_task_reminds_with_the_local_date(reminder_units, django_capture_on_commit_callbacks):
     with (
-        mock.patch("django.utils.timezone.localdate", return_value=dt.date(2021, 4, 11)),
+        mock.patch("django.utils.timezone.localdate", return_value=dt.date(2021, 4, 15)),
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert tasks.report_reminders() == 3

@@ -127,11 +127,14 @@ def test_the_heading_of_5_1_says_each_field_with_its_overrides_in_words(catalogu
             target, indicator, [*overrides, by_kind, land_in_education]
         ) == (
             "từng lĩnh vực ≥ 98% (Đất đai, Đầu tư ≥ 96%; Đơn vị trực thuộc ≥ 97%; "
-            "Đất đai (education) ≥ 95%)"
+            "Đất đai (Giáo dục) ≥ 95%)"
         )
     with translation.override("en"):
         assert status_text.target_signed(target, indicator, [*overrides, by_kind]) == (
             "each field ≥ 98% (Land, Investment ≥ 96%; Affiliated unit ≥ 97%)"
+        )
+        assert status_text.target_signed(target, indicator, [land_in_education]) == (
+            "each field ≥ 98% (Land (Education) ≥ 95%)"
         )
 
 

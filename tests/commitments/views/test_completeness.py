@@ -48,14 +48,15 @@ def test_superuser_sees_every_expected_unit_with_rates_and_links(client, page_un
     assert response.status_code == 200
     html = response.content.decode()
     assert len(response.context["completeness"].units) == 7
-    assert "10/04/2021" in html
+    assert "14/04/2021" in html  # ten working days after the quarter
+    assert "theo ngày làm việc" in html
     assert "57,1%" in html  # reporting rate 4/7, Vietnamese decimal comma
     assert "42,9%" in html  # on time 3/7
     assert "14,3%" in html  # approved 1/7
     assert '<span class="badge report-returned">Bị trả lại</span>' in html
     assert '<span class="badge report-not_started">Chưa lập</span>' in html
     assert reverse("commitments:quarterly_report", args=["u3-tralai", 2021, 1]) in html
-    assert "11/04/2021 00:30" in html  # the late submission, in Hanoi time
+    assert "15/04/2021 00:30" in html  # the late submission, in Hanoi time
     assert html.index("u1-chua") < html.index("a2-muon") < html.index("a1-dunghan")
     assert f'href="{reverse("commitments:completeness")}"' in html  # the navigation link
 
@@ -88,6 +89,17 @@ def test_the_default_quarter_is_the_last_that_ended(client, page_units):
     assert (response.context["year"], response.context["quarter"]) == (2021, 4)
 
 
+def test_the_days_left_are_working_days(client, page_units):
+    client.force_login(factories.superuser())
+    # Friday 9 April 2021: the deadline, Wednesday 14 April, is 3 working days away.
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2021, 4, 9)):
+        html = _page(client).content.decode()
+    assert "Còn 3 ngày làm việc." in html
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2021, 4, 14)):
+        html = _page(client).content.decode()
+    assert "Hôm nay là hạn nộp." in html
+
+
 def _many_units(count: int) -> Unit:
     """A department with ``count`` divisions, a third of them submitted, a third in
     draft, and a staff member with an email in each."""
@@ -112,8 +124,9 @@ def _many_units(count: int) -> Unit:
 
 
 # Session and user (2), memberships and unit tree (2), years (1), the completeness
-# (deadline, units, reports, staff: 4); the navigation: permissions (2), this link (1).
-COMPLETENESS_BUDGET = 12
+# (working days, deadline, units, reports, staff: 5); the navigation: permissions (2),
+# this link (1).
+COMPLETENESS_BUDGET = 13
 
 
 @pytest.mark.parametrize("count", [10, 500])

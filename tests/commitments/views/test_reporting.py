@@ -414,10 +414,10 @@ def test_staff_see_their_units_reports_of_the_last_four_quarters(client, staff, 
     assert "ptt" not in html  # another unit's reports are not listed
 
 
-def test_a_director_without_staff_units_is_pointed_to_the_completeness_page(client, director):
+def test_a_director_without_staff_units_is_taken_to_the_review_inbox(client, director):
     client.force_login(director)
-    response = client.get(reverse("commitments:my_reports"))
-    assert response.context["slots"] == []
+    response = client.get(reverse("commitments:my_reports"), follow=True)
+    assert response.redirect_chain == [(reverse("commitments:review"), 302)]
     assert reverse("commitments:completeness") in response.content.decode()
 
 

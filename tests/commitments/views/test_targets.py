@@ -138,13 +138,15 @@ def test_the_year_page_reads_a_fixed_number_of_queries(
     client.force_login(admin)
     url = f"{reverse('commitments:targets')}?year=2022"
     services.targets.targets_copy_year(source_year=2021, year=2022, user=admin)
-    with django_assert_max_num_queries(7):
+    # The page's reads, and the navigation's count of the reports waiting for review (1).
+    budget = 7 + 1
+    with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
     # More overrides and more history: the same number of queries.
     for target in Target.objects.filter(year=2022):
         factories.target_override(target, unit_kind="division", threshold=50, comparator=">=")
     services.targets.targets_copy_year(source_year=2021, year=2023, user=admin)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
 
 
