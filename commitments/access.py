@@ -217,6 +217,30 @@ def completeness_visible(*, user, scope: Scope | None = None) -> bool:
     return Membership.objects.filter(user=user, role=ROLE_DIRECTOR).exists()
 
 
+@dataclass(frozen=True)
+class Navigation:
+    """Which pages the frame of every page links for a user."""
+
+    completeness: bool  # the reporting completeness page (``completeness_visible``)
+    surveys: bool  # the satisfaction survey pages (``/surveys/``)
+
+
+def navigation(*, user) -> Navigation:
+    """What the frame links: the completeness page for a superuser or a director of
+    some unit; the survey pages also for staff of a receiving desk. One query for users
+    who are neither anonymous nor superusers, none otherwise."""
+    if not getattr(user, "is_authenticated", False):
+        return Navigation(completeness=False, surveys=False)
+    if user.is_superuser:
+        return Navigation(completeness=True, surveys=True)
+    roles = list(
+        Membership.objects.filter(user=user).values_list("role", "unit__receives_dossiers")
+    )
+    directs = any(role == ROLE_DIRECTOR for role, _ in roles)
+    receives = any(role == ROLE_STAFF and desk for role, desk in roles)
+    return Navigation(completeness=directs, surveys=directs or receives)
+
+
 def may_recompute(*, user) -> bool:
     """Whether a user may queue a recompute from the dashboard: a superuser."""
     return user.is_superuser

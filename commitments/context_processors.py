@@ -12,13 +12,15 @@ from commitments.views.periods import recompute_state
 
 
 def navigation(request: HttpRequest) -> dict:
-    """``sees_completeness``: whether to link the reporting completeness page. Read only
-    where a page shows the link (for a signed-in user): no query for a superuser or an
-    anonymous visitor, one otherwise."""
+    """``sees_completeness``: whether to link the reporting completeness page;
+    ``sees_surveys``: whether to link the satisfaction survey pages (by URL name: this
+    app knows nothing else of them). Read only where a page shows the links (for a
+    signed-in user): no query for a superuser or an anonymous visitor, one for both
+    otherwise."""
+    links = SimpleLazyObject(lambda: access.navigation(user=request.user))
     return {
-        "sees_completeness": SimpleLazyObject(
-            lambda: access.completeness_visible(user=request.user)
-        )
+        "sees_completeness": SimpleLazyObject(lambda: links.completeness),
+        "sees_surveys": SimpleLazyObject(lambda: links.surveys),
     }
 
 
