@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -181,6 +181,7 @@ class Cell:
     counts: DeskQuarter
     status: str | None  # None: the quarter has not begun
     publication: DeskPublication | None = None
+    published: int = 0  # every desk added up: how many published the quarter
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,11 @@ def satisfaction_by_desk(
         None,
         lambda q: sum((counts.get((pk, q), NOTHING) for pk in ids), NOTHING),
         lambda q: None,
+    )
+    published = [sum(1 for r in rows if r.quarters[q].publication) for q in range(4)]
+    total = replace(
+        total,
+        quarters=[replace(c, published=n) for c, n in zip(total.quarters, published, strict=True)],
     )
     return rows, total, target
 

@@ -203,8 +203,9 @@ def _page_of(responses, number: str | None, void_errors: dict[int, str]):
 def aspect_rows(aspects: list[dict], threshold) -> list[dict]:
     """Each question's mean score and satisfied share, the aspects in the order of the
     questionnaire and the overall question last; the aspect with the lowest satisfied
-    share (then the lowest mean) is the one that drags the desk down (``weakest``), and
-    each share below the desk's threshold is marked (``below``)."""
+    share (then the lowest mean) is the one that drags the desk down (``weakest``; all
+    of them when several tie, none when all do), and each share below the desk's
+    threshold is marked (``below``)."""
     english = (get_language() or "vi").startswith("en")
     rows = []
     for aspect in aspects:
@@ -222,9 +223,10 @@ def aspect_rows(aspects: list[dict], threshold) -> list[dict]:
             }
         )
     judged = [row for row in rows if not row["overall"]]
-    if len(judged) > 1:
-        weakest = min(judged, key=lambda row: (row["share"], row["mean"]))
-        weakest["weakest"] = True
+    lowest = min(((row["share"], row["mean"]) for row in judged), default=None)
+    if len(judged) > 1 and any((row["share"], row["mean"]) != lowest for row in judged):
+        for row in judged:
+            row["weakest"] = (row["share"], row["mean"]) == lowest
     return sorted(rows, key=lambda row: row["overall"])
 
 

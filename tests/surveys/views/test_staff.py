@@ -67,6 +67,18 @@ def test_overview_judges_each_desk_against_the_years_target(client, desks, peopl
     assert "90%" in html and "100%" in html
     assert "≥ 91%" in html
     assert page.context["total"].quarters[0].counts.responses == 20
+    assert "0/2 bộ phận đã công bố" in html
+
+
+def test_the_total_row_counts_the_desks_that_published(client, desks, people):
+    season(desks)
+    as_user(client, people, "director")
+    client.post(desk_url(action="publish"))
+    page = client.get(OVERVIEW, {"year": 2021})
+    assert [c.published for c in page.context["total"].quarters] == [1, 0, 0, 0]
+    assert "1/2 bộ phận đã công bố" in page.content.decode()
+    assert cell_of(page, "mot-cua", 1).publication is not None
+    assert cell_of(page, "ccts", 1).publication is None
 
 
 def test_the_target_is_read_from_the_year_not_written_in_the_page(client, desks, people):
@@ -183,6 +195,15 @@ def test_the_weakest_aspect_is_marked(client, desks, people):
     )
     assert aspects[-1]["code"] == "overall"  # the overall question last, apart
     assert "Tiêu chí kéo kết quả xuống nhiều nhất" in page.content.decode()
+
+
+def test_aspects_tied_at_the_bottom_are_all_marked_and_none_when_all_tie(client, desks, people):
+    response = answer(desks["desk"], 5, aspects=5)
+    as_user(client, people, "director")
+    assert not any(a["weakest"] for a in client.get(desk_url()).context["aspects"])
+    response.answers.filter(question__code__in=["staff", "result"]).update(score=3)
+    aspects = client.get(desk_url()).context["aspects"]
+    assert [a["code"] for a in aspects if a["weakest"]] == ["staff", "result"]
 
 
 def test_the_responses_list_shows_channel_dossier_flag_and_is_paged(client, desks, people):
