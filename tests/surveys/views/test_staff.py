@@ -91,6 +91,18 @@ def test_the_target_is_read_from_the_year_not_written_in_the_page(client, desks,
     assert "≥ 85%" in page.content.decode()
 
 
+def test_a_desk_with_a_threshold_of_its_own_is_judged_on_it(client, desks, people):
+    desks["other"].sector = "fisheries"
+    desks["other"].save()
+    target = factories.target("4.1")
+    factories.target_override(target, unit_sector="fisheries", threshold=85, comparator=">=")
+    season(desks, desk=(10, 9), other=(10, 9))
+    page = as_user(client, people, "director").get(OVERVIEW, {"year": 2021})
+    assert cell_of(page, "mot-cua", 1).status == "not_met"
+    assert cell_of(page, "ccts", 1).status == "met"
+    assert "mục tiêu riêng ≥ 85%" in page.content.decode()
+
+
 def test_91_of_100_meets_on_the_overview(client, desks, people):
     season(desks, desk=(100, 91), other=(0, 0))
     page = as_user(client, people, "director").get(OVERVIEW, {"year": 2021})
