@@ -14,13 +14,16 @@ from commitments.views.periods import recompute_state
 def navigation(request: HttpRequest) -> dict:
     """``review``: whether the user reviews reports (a director, or a superuser) and how
     many wait for them, for the review inbox's link and its count; ``sees_completeness``:
-    whether to link the reporting completeness page (the same people). Read once, only
-    where a page shows the links (for a signed-in user): one query, none for an
-    anonymous visitor."""
+    whether to link the reporting completeness page (the same people); ``sees_surveys``:
+    whether to link the satisfaction survey pages (reviewers and staff of a receiving
+    desk; by URL name: this app knows nothing else of them). Read once, only where a
+    page shows the links (for a signed-in user): one query, none for an anonymous
+    visitor."""
     review = SimpleLazyObject(lambda: selectors.reviews.review_badge(user=request.user))
     return {
         "review": review,
         "sees_completeness": SimpleLazyObject(lambda: review.directs),
+        "sees_surveys": SimpleLazyObject(lambda: review.directs or review.desk_staff),
     }
 
 

@@ -3,12 +3,17 @@ desk's figures, and a desk's results of a quarter as its public page shows them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Case, Count, F, Q, QuerySet, When
 
-from commitments.models import Unit
+from commitments import engine
+from commitments.models import Target, Unit
+from commitments.selectors.engine_inputs import target_spec
 from surveys.models import (
     SATISFIED_FROM,
     Answer,
@@ -86,6 +91,224 @@ def share(part: int, whole: int) -> str | None:
         return None
     value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
     return str(value)
+
+
+# ---------------------------------------------------------------------------
+# The directors' pages: each desk's quarters against the target, a desk's responses
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeskQuarter:
+    """What a desk's quarter holds: its valid responses, of those the satisfied ones,
+    those flagged as part of a burst and those with a comment awaiting moderation; and
+    the voided responses, which never count."""
+
+    responses: int = 0
+    satisfied: int = 0
+    flagged: int = 0
+    pending: int = 0
+    voided: int = 0
+
+    def __add__(self, other: DeskQuarter) -> DeskQuarter:
+        return DeskQuarter(*(a + b for a, b in zip(self.counts(), other.counts(), strict=True)))
+
+    def counts(self) -> tuple[int, ...]:
+        return (self.responses, self.satisfied, self.flagged, self.pending, self.voided)
+
+    @property
+    def exact_share(self) -> Fraction | None:
+        """The satisfied share in percent, exact (what the target is judged on)."""
+        return Fraction(100 * self.satisfied, self.responses) if self.responses else None
+
+    @property
+    def satisfied_share(self) -> Decimal | None:
+        """The satisfied share in percent, two places (half up), for display."""
+        return engine.rounded(self.exact_share)
+
+
+NOTHING = DeskQuarter()
+
+
+def desk_quarters(*, unit_ids: Iterable[int], year: int) -> dict[tuple[int, int], DeskQuarter]:
+    """The counts of each (unit id, quarter) of ``year`` that has any response, for the
+    desks ``unit_ids``; one query."""
+    valid = Q(voided_at__isnull=True)
+    rows = (
+        Response.objects.filter(unit_id__in=list(unit_ids), year=year)
+        .values_list("unit_id", "quarter")
+        .annotate(
+            responses=Count("pk", filter=valid),
+            satisfied=Count("pk", filter=valid & Q(satisfied=True)),
+            flagged=Count("pk", filter=valid & Q(flagged=True)),
+            pending=Count("pk", filter=valid & Q(comment_state=Response.Comment.PENDING)),
+            voided=Count("pk", filter=~valid),
+        )
+        .order_by()
+    )
+    return {(unit_id, quarter): DeskQuarter(*counts) for unit_id, quarter, *counts in rows}
+
+
+def publications_by_desk(
+    *, unit_ids: Iterable[int], year: int
+) -> dict[tuple[int, int], DeskPublication]:
+    """The published quarters of ``year`` of the desks ``unit_ids``, with who published
+    them; one query."""
+    rows = DeskPublication.objects.filter(unit_id__in=list(unit_ids), year=year).select_related(
+        "published_by"
+    )
+    return {(p.unit_id, p.quarter): p for p in rows}
+
+
+def survey_years(*, today: dt.date) -> list[int]:
+    """The years a director may look at: those with a questionnaire, and this one."""
+    years = set(Questionnaire.objects.order_by().values_list("year", flat=True).distinct())
+    return sorted(years | {today.year})
+
+
+def satisfaction_target(*, year: int) -> engine.TargetSpec | None:
+    """The year's target of citizen satisfaction (4.1 in the 2021 catalogue: the ratio
+    ``survey_satisfied`` / ``survey_responses``), with its scoped thresholds, as the
+    engine reads it; None when the year has no such target. Two queries."""
+    target = (
+        Target.objects.filter(
+            year=year,
+            indicator__numerator__code="survey_satisfied",
+            indicator__denominator__code="survey_responses",
+        )
+        .prefetch_related("overrides__category")
+        .order_by("indicator__code")
+        .first()
+    )
+    return target_spec(target, target.overrides.all()) if target is not None else None
+
+
+def satisfaction_status(
+    counts: DeskQuarter,
+    *,
+    threshold: Decimal | None,
+    comparator: str | None,
+    year: int,
+    quarter: int,
+    today: dt.date,
+) -> str | None:
+    """A desk's satisfaction in a quarter (or the year to date, ``quarter`` 0) judged
+    as the engine judges 4.1: exactly, and only "at risk" while the period is open.
+    None for a period not begun."""
+    first, last = engine.period_bounds(year, quarter)
+    if first > today:
+        return None
+    return engine.judge(counts.exact_share, threshold, comparator, is_open=today <= last)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One desk's quarter (``quarter`` 0: the year to date) on the overview."""
+
+    quarter: int
+    counts: DeskQuarter
+    status: str | None  # None: the quarter has not begun
+    publication: DeskPublication | None = None
+    published: int = 0  # every desk added up: how many published the quarter
+
+
+@dataclass(frozen=True)
+class DeskRow:
+    """One desk (``unit`` None: every desk shown, added up) and its quarters."""
+
+    unit: Unit | None
+    threshold: Decimal | None
+    comparator: str | None
+    quarters: list[Cell]
+    year: Cell
+
+
+def satisfaction_by_desk(
+    *, units: list[Unit], year: int, today: dt.date
+) -> tuple[list[DeskRow], DeskRow, engine.TargetSpec | None]:
+    """Each desk's satisfaction by quarter against its target, its published quarters,
+    and every desk added up (Σ satisfied / Σ responses) against the department's
+    target. Four queries whatever the number of desks."""
+    target = satisfaction_target(year=year)
+    ids = [unit.pk for unit in units]
+    counts = desk_quarters(unit_ids=ids, year=year)
+    published = publications_by_desk(unit_ids=ids, year=year)
+
+    def row(unit: Unit | None, of_quarter, published_of) -> DeskRow:
+        threshold, comparator = (
+            (None, None)
+            if target is None
+            else target.resolve(unit, None)
+            if unit is not None
+            else (target.threshold, target.comparator)
+        )
+
+        def cell(quarter: int, held: DeskQuarter, publication=None) -> Cell:
+            judged = satisfaction_status(
+                held,
+                threshold=threshold,
+                comparator=comparator,
+                year=year,
+                quarter=quarter,
+                today=today,
+            )
+            return Cell(quarter, held, judged, publication)
+
+        quarters = [cell(q, of_quarter(q), published_of(q)) for q in (1, 2, 3, 4)]
+        whole = sum((c.counts for c in quarters), NOTHING)
+        return DeskRow(unit, threshold, comparator, quarters, cell(engine.YEAR, whole))
+
+    rows = [
+        row(
+            unit,
+            lambda q, pk=unit.pk: counts.get((pk, q), NOTHING),
+            lambda q, pk=unit.pk: published.get((pk, q)),
+        )
+        for unit in units
+    ]
+    total = row(
+        None,
+        lambda q: sum((counts.get((pk, q), NOTHING) for pk in ids), NOTHING),
+        lambda q: None,
+    )
+    published = [sum(1 for r in rows if r.quarters[q].publication) for q in range(4)]
+    total = replace(
+        total,
+        quarters=[replace(c, published=n) for c, n in zip(total.quarters, published, strict=True)],
+    )
+    return rows, total, target
+
+
+def desk_responses(*, unit: Unit, year: int, quarter: int, flagged_only: bool = False) -> QuerySet:
+    """A desk's responses of a quarter, newest first (the voided ones too, marked)."""
+    responses = Response.objects.filter(unit=unit, year=year, quarter=quarter)
+    if flagged_only:
+        responses = responses.filter(flagged=True)
+    return responses.select_related("kiosk").order_by("-submitted_at", "-pk")
+
+
+def desk_voided(*, unit: Unit, year: int, quarter: int) -> list[Response]:
+    """A desk's voided responses of a quarter, with who voided them; one query."""
+    return list(
+        Response.objects.filter(unit=unit, year=year, quarter=quarter, voided_at__isnull=False)
+        .select_related("voided_by")
+        .order_by("-voided_at", "-pk")
+    )
+
+
+def desk_comments(*, unit: Unit, year: int, quarter: int, limit: int = 200) -> list[Response]:
+    """The comments of a desk's valid responses of a quarter, those awaiting moderation
+    first, then the newest; one query."""
+    return list(
+        valid_responses()
+        .filter(unit=unit, year=year, quarter=quarter)
+        .exclude(comment="")
+        .order_by(
+            Case(When(comment_state=Response.Comment.PENDING, then=0), default=1),
+            "-submitted_at",
+            "-pk",
+        )[:limit]
+    )
 
 
 def desk_results(*, unit: Unit, year: int, quarter: int) -> dict:

@@ -75,6 +75,8 @@ class ReviewBadge:
 
     directs: bool
     waiting: int
+    # Staff of a receiving desk: the frame links the satisfaction survey pages.
+    desk_staff: bool = False
 
 
 NO_REVIEWS = ReviewBadge(directs=False, waiting=0)
@@ -105,14 +107,15 @@ def review_badge(*, user) -> ReviewBadge:
         SELECT
             (SELECT COUNT(*) FROM {membership} WHERE user_id = %s AND role = %s),
             (SELECT COUNT(*) FROM {report} WHERE state = %s
-                AND unit_id IN (SELECT id FROM directed))
+                AND unit_id IN (SELECT id FROM directed)),
+            (SELECT COUNT(*) FROM {membership} m JOIN {unit} u ON u.id = m.unit_id
+                WHERE m.user_id = %s AND m.role = %s AND u.receives_dossiers)
     """
+    params = [user.pk, access.ROLE_DIRECTOR, user.pk, access.ROLE_DIRECTOR, submitted]
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [user.pk, access.ROLE_DIRECTOR, user.pk, access.ROLE_DIRECTOR, submitted]
-        )
-        heads, waiting = cursor.fetchone()
-    return ReviewBadge(directs=bool(heads), waiting=waiting)
+        cursor.execute(sql, [*params, user.pk, access.ROLE_STAFF])
+        heads, waiting, desks = cursor.fetchone()
+    return ReviewBadge(directs=bool(heads), waiting=waiting, desk_staff=bool(desks))
 
 
 # --- whom the emails of a report's way reach ---

@@ -24,6 +24,22 @@ def desks(catalogue, django_capture_on_commit_callbacks):
     return {"department": department, "desk": one_stop, "other": fisheries, "division": division}
 
 
+@pytest.fixture
+def people(desks):
+    """A user of each role around the desks: the department's director, the director
+    of the other desk, staff of the desk, staff of the division (no desk), a director of
+    another department, a superuser."""
+    elsewhere = factories.department("so-khac")
+    return {
+        "director": factories.director("giamdoc", desks["department"]),
+        "director_other": factories.director("truong-ccts", desks["other"]),
+        "staff": factories.staff("chuyenvien", desks["desk"], first_name="Lan"),
+        "staff_division": factories.staff("chuyenvien-pkh", desks["division"]),
+        "director_elsewhere": factories.director("giamdoc-khac", elsewhere),
+        "superuser": factories.superuser(),
+    }
+
+
 # A moment in each quarter of 2021 (UTC; local time is seven hours ahead).
 IN_QUARTER = {q: dt.datetime(2021, 3 * q - 1, 15, 3, tzinfo=dt.UTC) for q in (1, 2, 3, 4)}
 
