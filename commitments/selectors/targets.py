@@ -140,10 +140,10 @@ def target_preview(*, target: Target, spec: engine.TargetSpec, as_of) -> list[Pr
             quarter=r.quarter,
             category=r.category,
             category_name=names.get(r.category, r.category),
-            before=_preview_cell(
+            before=preview_cell(
                 judged_before[(r.unit_id, r.quarter, r.category)], target.indicator
             ),
-            after=_preview_cell(r, target.indicator),
+            after=preview_cell(r, target.indicator),
         )
         for r in after
         if r.unit_id in departments and (r.unit_id, r.quarter, r.category) in judged_before
@@ -159,9 +159,11 @@ def target_preview(*, target: Target, spec: engine.TargetSpec, as_of) -> list[Pr
     return rows
 
 
-def _preview_cell(row: engine.StatusRow, indicator: Indicator) -> PreviewCell:
-    """A row the engine returned, as the preview shows it."""
-    value = row.value
+def preview_cell(row: engine.StatusRow, indicator: Indicator) -> PreviewCell:
+    """A row the engine returned, as a preview shows it: its value, target and status,
+    with the numbers behind a ratio, the categories behind a whole and its fields'
+    own targets, and the units a coverage counted or missed."""
+    value, detail = row.value, row.detail
     return PreviewCell(
         value=None if value is None else Decimal(value.numerator) / Decimal(value.denominator),
         target=row.target,
@@ -170,6 +172,15 @@ def _preview_cell(row: engine.StatusRow, indicator: Indicator) -> PreviewCell:
         indicator=indicator,
         category=row.category,
         facts=engine.Detail(
-            category_targets=tuple(map(tuple, row.detail.get("category_targets", ())))
+            numerator=_whole(detail.get("numerator")),
+            denominator=_whole(detail.get("denominator")),
+            behind=tuple(detail.get("behind", ())),
+            covered_units=tuple(detail.get("covered_units", ())),
+            missing=tuple(detail.get("missing", ())),
+            category_targets=tuple(map(tuple, detail.get("category_targets", ()))),
         ),
     )
+
+
+def _whole(value) -> int | None:
+    return value if isinstance(value, int) else None

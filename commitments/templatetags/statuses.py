@@ -174,17 +174,49 @@ EACH = {
 }
 
 
+def change_text(change: Decimal | None, kind: str) -> str:
+    """A change on the previous quarter with its unit: "▲ 0,46 điểm %" ("▲ 0.46 pp")
+    for a percentage, points or a growth (the difference of two percentages is in
+    points), "▼ 2" for a count; "=" when it rounds to nothing; "" for none."""
+    if change is None:
+        return ""
+    if engine.rounded(change) == 0:
+        return "="
+    text = _number(abs(change))
+    if kind != engine.COUNT:
+        text = _("%(sign)s%(number)s điểm %%") % {"sign": "", "number": text}
+    return f"{'▲' if change > 0 else '▼'} {text}"
+
+
 @register.filter
 def change(reading) -> str:
-    """The change on the previous quarter, e.g. "▲ 1,2" or "▼ 0,85"."""
-    if reading.change is None:
-        return ""
-    text = _number(abs(reading.change))
-    if reading.change > 0:
-        return f"▲ {text}"
-    if reading.change < 0:
-        return f"▼ {text}"
-    return "="
+    """The change of an indicator's reading on the previous quarter (``change_text``)."""
+    return change_text(reading.change, reading.indicator.kind)
+
+
+@register.filter
+def change_of(result) -> str:
+    """The change of a report's result on the previous quarter (``change_text``)."""
+    return change_text(result.change, result.cell.indicator.kind)
+
+
+def outlier_text(outlier) -> str:
+    """A figure far from the unit's history (``engine.outlier``), in words: "Cao bất
+    thường: gấp 3,1 lần trung vị 4 quý trước (1.201)."."""
+    values = {
+        "times": number_format(engine.rounded(outlier.times, 1), decimal_pos=1, use_l10n=True),
+        "quarters": outlier.quarters,
+        "median": _number(Decimal(outlier.median.numerator) / outlier.median.denominator),
+    }
+    if outlier.high:
+        return (
+            _("Cao bất thường: gấp %(times)s lần trung vị %(quarters)s quý trước (%(median)s).")
+            % values
+        )
+    return (
+        _("Thấp bất thường: chưa bằng một phần ba trung vị %(quarters)s quý trước (%(median)s).")
+        % values
+    )
 
 
 @register.filter
