@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from commitments import engine
 from commitments.models import Commitment, Indicator, Status, Unit
 from commitments.templatetags.statuses import (
+    UNCOVERED,
     category_kind,
     status_target,
     status_value,
@@ -29,6 +30,21 @@ from commitments.templatetags.statuses import (
 
 # Worst first, for sorting rows and units.
 SEVERITY = {engine.NOT_MET: 0, engine.AT_RISK: 1, engine.MET: 2}
+
+
+def unit_condition(row: Status, code: str) -> str | None:
+    """How a department's coverage row judges one of its units, on the unit page and
+    in the matrix alike: met when the unit satisfies the condition; when it does not,
+    not met (at risk while the period is open) where the target asks it of every unit,
+    else only ``UNCOVERED``. None when the row does not speak of the unit."""
+    facts = row.facts
+    if code in facts.covered_units:
+        return engine.MET
+    if code not in facts.missing:
+        return None
+    if not engine.every_unit_must(row.target):
+        return UNCOVERED
+    return engine.AT_RISK if row.status == engine.AT_RISK else engine.NOT_MET
 
 
 @dataclass

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from commitments import access, engine, insights, selectors, services
+from commitments import matrix as league
 from commitments.models import Indicator, Status, Unit
-from commitments.templatetags.statuses import status_target
 from commitments.views.periods import QUARTERS, approvals, basis, period, provisional_note
 
 
@@ -186,8 +186,9 @@ def _chart(indicator: Indicator, target, rows: list[Status], department: Unit | 
 @login_required
 @require_GET
 def matrix(request: HttpRequest) -> HttpResponse:
-    """Units x indicators for one period, as a league table: worst units first, or
-    sorted by one indicator."""
+    """Units x indicators for one period, as a league table: the top units the user
+    sees apart at the top, then the other units worst first, or sorted by one
+    indicator (``commitments.matrix``)."""
     years, year, quarter = period(request)
     scope = access.user_scope(user=request.user)
     reading = basis(request)
@@ -198,22 +199,13 @@ def matrix(request: HttpRequest) -> HttpResponse:
     every_unit = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
     units = {code: unit for code, unit in every_unit.items() if unit in scope}
     provisional = provisional_note(reading, units.values(), year=year, quarter=quarter, scope=scope)
-    category_names = selectors.statuses.category_names()
-    columns: list[Indicator] = []
-    cells: dict[tuple[int, str], str] = {}
-    shown: dict[tuple[int, str], Status] = {}
-    for status in statuses:
-        if status.indicator not in columns:
-            columns.append(status.indicator)
-        code = status.indicator.code
-        if status.indicator.kind == engine.COVERAGE and status.unit.parent_id is None:
-            _mark_coverage(status, units, cells)
-            continue
-        cells[(status.unit_id, code)] = status.status
-        shown[(status.unit_id, code)] = status
-    rows = _matrix_rows(units.values(), columns, cells, shown, category_names)
+    columns, rows = league.matrix_table(
+        statuses,
+        units=units,
+        scope=scope,
+        category_names=selectors.statuses.category_names(),
+    )
     sort = request.GET.get("sort", "")
-    _sort_matrix(rows, [c.code for c in columns], sort)
     return render(
         request,
         "commitments/matrix.html",
@@ -223,82 +215,12 @@ def matrix(request: HttpRequest) -> HttpResponse:
             "quarter": quarter,
             "quarters": QUARTERS,
             "columns": columns,
-            "rows": rows,
+            "rows": league.sort_rows(rows, [c.code for c in columns], sort),
+            "legend": league.LEGEND,
             "sort": sort,
             "provisional": provisional,
         },
     )
-
-
-def _mark_coverage(
-    status: Status, units: dict[str, Unit], cells: dict[tuple[int, str], str]
-) -> None:
-    """Mark the matrix cells of the units a department's coverage row names."""
-    code = status.indicator.code
-    # A department's coverage row names the units that meet the condition and
-    # those that miss it. Missing it fails a unit only where every unit must.
-    missed = engine.AT_RISK if status.status == engine.AT_RISK else engine.NOT_MET
-    for unit_code in status.facts.covered_units:
-        if unit_code in units:
-            cells[(units[unit_code].pk, code)] = engine.MET
-    for unit_code in status.facts.missing if engine.every_unit_must(status.target) else []:
-        if unit_code in units:
-            cells[(units[unit_code].pk, code)] = missed
-
-
-def _matrix_rows(
-    units, columns: list[Indicator], cells: dict, shown: dict, category_names: dict
-) -> list[dict]:
-    """A row per unit that has a status in some column, with its counts. A cell of the
-    unit's own row has its value and target (``status_target``: what was signed, for
-    an indicator judged in each field); one whose value is provisional (not the
-    official one) says so. A cell a department's coverage row marks has neither."""
-    rows = []
-    for unit in units:
-        statuses_of_unit = [cells.get((unit.pk, c.code), "") for c in columns]
-        if not any(statuses_of_unit):
-            continue
-        rows.append(
-            {
-                "unit": unit,
-                "cells": [
-                    _matrix_cell(s, c, shown.get((unit.pk, c.code)), category_names)
-                    for s, c in zip(statuses_of_unit, columns, strict=True)
-                ],
-                "not_met": statuses_of_unit.count(engine.NOT_MET),
-                "at_risk": statuses_of_unit.count(engine.AT_RISK),
-                "met": statuses_of_unit.count(engine.MET),
-            }
-        )
-    return rows
-
-
-def _matrix_cell(
-    status: str, indicator: Indicator, row: Status | None, category_names: dict
-) -> dict:
-    return {
-        "status": status,
-        "value": row.value if row else None,
-        "target": status_target(row, category_names) if row and row.target is not None else "",
-        "indicator": indicator,
-        "differs": bool(row and row.differs),
-    }
-
-
-def _sort_matrix(rows: list[dict], codes: list[str], sort: str) -> None:
-    """Worst units first, or by the indicator ``sort`` names when it is a column."""
-    if sort in codes:
-        index = codes.index(sort)
-        rows.sort(
-            key=lambda r: (
-                insights.SEVERITY.get(r["cells"][index]["status"], 3),
-                r["cells"][index]["value"] is None,
-                r["cells"][index]["value"] or 0,
-                r["unit"].code,
-            )
-        )
-    else:
-        rows.sort(key=lambda r: (-r["not_met"], -r["at_risk"], r["unit"].code))
 
 
 @login_required
@@ -335,10 +257,9 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     conditions = []
     for row in selectors.statuses.coverage_statuses(year=year, quarter=quarter, basis=reading):
-        if code in row.facts.covered_units:
-            conditions.append((row, engine.MET))
-        elif code in row.facts.missing:
-            conditions.append((row, engine.NOT_MET))
+        state = insights.unit_condition(row, code)
+        if state is not None:
+            conditions.append((row, state))
     return render(
         request,
         "commitments/unit.html",
