@@ -10,6 +10,8 @@ units inside a unit the user sees."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from commitments import access, engine, insights, selectors, services
+from commitments import access, engine, headline, insights, selectors, services
 from commitments import matrix as league
 from commitments.models import Indicator, Status, Unit
 from commitments.views.periods import QUARTERS, approvals, basis, period, provisional_note
@@ -52,16 +54,15 @@ def _quarterly_report_url(
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Which commitments are met, at risk or not met, why, and who is behind."""
+    """Which commitments are met, at risk or not met, why, and who is behind: a
+    headline first, then the cards and every indicator."""
     scope = access.user_scope(user=request.user)
     if scope.empty:
         return render(request, "commitments/no_units.html")
     years, year, quarter = period(request)
     reading = basis(request)
     statuses = selectors.statuses.year_statuses(year=year, scope=scope, basis=reading)
-    category_names = selectors.statuses.category_names()
     units = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
-    unit_names = {code: unit.label for code, unit in units.items()}
     provisional = provisional_note(reading, units.values(), year=year, quarter=quarter, scope=scope)
     departments = sorted({s.unit for s in statuses}, key=lambda u: u.code)
     is_open = _is_open(year, quarter)
@@ -70,17 +71,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if departments
         else {}
     )
+    view = _DashboardView(
+        statuses=statuses,
+        # A first quarter is compared with the last of the year before.
+        earlier=selectors.statuses.period_statuses(
+            year=year - 1, quarter=4, scope=scope, basis=reading
+        )
+        if quarter == 1
+        else [],
+        quarter=quarter,
+        ended=_quarters_ended(year),
+        is_open=is_open,
+        category_names=selectors.statuses.category_names(),
+        unit_names={code: unit.label for code, unit in units.items()},
+    )
     sections = [
         {
-            "unit": department,
-            "cards": insights.commitment_cards(
-                statuses,
-                unit=department,
-                quarter=quarter,
-                is_open=is_open,
-                category_names=category_names,
-                unit_names=unit_names,
-            ),
+            **view.section(department),
             # Publishing results (công bố kết quả): a period that is over, by a
             # director of the department or a superuser.
             "publication": published.get(department.pk),
@@ -100,11 +107,81 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "is_open": is_open,
             "sections": sections,
             "provisional": provisional,
+            "compared": _compared_periods(year, quarter, view.ended),
             # The year's recompute (when computed, whether behind) and whether the user
             # may recompute come with every page: context_processors.recompute.
-            "category_names": category_names,
+            "category_names": view.category_names,
         },
     )
+
+
+def _compared_periods(year: int, quarter: int, ended: int) -> tuple | None:
+    """The two quarters a page's changes compare (``insights.comparison``), as (year,
+    quarter), the earlier first; None when there are not two."""
+    compared = insights.comparison(quarter, ended)
+    if compared is None:
+        return None
+    before, after = compared
+    return ((year - 1, 4) if before == 0 else (year, before)), (year, after)
+
+
+def _quarters_ended(year: int) -> int:
+    """How many quarters of ``year`` have ended today (4 for a past year)."""
+    today = timezone.localdate()
+    if year != today.year:
+        return 4 if year < today.year else 0
+    return engine.quarter_of(today) - 1
+
+
+@dataclass(frozen=True)
+class _DashboardView:
+    """What the dashboard reads, to make each department's section from."""
+
+    statuses: list[Status]
+    earlier: list[Status]
+    quarter: int
+    ended: int
+    is_open: bool
+    category_names: dict[str, str]
+    unit_names: dict[str, str]
+
+    def cards(
+        self, department: Unit, quarter: int, *, year_before: bool = False
+    ) -> list[insights.CommitmentCard]:
+        """The department's cards of a period of the year shown, or of a quarter of
+        the year before."""
+        return insights.commitment_cards(
+            self.earlier if year_before else self.statuses,
+            unit=department,
+            quarter=quarter,
+            is_open=self.is_open and quarter == self.quarter and not year_before,
+            category_names=self.category_names,
+            unit_names=self.unit_names,
+            ended=self.ended,
+            earlier=self.earlier,
+        )
+
+    def section(self, department: Unit) -> dict:
+        """A department's cards, and its headline: the counts of the period, and the
+        two quarters compared (``insights.comparison``)."""
+        cards = self.cards(department, self.quarter)
+        compared = insights.comparison(self.quarter, self.ended)
+        then = now = None
+        if compared is not None:
+            before, after = compared
+            then = (
+                self.cards(department, 4, year_before=True)
+                if before == 0
+                else self.cards(department, before)
+            )
+            now = cards if self.quarter else self.cards(department, after)
+        return {
+            "unit": department,
+            "cards": cards,
+            "headline": headline.headline(
+                cards, then=then, now=now, count_changes=bool(self.quarter)
+            ),
+        }
 
 
 @login_required
@@ -134,11 +211,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         row.top = access.is_top_unit(row.unit, scope)
     departments = [s for s in rows if s.top]
     department = departments[0].unit if departments else None
-    period_rows = [s for s in rows if s.quarter == quarter]
-    for row in period_rows:
-        row.category_name = category_names.get(row.category, row.category)
-        row.missing_names = [unit_names.get(c, c) for c in row.facts.missing]
-        row.behind = [category_names.get(c, c) for c in row.facts.behind]
+    period_rows = _period_rows(rows, quarter, category_names, unit_names)
     chart = _chart(indicator, target, rows, department)
     unit_rows = sorted(
         (
@@ -166,6 +239,23 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "category_names": category_names,
         },
     )
+
+
+def _period_rows(
+    rows: list[Status], quarter: int, category_names: dict, unit_names: dict
+) -> list[Status]:
+    """The rows of the period shown: each unit's whole, then its categories in the
+    categories' order (the same on every page), with the names they show."""
+    order = {code: n for n, code in enumerate(category_names, start=1)}
+    period_rows = sorted(
+        (s for s in rows if s.quarter == quarter),
+        key=lambda s: (s.unit.code, order.get(s.category, len(order) + 1) if s.category else 0),
+    )
+    for row in period_rows:
+        row.category_name = category_names.get(row.category, row.category)
+        row.missing_names = [unit_names.get(c, c) for c in row.facts.missing]
+        row.behind = [category_names.get(c, c) for c in row.facts.behind]
+    return period_rows
 
 
 def _chart(indicator: Indicator, target, rows: list[Status], department: Unit | None) -> dict:
@@ -247,6 +337,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     category_names = selectors.statuses.category_names()
     unit_names = {c: u.label for c, u in units.items()}
     by_id = {u.pk: u for u in units.values() if u in scope}
+    ended = _quarters_ended(year)
     cards = insights.commitment_cards(
         statuses,
         unit=unit,
@@ -254,6 +345,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         is_open=_is_open(year, quarter),
         category_names=category_names,
         unit_names=unit_names,
+        ended=ended,
     )
     conditions = []
     for row in selectors.statuses.coverage_statuses(year=year, quarter=quarter, basis=reading):
@@ -276,6 +368,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "cards": [card for card in cards if card.shown],
             "conditions": conditions,
             "report_url": _quarterly_report_url(request, unit, year, quarter, scope),
+            "compared": _compared_periods(year, quarter, ended),
             "provisional": provisional,
             "category_names": category_names,
         },
