@@ -93,7 +93,7 @@ def headline(
         moves = [
             Move(card.commitment, before[card.commitment.code], card.status)
             for card in now
-            if card.status and before.get(card.commitment.code, card.status) != card.status
+            if _moved(before.get(card.commitment.code), card.status)
         ]
     return Headline(
         judged=len(judged),
@@ -132,6 +132,14 @@ def _attention(
         )
     )
     return found[:ATTENTION]
+
+
+def _moved(before: str | None, after: str) -> bool:
+    """A commitment's status changed, and one side is judged (from tracked to no data
+    is no news)."""
+    if not before or not after or before == after:
+        return False
+    return before in engine.JUDGED or after in engine.JUDGED
 
 
 def _rank(status: str) -> int:
