@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from commitments import access, engine, selectors, services
 from commitments.models import QuarterlyReport, Unit
@@ -22,12 +23,13 @@ JULY = dt.date(2021, 7, 15)
 
 
 def _review(report, user, *, as_of=JULY):
-    return selectors.review.report_review(
-        report=report,
-        scope=access.user_scope(user=user),
-        as_of=as_of,
-        catalogue=selectors.reports.report_catalogue(year=report.year),
-    )
+    with translation.override("vi"):  # names in Vietnamese, whatever a test before chose
+        return selectors.review.report_review(
+            report=report,
+            scope=access.user_scope(user=user),
+            as_of=as_of,
+            catalogue=selectors.reports.report_catalogue(year=report.year),
+        )
 
 
 def _save(units, staff, quarter=2, **values):
