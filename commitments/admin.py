@@ -198,7 +198,8 @@ class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
-            "code", "commitment", "position", "name_vi", "name_en", "kind", "source",
+            "code", "commitment", "position", "name_vi", "name_en", "short_name_vi",
+            "short_name_en", "kind", "source",
             "tracked", "per_category", "numerator", "denominator", "element",
             "evidence_kind", "distinct_subjects", "coverage_rule", "condition_min",
             "quarterly", "yearly", "level", "scope_kinds", "scope_sectors",
@@ -222,7 +223,19 @@ class IndicatorAdmin(RecomputedAdmin):
     search_fields = ("code", "name_vi", "name_en")
     inlines = [TargetInline]
     fieldsets = (
-        (None, {"fields": ("code", "commitment", "position", "name_vi", "name_en")}),
+        (
+            None,
+            {
+                "fields": (
+                    "code",
+                    "commitment",
+                    "position",
+                    "name_vi",
+                    "name_en",
+                    ("short_name_vi", "short_name_en"),
+                )
+            },
+        ),
         (
             _("Cách tính"),
             {

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from commitments import engine
 from commitments.models import Commitment, Indicator, Status, Unit
 from commitments.templatetags.statuses import (
+    UNCOVERED,
     category_kind,
     status_target,
     status_value,
@@ -29,6 +30,21 @@ from commitments.templatetags.statuses import (
 
 # Worst first, for sorting rows and units.
 SEVERITY = {engine.NOT_MET: 0, engine.AT_RISK: 1, engine.MET: 2}
+
+
+def unit_condition(row: Status, code: str) -> str | None:
+    """How a department's coverage row judges one of its units, on the unit page and
+    in the matrix alike: met when the unit satisfies the condition; when it does not,
+    not met (at risk while the period is open) where the target asks it of every unit,
+    else only ``UNCOVERED``. None when the row does not speak of the unit."""
+    facts = row.facts
+    if code in facts.covered_units:
+        return engine.MET
+    if code not in facts.missing:
+        return None
+    if not engine.every_unit_must(row.target):
+        return UNCOVERED
+    return engine.AT_RISK if row.status == engine.AT_RISK else engine.NOT_MET
 
 
 @dataclass
@@ -84,8 +100,18 @@ def commitment_cards(
     is_open: bool,
     category_names: Mapping[str, str],
     unit_names: Mapping[str, str],
+    ended: int = 4,
+    earlier: Iterable[Status] = (),
 ) -> list[CommitmentCard]:
-    """The nine (or however many) commitments of one department for one period."""
+    """The nine (or however many) commitments of one department for one period.
+
+    ``ended``: how many quarters of the year have ended (4 for a past year). The trend
+    of a quarter shows the quarters up to it, that of the year the quarters ended:
+    never a later quarter, nor the open one with its partial figures. The change is on
+    the quarter before; in the year view, the last quarter ended on the one before it
+    (``comparison``). ``earlier``: the rows of the last quarter of the year before,
+    which a first quarter is compared with.
+    """
     rows: dict[tuple[str, int, str], Status] = {}
     indicators: dict[str, Indicator] = {}
     for status in statuses:
@@ -93,12 +119,13 @@ def commitment_cards(
             continue
         rows[(status.indicator.code, status.quarter, status.category)] = status
         indicators.setdefault(status.indicator.code, status.indicator)
-
+    before = {s.indicator.code: s for s in earlier if s.unit_id == unit.pk and not s.category}
+    shown = range(1, (quarter or ended) + 1)
     order = {category: n for n, category in enumerate(category_names)}
     cards: dict[int, CommitmentCard] = {}
     for code, indicator in indicators.items():
         row = rows.get((code, quarter, ""))
-        trend = [_value(rows.get((code, q, ""))) for q in (1, 2, 3, 4)]
+        trend = [_value(rows.get((code, q, ""))) if q in shown else None for q in (1, 2, 3, 4)]
         reading = IndicatorReading(indicator=indicator, row=row, trend=trend)
         categories = sorted(
             (s for (c, q, cat), s in rows.items() if c == code and q == quarter and cat),
@@ -107,10 +134,10 @@ def commitment_cards(
         for category in categories:
             category.category_name = category_names.get(category.category, category.category)
         reading.categories = categories
-        if quarter > 1 and row is not None and row.value is not None:
-            previous = rows.get((code, quarter - 1, ""))
-            if previous is not None and previous.value is not None:
-                reading.change = row.value - previous.value
+        if row is not None:
+            now, then = _compared(rows, code, quarter, ended, before)
+            if now is not None and then is not None and None not in (now.value, then.value):
+                reading.change = now.value - then.value
         if row is not None and row.status in engine.BEHIND:
             reading.gap = _quarters_behind(row, rows, category_names) or _gaps(
                 row, reading.categories, category_names, unit_names, is_open
@@ -120,6 +147,28 @@ def commitment_cards(
         card = cards.setdefault(indicator.commitment_id, CommitmentCard(indicator.commitment, []))
         card.indicators.append(reading)
     return sorted(cards.values(), key=lambda c: (c.commitment.position, c.commitment.code))
+
+
+def comparison(quarter: int, ended: int) -> tuple[int, int] | None:
+    """The quarters an indicator's change compares, the later last: the quarter and the
+    one before (0 for the last quarter of the year before, when the quarter is the
+    first), or in the year view the last quarter ended and the one before it; None when
+    the year view has fewer than two quarters ended."""
+    if quarter:
+        return quarter - 1, quarter
+    return (ended - 1, ended) if ended >= 2 else None
+
+
+def _compared(
+    rows: Mapping, code: str, quarter: int, ended: int, before: Mapping[str, Status]
+) -> tuple[Status | None, Status | None]:
+    """The whole's rows of the two quarters compared (``comparison``), later first."""
+    quarters = comparison(quarter, ended)
+    if quarters is None:
+        return None, None
+    earlier, later = quarters
+    then = before.get(code) if earlier == 0 else rows.get((code, earlier, ""))
+    return rows.get((code, later, "")), then
 
 
 def _quarters_behind(row: Status, rows: Mapping, category_names: Mapping[str, str]) -> str:

@@ -32,6 +32,9 @@ What lives where (callers use the flat API below, ``engine.compute_statuses``,
 - ``projection``: ``project_ratio``, the year-end projection of a ratio;
 - ``detail``: ``Detail``, the numbers behind a row's value as stored, read by attribute;
 - ``rounding``: ``rounded``, half up, for storage and display only;
+- ``review``: what approving a report would change (``counted_as_official``,
+  ``subtree``, ``own_results``) and the figures far from a unit's history
+  (``outlier``);
 - ``workdays``: ``WorkCalendar``, the working days that deadlines and reminders count.
 """
 
@@ -55,6 +58,18 @@ from commitments.engine.periods import (
     quarters_of,
 )
 from commitments.engine.projection import project_ratio
+from commitments.engine.review import (
+    OWN_KINDS,
+    Outlier,
+    at_top,
+    counted_as_official,
+    in_year,
+    outlier,
+    own_results,
+    previous_quarters,
+    reads_figures,
+    subtree,
+)
 from commitments.engine.rounding import rounded
 from commitments.engine.types import (
     AT_RISK,
@@ -119,6 +134,7 @@ __all__ = [
     "NOT_APPLICABLE",
     "NOT_MET",
     "NO_DATA",
+    "OWN_KINDS",
     "PLAN_TASKS",
     "RATIO",
     "SUBJECT_OF_EVIDENCE",
@@ -132,6 +148,7 @@ __all__ = [
     "FigureRow",
     "IndicatorSpec",
     "MilestoneRow",
+    "Outlier",
     "Override",
     "PlanTaskRow",
     "StatusRow",
@@ -139,17 +156,25 @@ __all__ = [
     "UnitFilter",
     "UnitNode",
     "WorkCalendar",
+    "at_top",
     "combine",
     "compare",
     "compute_statuses",
+    "counted_as_official",
     "every_unit_must",
+    "in_year",
     "judge",
+    "outlier",
     "overall_status",
+    "own_results",
     "period_bounds",
     "period_label",
     "previous_quarter",
+    "previous_quarters",
     "project_ratio",
     "quarter_of",
     "quarters_of",
+    "reads_figures",
     "rounded",
+    "subtree",
 ]

@@ -198,6 +198,14 @@ class Indicator(BilingualName):
         related_name="indicators",
     )
     position = models.PositiveIntegerField(_("thứ tự"), default=0)
+    # A few words for the column headers of the units x indicators matrix.
+    short_name_vi = models.CharField(
+        _("tên ngắn (tiếng Việt)"),
+        max_length=60,
+        blank=True,
+        help_text=_("Vài chữ cho tiêu đề cột của bảng kết quả từng đơn vị. Trống: tên đầy đủ."),
+    )
+    short_name_en = models.CharField(_("tên ngắn (tiếng Anh)"), max_length=60, blank=True)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
     source = models.CharField(
         _("nguồn"), max_length=20, choices=Source.choices, default=Source.FIGURES
@@ -244,6 +252,13 @@ class Indicator(BilingualName):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
+
+    @property
+    def short_name(self) -> str:
+        """The indicator's short name in the active language, else its name there."""
+        if (get_language() or "vi").startswith("en"):
+            return self.short_name_en or self.name
+        return self.short_name_vi or self.name_vi
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

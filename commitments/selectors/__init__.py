@@ -2,8 +2,9 @@
 the statuses the pages and exports show (``statuses``), the targets page
 (``targets``), a unit's quarterly report (``reports``), the reporting completeness
 (``completeness``), the working days its deadlines count (``calendar``), the
-director's review inbox (``reviews``) and the published results (``publications``). Callers name the
-module: ``selectors.reports.report_lines(...)``. Who may see and do what is
+director's review inbox (``reviews``), what a report's page shows of its results
+before it is approved (``report_results``) and the published results
+(``publications``). Callers name the module: ``selectors.reports.report_lines(...)``. Who may see and do what is
 ``commitments.access``."""
 
 from commitments.selectors import (  # noqa: F401
@@ -11,6 +12,7 @@ from commitments.selectors import (  # noqa: F401
     completeness,
     engine_inputs,
     publications,
+    report_results,
     reports,
     reviews,
     statuses,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from django.db.models import BooleanField, OuterRef, Subquery, Value
+from django.db.models import BooleanField, OuterRef, Prefetch, Subquery, Value
 
 from commitments import engine
 from commitments.models import (
@@ -50,24 +50,16 @@ def engine_inputs(
 
     Eight queries, whatever the number of units, indicators or figures.
     """
-    targets = list(
-        Target.objects.filter(year=year)
-        .select_related(
-            "indicator", "indicator__numerator", "indicator__denominator", "indicator__element"
-        )
-        .prefetch_related("overrides__category")
-        .order_by("indicator__commitment__position", "indicator__position")
-    )
-    indicators = [_indicator_spec(t) for t in targets]
-    baseline_years = {t.baseline_year for t in targets if t.baseline_year is not None}
-    years = {year} | baseline_years
+    targets = targets_in_force(year=year)
+    indicators = [indicator_spec(t) for t in targets]
+    years = {year} | baseline_years(indicators)
 
     units = _unit_nodes()
     figures = official_figure_rows(years)
     evidence, plan_tasks, milestones = _records(year)
     data = engine.Dataset(
         units=units,
-        aggregations=dict(DataElement.objects.values_list("code", "aggregation")),
+        aggregations=element_aggregations(),
         figures=figures.official,
         evidence=evidence,
         plan_tasks=plan_tasks,
@@ -80,30 +72,51 @@ def engine_inputs(
     return indicators, data, ids, provisional
 
 
+def targets_in_force(*, year: int) -> list[Target]:
+    """The targets of ``year`` in the order of the sheet, with their indicators, the
+    elements they read and their overrides (two queries)."""
+    return list(
+        Target.objects.filter(year=year)
+        .select_related(
+            "indicator", "indicator__numerator", "indicator__denominator", "indicator__element"
+        )
+        .prefetch_related(
+            Prefetch("overrides", queryset=TargetOverride.objects.select_related("category"))
+        )
+        .order_by("indicator__commitment__position", "indicator__position")
+    )
+
+
+def baseline_years(indicators: Iterable[engine.IndicatorSpec]) -> set[int]:
+    """The years the indicators' growth is measured against."""
+    return {i.target.baseline_year for i in indicators if i.target.baseline_year is not None}
+
+
+def element_aggregations() -> dict[str, str]:
+    """Each data element's code and how it adds up over time (one query)."""
+    return dict(DataElement.objects.values_list("code", "aggregation"))
+
+
+# What the engine knows of a unit, in the order of ``engine.UnitNode``.
+UNIT_NODE_FIELDS = (
+    "pk",
+    "code",
+    "parent_id",
+    "kind",
+    "sector",
+    "public_service",
+    "receives_dossiers",
+)
+
+
 def _unit_nodes() -> list[engine.UnitNode]:
     """Every unit, as the engine places it in the tree and in an indicator's scope."""
-    return [
-        engine.UnitNode(
-            id=pk,
-            code=code,
-            parent_id=parent_id,
-            kind=kind,
-            sector=sector,
-            public_service=public_service,
-            receives_dossiers=receives_dossiers,
-        )
-        for pk, code, parent_id, kind, sector, public_service, receives_dossiers in (
-            Unit.objects.values_list(
-                "pk",
-                "code",
-                "parent_id",
-                "kind",
-                "sector",
-                "public_service",
-                "receives_dossiers",
-            )
-        )
-    ]
+    return [engine.UnitNode(*columns) for columns in Unit.objects.values_list(*UNIT_NODE_FIELDS)]
+
+
+def unit_node(unit: Unit) -> engine.UnitNode:
+    """A unit already read, as the engine reads it."""
+    return engine.UnitNode(*(getattr(unit, name) for name in UNIT_NODE_FIELDS))
 
 
 # Figures of elements from any other source are official on arrival.
@@ -111,9 +124,9 @@ REPORTED = DataElement.Source.REPORT
 FIGURE_COLUMNS = ("year", "quarter", "unit_id", "element__code", "category__code", "value")
 
 
-def official_figure_rows(years: set[int]) -> FigureSets:
+def official_figure_rows(years: set[int], *, elements: Iterable[str] | None = None) -> FigureSets:
     """The figures of ``years`` (the year and the baseline years it is compared to),
-    official and as typed, in one query.
+    official and as typed, in one query; only those of ``elements`` (codes) when given.
 
     A figure is official when its report is approved, when it has no report at all
     (an admin's import, the admin, a trusted system: never a unit's draft), or when
@@ -123,9 +136,10 @@ def official_figure_rows(years: set[int]) -> FigureSets:
     """
     approved = QuarterlyReport.State.APPROVED
     official, typed, waiting = [], [], False
-    for *columns, source, state, kept in _with_report_state(Figure, years, kept=False).union(
-        _with_report_state(OfficialFigure, years, kept=True), all=True
-    ):
+    rows = _with_report_state(Figure, years, elements, kept=False).union(
+        _with_report_state(OfficialFigure, years, elements, kept=True), all=True
+    )
+    for *columns, source, state, kept in rows:
         row = engine.FigureRow(*columns)
         is_official = source != REPORTED or (state or approved) == approved
         if kept:
@@ -142,14 +156,17 @@ def official_figure_rows(years: set[int]) -> FigureSets:
     return FigureSets(official=official, provisional=typed if waiting else None)
 
 
-def _with_report_state(model, years: set[int], *, kept: bool):
-    """Figure-shaped rows of ``years`` with the state of the report they belong to."""
+def _with_report_state(model, years: set[int], elements: Iterable[str] | None, *, kept: bool):
+    """Figure-shaped rows of ``years`` (and ``elements``) with the state of the report
+    they belong to."""
     report = QuarterlyReport.objects.filter(
         unit=OuterRef("unit"), year=OuterRef("year"), quarter=OuterRef("quarter")
     ).order_by()
+    figures = model.objects.filter(year__in=years)
+    if elements is not None:
+        figures = figures.filter(element__code__in=list(elements))
     return (
-        model.objects.filter(year__in=years)
-        .annotate(
+        figures.annotate(
             report_state=Subquery(report.values("state")[:1]),
             kept=Value(kept, output_field=BooleanField()),
         )
@@ -183,7 +200,8 @@ def _records(
     return evidence, plan_tasks, milestones
 
 
-def _indicator_spec(target: Target) -> engine.IndicatorSpec:
+def indicator_spec(target: Target) -> engine.IndicatorSpec:
+    """A target's indicator as the engine reads it, with the target."""
     indicator = target.indicator
     return engine.IndicatorSpec(
         code=indicator.code,

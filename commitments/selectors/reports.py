@@ -17,14 +17,14 @@ from commitments.models import (
     DataElement,
     Evidence,
     Figure,
-    Indicator,
     Milestone,
     PlanTask,
     QuarterlyReport,
+    Target,
     Unit,
     ValidationRule,
 )
-from commitments.selectors import completeness
+from commitments.selectors import completeness, engine_inputs
 
 
 def report_for(*, unit: Unit, year: int, quarter: int) -> QuarterlyReport:
@@ -65,7 +65,35 @@ class ReportLine:
         return self.stored is None and self.initial is not None
 
 
-def report_lines(*, unit: Unit, year: int, quarter: int) -> list[ReportLine]:
+@dataclass(frozen=True)
+class ReportCatalogue:
+    """What a report's page reads of the catalogue once for its parts (the form, the
+    history, the results): the data elements and categories it names figures with, and
+    the targets in force in the report's year with their indicators."""
+
+    elements: list[DataElement]
+    categories: list[Category]
+    targets: list[Target]
+
+    @property
+    def category_names(self) -> dict[str, str]:
+        """Category code -> name in the active language."""
+        return {c.code: c.name for c in self.categories}
+
+
+def report_catalogue(*, year: int) -> ReportCatalogue:
+    """Every data element and category in their order, and the targets of ``year``
+    (four queries)."""
+    return ReportCatalogue(
+        elements=list(DataElement.objects.order_by("position", "code")),
+        categories=list(Category.objects.order_by("position", "code")),
+        targets=engine_inputs.targets_in_force(year=year),
+    )
+
+
+def report_lines(
+    *, unit: Unit, year: int, quarter: int, catalogue: ReportCatalogue | None = None
+) -> list[ReportLine]:
     """The figures a unit reports for a quarter, in the order of the elements.
 
     Only the elements that apply to the unit: those read by an indicator in force in the
@@ -73,14 +101,15 @@ def report_lines(*, unit: Unit, year: int, quarter: int) -> list[ReportLine]:
     dossiers), with the bounds of their validation rules, and any element it already has
     a figure for in the quarter. Elements split by field list the fields the unit has
     figures for in any quarter of this year or the previous one (all fields when it has
-    none yet); elements split by channel list every channel. Six queries.
+    none yet); elements split by channel list every channel. Seven queries (three with
+    the ``catalogue`` of the year read already).
     """
-    elements = list(DataElement.objects.order_by("position", "code"))
+    catalogue = catalogue or report_catalogue(year=year)
+    elements, categories = catalogue.elements, catalogue.categories
     bounds = _validation_bounds(elements)
-    categories = list(Category.objects.order_by("position", "code"))
     current, before = _figures_of_quarter_and_previous(unit, year, quarter)
     by_kind = _categories_offered(unit, year, categories)
-    applies = _elements_for_unit(unit, year, bounds)
+    applies = _elements_for_unit(unit, catalogue.targets, bounds)
     stored_elements = {element_id for element_id, _category in current}
     lines = []
     for element in elements:
@@ -157,33 +186,23 @@ def _categories_offered(
 
 
 def _elements_for_unit(
-    unit: Unit, year: int, bounds: dict[int, list[DataElement]]
+    unit: Unit, targets: list[Target], bounds: dict[int, list[DataElement]]
 ) -> set[int] | None:
-    """The ids of the elements a unit reports in a year (see ``report_lines``); None
-    when the year has no targets yet, and every element is offered."""
-    indicators = Indicator.objects.filter(targets__year=year).values_list(
-        "numerator_id",
-        "denominator_id",
-        "element_id",
-        "scope_kinds",
-        "scope_sectors",
-        "scope_public_service",
-        "scope_receives_dossiers",
-    )
-    applies: set[int] = set()
-    found = False
-    for numerator, denominator, element, kinds, sectors, public, receives in indicators:
-        found = True
-        scope = engine.UnitFilter(
-            kinds=frozenset(kinds or ()),
-            sectors=frozenset(sectors or ()),
-            public_service=public,
-            receives_dossiers=receives,
-        )
-        if scope.admits(unit):
-            applies.update(pk for pk in (numerator, denominator, element) if pk)
-    if not found:
+    """The ids of the elements a unit reports in a year whose ``targets`` are given
+    (see ``report_lines``); None when the year has no targets yet, and every element
+    is offered."""
+    if not targets:
         return None
+    node = engine_inputs.unit_node(unit)
+    applies: set[int] = set()
+    for target in targets:
+        indicator = target.indicator
+        if engine_inputs.indicator_spec(target).scope.admits(node):
+            applies.update(
+                pk
+                for pk in (indicator.numerator_id, indicator.denominator_id, indicator.element_id)
+                if pk
+            )
     for pk in list(applies):
         applies.update(bound.pk for bound in bounds.get(pk, ()))
     return applies
@@ -229,17 +248,24 @@ HISTORY_MODELS = {
 }
 
 
-def report_history(*, unit: Unit, year: int, quarter: int, limit: int = 200) -> list[HistoryLine]:
+def report_history(
+    *,
+    unit: Unit,
+    year: int,
+    quarter: int,
+    limit: int = 200,
+    catalogue: ReportCatalogue | None = None,
+) -> list[HistoryLine]:
     """What changed in a unit's report of a quarter, newest first: figures, evidence,
     plan tasks, milestones and the report's states, each with who and when (three
-    queries)."""
+    queries; one with the ``catalogue`` read already)."""
     entries = list(
         AuditEntry.objects.filter(unit=unit, year=year)
         .filter(Q(quarter=quarter) | Q(quarter__isnull=True))  # the year's tasks too
         .select_related("user")
         .order_by("-at", "-pk")[:limit]
     )
-    figure_names = _figure_names()
+    figure_names = _figure_names(catalogue or report_catalogue(year=year))
     states = dict(QuarterlyReport.State.choices)
     kinds = dict(Evidence.Kind.choices)
 
@@ -282,13 +308,12 @@ def audit_figure_key(element: DataElement, category: Category | None) -> str:
     return f"{element.code}/{category.code}" if category else element.code
 
 
-def _figure_names() -> dict[str, str]:
+def _figure_names(catalogue: ReportCatalogue) -> dict[str, str]:
     """Audit-log figure keys (``audit_figure_key``) → names in the active language."""
-    categories = list(Category.objects.all())
     names = {}
-    for element in DataElement.objects.all():
+    for element in catalogue.elements:
         names[audit_figure_key(element, None)] = element.name
-        for category in categories:
+        for category in catalogue.categories:
             if category.kind == element.category_kind:
                 names[audit_figure_key(element, category)] = f"{element.name} · {category.name}"
     return names

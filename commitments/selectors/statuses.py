@@ -115,6 +115,30 @@ def year_statuses(
     )
 
 
+def period_statuses(
+    *,
+    year: int,
+    quarter: int,
+    scope: access.Scope | None = None,
+    basis: Basis = OFFICIAL,
+) -> list[Status]:
+    """The wholes of one period of the top units of ``scope`` (without one: the
+    departments), with what a commitment card reads of each: what a first quarter is
+    compared with, from the year before (one query)."""
+    statuses = basis.statuses().filter(year=year, quarter=quarter, category="")
+    return basis.pick(
+        access.top_units_only(statuses, scope)
+        .select_related(
+            "unit",
+            "indicator__commitment",
+            "indicator__numerator",
+            "indicator__denominator",
+            "indicator__element",
+        )
+        .order_by("unit__code", "indicator__commitment__position", "indicator__position")
+    )
+
+
 def indicator_statuses(
     *,
     indicator: Indicator,

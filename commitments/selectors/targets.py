@@ -106,10 +106,21 @@ class PreviewRow:
         return self.before.status != self.after.status
 
 
-def target_preview(*, target: Target, spec: engine.TargetSpec, as_of) -> list[PreviewRow]:
+@dataclass(frozen=True)
+class TargetPreview:
+    """What a target's preview shows: the departments' rows, each period and category;
+    and of the other units (for an indicator judged unit by unit) the rows whose status
+    the typed target changes, out of ``unit_rows`` judged."""
+
+    departments: list[PreviewRow]
+    units: list[PreviewRow]
+    unit_rows: int
+
+
+def target_preview(*, target: Target, spec: engine.TargetSpec, as_of) -> TargetPreview:
     """How the current figures of the target's year would be judged with ``spec``
-    instead of the stored target: the departments' rows of the one indicator, each
-    period and category, before and after. Nothing is saved.
+    instead of the stored target: the rows of the one indicator, each unit, period and
+    category, before and after (``TargetPreview``). Nothing is saved.
 
     Reads what the recompute reads (``engine_inputs``), and the figures of a new
     baseline year when the typed one is not among those already read.
@@ -117,9 +128,7 @@ def target_preview(*, target: Target, spec: engine.TargetSpec, as_of) -> list[Pr
 
     indicators, data, _ids, _typed = engine_inputs.engine_inputs(year=target.year)
     stored = next(i for i in indicators if i.code == target.indicator.code)
-    read = {target.year} | {
-        i.target.baseline_year for i in indicators if i.target.baseline_year is not None
-    }
+    read = {target.year} | engine_inputs.baseline_years(indicators)
     if spec.baseline_year is not None and spec.baseline_year not in read:
         extra = Figure.objects.filter(year=spec.baseline_year).values_list(
             "year", "quarter", "unit_id", "element__code", "category__code", "value"
@@ -129,24 +138,24 @@ def target_preview(*, target: Target, spec: engine.TargetSpec, as_of) -> list[Pr
     after = engine.compute_statuses(
         [replace(stored, target=spec)], data, year=target.year, as_of=as_of
     )
-    departments = {u.pk: u for u in Unit.objects.filter(parent__isnull=True)}
+    units = {u.pk: u for u in Unit.objects.all()}
     names = statuses.category_names()
     order = {code: n for n, code in enumerate(names, start=1)}  # "" (the whole) first
     judged_before = {(r.unit_id, r.quarter, r.category): r for r in before}
 
     rows = [
         PreviewRow(
-            unit=departments[r.unit_id],
+            unit=units[r.unit_id],
             quarter=r.quarter,
             category=r.category,
             category_name=names.get(r.category, r.category),
-            before=_preview_cell(
+            before=preview_cell(
                 judged_before[(r.unit_id, r.quarter, r.category)], target.indicator
             ),
-            after=_preview_cell(r, target.indicator),
+            after=preview_cell(r, target.indicator),
         )
         for r in after
-        if r.unit_id in departments and (r.unit_id, r.quarter, r.category) in judged_before
+        if (r.unit_id, r.quarter, r.category) in judged_before
     ]
     # Quarters in order, then the year; the whole before its categories.
     rows.sort(
@@ -156,12 +165,19 @@ def target_preview(*, target: Target, spec: engine.TargetSpec, as_of) -> list[Pr
             order.get(r.category, 0) if r.category else 0,
         )
     )
-    return rows
+    others = [r for r in rows if r.unit.parent_id is not None]
+    return TargetPreview(
+        departments=[r for r in rows if r.unit.parent_id is None],
+        units=[r for r in others if r.status_changed],
+        unit_rows=sum(1 for r in others if r.after.status != engine.NOT_APPLICABLE),
+    )
 
 
-def _preview_cell(row: engine.StatusRow, indicator: Indicator) -> PreviewCell:
-    """A row the engine returned, as the preview shows it."""
-    value = row.value
+def preview_cell(row: engine.StatusRow, indicator: Indicator) -> PreviewCell:
+    """A row the engine returned, as a preview shows it: its value, target and status,
+    with the numbers behind a ratio, the categories behind a whole and its fields'
+    own targets, and the units a coverage counted or missed."""
+    value, detail = row.value, row.detail
     return PreviewCell(
         value=None if value is None else Decimal(value.numerator) / Decimal(value.denominator),
         target=row.target,
@@ -170,6 +186,15 @@ def _preview_cell(row: engine.StatusRow, indicator: Indicator) -> PreviewCell:
         indicator=indicator,
         category=row.category,
         facts=engine.Detail(
-            category_targets=tuple(map(tuple, row.detail.get("category_targets", ())))
+            numerator=_whole(detail.get("numerator")),
+            denominator=_whole(detail.get("denominator")),
+            behind=tuple(detail.get("behind", ())),
+            covered_units=tuple(detail.get("covered_units", ())),
+            missing=tuple(detail.get("missing", ())),
+            category_targets=tuple(map(tuple, detail.get("category_targets", ()))),
         ),
     )
+
+
+def _whole(value) -> int | None:
+    return value if isinstance(value, int) else None

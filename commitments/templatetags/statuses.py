@@ -12,7 +12,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from commitments import engine
 from commitments.models import sector_name
@@ -28,15 +28,16 @@ def comparator_sign(comparator: str | None) -> str | None:
     return COMPARATOR_SIGNS.get(comparator, comparator)
 
 
-def _number(value: Decimal) -> str:
-    """Two decimals, or none for a whole number: 98,43 · 100 · 1.234 (vi)."""
+def _number(value: Decimal, *, fixed: bool = False) -> str:
+    """Two decimals, or none for a whole number: 98,43 · 100 · 1.234 (vi); always two
+    when ``fixed`` (100,00), for a column of numbers read side by side."""
     rounded = engine.rounded(value)
-    places = 0 if rounded == rounded.to_integral_value() else 2
+    places = 0 if rounded == rounded.to_integral_value() and not fixed else 2
     return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
-def _with_unit(value: Decimal, kind: str, *, signed: bool = False) -> str:
-    text = _number(value)
+def _with_unit(value: Decimal, kind: str, *, signed: bool = False, fixed: bool = False) -> str:
+    text = _number(value, fixed=fixed and kind != engine.COUNT)
     if kind == engine.COUNT:
         return text
     if kind == engine.GROWTH_POINTS:
@@ -57,6 +58,15 @@ def status_value(status) -> str:
 def value_text(value: Decimal, kind: str) -> str:
     """A value of an indicator kind as the pages show it, e.g. "95,12%", "5"."""
     return _with_unit(value, kind)
+
+
+@register.simple_tag
+def fixed_value(value: Decimal | None, kind: str) -> str:
+    """A value with two decimals whatever it is ("70,00%" beside "70,83%"), as a
+    table of many units shows them; a count stays whole."""
+    if value is None:
+        return "—"
+    return _with_unit(value, kind, signed=True, fixed=True)
 
 
 def _threshold(threshold: Decimal | None, comparator: str, kind: str) -> str:
@@ -175,17 +185,49 @@ EACH = {
 }
 
 
+def change_text(change: Decimal | None, kind: str) -> str:
+    """A change on the previous quarter with its unit: "▲ 0,46 điểm %" ("▲ 0.46 pp")
+    for a percentage, points or a growth (the difference of two percentages is in
+    points), "▼ 2" for a count; "=" when it rounds to nothing; "" for none."""
+    if change is None:
+        return ""
+    if engine.rounded(change) == 0:
+        return "="
+    text = _number(abs(change))
+    if kind != engine.COUNT:
+        text = _("%(sign)s%(number)s điểm %%") % {"sign": "", "number": text}
+    return f"{'▲' if change > 0 else '▼'} {text}"
+
+
 @register.filter
 def change(reading) -> str:
-    """The change on the previous quarter, e.g. "▲ 1,2" or "▼ 0,85"."""
-    if reading.change is None:
-        return ""
-    text = _number(abs(reading.change))
-    if reading.change > 0:
-        return f"▲ {text}"
-    if reading.change < 0:
-        return f"▼ {text}"
-    return "="
+    """The change of an indicator's reading on the previous quarter (``change_text``)."""
+    return change_text(reading.change, reading.indicator.kind)
+
+
+@register.filter
+def change_of(result) -> str:
+    """The change of a report's result on the previous quarter (``change_text``)."""
+    return change_text(result.change, result.cell.indicator.kind)
+
+
+def outlier_text(outlier) -> str:
+    """A figure far from the unit's history (``engine.outlier``), in words: "Cao bất
+    thường: gấp 3,1 lần trung vị 4 quý trước (1.201)."."""
+    values = {
+        "times": number_format(engine.rounded(outlier.times, 1), decimal_pos=1, use_l10n=True),
+        "quarters": outlier.quarters,
+        "median": _number(Decimal(outlier.median.numerator) / outlier.median.denominator),
+    }
+    if outlier.high:
+        return (
+            _("Cao bất thường: gấp %(times)s lần trung vị %(quarters)s quý trước (%(median)s).")
+            % values
+        )
+    return (
+        _("Thấp bất thường: chưa bằng một phần ba trung vị %(quarters)s quý trước (%(median)s).")
+        % values
+    )
 
 
 @register.filter
@@ -257,6 +299,37 @@ def status_badge(status: str) -> str:
         '<span class="badge {}"><span aria-hidden="true" class="icon"></span>{}</span>',
         status,
         status_label(status),
+    )
+
+
+# A unit that misses a coverage condition its target does not ask of every unit ("at
+# least 30% of the units inspected"): neither met nor failed
+# (``insights.unit_condition``).
+UNCOVERED = "uncovered"
+
+# How a unit stands against a department's coverage condition, in words.
+CONDITION_LABELS = {
+    engine.MET: pgettext_lazy("unit condition", "Đáp ứng"),
+    engine.NOT_MET: pgettext_lazy("unit condition", "Chưa đáp ứng"),
+    engine.AT_RISK: pgettext_lazy("unit condition", "Chưa đáp ứng"),
+    UNCOVERED: pgettext_lazy("unit condition", "Chưa đáp ứng"),
+}
+
+
+@register.simple_tag
+def condition_label(state: str) -> str:
+    """A unit's standing against a coverage condition in the active language."""
+    return str(CONDITION_LABELS.get(state, state))
+
+
+@register.simple_tag
+def condition_badge(state: str) -> str:
+    """A unit's standing against a coverage condition as the pages show it: colour,
+    icon and words (grey where the target does not ask it of every unit)."""
+    return format_html(
+        '<span class="badge {}"><span aria-hidden="true" class="icon"></span>{}</span>',
+        state,
+        condition_label(state),
     )
 
 

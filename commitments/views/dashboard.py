@@ -10,6 +10,8 @@ units inside a unit the user sees."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from commitments import access, engine, insights, selectors, services
+from commitments import access, engine, headline, insights, selectors, services
+from commitments import matrix as league
 from commitments.models import Indicator, Status, Unit
-from commitments.templatetags.statuses import status_target
 from commitments.views.periods import QUARTERS, approvals, basis, period, provisional_note
 
 
@@ -52,16 +54,15 @@ def _quarterly_report_url(
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Which commitments are met, at risk or not met, why, and who is behind."""
+    """Which commitments are met, at risk or not met, why, and who is behind: a
+    headline first, then the cards and every indicator."""
     scope = access.user_scope(user=request.user)
     if scope.empty:
         return render(request, "commitments/no_units.html")
     years, year, quarter = period(request)
     reading = basis(request)
     statuses = selectors.statuses.year_statuses(year=year, scope=scope, basis=reading)
-    category_names = selectors.statuses.category_names()
     units = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
-    unit_names = {code: unit.label for code, unit in units.items()}
     provisional = provisional_note(reading, units.values(), year=year, quarter=quarter, scope=scope)
     departments = sorted({s.unit for s in statuses}, key=lambda u: u.code)
     is_open = _is_open(year, quarter)
@@ -70,17 +71,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if departments
         else {}
     )
+    view = _DashboardView(
+        statuses=statuses,
+        # A first quarter is compared with the last of the year before.
+        earlier=selectors.statuses.period_statuses(
+            year=year - 1, quarter=4, scope=scope, basis=reading
+        )
+        if quarter == 1
+        else [],
+        quarter=quarter,
+        ended=_quarters_ended(year),
+        is_open=is_open,
+        category_names=selectors.statuses.category_names(),
+        unit_names={code: unit.label for code, unit in units.items()},
+    )
     sections = [
         {
-            "unit": department,
-            "cards": insights.commitment_cards(
-                statuses,
-                unit=department,
-                quarter=quarter,
-                is_open=is_open,
-                category_names=category_names,
-                unit_names=unit_names,
-            ),
+            **view.section(department),
             # Publishing results (công bố kết quả): a period that is over, by a
             # director of the department or a superuser.
             "publication": published.get(department.pk),
@@ -100,11 +107,81 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "is_open": is_open,
             "sections": sections,
             "provisional": provisional,
+            "compared": _compared_periods(year, quarter, view.ended),
             # The year's recompute (when computed, whether behind) and whether the user
             # may recompute come with every page: context_processors.recompute.
-            "category_names": category_names,
+            "category_names": view.category_names,
         },
     )
+
+
+def _compared_periods(year: int, quarter: int, ended: int) -> tuple | None:
+    """The two quarters a page's changes compare (``insights.comparison``), as (year,
+    quarter), the earlier first; None when there are not two."""
+    compared = insights.comparison(quarter, ended)
+    if compared is None:
+        return None
+    before, after = compared
+    return ((year - 1, 4) if before == 0 else (year, before)), (year, after)
+
+
+def _quarters_ended(year: int) -> int:
+    """How many quarters of ``year`` have ended today (4 for a past year)."""
+    today = timezone.localdate()
+    if year != today.year:
+        return 4 if year < today.year else 0
+    return engine.quarter_of(today) - 1
+
+
+@dataclass(frozen=True)
+class _DashboardView:
+    """What the dashboard reads, to make each department's section from."""
+
+    statuses: list[Status]
+    earlier: list[Status]
+    quarter: int
+    ended: int
+    is_open: bool
+    category_names: dict[str, str]
+    unit_names: dict[str, str]
+
+    def cards(
+        self, department: Unit, quarter: int, *, year_before: bool = False
+    ) -> list[insights.CommitmentCard]:
+        """The department's cards of a period of the year shown, or of a quarter of
+        the year before."""
+        return insights.commitment_cards(
+            self.earlier if year_before else self.statuses,
+            unit=department,
+            quarter=quarter,
+            is_open=self.is_open and quarter == self.quarter and not year_before,
+            category_names=self.category_names,
+            unit_names=self.unit_names,
+            ended=self.ended,
+            earlier=self.earlier,
+        )
+
+    def section(self, department: Unit) -> dict:
+        """A department's cards, and its headline: the counts of the period, and the
+        two quarters compared (``insights.comparison``)."""
+        cards = self.cards(department, self.quarter)
+        compared = insights.comparison(self.quarter, self.ended)
+        then = now = None
+        if compared is not None:
+            before, after = compared
+            then = (
+                self.cards(department, 4, year_before=True)
+                if before == 0
+                else self.cards(department, before)
+            )
+            now = cards if self.quarter else self.cards(department, after)
+        return {
+            "unit": department,
+            "cards": cards,
+            "headline": headline.headline(
+                cards, then=then, now=now, count_changes=bool(self.quarter)
+            ),
+        }
 
 
 @login_required
@@ -134,11 +211,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         row.top = access.is_top_unit(row.unit, scope)
     departments = [s for s in rows if s.top]
     department = departments[0].unit if departments else None
-    period_rows = [s for s in rows if s.quarter == quarter]
-    for row in period_rows:
-        row.category_name = category_names.get(row.category, row.category)
-        row.missing_names = [unit_names.get(c, c) for c in row.facts.missing]
-        row.behind = [category_names.get(c, c) for c in row.facts.behind]
+    period_rows = _period_rows(rows, quarter, category_names, unit_names)
     chart = _chart(indicator, target, rows, department)
     unit_rows = sorted(
         (
@@ -168,6 +241,23 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _period_rows(
+    rows: list[Status], quarter: int, category_names: dict, unit_names: dict
+) -> list[Status]:
+    """The rows of the period shown: each unit's whole, then its categories in the
+    categories' order (the same on every page), with the names they show."""
+    order = {code: n for n, code in enumerate(category_names, start=1)}
+    period_rows = sorted(
+        (s for s in rows if s.quarter == quarter),
+        key=lambda s: (s.unit.code, order.get(s.category, len(order) + 1) if s.category else 0),
+    )
+    for row in period_rows:
+        row.category_name = category_names.get(row.category, row.category)
+        row.missing_names = [unit_names.get(c, c) for c in row.facts.missing]
+        row.behind = [category_names.get(c, c) for c in row.facts.behind]
+    return period_rows
+
+
 def _chart(indicator: Indicator, target, rows: list[Status], department: Unit | None) -> dict:
     """The indicator chart's numbers and labels, from the department's rows."""
     by_quarter = {
@@ -186,8 +276,9 @@ def _chart(indicator: Indicator, target, rows: list[Status], department: Unit | 
 @login_required
 @require_GET
 def matrix(request: HttpRequest) -> HttpResponse:
-    """Units x indicators for one period, as a league table: worst units first, or
-    sorted by one indicator."""
+    """Units x indicators for one period, as a league table: the top units the user
+    sees apart at the top, then the other units worst first, or sorted by one
+    indicator (``commitments.matrix``)."""
     years, year, quarter = period(request)
     scope = access.user_scope(user=request.user)
     reading = basis(request)
@@ -198,22 +289,13 @@ def matrix(request: HttpRequest) -> HttpResponse:
     every_unit = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
     units = {code: unit for code, unit in every_unit.items() if unit in scope}
     provisional = provisional_note(reading, units.values(), year=year, quarter=quarter, scope=scope)
-    category_names = selectors.statuses.category_names()
-    columns: list[Indicator] = []
-    cells: dict[tuple[int, str], str] = {}
-    shown: dict[tuple[int, str], Status] = {}
-    for status in statuses:
-        if status.indicator not in columns:
-            columns.append(status.indicator)
-        code = status.indicator.code
-        if status.indicator.kind == engine.COVERAGE and status.unit.parent_id is None:
-            _mark_coverage(status, units, cells)
-            continue
-        cells[(status.unit_id, code)] = status.status
-        shown[(status.unit_id, code)] = status
-    rows = _matrix_rows(units.values(), columns, cells, shown, category_names)
+    columns, rows = league.matrix_table(
+        statuses,
+        units=units,
+        scope=scope,
+        category_names=selectors.statuses.category_names(),
+    )
     sort = request.GET.get("sort", "")
-    _sort_matrix(rows, [c.code for c in columns], sort)
     return render(
         request,
         "commitments/matrix.html",
@@ -223,82 +305,12 @@ def matrix(request: HttpRequest) -> HttpResponse:
             "quarter": quarter,
             "quarters": QUARTERS,
             "columns": columns,
-            "rows": rows,
+            "rows": league.sort_rows(rows, [c.code for c in columns], sort),
+            "legend": league.LEGEND,
             "sort": sort,
             "provisional": provisional,
         },
     )
-
-
-def _mark_coverage(
-    status: Status, units: dict[str, Unit], cells: dict[tuple[int, str], str]
-) -> None:
-    """Mark the matrix cells of the units a department's coverage row names."""
-    code = status.indicator.code
-    # A department's coverage row names the units that meet the condition and
-    # those that miss it. Missing it fails a unit only where every unit must.
-    missed = engine.AT_RISK if status.status == engine.AT_RISK else engine.NOT_MET
-    for unit_code in status.facts.covered_units:
-        if unit_code in units:
-            cells[(units[unit_code].pk, code)] = engine.MET
-    for unit_code in status.facts.missing if engine.every_unit_must(status.target) else []:
-        if unit_code in units:
-            cells[(units[unit_code].pk, code)] = missed
-
-
-def _matrix_rows(
-    units, columns: list[Indicator], cells: dict, shown: dict, category_names: dict
-) -> list[dict]:
-    """A row per unit that has a status in some column, with its counts. A cell of the
-    unit's own row has its value and target (``status_target``: what was signed, for
-    an indicator judged in each field); one whose value is provisional (not the
-    official one) says so. A cell a department's coverage row marks has neither."""
-    rows = []
-    for unit in units:
-        statuses_of_unit = [cells.get((unit.pk, c.code), "") for c in columns]
-        if not any(statuses_of_unit):
-            continue
-        rows.append(
-            {
-                "unit": unit,
-                "cells": [
-                    _matrix_cell(s, c, shown.get((unit.pk, c.code)), category_names)
-                    for s, c in zip(statuses_of_unit, columns, strict=True)
-                ],
-                "not_met": statuses_of_unit.count(engine.NOT_MET),
-                "at_risk": statuses_of_unit.count(engine.AT_RISK),
-                "met": statuses_of_unit.count(engine.MET),
-            }
-        )
-    return rows
-
-
-def _matrix_cell(
-    status: str, indicator: Indicator, row: Status | None, category_names: dict
-) -> dict:
-    return {
-        "status": status,
-        "value": row.value if row else None,
-        "target": status_target(row, category_names) if row and row.target is not None else "",
-        "indicator": indicator,
-        "differs": bool(row and row.differs),
-    }
-
-
-def _sort_matrix(rows: list[dict], codes: list[str], sort: str) -> None:
-    """Worst units first, or by the indicator ``sort`` names when it is a column."""
-    if sort in codes:
-        index = codes.index(sort)
-        rows.sort(
-            key=lambda r: (
-                insights.SEVERITY.get(r["cells"][index]["status"], 3),
-                r["cells"][index]["value"] is None,
-                r["cells"][index]["value"] or 0,
-                r["unit"].code,
-            )
-        )
-    else:
-        rows.sort(key=lambda r: (-r["not_met"], -r["at_risk"], r["unit"].code))
 
 
 @login_required
@@ -325,6 +337,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     category_names = selectors.statuses.category_names()
     unit_names = {c: u.label for c, u in units.items()}
     by_id = {u.pk: u for u in units.values() if u in scope}
+    ended = _quarters_ended(year)
     cards = insights.commitment_cards(
         statuses,
         unit=unit,
@@ -332,13 +345,13 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         is_open=_is_open(year, quarter),
         category_names=category_names,
         unit_names=unit_names,
+        ended=ended,
     )
     conditions = []
     for row in selectors.statuses.coverage_statuses(year=year, quarter=quarter, basis=reading):
-        if code in row.facts.covered_units:
-            conditions.append((row, engine.MET))
-        elif code in row.facts.missing:
-            conditions.append((row, engine.NOT_MET))
+        state = insights.unit_condition(row, code)
+        if state is not None:
+            conditions.append((row, state))
     return render(
         request,
         "commitments/unit.html",
@@ -355,6 +368,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "cards": [card for card in cards if card.shown],
             "conditions": conditions,
             "report_url": _quarterly_report_url(request, unit, year, quarter, scope),
+            "compared": _compared_periods(year, quarter, ended),
             "provisional": provisional,
             "category_names": category_names,
         },

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from commitments import access, engine, selectors, services
 from commitments.forms import EvidenceForm, evidence_file_type
 from commitments.models import Evidence, QuarterlyReport, Unit
+from commitments.templatetags.statuses import outlier_text
 
 
 def _unit_for_user(request: HttpRequest, code: str) -> tuple[Unit, frozenset[str]]:
@@ -26,10 +27,21 @@ def _unit_for_user(request: HttpRequest, code: str) -> tuple[Unit, frozenset[str
     exist or the user has no role on it (the same answer, so that codes cannot be
     probed)."""
     unit = Unit.objects.filter(code=code).first()
-    roles = access.report_roles(user=request.user, unit=unit) if unit else frozenset()
+    roles = (
+        access.report_roles(user=request.user, unit=unit, scope=_scope(request))
+        if unit
+        else frozenset()
+    )
     if not roles:
         raise Http404(_("Không có đơn vị này."))
     return unit, roles
+
+
+def _scope(request: HttpRequest) -> access.Scope:
+    """The units the user sees, read once for the request's parts."""
+    if not hasattr(request, "_report_scope"):
+        request._report_scope = access.user_scope(user=request.user)
+    return request._report_scope
 
 
 def _period_or_404(year: int, quarter: int) -> None:
@@ -66,7 +78,10 @@ def quarterly_report(request: HttpRequest, code: str, year: int, quarter: int) -
     unit, roles = _unit_for_user(request, code)
     _period_or_404(year, quarter)
     report = selectors.reports.report_for(unit=unit, year=year, quarter=quarter)
-    lines = selectors.reports.report_lines(unit=unit, year=year, quarter=quarter)
+    catalogue = selectors.reports.report_catalogue(year=year)
+    lines = selectors.reports.report_lines(
+        unit=unit, year=year, quarter=quarter, catalogue=catalogue
+    )
     typed: dict[str, str] = {}
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -83,7 +98,9 @@ def quarterly_report(request: HttpRequest, code: str, year: int, quarter: int) -
         else:
             messages.success(request, done)
             return redirect(request.path)
-    return _page(request, unit, roles, report, lines=lines, typed=typed, errors=errors)
+    return _page(
+        request, unit, roles, report, lines=lines, typed=typed, errors=errors, catalogue=catalogue
+    )
 
 
 def _page(
@@ -97,15 +114,16 @@ def _page(
     errors: dict[str, str] | None = None,
     evidence_form: EvidenceForm | None = None,
     plan_errors: dict[str, str] | None = None,
+    catalogue: selectors.reports.ReportCatalogue | None = None,
 ) -> HttpResponse:
-    """The report page: figures, evidence, plan tasks and history; the parts of a
-    refused action come back with what was typed and each error next to its field."""
+    """The report page: figures, their results and what approving them would change
+    (``selectors.report_results``), evidence, plan tasks and history; the parts of a refused
+    action come back with what was typed and each error next to its field."""
     year, quarter = report.year, report.quarter
     errors = errors or {}
     plan_errors = plan_errors or {}
     may_edit = access.may_edit_report(roles=roles, report=report)
-    if lines is None:
-        lines = selectors.reports.report_lines(unit=unit, year=year, quarter=quarter)
+    catalogue = catalogue or selectors.reports.report_catalogue(year=year)
     tasks, milestones = selectors.reports.report_plan(unit=unit, year=year)
     post = request.POST if plan_errors else {}
     return render(
@@ -116,7 +134,7 @@ def _page(
             "report": report,
             "year": year,
             "quarter": quarter,
-            "rows": [_row(line, typed or {}, errors) for line in lines],
+            **_figures(request, report, lines, typed or {}, errors, catalogue),
             "errors": errors,
             "figure_messages": services.figures.FORM_MESSAGES,
             "general_error": errors.get(services.reports.NON_FIELD, ""),
@@ -133,10 +151,42 @@ def _page(
             "milestones": [_plan_row("milestone", m, post, plan_errors) for m in milestones],
             "plan_error": plan_errors.get(services.reports.NON_FIELD, ""),
             "plan_errors": bool(plan_errors),
-            "history": selectors.reports.report_history(unit=unit, year=year, quarter=quarter),
+            "history": selectors.reports.report_history(
+                unit=unit, year=year, quarter=quarter, catalogue=catalogue
+            ),
             "max_mb": settings.EVIDENCE_MAX_BYTES // 2**20,
         },
     )
+
+
+def _figures(
+    request: HttpRequest,
+    report: QuarterlyReport,
+    lines,
+    typed: dict[str, str],
+    errors: dict[str, str],
+    catalogue: selectors.reports.ReportCatalogue,
+) -> dict:
+    """The figures part of the page: each line as the form shows it, flagged when far
+    from the unit's history, and beside them the results computed with the report's
+    figures and what approving it would change."""
+    if lines is None:
+        lines = selectors.reports.report_lines(
+            unit=report.unit, year=report.year, quarter=report.quarter, catalogue=catalogue
+        )
+    review = selectors.report_results.report_review(
+        report=report,
+        scope=_scope(request),
+        as_of=timezone.localdate(),
+        catalogue=catalogue,
+    )
+    rows = [_row(line, typed, errors, review) for line in lines]
+    return {
+        "rows": rows,
+        "review": review,
+        "outliers": [row for row in rows if row["outlier"]],
+        "category_names": catalogue.category_names,
+    }
 
 
 def _plan_row(prefix: str, item, post, errors: dict[str, str]) -> dict:
@@ -302,11 +352,23 @@ def _act(request: HttpRequest, action: str, report: QuarterlyReport, lines) -> s
     return _("Đã mở lại báo cáo.")
 
 
-def _row(line: selectors.reports.ReportLine, typed: dict[str, str], errors: dict[str, str]) -> dict:
+def _row(
+    line: selectors.reports.ReportLine,
+    typed: dict[str, str],
+    errors: dict[str, str],
+    review: selectors.report_results.ReportReview,
+) -> dict:
     """A line as the template shows it: what was typed when the page comes back with
-    errors, else the value the form starts from."""
+    errors, else the value the form starts from; flagged when far from the unit's
+    history (a 0/1 flag never is)."""
     if line.field in typed:
         value = typed[line.field]
     else:
         value = "" if line.initial is None else str(line.initial)
-    return {"line": line, "value": value, "error": errors.get(line.field, "")}
+    outlier = None if line.element.is_flag else review.outlier(line.key, value)
+    return {
+        "line": line,
+        "value": value,
+        "error": errors.get(line.field, ""),
+        "outlier": outlier_text(outlier) if outlier else "",
+    }

@@ -172,9 +172,14 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "target": target,
             "form": form,
             "formset": formset,
-            "preview": preview,
+            # The departments' rows; then the other units' rows whose status changes.
+            "preview": preview.departments if preview else None,
+            "unit_changes": preview.units if preview else [],
+            "unit_rows": preview.unit_rows if preview else 0,
             "category_names": selectors.statuses.category_names() if preview else {},
-            "preview_changed": sum(1 for row in preview or () if row.status_changed),
+            "preview_changed": sum(1 for row in preview.departments if row.status_changed)
+            if preview
+            else 0,
             "changes": selectors.targets.target_changes(target=target, limit=HISTORY_LENGTH),
         },
     )

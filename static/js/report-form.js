@@ -178,7 +178,9 @@
         general.className = "error";
         general.setAttribute("role", "alert");
         general.textContent = messages.msgGeneral;
-        form.querySelector("table").insertAdjacentElement("beforebegin", general);
+        // Above the figures (and the results beside them), where the server puts it.
+        (form.querySelector(":scope > .report-grid") || form.querySelector("table"))
+          .insertAdjacentElement("beforebegin", general);
       }
       wrong[0].focus();
     });

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from commitments import engine, exports, insights, selectors
 from commitments.forms import TargetForm, override_formset
-from commitments.models import Category, Status, Target, TargetOverride
+from commitments.models import Category, Indicator, Status, Target, TargetOverride
 from commitments.templatetags import statuses as status_text
 
 MET, NOT_MET, AT_RISK = engine.MET, engine.NOT_MET, engine.AT_RISK
@@ -185,3 +185,16 @@ def test_the_edit_form_reads_like_the_stored_target_until_something_changes(land
     typed = [TargetOverride(category=land, threshold=Decimal(97), comparator=engine.GT)]
     spec = form.target_spec(typed)
     assert spec.overrides == (engine.Override(Decimal(97), engine.GT, category="land"),)
+
+
+def test_an_indicator_without_a_short_name_shows_its_name_in_the_readers_language(catalogue):
+    indicator = Indicator.objects.get(code="5.1")
+    with translation.override("vi"):
+        assert indicator.short_name == "Đúng hạn từng lĩnh vực"
+    with translation.override("en"):
+        assert indicator.short_name == "On time, each field"
+    indicator.short_name_vi = indicator.short_name_en = ""
+    with translation.override("en"):
+        assert indicator.short_name == "Dossiers resolved on time, in each field"
+    with translation.override("vi"):
+        assert indicator.short_name == "Tỷ lệ hồ sơ giải quyết đúng hạn trên từng lĩnh vực"

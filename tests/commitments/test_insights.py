@@ -105,3 +105,34 @@ def test_a_ratio_judged_as_a_whole_is_projected_as_a_whole(catalogue):
     assert reading.projection == 80
     assert reading.projection_status == engine.NOT_MET
     assert (reading.projection_misses, reading.projection_note) == ([], "")
+
+
+# --- a unit against a department's coverage condition ------------------------------------
+
+
+def _coverage(code: str, status: str) -> Status:
+    indicator = _indicator(code)
+    threshold = {"3.1": Decimal(30), "6.1": Decimal(100)}[code]
+    return Status(
+        indicator=indicator,
+        category="",
+        quarter=engine.YEAR,
+        target=threshold,
+        comparator=engine.GE,
+        status=status,
+        detail={"covered_units": ["vp"], "missing": ["cc", "ptc"]},
+    )
+
+
+def test_a_unit_that_misses_a_condition_every_unit_must_meet_fails_it(catalogue):
+    assert insights.unit_condition(_coverage("6.1", engine.NOT_MET), "vp") == engine.MET
+    assert insights.unit_condition(_coverage("6.1", engine.NOT_MET), "cc") == engine.NOT_MET
+    # While the period is open, it is at risk like the department's row.
+    assert insights.unit_condition(_coverage("6.1", engine.AT_RISK), "cc") == engine.AT_RISK
+
+
+def test_a_unit_an_at_least_30_percent_target_does_not_ask_fails_nothing(catalogue):
+    row = _coverage("3.1", engine.MET)
+    assert insights.unit_condition(row, "cc") == insights.UNCOVERED
+    assert insights.unit_condition(row, "vp") == engine.MET
+    assert insights.unit_condition(row, "other") is None  # the row does not name it

@@ -59,3 +59,36 @@ def test_a_year_pending_before_the_outbox_keeps_its_request():
     assert [(r.year, r.requested_at) for r in requests] == [(2021, asked)]
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_built_in_indicators_get_their_short_names():
+    before, after = (
+        ("commitments", "0012_calendar_days_withdrawn"),
+        ("commitments", "0013_indicator_short_name"),
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    apps = executor.loader.project_state([before]).apps
+    Commitment = apps.get_model("commitments", "Commitment")
+    Indicator = apps.get_model("commitments", "Indicator")
+    four = Commitment.objects.create(code="4", name_vi="Cam kết 4")
+    Indicator.objects.create(
+        code="4.1", commitment=four, kind="ratio",
+        name_vi="Mức độ hài lòng của người dân và doanh nghiệp",
+    )  # fmt: skip
+    # An indicator an admin renamed, and one of another department's sheet.
+    Indicator.objects.create(code="4.2", commitment=four, kind="ratio", name_vi="Tên khác")
+    Indicator.objects.create(code="X.1", commitment=four, kind="ratio", name_vi="Chỉ tiêu khác")
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([after])
+    apps = executor.loader.project_state([after]).apps
+    names = {
+        i.code: (i.short_name_vi, i.short_name_en)
+        for i in apps.get_model("commitments", "Indicator").objects.all()
+    }
+    assert names == {"4.1": ("Hài lòng", "Satisfaction"), "4.2": ("", ""), "X.1": ("", "")}
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -240,11 +240,12 @@ def test_matrix_ranks_the_units_that_are_behind_first(client, director, departme
     column = [c.code for c in response.context["columns"]].index("5.1")
     assert rows[codes.index("vp")]["cells"][column]["status"] == "not_met"
     assert rows[codes.index("good")]["cells"][column]["status"] == "met"
-    # Sorted by one indicator: worst first there too.
+    # Sorted by one indicator: worst first there too, below the department.
     response = client.get(
         reverse("commitments:matrix"), {"year": 2021, "quarter": 1, "sort": "5.1"}
     )
-    assert response.context["rows"][0]["unit"].code == "vp"
+    rows = response.context["rows"]
+    assert [(r["unit"].code, r["top"]) for r in rows[:2]] == [("sonn", True), ("vp", False)]
 
 
 def test_matrix_marks_units_missing_a_coverage_condition(client, director, department):

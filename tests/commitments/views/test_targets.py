@@ -420,6 +420,38 @@ def test_preview_reads_a_new_baseline_year(client, admin, catalogue):
     assert (year.before.value, year.after.value) == (Decimal(6), Decimal(26))
 
 
+def test_preview_shows_the_units_whose_status_changes(client, admin, catalogue, settings):
+    """4.1 is judged unit by unit too: the desk at 90% meets "89% or more", not 91."""
+    department = factories.department()
+    for code, satisfied in (("vp", 90), ("cc", 95)):
+        desk = factories.unit(code, parent=department, receives_dossiers=True)
+        factories.figure(desk, "survey_responses", 100)
+        factories.figure(desk, "survey_satisfied", satisfied)
+    client.force_login(admin)
+    target = factories.target("4.1")
+
+    response = client.post(
+        reverse("commitments:target_edit", args=[target.pk]),
+        _form_data(target, threshold="89", preview="1"),
+    )
+
+    changed = response.context["unit_changes"]
+    assert {(r.unit.code, r.quarter) for r in changed} == {("vp", 1), ("vp", 0)}
+    assert all((r.before.status, r.after.status) == ("not_met", "met") for r in changed)
+    # The department (92.5%) meets either: its rows are the preview's first table.
+    assert not any(r.status_changed for r in response.context["preview"])
+    assert response.context["unit_rows"] == 2 * 5  # two desks, four quarters and the year
+    html = response.content.decode()
+    assert "Số dòng của các đơn vị đổi trạng thái: 2 trên 10 dòng được đánh giá." in html
+    assert "Đơn vị vp" in html.split('id="preview-units"')[1]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.post(
+        reverse("commitments:target_edit", args=[target.pk]),
+        _form_data(target, threshold="89", preview="1"),
+    ).content.decode()
+    assert "Rows of the units whose status changes: 2 of 10 judged." in html
+
+
 def test_preview_with_an_error_shows_the_error_and_no_preview(client, admin, catalogue):
     client.force_login(admin)
     target = factories.target("4.1")
