@@ -172,14 +172,21 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "target": target,
             "form": form,
             "formset": formset,
-            # The departments' rows; then the other units' rows whose status changes.
-            "preview": preview.departments if preview else None,
-            "unit_changes": preview.units if preview else [],
-            "unit_rows": preview.unit_rows if preview else 0,
-            "category_names": selectors.statuses.category_names() if preview else {},
-            "preview_changed": sum(1 for row in preview.departments if row.status_changed)
-            if preview
-            else 0,
+            **_preview_context(preview),
             "changes": selectors.targets.target_changes(target=target, limit=HISTORY_LENGTH),
         },
     )
+
+
+def _preview_context(preview) -> dict:
+    """What the page shows of a preview: the departments' rows, then the other units'
+    rows whose status changes."""
+    if preview is None:
+        return {"preview": None, "unit_changes": [], "unit_rows": 0, "category_names": {}}
+    return {
+        "preview": preview.departments,
+        "unit_changes": preview.units,
+        "unit_rows": preview.unit_rows,
+        "category_names": selectors.statuses.category_names(),
+        "preview_changed": sum(1 for row in preview.departments if row.status_changed),
+    }
