@@ -64,6 +64,12 @@ class ReportLine:
     def carried(self) -> bool:
         return self.stored is None and self.initial is not None
 
+    @property
+    def read_only(self) -> bool:
+        """Whether the figure comes from elsewhere than the unit's report (the citizens'
+        survey): shown with its source, never typed (DOMAIN.md, "Official figures")."""
+        return self.element.source != DataElement.Source.REPORT
+
 
 def report_lines(*, unit: Unit, year: int, quarter: int) -> list[ReportLine]:
     """The figures a unit reports for a quarter, in the order of the elements.

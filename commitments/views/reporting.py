@@ -298,8 +298,11 @@ def _act(request: HttpRequest, action: str, report: QuarterlyReport, lines) -> s
 
 def _row(line: selectors.reports.ReportLine, typed: dict[str, str], errors: dict[str, str]) -> dict:
     """A line as the template shows it: what was typed when the page comes back with
-    errors, else the value the form starts from."""
-    if line.field in typed:
+    errors, else the value the form starts from; a figure the unit does not type shows
+    what is stored, whatever was posted."""
+    if line.read_only:
+        value = "" if line.stored is None else str(line.stored)
+    elif line.field in typed:
         value = typed[line.field]
     else:
         value = "" if line.initial is None else str(line.initial)
