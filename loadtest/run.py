@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -87,7 +88,7 @@ class Result:
     workers: int
     users: int
     run_time: int
-    load_average: tuple[float, float]  # the machine's 1-minute load, before and after
+    cpu: dict[str, float]  # CPU seconds of the measured phase, by part (``Usage``)
 
     @property
     def sent(self) -> int:
@@ -250,6 +251,26 @@ def locust(user: str, seconds: int, options: Options, host: str, env: dict, out:
     return {name: Measure(**values) for name, values in json.loads(measures.read_text()).items()}
 
 
+def _servers(stack: ExitStack, options: Options, logs: Path) -> tuple[str, dict, list[int]]:
+    """Redis, the migrated database and its world, gunicorn and a Celery worker, stopped
+    when ``stack`` closes; the address, the environment and the servers' pids."""
+    redis_url = stack.enter_context(own_redis(options, logs))
+    env = server_env(options, redis_url)
+    manage(["manage.py", "migrate", "--noinput", "-v0"], env)
+    manage([str(HERE / "world.py"), "setup", options.desk], env)
+    port = free_port()
+    host = f"http://127.0.0.1:{port}"
+    gunicorn = [PYTHON, "-m", "gunicorn", "reform.wsgi:application"]
+    gunicorn += ["--bind", f"127.0.0.1:{port}", "--workers", str(options.workers)]
+    gunicorn += ["--log-level", "warning", "--graceful-timeout", "20"]
+    web = stack.enter_context(process(gunicorn, env, logs / "gunicorn.log"))
+    worker = [PYTHON, "-m", "celery", "-A", "reform", "worker", "--pool=solo"]
+    worker += ["--loglevel=WARNING", "--without-gossip", "--without-mingle"]
+    tally = stack.enter_context(process(worker, env, logs / "worker.log"))
+    wait_for(lambda: answers(f"{host}/s/{options.desk}/"), 30, f"GET /s/{options.desk}/")
+    return host, env, [web.pid, tally.pid]
+
+
 def run(options: Options) -> Result:
     """The whole load test (see the module's docstring); the servers are stopped and,
     unless ``keep_database``, the database dropped, whatever happens."""
@@ -259,26 +280,13 @@ def run(options: Options) -> Result:
     fresh_database(options.database)
     try:
         with ExitStack() as stack:
-            redis_url = stack.enter_context(own_redis(options, logs))
-            env = server_env(options, redis_url)
-            manage(["manage.py", "migrate", "--noinput", "-v0"], env)
-            manage([str(HERE / "world.py"), "setup", options.desk], env)
-            port = free_port()
-            host = f"http://127.0.0.1:{port}"
-            gunicorn = [PYTHON, "-m", "gunicorn", "reform.wsgi:application"]
-            gunicorn += ["--bind", f"127.0.0.1:{port}", "--workers", str(options.workers)]
-            gunicorn += ["--log-level", "warning", "--graceful-timeout", "20"]
-            stack.enter_context(process(gunicorn, env, logs / "gunicorn.log"))
-            worker = [PYTHON, "-m", "celery", "-A", "reform", "worker", "--pool=solo"]
-            worker += ["--loglevel=WARNING", "--without-gossip", "--without-mingle"]
-            stack.enter_context(process(worker, env, logs / "worker.log"))
-            wait_for(lambda: answers(f"{host}/s/{options.desk}/"), 30, f"GET /s/{options.desk}/")
+            host, env, servers = _servers(stack, options, logs)
             trivial = None
             if options.baseline_time:
                 trivial = locust("Trivial", options.baseline_time, options, host, env, logs)
-            before = os.getloadavg()[0]
+            usage = Usage(options.database, servers)
             measured = locust("Citizen", options.run_time, options, host, env, logs)
-            after = os.getloadavg()[0]
+            usage.stop()
         # Servers stopped: nothing more comes in; count what came.
         check = json.loads(manage([str(HERE / "world.py"), "check", options.desk], env))
     finally:
@@ -292,16 +300,96 @@ def run(options: Options) -> Result:
         workers=options.workers,
         users=options.users,
         run_time=options.run_time,
-        load_average=(before, after),
+        cpu=usage.seconds,
     )
+
+
+# ---------------------------------------------------------------------------
+# What the submissions cost the machine (Linux /proc)
+# ---------------------------------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user and system) a process has used; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def _tree(pid: int) -> list[int]:
+    """A process and its descendants."""
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            children = []
+        stack.extend(int(child) for child in children)
+    return found
+
+
+def _machine_busy() -> tuple[float, float]:
+    """Seconds the machine's cores were busy and in all, since boot."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / TICK, sum(values) / TICK
+
+
+class Usage:
+    """CPU seconds over the measured phase: the web (gunicorn and its workers), the
+    tally (the Celery worker), PostgreSQL's backends serving the load database, locust
+    (this process's children that ended meanwhile), and the whole machine's busy and
+    total core-seconds (everyone's work, not only this test's)."""
+
+    def __init__(self, database: str, servers: list[int]):
+        self.database, self.servers = database, servers
+        self.seconds: dict[str, float] = {}
+        self._backends_start = self._backends()
+        self._start = self._read()
+
+    def _backends(self) -> dict[int, float]:
+        import psycopg
+
+        with psycopg.connect(self.database, autocommit=True) as connection:
+            pids = connection.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchall()
+        return {pid: _cpu(pid) for (pid,) in pids}
+
+    def _read(self) -> dict[str, float]:
+        web, tally = self.servers
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        busy, total = _machine_busy()
+        return {
+            "web": sum(_cpu(pid) for pid in _tree(web)),
+            "tally": sum(_cpu(pid) for pid in _tree(tally)),
+            "locust": children.ru_utime + children.ru_stime,
+            "machine_busy": busy,
+            "machine_total": total,
+        }
+
+    def stop(self) -> None:
+        end, backends = self._read(), self._backends()
+        self.seconds = {name: end[name] - self._start[name] for name in end}
+        self.seconds["postgresql"] = sum(
+            cpu - self._backends_start.get(pid, 0.0) for pid, cpu in backends.items()
+        )
 
 
 def report(result: Result) -> str:
     s, f, t, c = result.submissions, result.forms, result.trivial, result.check
+    cpu, per = result.cpu, 1000 / max(s.succeeded, 1)
+    ours = sum(cpu[part] for part in ("web", "tally", "postgresql", "locust"))
+    others = max(cpu["machine_busy"] - ours, 0.0) / max(cpu["machine_total"], 0.01)
     lines = [
-        f"gunicorn {result.workers} sync workers, {result.users} users, {result.run_time} s "
-        f"(load average {result.load_average[0]:.1f} before, {result.load_average[1]:.1f} "
-        f"after, on {os.cpu_count()} cores)",
+        f"gunicorn {result.workers} sync workers, {result.users} users, {result.run_time} s",
         f"submissions (GET form + POST answers): {s.succeeded} accepted, {s.failures} failed, "
         f"{s.per_second:.1f}/s sustained",
         f"  POST answers  p50 {s.median:.0f} ms  p95 {s.p95:.0f} ms  p99 {s.p99:.0f} ms",
@@ -314,9 +402,12 @@ def report(result: Result) -> str:
             f"ratio: one submission (two requests) costs as much as {cost:.1f} trivial pages",
         ]
     lines += [
+        f"CPU per submission: {ours * per:.1f} ms (Django {cpu['web'] * per:.1f}, PostgreSQL "
+        f"{cpu['postgresql'] * per:.1f}, tally {cpu['tally'] * per:.1f}, locust "
+        f"{cpu['locust'] * per:.1f}): at most {1000 * (os.cpu_count() or 1) / max(ours * per, 0.01):.0f}"
+        f"/s on {os.cpu_count()} idle cores; other work kept the machine {others:.0%} busy",
         f"sent {result.sent} = stored {c['stored']} = counted {c['counted']} "
-        f"(satisfied {c['satisfied']} = {c['satisfied_counted']}; periods {c['periods']}; "
-        f"4.1 {c['status_4_1']})",
+        f"(satisfied {c['satisfied']} = {c['satisfied_counted']}; 4.1 {c['status_4_1']})",
         "nothing lost" if result.nothing_lost else "MISMATCH: answers lost or miscounted",
     ]
     return "\n".join(lines)

@@ -84,7 +84,8 @@ def check(desk: str) -> dict:
         "untallied": responses.filter(tallied=False).count(),
         "status_4_1": {
             f"{s.year}-Q{s.quarter}": [str(s.value) if s.value is not None else None, s.status]
-            for s in statuses.filter(quarter__isnull=False)
+            for s in statuses
+            if (s.year, s.quarter) in periods
         },
     }
 
