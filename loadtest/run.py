@@ -53,7 +53,7 @@ class LoadTestFailed(RuntimeError):
 @dataclass(frozen=True)
 class Options:
     database: str  # postgres://user:password@127.0.0.1:5432/name (dropped and created)
-    users: int = 24
+    users: int = 12
     run_time: int = 60
     baseline_time: int = 20
     workers: int = 4
