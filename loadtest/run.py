@@ -114,7 +114,7 @@ def fresh_database(url: str) -> None:
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    if not name.replace("_", "").isalnum():
+    if not name.replace("_", "").replace("-", "").isalnum():
         raise LoadTestFailed(f"not a plain database name: {name!r}")
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as connection:
