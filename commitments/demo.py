@@ -5,8 +5,8 @@ units), its 2020 baseline figures and the four quarters of 2021, the 2021 eviden
 plan tasks and milestones, a season of citizens' answers to the satisfaction survey at
 its eight receiving desks (``surveys/demo.py``: the desks' survey figures are counted
 from them, never written here), and three users (password ``demo``), then recomputes
-the statuses. Everything is an explicit table below, so a reader can check any status by
-hand; nothing is random. Running it again writes the same data (upserts on natural
+the statuses. Everything is an explicit table below, so a reader can check any status
+by hand; nothing is random. Running it again writes the same data (upserts on natural
 keys).
 
 The story follows 2021 in Ho Chi Minh City: volumes dip in Q1 (Tết), and Q3 is the
@@ -23,9 +23,10 @@ Intended 2021 outcomes for the department (``sonn``), as the dashboard should sh
 - **3.2 not met in Q3**: 4 units inspected without notice (lockdown); Q1 5, Q2 6 and
   Q4 5 distinct units (6 records, ``cctl`` twice) are met.
 - 4.1 met every quarter and the year at the department; the unit ``cccntty`` alone
-  misses Q1 (178 / 197 = 90.36% < 91), a drill-down example. The figures are the
-  counts of the valid answers in ``SURVEY`` (two more answers were voided and do not
-  count); its waiting room (the aspect ``access``) drags it down.
+  misses Q1 (178 / 197 = 90.36% < 91), a drill-down example, dragged down by its
+  waiting room (the aspect ``access``). The figures are the counts of the valid
+  answers, as many as ``SURVEY`` says; two more, at ``sonn-vp`` in Q1 and ``ccttbvtv``
+  in Q2, were voided and do not count.
 - 4.2 met: the online share rises from 34.64% (2020) to 40.85% (2021), +6.22 points.
 - 4.3 met: 133 procedures eligible online at the end of 2021 against 126 at the end of
   2020, +5.56%.
@@ -50,10 +51,10 @@ page shows a year in progress rather than a closed one: its targets are copied f
 2021 (``services.targets.targets_copy_year``, only when the year has none), the year before
 it gets the 2020 figures as its baseline, and the 2021 figures, evidence and
 citizens' answers of the quarters that have ended are replayed in it, with the 2021
-plan tasks and milestones done only when they were done by then. On 27 November 2026, for example, 2026 holds
-the figures of Q1 to Q3: land misses 96% in Q2 again, surprise inspections fall short
-in Q3, and the year to date is at risk where it is short (4.3: 131 procedures against
-126, +3.97% of the 5% asked; 2.2 and 8.2 not done yet).
+plan tasks and milestones done only when they were done by then. On 27 November 2026,
+for example, 2026 holds the figures of Q1 to Q3: land misses 96% in Q2 again, surprise
+inspections fall short in Q3, and the year to date is at risk where it is short (4.3:
+131 procedures against 126, +3.97% of the 5% asked; 2.2 and 8.2 not done yet).
 """
 
 from __future__ import annotations
