@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The port `make run` serves on: make run PORT=8001
 PORT ?= 8000
 
-.PHONY: install run test lint worker beat
+.PHONY: install run test lint worker beat load
 
 install: $(STAMP)
 
@@ -26,6 +26,12 @@ run: install
 # DATABASE_URL and REDIS_URL are set.
 test: install
 	$(BIN)/python -m pytest
+
+# The load test of the public survey form on PostgreSQL (loadtest/run.py): gunicorn,
+# Redis, a Celery worker and locust on 127.0.0.1, then sent = stored = counted.
+# LOAD_DATABASE_URL names the database it drops and creates (default reform_load).
+load: install
+	$(BIN)/python loadtest/run.py $(LOAD_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,9 +2,11 @@
 
 ``demo_load`` writes a realistic Sở Nông nghiệp và Phát triển nông thôn TP.HCM (17
 units), its 2020 baseline figures and the four quarters of 2021, the 2021 evidence,
-plan tasks and milestones, and three users (password ``demo``), then recomputes the
-statuses. Everything is an explicit table below, so a reader can check any status by
-hand; nothing is random. Running it again writes the same data (upserts on natural
+plan tasks and milestones, a season of citizens' answers to the satisfaction survey at
+its eight receiving desks (``surveys/demo.py``: the desks' survey figures are counted
+from them, never written here), and three users (password ``demo``), then recomputes
+the statuses. Everything is an explicit table below, so a reader can check any status
+by hand; nothing is random. Running it again writes the same data (upserts on natural
 keys).
 
 The story follows 2021 in Ho Chi Minh City: volumes dip in Q1 (Tết), and Q3 is the
@@ -21,7 +23,10 @@ Intended 2021 outcomes for the department (``sonn``), as the dashboard should sh
 - **3.2 not met in Q3**: 4 units inspected without notice (lockdown); Q1 5, Q2 6 and
   Q4 5 distinct units (6 records, ``cctl`` twice) are met.
 - 4.1 met every quarter and the year at the department; the unit ``cccntty`` alone
-  misses Q1 (178 / 197 = 90.36% < 91), a drill-down example.
+  misses Q1 (178 / 197 = 90.36% < 91), a drill-down example, dragged down by its
+  waiting room (the aspect ``access``). The figures are the counts of the valid
+  answers, as many as ``SURVEY`` says; two more, at ``sonn-vp`` in Q1 and ``ccttbvtv``
+  in Q2, were voided and do not count.
 - 4.2 met: the online share rises from 34.64% (2020) to 40.85% (2021), +6.22 points.
 - 4.3 met: 133 procedures eligible online at the end of 2021 against 126 at the end of
   2020, +5.56%.
@@ -33,7 +38,8 @@ Intended 2021 outcomes for the department (``sonn``), as the dashboard should sh
   meets its threshold and the whole Q2 ratio (98.43%) is above 98; Q1, Q3, Q4 and the
   year are met (land for the year 97.23%).
 - 5.2 met every quarter (the Q3 dialogue was held online).
-- 6.1, 6.2 met every quarter: the 8 receiving desks survey and publish.
+- 6.1, 6.2 met every quarter: the 8 receiving desks have answers every quarter, and
+  the director publishes each desk's quarter.
 - 7.1, 7.2 met: every feedback item on time, every result published.
 - 8.1 tracked: the share signed digitally rises from 62.61% (Q1) to 90.64% (Q3, remote
   work in the lockdown) and stays at 90.28% in Q4.
@@ -43,12 +49,12 @@ Intended 2021 outcomes for the department (``sonn``), as the dashboard should sh
 The current year (today's, or that of ``as_of``) is prepared too, so that the first
 page shows a year in progress rather than a closed one: its targets are copied from
 2021 (``services.targets.targets_copy_year``, only when the year has none), the year before
-it gets the 2020 figures as its baseline, and the 2021 figures and evidence of the
-quarters that have ended are replayed in it, with the 2021 plan tasks and milestones
-done only when they were done by then. On 27 November 2026, for example, 2026 holds
-the figures of Q1 to Q3: land misses 96% in Q2 again, surprise inspections fall short
-in Q3, and the year to date is at risk where it is short (4.3: 131 procedures against
-126, +3.97% of the 5% asked; 2.2 and 8.2 not done yet).
+it gets the 2020 figures as its baseline, and the 2021 figures, evidence and
+citizens' answers of the quarters that have ended are replayed in it, with the 2021
+plan tasks and milestones done only when they were done by then. On 27 November 2026,
+for example, 2026 holds the figures of Q1 to Q3: land misses 96% in Q2 again, surprise
+inspections fall short in Q3, and the year to date is at risk where it is short (4.3:
+131 procedures against 126, +3.97% of the 5% asked; 2.2 and 8.2 not done yet).
 """
 
 from __future__ import annotations
@@ -73,8 +79,11 @@ from commitments.models import (
     Target,
     Unit,
 )
+from surveys import demo as survey_demo
 
 CATALOGUE = "hcmc-dard-2021"
+# Figures the units type; the others are counted from citizens' answers.
+REPORTED = DataElement.Source.REPORT
 YEAR = 2021
 BASELINE_YEAR = 2020
 DEPARTMENT = "sonn"
@@ -335,7 +344,8 @@ PROCEDURES_ONLINE = {
 }
 # Q4 2020: 15+23+28+16+10+8+19+7 = 126; Q4 2021: 16+25+30+17+10+8+20+7 = 133.
 
-# Satisfaction survey 2021 by desk: (responses, satisfied); every desk publishes.
+# Satisfaction survey 2021 by desk: (valid responses, satisfied), the citizens' answers
+# of surveys/demo.py; the director publishes every desk-quarter.
 SURVEY = {
     "sonn-vp": [(412, 381), (455, 423), (236, 221), (470, 439)],
     "ccttbvtv": [(318, 297), (342, 321), (205, 193), (356, 334)],
@@ -628,9 +638,12 @@ def demo_load(*, as_of: dt.date | None = None) -> dict[str, int]:
         _users_save(units)
         years = [BASELINE_YEAR, YEAR]
         _reports_save(units, YEAR, quarters=4, today=today)
+        _surveys_save(units, YEAR, quarters=4)
         if today.year > YEAR:
+            ended = (today.month - 1) // 3
             _current_year_save(units, today)
-            _reports_save(units, today.year, quarters=(today.month - 1) // 3, today=today)
+            _reports_save(units, today.year, quarters=ended, today=today)
+            _surveys_save(units, today.year, quarters=ended)
             years.append(today.year)
         # Evidence, plan tasks and milestones are written here directly, not through a
         # service: their years' recompute is asked for as a service would.
@@ -689,10 +702,6 @@ def _figure_rows() -> list[tuple[int, int, str, str, str | None, int]]:
     for unit, (baseline, current) in PROCEDURES_ONLINE.items():
         add(BASELINE_YEAR, unit, "procedures_online_eligible", None, baseline)
         add(YEAR, unit, "procedures_online_eligible", None, current)
-    for unit, quarters in SURVEY.items():
-        add(YEAR, unit, "survey_responses", None, [q[0] for q in quarters])
-        add(YEAR, unit, "survey_satisfied", None, [q[1] for q in quarters])
-        add(YEAR, unit, "survey_published", None, [1, 1, 1, 1])
     for unit, flags in EPAYMENT.items():
         add(YEAR, unit, "epayment_applied", None, flags)
     for code, *_ in UNITS:
@@ -854,7 +863,10 @@ def _reports_save(units: dict[str, Unit], year: int, *, quarters: int, today: dt
                 elif number % 3 == 0:
                     # Not started: no report, and so no figures of the quarter either.
                     QuarterlyReport.objects.filter(unit=unit, year=year, quarter=quarter).delete()
-                    Figure.objects.filter(unit=unit, year=year, quarter=quarter).delete()
+                    # The desk's citizens answered all the same: their counts stay.
+                    Figure.objects.filter(
+                        unit=unit, year=year, quarter=quarter, element__source=REPORTED
+                    ).delete()
                     continue
                 else:
                     state = QuarterlyReport.State.SUBMITTED
@@ -877,6 +889,22 @@ def _reports_save(units: dict[str, Unit], year: int, *, quarters: int, today: dt
                     "decided_by": director if decided else None,
                 },
             )
+
+
+def _surveys_save(units: dict[str, Unit], year: int, *, quarters: int) -> None:
+    """The citizens' answers at the receiving desks in the year's first ``quarters``
+    quarters, as many as ``SURVEY`` says, counted into the desks' figures and published
+    by the director (``surveys/demo.py``)."""
+    if quarters < 1:
+        return
+    User = get_user_model()
+    survey_demo.season_load(
+        desks={units[code]: season for code, season in SURVEY.items()},
+        year=year,
+        quarters=quarters,
+        director=User.objects.get(username="demo-director"),
+        clerks={units[STAFF_UNIT]: User.objects.get(username="demo-staff")},
+    )
 
 
 def _shifted(day: dt.date, year: int) -> dt.date:

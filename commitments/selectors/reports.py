@@ -64,6 +64,12 @@ class ReportLine:
     def carried(self) -> bool:
         return self.stored is None and self.initial is not None
 
+    @property
+    def read_only(self) -> bool:
+        """Whether the figure comes from elsewhere than the unit's report (the citizens'
+        survey): shown with its source, never typed (DOMAIN.md, "Official figures")."""
+        return self.element.source != DataElement.Source.REPORT
+
 
 @dataclass(frozen=True)
 class ReportCatalogue:

@@ -52,7 +52,9 @@ def report_save(
     """Save the figures typed on a quarterly report (lưu nháp báo cáo quý), all or nothing.
 
     Each value must be a whole number of 0 or more (0 or 1 for flags); an empty value
-    removes the figure stored for the quarter, if any. The figures go through
+    removes the figure stored for the quarter, if any. Values of figures the unit does
+    not type (``DataElement.source`` other than ``report``: counted from the citizens'
+    survey) are ignored, whatever was posted. The figures go through
     ``figures_save``, so the validation rules are checked against the quarter's other
     figures and every change is recorded with ``user``. Refused (``ReportRefused``,
     nothing written) while the report is submitted or approved, and when ``version``
@@ -74,8 +76,9 @@ def report_save(
 
 
 def _report_inputs(report: QuarterlyReport, values: Mapping[FigureKey, str]) -> list[FigureInput]:
-    """The typed values as figures to save; an empty value of a figure not stored is
-    left out. Refused (``ReportRefused``) with a message for each bad field."""
+    """The typed values as figures to save; an empty value of a figure not stored, and
+    any value of a figure the unit does not type, are left out. Refused
+    (``ReportRefused``) with a message for each bad field."""
     errors: dict[str, str] = {}
     elements = {e.code: e for e in DataElement.objects.all()}
     categories = {c.code: c for c in Category.objects.all()}
@@ -86,6 +89,9 @@ def _report_inputs(report: QuarterlyReport, values: Mapping[FigureKey, str]) -> 
     )
     inputs: list[FigureInput] = []
     for (element_code, category_code), text in values.items():
+        element = elements.get(element_code)
+        if element is not None and element.source != DataElement.Source.REPORT:
+            continue  # counted from citizens' answers: never the desk's to type
         field = selectors.reports.report_field(element_code, category_code)
         value, refused = figures.figure_check(
             where=field,
@@ -101,7 +107,6 @@ def _report_inputs(report: QuarterlyReport, values: Mapping[FigureKey, str]) -> 
             continue
         if value is None and (element_code, category_code) not in stored:
             continue
-        element = elements[element_code]
         category = categories[category_code] if category_code else None
         inputs.append(
             FigureInput(field, report.year, report.quarter, report.unit, element, category, value)

@@ -359,9 +359,12 @@ def _row(
     review: selectors.report_results.ReportReview,
 ) -> dict:
     """A line as the template shows it: what was typed when the page comes back with
-    errors, else the value the form starts from; flagged when far from the unit's
-    history (a 0/1 flag never is)."""
-    if line.field in typed:
+    errors, else the value the form starts from; a figure the unit does not type shows
+    what is stored, whatever was posted; flagged when far from the unit's history (a 0/1
+    flag never is)."""
+    if line.read_only:
+        value = "" if line.stored is None else str(line.stored)
+    elif line.field in typed:
         value = typed[line.field]
     else:
         value = "" if line.initial is None else str(line.initial)

@@ -19,7 +19,7 @@ PASSWORD = "mat-khau-dai-123"
 RESOLVED = "#id_dossiers_resolved__land"
 ON_TIME = "#id_dossiers_on_time__land"
 RECEIVED = "#id_dossiers_received__land"
-PUBLISHED = "#id_survey_published"
+EPAYMENT = "#id_epayment_applied"
 
 
 @pytest.fixture
@@ -98,10 +98,10 @@ def test_mistakes_show_next_to_their_field_as_they_are_typed(report_page, screen
     page.fill(RECEIVED, "1234")
     assert _error(page, RECEIVED) is None
 
-    page.fill(PUBLISHED, "2")
-    assert _error(page, PUBLISHED) == "Chỉ nhập 0 (chưa) hoặc 1 (có)."
-    page.fill(PUBLISHED, "1")
-    assert _error(page, PUBLISHED) is None
+    page.fill(EPAYMENT, "2")
+    assert _error(page, EPAYMENT) == "Chỉ nhập 0 (chưa) hoặc 1 (có)."
+    page.fill(EPAYMENT, "1")
+    assert _error(page, EPAYMENT) is None
 
     page.fill(RESOLVED, "10")
     page.fill(ON_TIME, "12")
@@ -123,7 +123,7 @@ def test_a_form_with_a_mistake_is_not_sent(report_page, staff):
     page, open_report = report_page
     sent = open_report()
     page.fill(RESOLVED, "20")
-    page.fill(PUBLISHED, "5")
+    page.fill(EPAYMENT, "5")
     page.fill(ON_TIME, "21")
     page.get_by_role("button", name="Lưu nháp").click()
     alert = page.locator("form.report > p.error[role=alert]")
@@ -136,14 +136,14 @@ def test_a_form_with_a_mistake_is_not_sent(report_page, staff):
     assert not Figure.objects.filter(quarter=2).exists()
 
     page.fill(ON_TIME, "19")
-    page.fill(PUBLISHED, "1")
+    page.fill(EPAYMENT, "1")
     assert alert.count() == 0  # every mistake corrected
     with page.expect_navigation():
         page.get_by_role("button", name="Lưu nháp").click()
     assert "Đã lưu báo cáo." in page.locator("p.message").inner_text()
     assert any(request.startswith("POST ") for request in sent)  # what counts sends
     saved = dict(Figure.objects.filter(quarter=2).values_list("element__code", "value"))
-    assert saved == {"dossiers_resolved": 20, "dossiers_on_time": 19, "survey_published": 1}
+    assert saved == {"dossiers_resolved": 20, "dossiers_on_time": 19, "epayment_applied": 1}
 
 
 def test_the_checks_speak_english_on_an_english_page(report_page, live_server, screenshot):
@@ -156,8 +156,8 @@ def test_the_checks_speak_english_on_an_english_page(report_page, live_server, s
     assert _error(page, RECEIVED) == "Enter a whole number of 0 or more."
     page.fill(RECEIVED, "1.234")
     assert _error(page, RECEIVED)  # its English waits for the catalogue
-    page.fill(PUBLISHED, "2")
-    assert _error(page, PUBLISHED) == "Enter 0 (no) or 1 (yes) only."
+    page.fill(EPAYMENT, "2")
+    assert _error(page, EPAYMENT) == "Enter 0 (no) or 1 (yes) only."
     page.fill(RESOLVED, "10")
     page.fill(ON_TIME, "12")
     assert _error(page, ON_TIME) == (

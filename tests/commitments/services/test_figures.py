@@ -201,7 +201,7 @@ def test_the_form_its_script_and_the_imports_share_the_messages(
 
     # The server's refusal of a report form, in the active language, next to the field.
     report = selectors.reports.report_for(unit=desk, year=2021, quarter=1)
-    values = {("dossiers_resolved", "land"): "-3", ("survey_published", None): "2"}
+    values = {("dossiers_resolved", "land"): "-3", ("epayment_applied", None): "2"}
     for language in ("vi", "en"):
         with (
             translation.override(language),
@@ -211,7 +211,7 @@ def test_the_form_its_script_and_the_imports_share_the_messages(
         with translation.override(language):
             assert refused.value.errors == {
                 FIELD: str(figures.WHOLE),
-                "survey_published": str(figures.FLAG),
+                "epayment_applied": str(figures.FLAG),
             }
 
     # The form's script reads the same messages from its data attributes.

@@ -164,13 +164,13 @@ def test_save_writes_figures_and_queues_a_recompute(
             "save",
             dossiers_resolved__land="50",
             dossiers_on_time__land="49",
-            survey_published="1",
+            epayment_applied="1",
         )
     assert response.status_code == 302
     assert desk_figures(units) == {
         "dossiers_resolved": 50,
         "dossiers_on_time": 49,
-        "survey_published": 1,
+        "epayment_applied": 1,
     }
     assert len(callbacks) == 1
     assert callbacks[0].years == {2021}
@@ -194,7 +194,7 @@ def test_staff_submits(client, staff, units):
     [
         ("dossiers_received__land", "-3", "Nhập một số nguyên từ 0 trở lên."),
         ("dossiers_received__land", "abc", "Nhập một số nguyên từ 0 trở lên."),
-        ("survey_published", "2", "Chỉ nhập 0 (chưa) hoặc 1 (có)."),
+        ("epayment_applied", "2", "Chỉ nhập 0 (chưa) hoặc 1 (có)."),
         ("dossiers_on_time__land", "60", "không được lớn hơn"),
     ],
 )
@@ -296,7 +296,7 @@ def test_the_form_carries_the_checks_and_their_messages(client, staff):
     on_time = html.split('name="dossiers_on_time__land"', 1)[1].split(">", 1)[0]
     assert 'data-name="Hồ sơ giải quyết đúng hạn"' in on_time
     assert 'data-not-above="dossiers_resolved__land"' in on_time
-    flag = html.split('name="survey_published"', 1)[1].split(">", 1)[0]
+    flag = html.split('name="epayment_applied"', 1)[1].split(">", 1)[0]
     assert "data-flag" in flag and "data-not-above" not in flag
     assert 'data-msg-whole="Nhập một số nguyên từ 0 trở lên."' in html
     assert 'data-msg-flag="Chỉ nhập 0 (chưa) hoặc 1 (có)."' in html
