@@ -183,7 +183,7 @@ def _figures(
     rows = [_row(line, typed, errors, review) for line in lines]
     return {
         "rows": rows,
-        "review": review,
+        "report_results": review,
         "outliers": [row for row in rows if row["outlier"]],
         "category_names": catalogue.category_names,
     }
