@@ -32,7 +32,10 @@ What lives where (callers use the flat API below, ``engine.compute_statuses``,
 - ``projection``: ``project_ratio``, the year-end projection of a ratio;
 - ``detail``: ``Detail``, the numbers behind a row's value as stored, read by attribute;
 - ``rounding``: ``rounded``, half up, for storage and display only;
-- ``workdays``: ``WorkCalendar``, the working days that deadlines and reminders count.
+- ``workdays``: ``WorkCalendar``, the working days that deadlines and reminders count;
+- ``wording``: the signed words of a target read as a comparator and a number
+  (``read_signed_targets``), where a target says otherwise (``wording_mismatches``), and
+  the years they name moved to another year (``shift_years``).
 """
 
 from commitments.engine.compute import compute_statuses
@@ -94,6 +97,13 @@ from commitments.engine.types import (
     UnitFilter,
     UnitNode,
 )
+from commitments.engine.wording import (
+    SignedTarget,
+    WordingMismatch,
+    read_signed_targets,
+    shift_years,
+    wording_mismatches,
+)
 from commitments.engine.workdays import WEEKENDS_ONLY, WorkCalendar
 
 __all__ = [
@@ -134,10 +144,12 @@ __all__ = [
     "MilestoneRow",
     "Override",
     "PlanTaskRow",
+    "SignedTarget",
     "StatusRow",
     "TargetSpec",
     "UnitFilter",
     "UnitNode",
+    "WordingMismatch",
     "WorkCalendar",
     "combine",
     "compare",
@@ -151,5 +163,8 @@ __all__ = [
     "project_ratio",
     "quarter_of",
     "quarters_of",
+    "read_signed_targets",
     "rounded",
+    "shift_years",
+    "wording_mismatches",
 ]
