@@ -25,8 +25,8 @@ What lives where (callers use the flat API below, ``engine.compute_statuses``,
 - ``judgement``: a value against its target (``compare``, ``judge``), a whole made
   of parts (``combine``), a commitment's status (``overall_status``) and whether a
   coverage target asks every unit (``every_unit_must``);
-- ``tree``: aggregation up the tree (the unit tree and its subtrees, figures added up
-  over units and quarters);
+- ``tree``: aggregation up the tree (the unit tree and its subtrees, ``Tree``, with the
+  department above each unit; figures added up over units and quarters);
 - ``kinds``: how each indicator kind computes its value and the numbers behind it;
 - ``compute``: ``compute_statuses``, every status row of a year as of a date;
 - ``projection``: ``project_ratio``, the year-end projection of a ratio;
@@ -59,6 +59,7 @@ from commitments.engine.periods import (
 )
 from commitments.engine.projection import project_ratio
 from commitments.engine.rounding import rounded
+from commitments.engine.tree import Tree
 from commitments.engine.types import (
     AT_RISK,
     COUNT,
@@ -147,6 +148,7 @@ __all__ = [
     "SignedTarget",
     "StatusRow",
     "TargetSpec",
+    "Tree",
     "UnitFilter",
     "UnitNode",
     "WordingMismatch",

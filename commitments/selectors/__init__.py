@@ -2,7 +2,9 @@
 the statuses the pages and exports show (``statuses``), the targets page
 (``targets``), a unit's quarterly report (``reports``), the reporting completeness
 (``completeness``), the working days its deadlines count (``calendar``), the
-director's review inbox (``reviews``) and the published results (``publications``). Callers name the
+director's review inbox (``reviews``), the published results (``publications``) and
+the signed sheets (``sheets``: which applies to each department, who may read one, the
+wording check). Callers name the
 module: ``selectors.reports.report_lines(...)``. Who may see and do what is
 ``commitments.access``."""
 
@@ -13,6 +15,7 @@ from commitments.selectors import (  # noqa: F401
     publications,
     reports,
     reviews,
+    sheets,
     statuses,
     targets,
 )

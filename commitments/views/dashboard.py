@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,18 +110,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """One indicator: its value per quarter against the target, each category, and
-    each unit with the figures behind its value; the chart and the department's rows
-    are those of the top units the user sees."""
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("commitment", "numerator", "denominator", "element"),
-        code=code,
-    )
+    """One indicator of a year's sheet: its value per quarter against the target (with
+    where the target says otherwise than its signed words), the version of its
+    definition, each category, and each unit with the figures behind its value; the
+    chart and the department's rows are those of the top units the user sees."""
     years, year, quarter = period(request)
-    target = indicator.targets.filter(year=year).first()
-    if target is None:
-        raise Http404(_("Chỉ tiêu này không có mục tiêu trong năm đã chọn."))
     scope = access.user_scope(user=request.user)
+    target = _indicator_target(request, code, year, scope)
+    indicator = target.indicator
+    overrides = list(target.overrides.select_related("category"))
     reading = basis(request)
     rows = selectors.statuses.indicator_statuses(
         indicator=indicator, year=year, scope=scope, basis=reading
@@ -154,7 +151,9 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "indicator": indicator,
             "target": target,
-            "overrides": list(target.overrides.select_related("category")),
+            "overrides": overrides,
+            "mismatches": selectors.sheets.target_mismatches(target, overrides=overrides),
+            "keep_unit": request.GET.get("unit", ""),
             "years": years,
             "year": year,
             "quarter": quarter,
@@ -166,6 +165,18 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "category_names": category_names,
         },
     )
+
+
+def _indicator_target(request: HttpRequest, code: str, year: int, scope: access.Scope):
+    """The target of the year of the indicator numbered ``code``: sheets number their
+    indicators alike, so the one of the department asked for (``unit``), else of the
+    first department whose sheet the user may read; 404 when there is none."""
+    target = selectors.sheets.indicator_target(
+        code=code, year=year, scope=scope, department=request.GET.get("unit", "")
+    )
+    if target is None:
+        raise Http404(_("Chỉ tiêu này không có mục tiêu trong năm đã chọn."))
+    return target
 
 
 def _chart(indicator: Indicator, target, rows: list[Status], department: Unit | None) -> dict:

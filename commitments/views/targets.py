@@ -53,9 +53,15 @@ def _copy_defaults(years: list[int], shown: int) -> dict[str, int]:
 
 def _list_page(request: HttpRequest, year: int, years: list[int], copy_form: CopyYearForm):
     targets = selectors.targets.targets_of_year(year=year)
-    commitments = [
-        {"commitment": commitment, "targets": list(rows)}
-        for commitment, rows in groupby(targets, key=lambda t: t.indicator.commitment)
+    sheets = [
+        {
+            "sheet": sheet,
+            "commitments": [
+                {"commitment": commitment, "targets": list(rows)}
+                for commitment, rows in groupby(in_sheet, key=lambda t: t.indicator.commitment)
+            ],
+        }
+        for sheet, in_sheet in groupby(targets, key=lambda t: t.indicator.sheet)
     ]
     return render(
         request,
@@ -63,7 +69,12 @@ def _list_page(request: HttpRequest, year: int, years: list[int], copy_form: Cop
         {
             "year": year,
             "years": sorted(set(years) | {year}),
-            "commitments": commitments,
+            "sheets": sheets,
+            "commitments": [group for part in sheets for group in part["commitments"]],
+            "mismatched": sum(1 for t in targets if t.mismatches),
+            "to_review": len(
+                {t.indicator.commitment_id for t in targets if t.indicator.commitment.to_review}
+            ),
             "copy_form": copy_form,
             "changes": selectors.targets.target_changes(year=year, limit=HISTORY_LENGTH),
         },
