@@ -145,11 +145,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='sheet',
-            constraint=models.UniqueConstraint(condition=models.Q(('department__isnull', False)), fields=('department', 'year'), name='sheet_unique_department_year'),
+            constraint=models.UniqueConstraint(condition=models.Q(('department__isnull', False)), fields=('department', 'year'), name='sheet_unique_department_year', violation_error_message='Sở này đã có bản đăng ký của năm.'),
         ),
         migrations.AddConstraint(
             model_name='sheet',
-            constraint=models.UniqueConstraint(condition=models.Q(('department__isnull', True)), fields=('year',), name='sheet_unique_common_year'),
+            constraint=models.UniqueConstraint(condition=models.Q(('department__isnull', True)), fields=('year',), name='sheet_unique_common_year', violation_error_message='Năm này đã có bản đăng ký chung.'),
         ),
         migrations.AddConstraint(
             model_name='sheet',

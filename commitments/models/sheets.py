@@ -79,11 +79,13 @@ class Sheet(models.Model):
                 fields=["department", "year"],
                 condition=Q(department__isnull=False),
                 name="sheet_unique_department_year",
+                violation_error_message=_("Sở này đã có bản đăng ký của năm."),
             ),
             models.UniqueConstraint(
                 fields=["year"],
                 condition=Q(department__isnull=True),
                 name="sheet_unique_common_year",
+                violation_error_message=_("Năm này đã có bản đăng ký chung."),
             ),
             models.UniqueConstraint(
                 fields=["code"], condition=~Q(code=""), name="sheet_unique_code"
