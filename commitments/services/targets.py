@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from commitments import engine
-from commitments.models import Indicator, Sheet, Target, TargetChange, TargetOverride
-from commitments.services import definitions, recompute
+from commitments.models import Indicator, Sheet, Target, TargetChange, TargetOverride, Unit
+from commitments.services import audit, definitions, recompute
 
 # The fields of a target an admin edits; indicator and year are its identity.
 TARGET_FIELDS = (
@@ -55,9 +55,10 @@ def targets_copy_year(*, source_year: int, year: int, user=None) -> int:
         return Target.objects.filter(year=year).count()
 
 
-def sheet_copy(*, sheet: Sheet, year: int, user=None) -> Sheet:
+def sheet_copy(*, sheet: Sheet, year: int, user=None, department: Unit | None = None) -> Sheet:
     """A department's sheet copied into another year (usually the next): returns the
-    new sheet, of the same department.
+    new sheet, of the same department, or of ``department`` (a department starting
+    from another's sheet).
 
     Its commitments and indicators keep their numbers, their words told of the new year
     (``engine.shift_years``: "năm 2021" becomes "năm 2022", "so với năm 2020" "so với
@@ -69,7 +70,7 @@ def sheet_copy(*, sheet: Sheet, year: int, user=None) -> Sheet:
     the new sheet, and its document, are for the admin to add.
 
     Refuses with ``TargetsCopyRefused`` when the department already has a sheet that
-    year.
+    year (or, for a common sheet, the year has one).
     """
     with transaction.atomic():
         try:
@@ -77,7 +78,10 @@ def sheet_copy(*, sheet: Sheet, year: int, user=None) -> Sheet:
             # year, and is then refused like any other.
             with transaction.atomic():
                 copy = Sheet.objects.create(
-                    department=sheet.department, year=year, copied_from=sheet, created_by=user
+                    department=department or sheet.department,
+                    year=year,
+                    copied_from=sheet,
+                    created_by=audit.user_or_none(user),
                 )
         except IntegrityError:
             raise TargetsCopyRefused(_already_prepared(year)) from None
