@@ -24,7 +24,7 @@ from commitments.models import (
     Unit,
     ValidationRule,
 )
-from commitments.selectors import completeness
+from commitments.selectors import completeness, sheets
 
 
 def report_for(*, unit: Unit, year: int, quarter: int) -> QuarterlyReport:
@@ -161,18 +161,25 @@ def _elements_for_unit(
 ) -> set[int] | None:
     """The ids of the elements a unit reports in a year (see ``report_lines``); None
     when the year has no targets yet, and every element is offered."""
-    indicators = Indicator.objects.filter(targets__year=year).values_list(
-        "numerator_id",
-        "denominator_id",
-        "element_id",
-        "scope_kinds",
-        "scope_sectors",
-        "scope_public_service",
-        "scope_receives_dossiers",
+    indicators = list(
+        Indicator.objects.filter(targets__year=year).values_list(
+            "numerator_id",
+            "denominator_id",
+            "element_id",
+            "scope_kinds",
+            "scope_sectors",
+            "scope_public_service",
+            "scope_receives_dossiers",
+            "sheet_id",
+        )
     )
+    if len({row[-1] for row in indicators}) > 1:
+        # Several departments' sheets that year: the unit reports for its own.
+        own = sheets.sheet_of_unit(unit=unit, year=year)
+        indicators = [row for row in indicators if own is not None and row[-1] == own.pk]
     applies: set[int] = set()
     found = False
-    for numerator, denominator, element, kinds, sectors, public, receives in indicators:
+    for numerator, denominator, element, kinds, sectors, public, receives, _sheet in indicators:
         found = True
         scope = engine.UnitFilter(
             kinds=frozenset(kinds or ()),

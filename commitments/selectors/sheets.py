@@ -147,7 +147,9 @@ def indicator_target(
     """The target of ``year`` of the indicator numbered ``code`` in a sheet the user may
     read, with its indicator, commitment, sheet and definition: of the sheet of the
     department coded ``department`` when given, else the first such department's.
-    None when there is none. One query, and the visibility of a common sheet."""
+    None when there is none: a sheet of another department than the user's is not
+    theirs. (A user who sees no unit at all, such as an admin of targets, reads the
+    first.) One query, and the visibility of a common sheet."""
     targets = Target.objects.filter(year=year, indicator__code=code).select_related(
         *INDICATOR_RELATED
     )
@@ -160,7 +162,11 @@ def indicator_target(
                 t.indicator.sheet.department_id is not None,
             )
         )
-    return next((t for t in found if sheet_visible(sheet=t.indicator.sheet, scope=scope)), None)
+    visible = (t for t in found if sheet_visible(sheet=t.indicator.sheet, scope=scope))
+    if not access.departments_seen(scope=scope):
+        # A user who sees no unit at all reads the indicator without a unit's status.
+        return next(visible, found[0] if found else None)
+    return next(visible, None)
 
 
 def _department_code(sheet: Sheet) -> str:

@@ -82,9 +82,10 @@ def review_reasons(commitment) -> list[str]:
 
 @register.simple_tag
 def version_text(version: DefinitionVersion) -> str:
-    """The version of its definition an indicator uses, e.g. "Số thủ tục … (phiên bản
-    áp dụng từ năm 2022: Nghị định 42/2022/NĐ-CP …)"."""
-    values = {"name": version.definition.name, "year": version.valid_from}
+    """The version of its definition an indicator uses, in the version's own words,
+    e.g. "Số thủ tục … toàn trình, một phần … — phiên bản áp dụng từ năm 2022 (Nghị
+    định 42/2022/NĐ-CP …)"."""
+    values = {"name": version.name, "year": version.valid_from}
     if version.note:
         return _("%(name)s — phiên bản áp dụng từ năm %(year)s (%(note)s)") % {
             **values,

@@ -187,17 +187,20 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "category_names": selectors.statuses.category_names() if preview else {},
             "preview_changed": sum(1 for row in preview or () if row.status_changed),
             "changes": selectors.targets.target_changes(target=target, limit=HISTORY_LENGTH),
-            "mismatches": selectors.sheets.target_mismatches(target),
-            "typed_mismatches": _typed_mismatches(target, form, formset),
+            **_wording_context(target, form, formset),
         },
     )
 
 
-def _typed_mismatches(target, form: TargetForm, formset) -> list:
-    """Where the typed target says otherwise than its signed words, once it is valid
-    (the words typed with it), else nothing."""
-    if not form.is_bound or form.errors or not formset.is_valid():
-        return []
-    return selectors.sheets.target_mismatches(
-        form.instance, indicator=target.indicator, overrides=formset.inputs()
-    )
+def _wording_context(target, form: TargetForm, formset) -> dict:
+    """Where the stored target says otherwise than its signed words, and the typed one
+    once it is valid (with the words typed)."""
+    typed = []
+    if form.is_bound and not form.errors and formset.is_valid():
+        typed = selectors.sheets.target_mismatches(
+            form.instance, indicator=target.indicator, overrides=formset.inputs()
+        )
+    return {
+        "mismatches": selectors.sheets.target_mismatches(target),
+        "typed_mismatches": typed,
+    }
