@@ -22,10 +22,10 @@
 - ``targets``: preparing a year from another, a sheet copied into another year, and
   editing a target (``targets_copy_year``, ``sheet_copy``, ``target_update``,
   ``TargetsCopyRefused``).
-- ``sheets``: a department's signed sheet: created, given to a department, signed
-  with its scanned document, its commitments confirmed after a copy
-  (``sheet_create``, ``sheet_assign``, ``sheet_sign``, ``commitment_confirm``,
-  ``sheet_confirm``).
+- ``sheets``: a department's signed sheet: created, an indicator and its target added,
+  given to a department, signed with its scanned document, its commitments confirmed
+  after a copy (``sheet_create``, ``indicator_add``, ``sheet_assign``, ``sheet_sign``,
+  ``commitment_confirm``, ``sheet_confirm``).
 - ``reports``: the quarterly report's figures and its way to the director
   (``report_save``, ``report_submit``, ``report_withdraw``, ``report_approve``,
   ``report_return``, ``report_reopen``, ``ReportRefused``).

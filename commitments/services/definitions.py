@@ -86,8 +86,18 @@ def definition_version_add(
 
 
 def _commitments_to_review(indicators: list[Indicator], version: DefinitionVersion) -> None:
-    reason = ["version", {"definition": version.definition.code, "year": version.valid_from}]
-    for commitment in {i.commitment_id: i.commitment for i in indicators}.values():
+    """Each commitment of the indicators marked to review, saying which indicator's
+    definition changed from which year."""
+    for indicator in indicators:
+        commitment = indicator.commitment
+        reason = [
+            "version",
+            {
+                "indicator": indicator.code,
+                "definition": version.definition.code,
+                "year": version.valid_from,
+            },
+        ]
         commitment.to_review = True
         if reason not in commitment.review_reasons:
             commitment.review_reasons = [*commitment.review_reasons, reason]

@@ -1,19 +1,29 @@
-"""Signed sheets (bản đăng ký chỉ tiêu): a department's new sheet, the department a
-common sheet belongs to, who signed it and its scanned document, and an admin
-confirming the commitments a copy marked to review. Copying a sheet into another year
-is ``services.targets.sheet_copy``."""
+"""Signed sheets (bản đăng ký chỉ tiêu): a department's new sheet and its indicators,
+the department a common sheet belongs to, who signed it and its scanned document, and
+an admin confirming the commitments a copy marked to review. Copying a sheet into
+another year is ``services.targets.sheet_copy``."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from commitments.models import AuditEntry, Commitment, Sheet, Unit
-from commitments.services import audit, recompute
+from commitments import engine
+from commitments.models import (
+    AuditEntry,
+    Commitment,
+    Indicator,
+    IndicatorDefinition,
+    Sheet,
+    Target,
+    Unit,
+)
+from commitments.services import audit, definitions, recompute
 
 
 def sheet_create(
@@ -100,6 +110,61 @@ def sheet_sign(
         if old_file:
             storage = sheet.document.storage
             transaction.on_commit(lambda: storage.delete(old_file))
+
+
+def indicator_add(
+    *,
+    commitment: Commitment,
+    code: str,
+    definition: IndicatorDefinition,
+    name_vi: str,
+    name_en: str = "",
+    quarterly: bool = False,
+    yearly: bool = True,
+    target: Mapping[str, object],
+) -> Target:
+    """An indicator added to a commitment's sheet, numbered ``code`` and worded as
+    signed, measured by the version of ``definition`` in force in the sheet's year,
+    with its target of that year (``target``: threshold, comparator, wording, deadline,
+    baseline_year, baseline_value; no threshold: tracked; a growth's baseline is the
+    year before unless given). Refused (``ValidationError``, by field, nothing saved)
+    when the definition has no version that year, the number is taken or the target
+    is not one; the year is recomputed once it commits."""
+    sheet = commitment.sheet
+    version = definitions.version_in_force(definition=definition, year=sheet.year)
+    if version is None:
+        refusal = gettext("Định nghĩa này chưa có phiên bản áp dụng năm %(year)s.")
+        raise ValidationError({"definition": refusal % {"year": sheet.year}})
+    indicator = Indicator(
+        sheet=sheet,
+        commitment=commitment,
+        code=code,
+        name_vi=name_vi,
+        name_en=name_en,
+        quarterly=quarterly,
+        yearly=yearly,
+        tracked=target.get("threshold") is None,
+        position=sheet.indicators.count(),
+    )
+    definitions.indicator_adopt(indicator=indicator, version=version)
+    fields = {**target_defaults(indicator=indicator, year=sheet.year), **target}
+    fields.setdefault("comparator", "")
+    with transaction.atomic():
+        indicator.full_clean()
+        indicator.save()
+        stored = Target(indicator=indicator, year=sheet.year, **fields)
+        stored.full_clean()
+        stored.save()
+        recompute.recompute_request(years=[sheet.year])
+    return stored
+
+
+def target_defaults(*, indicator: Indicator, year: int) -> dict[str, object]:
+    """What a new target of a sheet's indicator starts from: a growth is measured
+    against the year before (năm gốc)."""
+    if indicator.kind in (engine.GROWTH_POINTS, engine.GROWTH_RELATIVE):
+        return {"baseline_year": year - 1}
+    return {}
 
 
 def commitment_confirm(*, commitment: Commitment, user=None) -> bool:

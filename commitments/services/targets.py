@@ -125,7 +125,14 @@ def _lines_copy(sheet: Sheet, copy: Sheet) -> dict[int, Indicator]:
         in_force = definitions.version_in_force(definition=definition, year=copy.year)
         if in_force is not None and in_force.pk != indicator.version_id:
             definitions.indicator_adopt(indicator=indicator, version=in_force)
-            changed = ["version", {"definition": definition.code, "year": in_force.valid_from}]
+            changed = [
+                "version",
+                {
+                    "indicator": indicator.code,
+                    "definition": definition.code,
+                    "year": in_force.valid_from,
+                },
+            ]
             if changed not in indicator.commitment.review_reasons:
                 indicator.commitment.review_reasons.append(changed)
                 indicator.commitment.save(update_fields=["review_reasons"])

@@ -74,7 +74,10 @@ def review_reasons(commitment) -> list[str]:
             )
         elif reason == "version":
             reasons.append(
-                _("Định nghĩa chỉ tiêu %(definition)s có phiên bản mới áp dụng từ năm %(year)s.")
+                _(
+                    "Chỉ tiêu %(indicator)s: định nghĩa của chỉ tiêu có phiên bản mới áp dụng "
+                    "từ năm %(year)s."
+                )
                 % details
             )
     return reasons

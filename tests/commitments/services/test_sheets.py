@@ -11,7 +11,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from commitments import services
-from commitments.models import AuditEntry, Commitment, Indicator, Sheet, Status, Target
+from commitments.models import (
+    AuditEntry,
+    Commitment,
+    Indicator,
+    IndicatorDefinition,
+    Sheet,
+    Status,
+    Target,
+)
 from tests import factories
 
 
@@ -63,7 +71,10 @@ def test_a_copy_uses_the_version_of_a_definition_in_force_in_its_year(catalogue,
     assert "toàn trình" in procedures.version.name_vi
     assert dard_2021().indicators.get(code="4.3").version.valid_from == 2021
     reasons = copy.commitments.get(code="4").review_reasons
-    assert ["version", {"definition": "online-procedures-growth", "year": 2022}] in reasons
+    assert [
+        "version",
+        {"indicator": "4.3", "definition": "online-procedures-growth", "year": 2022},
+    ] in reasons
     assert copy.commitments.get(code="5").review_reasons == [
         ["copied", {"source": 2021, "year": 2026}]
     ]
@@ -106,13 +117,13 @@ def _health_sheet(department, *, year=2021) -> Sheet:
     the shared definition, 85% or more."""
     sheet = services.sheets.sheet_create(department=department, year=year, signed_by="Giám đốc")
     commitment = Commitment.objects.create(sheet=sheet, code="1", name_vi="Hài lòng từ 85%")
-    version = Indicator.objects.get(sheet=dard_2021(), code="4.1").version
-    indicator = Indicator(sheet=sheet, commitment=commitment, code="1.1", name_vi="Hài lòng")
-    services.definitions.indicator_adopt(indicator=indicator, version=version)
-    indicator.quarterly = True
-    indicator.save()
-    Target.objects.create(
-        indicator=indicator, year=year, threshold=85, comparator=">=", wording="từ 85% trở lên"
+    services.sheets.indicator_add(
+        commitment=commitment,
+        code="1.1",
+        definition=IndicatorDefinition.objects.get(code="satisfaction"),
+        name_vi="Mức độ hài lòng",
+        quarterly=True,
+        target={"threshold": 85, "comparator": ">=", "wording": "từ 85% trở lên"},
     )
     return sheet
 
@@ -177,3 +188,57 @@ def test_who_signed_and_the_scanned_document(catalogue, admin, settings):
     assert "ban-dang-ky" not in sheet.document.name  # a name no one can guess
     with sheet.document.open("rb") as stored:
         assert stored.read() == b"%PDF-1.7 signed"
+
+
+def test_a_target_belongs_to_its_sheets_year_and_a_growth_starts_from_the_year_before(
+    catalogue,
+):
+    growth = Indicator.objects.get(sheet=dard_2021(), code="4.2")
+    assert services.sheets.target_defaults(indicator=growth, year=2021) == {"baseline_year": 2020}
+    ratio = Indicator.objects.get(sheet=dard_2021(), code="5.1")
+    assert services.sheets.target_defaults(indicator=ratio, year=2021) == {}
+    stray = Target(indicator=ratio, year=2022, threshold=98, comparator=">=")
+    with pytest.raises(ValidationError) as refused:
+        stray.full_clean(validate_unique=False)
+    assert "year" in refused.value.message_dict
+
+
+def test_an_indicator_added_to_a_sheet_uses_the_version_of_its_year(catalogue):
+    health = factories.unit("soyt", kind="department")
+    sheet = services.sheets.sheet_create(department=health, year=2026)
+    commitment = Commitment.objects.create(sheet=sheet, code="2", name_vi="Thủ tục trực tuyến")
+    growth = services.sheets.indicator_add(
+        commitment=commitment,
+        code="2.1",
+        definition=IndicatorDefinition.objects.get(code="online-procedures-growth"),
+        name_vi="Thủ tục trực tuyến toàn trình, một phần tăng so với năm 2025",
+        target={"threshold": 10, "comparator": ">=", "wording": "tăng 10%"},
+    )
+    assert growth.indicator.version.valid_from == 2022
+    assert (growth.year, growth.baseline_year, growth.indicator.kind) == (
+        2026,
+        2025,
+        "growth_relative",
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.sheets.indicator_add(
+            commitment=commitment,
+            code="2.2",
+            definition=IndicatorDefinition.objects.get(code="satisfaction"),
+            name_vi="Hài lòng",
+            target={"threshold": 85},  # no comparator
+        )
+    assert "comparator" in refused.value.message_dict
+    assert not Indicator.objects.filter(sheet=sheet, code="2.2").exists()
+    early = services.sheets.sheet_create(department=health, year=2019)
+    with pytest.raises(ValidationError) as refused:
+        services.sheets.indicator_add(
+            commitment=Commitment.objects.create(sheet=early, code="1", name_vi="Hài lòng"),
+            code="1.1",
+            definition=IndicatorDefinition.objects.get(code="satisfaction"),
+            name_vi="Hài lòng",
+            target={"threshold": 85, "comparator": ">="},
+        )
+    assert refused.value.message_dict["definition"] == [
+        "Định nghĩa này chưa có phiên bản áp dụng năm 2019."
+    ]

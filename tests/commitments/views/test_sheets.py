@@ -79,7 +79,7 @@ def test_the_admin_copies_2026_into_2027_and_confirms_it(client, catalogue, admi
     html = page.content.decode()
     assert "năm 2026" in html and "so với năm 2025" in html
     assert "Cần rà soát" in html
-    assert "phiên bản mới áp dụng từ năm 2022" in html  # 4.3, Decree 42/2022
+    assert "Chỉ tiêu 4.3: định nghĩa của chỉ tiêu có phiên bản mới" in html  # Decree 42/2022
 
     response = client.post(reverse("commitments:sheet_copy", args=[sheet_2026.pk]), {"year": 2027})
     sheet_2027 = Sheet.objects.get(year=2027)
