@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet
 
 from commitments import access, engine
-from commitments.models import Commitment, Indicator, Sheet, Target, Unit
+from commitments.models import Commitment, DefinitionVersion, Indicator, Sheet, Target, Unit
 
 # What the pages read of an indicator and its definition.
 INDICATOR_RELATED = (
@@ -194,3 +194,13 @@ def lines_of(sheets: Iterable[Sheet]) -> QuerySet[Indicator]:
     return Indicator.objects.filter(sheet__in=list(sheets)).order_by(
         "sheet__year", "commitment__position", "position", "code"
     )
+
+
+def version_computed(*, indicator: Indicator, rows: Iterable) -> DefinitionVersion | None:
+    """The version of its definition the indicator's stored statuses were computed with,
+    when it is not the one the indicator uses now (a new version since the last
+    recompute, which will follow); else None. At most one query."""
+    computed = {row.version_id for row in rows} - {indicator.version_id, None}
+    if not computed:
+        return None
+    return DefinitionVersion.objects.select_related("definition").filter(pk=min(computed)).first()

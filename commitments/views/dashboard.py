@@ -159,6 +159,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "quarter": quarter,
             "quarters": QUARTERS,
             "department_rows": [s for s in period_rows if s.top],
+            "computed_with": selectors.sheets.version_computed(indicator=indicator, rows=rows),
             "unit_rows": unit_rows,
             "chart": chart,
             "provisional": provisional,

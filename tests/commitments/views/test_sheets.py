@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from commitments import services
-from commitments.models import Sheet, Target
+from commitments.models import Indicator, Sheet, Status, Target
 from tests import factories
 
 
@@ -159,3 +159,42 @@ def test_the_edit_page_of_a_target_and_the_admin_warn_too(client, catalogue, adm
     assert "nhưng mục tiêu đặt ≥ 93%" in html
     changelist = client.get(reverse("admin:commitments_target_changelist")).content.decode()
     assert "⚠ từ 91% trở lên" in changelist
+
+
+def test_statuses_keep_the_version_they_were_computed_with_and_the_page_says_which(
+    client, catalogue, admin
+):
+    department = factories.department()
+    desk = factories.unit("vp", parent=department, receives_dossiers=True)
+    factories.figure(desk, "survey_responses", 100, year=2024)
+    factories.figure(desk, "survey_satisfied", 95, year=2024)
+    dard = Sheet.objects.get(code="hcmc-dard-2021")
+    services.targets.sheet_copy(sheet=dard, year=2024, user=admin)
+    for year in (2021, 2024):
+        services.recompute.statuses_recompute(year=year)
+    first = Indicator.objects.get(sheet=dard, code="4.1").version
+    new, moved = services.definitions.definition_version_add(
+        definition=first.definition,
+        valid_from=2023,
+        measure=services.definitions.measure_of(first),
+        name_vi="Mức độ hài lòng (phiếu điện tử và phiếu giấy)",
+    )
+    assert moved == 1
+    client.force_login(admin)
+    url = reverse("commitments:indicator", args=["4.1"])
+    html = client.get(url, {"year": 2024}).content.decode()
+    assert "Mức độ hài lòng (phiếu điện tử và phiếu giấy) — phiên bản áp dụng từ năm 2023" in html
+    assert "Trạng thái đang hiển thị được tính theo phiên bản áp dụng từ năm 2021" in html
+
+    for year in (2021, 2024):
+        services.recompute.statuses_recompute(year=year)
+    assert set(
+        Status.objects.filter(year=2024, indicator__code="4.1").values_list("version", flat=True)
+    ) == {new.pk}
+    assert set(
+        Status.objects.filter(year=2021, indicator__code="4.1").values_list("version", flat=True)
+    ) == {first.pk}
+    html = client.get(url, {"year": 2024}).content.decode()
+    assert "Trạng thái đang hiển thị được tính" not in html
+    html = client.get(url, {"year": 2021}).content.decode()
+    assert "phiên bản áp dụng từ năm 2021" in html
