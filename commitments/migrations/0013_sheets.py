@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'bản đăng ký chỉ tiêu',
                 'verbose_name_plural': 'bản đăng ký chỉ tiêu',
-                'ordering': ['-year', 'department__code'],
+                'ordering': ['-year', models.OrderBy(models.F('department__code'), nulls_last=True)],
             },
         ),
         migrations.AddField(

@@ -71,7 +71,8 @@ class Sheet(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
-        ordering = ["-year", "department__code"]
+        # The departments' own sheets first, then the common one.
+        ordering = ["-year", models.F("department__code").asc(nulls_last=True)]
         verbose_name = _("bản đăng ký chỉ tiêu")
         verbose_name_plural = pgettext_lazy("plural", "bản đăng ký chỉ tiêu")
         constraints = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 
 from commitments import access, engine
 from commitments.models import Commitment, DefinitionVersion, Indicator, Sheet, Target, Unit
@@ -182,18 +182,6 @@ def sheet_of_unit(*, unit: Unit, year: int) -> Sheet | None:
         top = tree[top]
     sheets = Sheet.objects.filter(Q(department_id=top) | Q(department__isnull=True), year=year)
     return min(sheets, key=lambda s: s.department_id is None, default=None)
-
-
-def sheets_of_year(*, year: int) -> QuerySet[Sheet]:
-    """The sheets of a year, the departments' in their order, then the common one."""
-    return Sheet.objects.filter(year=year).select_related("department").order_by("department__code")
-
-
-def lines_of(sheets: Iterable[Sheet]) -> QuerySet[Indicator]:
-    """The indicators of the sheets, in their order."""
-    return Indicator.objects.filter(sheet__in=list(sheets)).order_by(
-        "sheet__year", "commitment__position", "position", "code"
-    )
 
 
 def version_computed(*, indicator: Indicator, rows: Iterable) -> DefinitionVersion | None:
