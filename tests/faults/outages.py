@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -87,13 +88,37 @@ def _database_url() -> str:
 
 class Worker:
     """``celery -A reform worker`` in a process of its own (one pool process), on the
-    test database and the test's Redis; its log is kept for the assertions."""
+    test database and the test's Redis; its log is kept for the assertions.
+
+    ``start(supervised=True)`` starts it again whenever it exits, as the process manager
+    of production does (systemd's ``Restart=always``): a worker that loses its broker
+    may exit rather than wait for it (kombu fails while handing back its unacknowledged
+    tasks to a Redis that is gone), and production brings it back."""
 
     def __init__(self, url: str, log: Path):
         self.url, self.log = url, log
         self.process: subprocess.Popen | None = None
+        self.restarts = 0
+        self._supervisor: threading.Thread | None = None
+        self._stopping = threading.Event()
 
-    def start(self) -> None:
+    def start(self, *, supervised: bool = False) -> None:
+        self._spawn()
+        if supervised:
+            self._stopping.clear()
+            self._supervisor = threading.Thread(target=self._supervise, daemon=True)
+            self._supervisor.start()
+
+    def _supervise(self) -> None:
+        while not self._stopping.wait(0.2):
+            process = self.process
+            if process is not None and process.poll() is not None and not self._stopping.is_set():
+                self.restarts += 1
+                time.sleep(1)  # as RestartSec= does: not in a tight loop
+                if not self._stopping.is_set():
+                    self._spawn(wait=False)  # it waits for its broker on its own
+
+    def _spawn(self, *, wait: bool = True) -> None:
         env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": self.url}
         command = [sys.executable, "-m", "celery", "-A", "reform", "worker"]
         command += ["--pool=prefork", "--concurrency=1", "--loglevel=INFO"]
@@ -109,6 +134,8 @@ class Worker:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its pool processes die with it at teardown
             )
+        if not wait:
+            return
         ready = wait_for(lambda: self.text().count(" ready.") > offset, timeout=30)
         assert ready, f"the worker did not start:\n{self.text()[-3000:]}"
 
@@ -124,7 +151,11 @@ class Worker:
 
     def kill(self) -> None:
         """SIGKILL to the worker and its pool process at once: nothing is acknowledged
-        or handed back."""
+        or handed back. A supervised worker stays dead."""
+        self._stopping.set()
+        if self._supervisor is not None:
+            self._supervisor.join(timeout=40)
+            self._supervisor = None
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)

@@ -37,7 +37,7 @@ def _save(client, world, on_time: int):
 def test_a_save_while_the_broker_is_down_is_kept_and_its_statuses_follow(
     client, world, worker, broker, caplog
 ):
-    worker.start()
+    worker.start(supervised=True)
     assert wait_for(nothing_waits), "the worker did not drain the world's requests"
     broker.stop()
 
