@@ -1,6 +1,7 @@
 """Who may see and do what: the roles of a membership, the units a user sees
-(``Scope``), what a user may do with a unit's quarterly report, who publishes a
-department's results, who follows the reporting completeness and who recomputes.
+(``Scope``) and the departments whose sheets they read (``departments_seen``), what a
+user may do with a unit's quarterly report, who publishes a department's results, who
+follows the reporting completeness and who recomputes.
 
 Reads memberships and units only; every page, export and service asks here."""
 
@@ -33,6 +34,9 @@ class Scope:
     unit_ids: frozenset[int]
     director_ids: frozenset[int]  # units where the user acts as a director
     staff_ids: frozenset[int]  # units whose reports the user writes
+    # The departments (top units) of the units seen, when the tree was read for the
+    # scope; else ``departments_seen`` reads it.
+    departments: frozenset[int] | None = None
 
     def __contains__(self, unit: Unit | int) -> bool:
         pk = unit if isinstance(unit, int) else unit.pk
@@ -66,20 +70,29 @@ def user_scope(*, user) -> Scope:
         return NO_SCOPE
     staff = frozenset(pk for pk, role in memberships if role == ROLE_STAFF)
     heads = {pk for pk, role in memberships if role == ROLE_DIRECTOR}
-    directed = _units_below(heads) if heads else set()
-    return Scope(False, staff | frozenset(directed), frozenset(directed), staff)
+    if not heads:
+        return Scope(False, staff, frozenset(), staff)
+    tree = _tree()
+    directed = _units_below(heads, tree)
+    departments = frozenset(_top_of(pk, tree) for pk in directed | staff)
+    return Scope(False, staff | frozenset(directed), frozenset(directed), staff, departments)
 
 
 def unit_scope(*, unit: Unit) -> Scope:
     """The units a director of ``unit`` sees: it and every unit below (one query)."""
-    below = frozenset(_units_below({unit.pk}))
+    below = frozenset(_units_below({unit.pk}, _tree()))
     return Scope(False, below, below, frozenset())
 
 
-def _units_below(heads: set[int]) -> set[int]:
-    """The units ``heads`` and every unit below them (one query: the tree of units)."""
+def _tree() -> dict[int, int | None]:
+    """Each unit's parent (one query)."""
+    return dict(Unit.objects.values_list("pk", "parent_id"))
+
+
+def _units_below(heads: set[int], tree: dict[int, int | None]) -> set[int]:
+    """The units ``heads`` and every unit below them."""
     children: dict[int | None, list[int]] = {}
-    for pk, parent in Unit.objects.values_list("pk", "parent_id"):
+    for pk, parent in tree.items():
         children.setdefault(parent, []).append(pk)
     directed: set[int] = set()
     stack = list(heads)
@@ -90,6 +103,27 @@ def _units_below(heads: set[int]) -> set[int]:
         directed.add(pk)
         stack.extend(children.get(pk, []))
     return directed
+
+
+def _top_of(pk: int, tree: dict[int, int | None]) -> int:
+    """The department (top unit) above a unit, or the unit itself at the top."""
+    seen = set()
+    while tree.get(pk) is not None and pk not in seen:
+        seen.add(pk)
+        pk = tree[pk]
+    return pk
+
+
+def departments_seen(*, scope: Scope) -> frozenset[int] | None:
+    """The departments (top units) of the units a user sees, whose sheets they may
+    read; None for a superuser, who sees every one. At most one query (the tree of
+    units, when the scope has not read it)."""
+    if scope.everything:
+        return None
+    if scope.departments is not None:
+        return scope.departments
+    tree = _tree() if scope.unit_ids else {}
+    return frozenset(_top_of(pk, tree) for pk in scope.unit_ids)
 
 
 # --- the scope on the director's pages ---

@@ -48,7 +48,9 @@ Intended 2021 outcomes for the department (``sonn``), as the dashboard should sh
 
 The current year (today's, or that of ``as_of``) is prepared too, so that the first
 page shows a year in progress rather than a closed one: its targets are copied from
-2021 (``services.targets.targets_copy_year``, only when the year has none), the year before
+2021 (``services.targets.targets_copy_year``, only when the year has none: the sheet's words
+told of the year, "so với năm 2020" becoming the year before; its commitments confirmed but
+4, whose definition of procedures online changed in 2022), the year before
 it gets the 2020 figures as its baseline, and the 2021 figures, evidence and
 citizens' answers of the quarters that have ended are replayed in it, with the 2021
 plan tasks and milestones done only when they were done by then. On 27 November 2026,
@@ -68,6 +70,7 @@ from django.utils import timezone
 from commitments import selectors, services
 from commitments.models import (
     Category,
+    Commitment,
     DataElement,
     Evidence,
     Figure,
@@ -76,6 +79,7 @@ from commitments.models import (
     Milestone,
     PlanTask,
     QuarterlyReport,
+    Sheet,
     Target,
     Unit,
 )
@@ -632,6 +636,7 @@ def demo_load(*, as_of: dt.date | None = None) -> dict[str, int]:
     with transaction.atomic():
         services.catalogue.catalogue_load(name=CATALOGUE)
         units = _units_save()
+        _sheet_assign(units)
         services.figures.figures_save(inputs=_figure_inputs(units, _figure_rows()))
         _evidence_save(units, _evidence_records())
         _plan_save(units)
@@ -789,7 +794,9 @@ def _plan_save(units: dict[str, Unit], *, year: int = YEAR, until: dt.date | Non
         if until is not None and done_on > until:
             continue  # not reached yet: no record, the milestone counts as not done
         Milestone.objects.update_or_create(
-            indicator=Indicator.objects.get(code=indicator),
+            indicator=Indicator.objects.get(
+                code=indicator, sheet__year=year, sheet__department=department
+            ),
             unit=department,
             year=year,
             defaults={
@@ -809,6 +816,7 @@ def _current_year_save(units: dict[str, Unit], today: dt.date) -> None:
     if not Target.objects.filter(year=year).exists():
         admin = get_user_model().objects.get(username="demo-admin")
         services.targets.targets_copy_year(source_year=YEAR, year=year, user=admin)
+        _reviewed(units, year, admin)
     # A quarter has ended once its last day has passed (it is still open that day).
     ended = (today.month - 1) // 3
     rows = [(year, *row[1:]) for row in _figure_rows() if row[0] == YEAR and row[1] <= ended]
@@ -833,6 +841,25 @@ def _current_year_save(units: dict[str, Unit], today: dt.date) -> None:
         ],
     )
     _plan_save(units, year=year, until=until)
+
+
+def _sheet_assign(units: dict[str, Unit]) -> None:
+    """The catalogue's sheet is the demo department's (signed by its Director)."""
+    sheet = Sheet.objects.get(code=CATALOGUE)
+    if sheet.department_id != units[DEPARTMENT].pk:
+        services.sheets.sheet_assign(sheet=sheet, department=units[DEPARTMENT])
+
+
+def _reviewed(units: dict[str, Unit], year: int, admin) -> None:
+    """The admin has read the copied sheet again: every commitment copied as it was is
+    confirmed; one whose definition has a new version since 2021 (4: the procedures
+    online, renamed by Decree 42/2022) still waits for review."""
+    copied = Commitment.objects.filter(
+        sheet__year=year, sheet__department=units[DEPARTMENT], to_review=True
+    ).select_related("sheet")
+    for commitment in copied:
+        if all(reason == "copied" for reason, _details in commitment.review_reasons):
+            services.sheets.commitment_confirm(commitment=commitment, user=admin)
 
 
 def _reports_save(units: dict[str, Unit], year: int, *, quarters: int, today: dt.date) -> None:

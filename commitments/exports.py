@@ -117,12 +117,17 @@ class CommitmentResult:
 def commitment_results(
     commitments: list[Commitment], statuses: Iterable[Status]
 ) -> list[CommitmentResult]:
-    """Every commitment with the given (department) rows that belong to it."""
+    """Every commitment with the given (department) rows that belong to it: those of
+    the sheets the rows are judged on (another department's sheet is not theirs)."""
     rows_of: dict[int, list[Status]] = defaultdict(list)
+    sheets = set()
     for status in statuses:
         rows_of[status.indicator.commitment_id].append(status)
+        sheets.add(status.indicator.sheet_id)
     results = []
     for commitment in commitments:
+        if sheets and commitment.sheet_id not in sheets:
+            continue
         rows = rows_of.get(commitment.pk, [])
         wholes = Counter(s.status for s in rows if not s.category)
         results.append(

@@ -404,3 +404,45 @@ class EvidenceForm(forms.Form):
         if not data.get("file") and not data.get("link") and not self.has_error("file"):
             self.add_error("file", _("Đính kèm tệp hoặc ghi đường dẫn tới văn bản."))
         return data
+
+
+class SheetCopyForm(forms.Form):
+    """Copy a department's sheet into another year."""
+
+    year = forms.IntegerField(
+        label=_("sang năm"),
+        min_value=2000,
+        max_value=2100,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+        error_messages={"invalid": _("Nhập một năm, ví dụ 2026.")},
+    )
+
+
+class SheetSignForm(forms.Form):
+    """Who signed a sheet and when, and its scanned signed document."""
+
+    signed_by = forms.CharField(
+        label=_("người ký"),
+        max_length=300,
+        required=False,
+        help_text=_("Họ tên và chức vụ."),
+        widget=forms.TextInput(attrs={"size": 50}),
+    )
+    signed_on = forms.DateField(
+        label=_("ngày ký"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": _("Nhập một ngày (năm-tháng-ngày), ví dụ 2021-05-07.")},
+    )
+    document = forms.FileField(
+        label=_("văn bản đã ký (bản quét)"),
+        required=False,
+        help_text=_("PDF hoặc ảnh; để trống để giữ tệp đã lưu."),
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if upload:
+            check_evidence_file(upload)
+        return upload

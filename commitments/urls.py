@@ -7,6 +7,7 @@ from commitments.views import (
     reporting,
     results,
     review,
+    sheets,
     targets,
 )
 
@@ -59,4 +60,13 @@ urlpatterns += [
 urlpatterns += [
     path("results/", results.results, name="results"),
     path("results/publish/", results.results_publish, name="results_publish"),
+]
+
+urlpatterns += [
+    path("sheets/", sheets.sheet_list, name="sheets"),
+    path("sheets/<int:pk>/", sheets.sheet_detail, name="sheet"),
+    path("sheets/<int:pk>/document/", sheets.sheet_document, name="sheet_document"),
+    path("sheets/<int:pk>/confirm/", sheets.sheet_confirm, name="sheet_confirm"),
+    path("sheets/<int:pk>/copy/", sheets.sheet_copy, name="sheet_copy"),
+    path("sheets/<int:pk>/sign/", sheets.sheet_sign, name="sheet_sign"),
 ]

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -187,18 +187,15 @@ class _DashboardView:
 @login_required
 @require_GET
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """One indicator: its value per quarter against the target, each category, and
-    each unit with the figures behind its value; the chart and the department's rows
-    are those of the top units the user sees."""
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("commitment", "numerator", "denominator", "element"),
-        code=code,
-    )
+    """One indicator of a year's sheet: its value per quarter against the target (with
+    where the target says otherwise than its signed words), the version of its
+    definition, each category, and each unit with the figures behind its value; the
+    chart and the department's rows are those of the top units the user sees."""
     years, year, quarter = period(request)
-    target = indicator.targets.filter(year=year).first()
-    if target is None:
-        raise Http404(_("Chỉ tiêu này không có mục tiêu trong năm đã chọn."))
     scope = access.user_scope(user=request.user)
+    target = _indicator_target(request, code, year, scope)
+    indicator = target.indicator
+    overrides = list(target.overrides.select_related("category"))
     reading = basis(request)
     rows = selectors.statuses.indicator_statuses(
         indicator=indicator, year=year, scope=scope, basis=reading
@@ -227,12 +224,15 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "indicator": indicator,
             "target": target,
-            "overrides": list(target.overrides.select_related("category")),
+            "overrides": overrides,
+            "mismatches": selectors.sheets.target_mismatches(target, overrides=overrides),
+            "keep_unit": request.GET.get("unit", ""),
             "years": years,
             "year": year,
             "quarter": quarter,
             "quarters": QUARTERS,
             "department_rows": [s for s in period_rows if s.top],
+            "computed_with": selectors.sheets.version_computed(indicator=indicator, rows=rows),
             "unit_rows": unit_rows,
             "chart": chart,
             "provisional": provisional,
@@ -256,6 +256,18 @@ def _period_rows(
         row.missing_names = [unit_names.get(c, c) for c in row.facts.missing]
         row.behind = [category_names.get(c, c) for c in row.facts.behind]
     return period_rows
+
+
+def _indicator_target(request: HttpRequest, code: str, year: int, scope: access.Scope):
+    """The target of the year of the indicator numbered ``code``: sheets number their
+    indicators alike, so the one of the department asked for (``unit``), else of the
+    first department whose sheet the user may read; 404 when there is none."""
+    target = selectors.sheets.indicator_target(
+        code=code, year=year, scope=scope, department=request.GET.get("unit", "")
+    )
+    if target is None:
+        raise Http404(_("Chỉ tiêu này không có mục tiêu trong năm đã chọn."))
+    return target
 
 
 def _chart(indicator: Indicator, target, rows: list[Status], department: Unit | None) -> dict:

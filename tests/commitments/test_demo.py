@@ -16,9 +16,11 @@ from commitments.demo import demo_load
 from commitments.models import (
     Evidence,
     Figure,
+    Indicator,
     Membership,
     Milestone,
     PlanTask,
+    Sheet,
     Status,
     Target,
     Unit,
@@ -325,3 +327,25 @@ def test_demo_reports_are_approved_with_late_ones_in_the_lockdown_quarter(db):
     assert set(
         QuarterlyReport.objects.filter(year=2022, quarter=1).values_list("state", flat=True)
     ) == {"approved"}
+
+
+def test_the_current_years_sheet_reads_its_own_year_and_waits_for_one_review():
+    """The demo department signs DARD's sheets; 2026's, copied from 2021, speaks of 2026
+    and of 2025 as its baseline, and only commitment 4 waits for review: its definition
+    of the procedures online changed in 2022 (Decree 42/2022)."""
+    demo_load(as_of=dt.date(2026, 11, 27))
+    sheets = {s.year: s for s in Sheet.objects.select_related("department")}
+    assert {year: s.department.code for year, s in sheets.items()} == {2021: "sonn", 2026: "sonn"}
+    first = sheets[2026].commitments.get(code="1")
+    assert "năm 2026" in first.name_vi and "01/11/2026" in first.name_vi
+    assert "2021" not in first.name_vi
+    online = Indicator.objects.get(sheet=sheets[2026], code="4.2")
+    assert online.name_vi.endswith("so với năm 2025")
+    assert Target.objects.get(indicator=online).wording == "tăng 3% so với năm 2025"
+    waiting = sheets[2026].commitments.filter(to_review=True)
+    assert [c.code for c in waiting] == ["4"]
+    procedures = Indicator.objects.get(sheet=sheets[2026], code="4.3")
+    assert procedures.version.valid_from == 2022
+    assert (
+        Status.objects.filter(indicator=procedures).exclude(version=procedures.version).count() == 0
+    )

@@ -28,7 +28,7 @@ def _review(report, user, *, as_of=JULY):
             report=report,
             scope=access.user_scope(user=user),
             as_of=as_of,
-            catalogue=selectors.reports.report_catalogue(year=report.year),
+            catalogue=selectors.reports.report_catalogue(year=report.year, unit=report.unit),
         )
 
 
@@ -149,7 +149,7 @@ def test_the_review_reads_two_queries_whatever_the_number_of_units(units, staff,
         )  # fmt: skip
     report = _save(units, staff, dossiers_resolved__land="200", dossiers_on_time__land="198")
     scope = access.user_scope(user=director)
-    catalogue = selectors.reports.report_catalogue(year=2021)
+    catalogue = selectors.reports.report_catalogue(year=2021, unit=report.unit)
     with CaptureQueriesContext(connection) as queries:
         selectors.report_results.report_review(
             report=report, scope=scope, as_of=JULY, catalogue=catalogue
