@@ -20,6 +20,7 @@ from commitments.models import (
     Figure,
     Membership,
     QuarterlyReport,
+    Sheet,
     Target,
     TargetOverride,
     Unit,
@@ -187,3 +188,22 @@ def target(indicator: str, *, year: int = 2021) -> Target:
 def target_override(target: Target, **fields) -> TargetOverride:
     """A scoped threshold of a target (by category, unit kind or unit sector)."""
     return TargetOverride.objects.create(target=target, **fields)
+
+
+def department_with_sheet(
+    code: str, *, year: int = 2021, without: Iterable[str] = (), **fields
+) -> tuple[Unit, Sheet]:
+    """A department with a sheet of its own for ``year``, a copy of the catalogue's
+    (the common sheet, which then no longer applies to it), ``without`` the indicators
+    of those numbers; ``fields`` a department's unit fields."""
+    department = unit(code, kind="department", **fields)
+    common = Sheet.objects.get(code="hcmc-dard-2021")
+    sheet = services.targets.sheet_copy(sheet=common, year=year, department=department)
+    Target.objects.filter(indicator__sheet=sheet, indicator__code__in=list(without)).delete()
+    sheet.indicators.filter(code__in=list(without)).delete()
+    return department, sheet
+
+
+def sheet_target(sheet: Sheet, indicator: str) -> Target:
+    """The target of an indicator of a sheet, of the sheet's year."""
+    return Target.objects.get(indicator__sheet=sheet, indicator__code=indicator, year=sheet.year)

@@ -8,10 +8,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from commitments import access, engine
-from commitments.models import Commitment, DefinitionVersion, Indicator, Sheet, Target, Unit
+from commitments.models import (
+    Commitment,
+    DefinitionVersion,
+    Indicator,
+    Sheet,
+    Target,
+    TargetOverride,
+    Unit,
+)
 
 # What the pages read of an indicator and its definition.
 INDICATOR_RELATED = (
@@ -172,6 +180,46 @@ def indicator_target(
 def _department_code(sheet: Sheet) -> str:
     # The common sheet after the departments' own.
     return sheet.department.code if sheet.department_id else "\uffff"
+
+
+def unit_targets(
+    *, year: int, units: Iterable[Unit], targets: QuerySet[Target]
+) -> dict[int, Target | None]:
+    """For each of ``units``, by id, the first (by number) of ``targets`` of ``year``
+    that belongs to the sheet applying to the unit's department: its own sheet, else
+    the common one; None where that sheet has no such target (a department with a sheet
+    of its own is never judged on the common one's). Each target comes with its sheet
+    and overrides. Three queries, whatever the number of units, departments and sheets."""
+    parents, signed = {}, set()
+    for pk, parent_id, has_sheet in Unit.objects.annotate(
+        signed=Exists(Sheet.objects.filter(department=OuterRef("pk"), year=year))
+    ).values_list("pk", "parent_id", "signed"):
+        parents[pk] = parent_id
+        if has_sheet:
+            signed.add(pk)
+    found = (
+        targets.filter(year=year)
+        .select_related("indicator__sheet")
+        .prefetch_related(
+            Prefetch("overrides", queryset=TargetOverride.objects.select_related("category"))
+        )
+        .order_by("indicator__code", "pk")
+    )
+    own: dict[int, Target] = {}
+    common = None
+    for target in found:
+        department = target.indicator.sheet.department_id
+        if department is None:
+            common = common or target
+        else:
+            own.setdefault(department, target)
+    applying = {}
+    for unit in units:
+        top = unit.pk
+        while parents.get(top) is not None:
+            top = parents[top]
+        applying[unit.pk] = own.get(top) if top in signed else common
+    return applying
 
 
 def sheet_of_unit(*, unit: Unit, year: int) -> Sheet | None:

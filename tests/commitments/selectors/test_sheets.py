@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from commitments import access, selectors, services
-from commitments.models import Sheet
+from commitments.models import Sheet, Target
 from tests import factories
 
 
@@ -54,3 +54,43 @@ def test_the_sheet_of_each_department_reads_two_queries(
         applies = selectors.sheets.department_sheets(year=2021)
     assert len(applies) == count
     assert sum(1 for sheet in applies.values() if sheet.code == "hcmc-dard-2021") == count // 2
+
+
+def _satisfaction():
+    return Target.objects.filter(indicator__code="4.1")
+
+
+def test_each_unit_reads_the_target_of_its_own_departments_sheet(catalogue):
+    dard = factories.department()
+    dard_desk = factories.unit("vp", parent=dard, receives_dossiers=True)
+    health, own = factories.department_with_sheet("soyt")
+    health_desk = factories.unit("soyt-vp", parent=health, receives_dossiers=True)
+    # A department with a sheet of its own without 4.1 is not judged on the common one.
+    bare, _bare_sheet = factories.department_with_sheet("sotp", without=["4.1"])
+    bare_desk = factories.unit("sotp-vp", parent=bare, receives_dossiers=True)
+    common = Sheet.objects.get(code="hcmc-dard-2021")
+
+    found = selectors.sheets.unit_targets(
+        year=2021, units=[dard, dard_desk, health_desk, bare_desk], targets=_satisfaction()
+    )
+    assert found[dard.pk].indicator.sheet == common == found[dard_desk.pk].indicator.sheet
+    assert found[health_desk.pk] == factories.sheet_target(own, "4.1")
+    assert found[bare_desk.pk] is None
+    assert selectors.sheets.unit_targets(year=2022, units=[dard_desk], targets=_satisfaction()) == {
+        dard_desk.pk: None
+    }
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_the_target_of_each_unit_reads_three_queries(catalogue, django_assert_num_queries, count):
+    units = [factories.unit("vp", parent=factories.department())]
+    for n in range(count):
+        department = factories.unit(f"so-{n:02}", kind="department")
+        if n % 2:
+            services.targets.sheet_copy(
+                sheet=Sheet.objects.get(code="hcmc-dard-2021"), year=2021, department=department
+            )
+        units.append(factories.unit(f"so-{n:02}-vp", parent=department))
+    with django_assert_num_queries(3):  # units, targets with their sheets, overrides
+        found = selectors.sheets.unit_targets(year=2021, units=units, targets=_satisfaction())
+    assert len({target.pk for target in found.values()}) == 1 + count // 2
