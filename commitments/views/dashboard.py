@@ -369,6 +369,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "commitments/unit.html",
         {
             "unit": unit,
+            # Its department, whose sheet the indicator pages it links to show.
+            "department": _department_of(unit, units.values()),
             "parent": by_id.get(unit.parent_id),
             "children": sorted(
                 (u for u in by_id.values() if u.parent_id == unit.pk), key=lambda u: u.code
@@ -385,6 +387,14 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "category_names": category_names,
         },
     )
+
+
+def _department_of(unit: Unit, units) -> Unit:
+    """The top of the unit's tree."""
+    by_id = {other.pk: other for other in units}
+    while unit.parent_id is not None and unit.parent_id in by_id:
+        unit = by_id[unit.parent_id]
+    return unit
 
 
 def _subtree(unit: Unit, units) -> list[Unit]:
