@@ -151,6 +151,9 @@ def test_indicator_scope_is_edited_as_choices(admin_client, catalogue):
     url = reverse("admin:commitments_indicator_change", args=[indicator.pk])
     html = admin_client.get(url).content.decode()
     assert 'name="scope_kinds"' not in html and "education" in html
+    # The sheet's words are edited there: its names and the matrix's short names.
+    assert 'name="short_name_vi" value="Thanh toán điện tử (giáo dục, y tế)"' in html
+    assert 'name="short_name_en"' in html
 
 
 def test_a_version_in_use_is_read_only_and_a_new_one_moves_the_later_sheets(

@@ -51,6 +51,13 @@ def test_copying_into_the_next_year_moves_the_words_and_marks_every_commitment(c
     assert lines["4.2"].name_vi == "Tỷ lệ hồ sơ xử lý trực tuyến tăng so với năm 2021"
     assert lines["4.2"].name_en == "Share of dossiers processed online, change on 2021"
     assert lines["8.2"].name_vi.endswith("TCVN ISO 9001:2015")  # not a year of the sheet
+    # The short names of the matrix's headers come along, their years moved too.
+    assert (lines["4.1"].short_name_vi, lines["4.1"].short_name_en) == ("Hài lòng", "Satisfaction")
+    sheet_words = sheet.indicators.get(code="9.1")
+    sheet_words.short_name_vi = "Chuyên mục CCHC năm 2021"
+    sheet_words.save()
+    later = services.targets.sheet_copy(sheet=sheet, year=2023, user=admin)
+    assert later.indicators.get(code="9.1").short_name_vi == "Chuyên mục CCHC năm 2023"
     growth = Target.objects.get(indicator=lines["4.2"])
     assert (growth.year, growth.baseline_year, growth.wording) == (
         2022,
