@@ -79,12 +79,12 @@ def matrix_table(
     return list(columns.values()), rows
 
 
-def _department(unit: Unit, by_pk: Mapping[int, Unit]) -> Unit:
-    """The top of the unit's tree among the units read (its department, whose sheet
-    its indicator pages show)."""
+def _department(unit: Unit, by_pk: Mapping[int, Unit]) -> Unit | None:
+    """The unit's department (the top of its tree, whose sheet its indicator pages
+    show) when it is among the units the reader sees, else None."""
     while unit.parent_id is not None and unit.parent_id in by_pk:
         unit = by_pk[unit.parent_id]
-    return unit
+    return unit if unit.parent_id is None else None
 
 
 def _cell(

@@ -369,8 +369,9 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "commitments/unit.html",
         {
             "unit": unit,
-            # Its department, whose sheet the indicator pages it links to show.
-            "department": _department_of(unit, units.values()),
+            # Its department, whose sheet the indicator pages it links to show (when
+            # the user sees it; else the page finds the one sheet they may read).
+            "department": _department_of(unit, by_id.values()),
             "parent": by_id.get(unit.parent_id),
             "children": sorted(
                 (u for u in by_id.values() if u.parent_id == unit.pk), key=lambda u: u.code
@@ -389,12 +390,13 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _department_of(unit: Unit, units) -> Unit:
-    """The top of the unit's tree."""
+def _department_of(unit: Unit, units) -> Unit | None:
+    """The department (the top of the tree) above the unit among ``units``, or None
+    when it is not among them."""
     by_id = {other.pk: other for other in units}
     while unit.parent_id is not None and unit.parent_id in by_id:
         unit = by_id[unit.parent_id]
-    return unit
+    return unit if unit.parent_id is None else None
 
 
 def _subtree(unit: Unit, units) -> list[Unit]:
