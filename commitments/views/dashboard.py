@@ -369,8 +369,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "commitments/unit.html",
         {
             "unit": unit,
-            # Its department, whose sheet the indicator pages it links to show (when
-            # the user sees it; else the page finds the one sheet they may read).
+            # Whose sheet its indicator links show (None: a department not seen).
             "department": _department_of(unit, by_id.values()),
             "parent": by_id.get(unit.parent_id),
             "children": sorted(
