@@ -419,9 +419,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "commitments/unit.html",
         {
-            # Its indicator pages show its department's sheet: they are linked with the
-            # unit's own code (``?unit=``), never its department's, which the user
-            # may not see.
+            # Its indicators are linked by its own code: its department may be hidden.
             "unit": unit,
             "parent": by_id.get(unit.parent_id),
             "children": sorted(

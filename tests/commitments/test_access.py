@@ -14,7 +14,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -84,18 +83,9 @@ def world(catalogue):
         "director_department": factories.director("giamdoc", department),
         "target_editor": editor,
         "superuser": factories.superuser(),
-        "city_office": _city_office(),
+        "city_office": factories.city_office(),
     }
     return {"units": {DEPARTMENT: department, A: a, B: b}, "users": users}
-
-
-def _city_office():
-    """A user of the city's coordinating office: in a group that holds view_city."""
-    group = Group.objects.create(name="Điều phối cải cách")
-    group.permissions.add(Permission.objects.get(codename="view_city"))
-    user = factories.user("sonoivu")
-    user.groups.add(group)
-    return user
 
 
 def _shows_no_other_unit(response, role):

@@ -6,70 +6,27 @@ budget."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from commitments import engine, services
 from commitments.models import Category, DataElement, Figure, QuarterlyReport, Unit
 from tests import factories
+from tests.commitments.shortcuts import HEALTH, two_departments
 
 PERIOD = {"year": 2021, "quarter": 1}
 CITY = reverse("commitments:city")
-HEALTH = "Sở Y tế"
-
-
-def city_office(username: str = "sonoivu"):
-    """A user of the city's coordinating office: a member of a group that holds
-    ``view_city``, as an admin sets it up in /admin/."""
-    group, _ = Group.objects.get_or_create(name="Điều phối cải cách toàn thành phố")
-    group.permissions.add(Permission.objects.get(codename="view_city"))
-    user = factories.user(username)
-    user.groups.add(group)
-    return user
 
 
 @pytest.fixture
 def city(catalogue):
-    """Two departments that signed different sheets of 2021, a director of each.
-
-    DARD (``sonn``) has the catalogue's sheet, nine commitments. In Q1 its desk resolved
-    955 of 1,000 land dossiers on time (95.50%, under 96%), 80 of the 100 people it
-    surveyed were satisfied (80%, under 91%), and it held a dialogue (5.2 met).
-
-    Health (``soyt``) signed a sheet of its own: eight commitments (no 9) and a
-    satisfaction target of 60%. Its desk resolved its 100 land dossiers on time, and 70
-    of 100 were satisfied (70%: met, against its own 60%); it held no dialogue."""
-    dard = factories.department()
-    dard_desk = factories.unit("vp", parent=dard, receives_dossiers=True, name="Văn phòng Sở")
-    factories.figure(dard_desk, "dossiers_resolved", 1000, category="land")
-    factories.figure(dard_desk, "dossiers_on_time", 955, category="land")
-    factories.figure(dard_desk, "survey_responses", 100)
-    factories.figure(dard_desk, "survey_satisfied", 80)
-    factories.evidence(dard, "dialogue", dt.date(2021, 3, 5))
-    health, sheet = factories.department_with_sheet(
-        "soyt", without=["9.1", "9.2"], name=HEALTH, sector="health"
-    )
-    sheet.commitments.filter(code="9").delete()
-    target = factories.sheet_target(sheet, "4.1")
-    target.threshold = 60
-    target.save()
-    health_desk = factories.unit(
-        "soyt-vp", parent=health, receives_dossiers=True, name="Bộ phận một cửa Sở Y tế"
-    )
-    factories.figure(health_desk, "dossiers_resolved", 100, category="land")
-    factories.figure(health_desk, "dossiers_on_time", 100, category="land")
-    factories.figure(health_desk, "survey_responses", 100)
-    factories.figure(health_desk, "survey_satisfied", 70)
-    services.recompute.statuses_recompute(year=2021)
+    """Two departments that signed different sheets of 2021, a director of each
+    (``shortcuts.two_departments``)."""
+    world = two_departments()
     return {
-        "dard": dard,
-        "health": health,
-        "health_sheet": sheet,
-        "dard_director": factories.director("giamdoc-snn", dard),
-        "health_director": factories.director("giamdoc-syt", health),
+        **world,
+        "dard_director": factories.director("giamdoc-snn", world["dard"]),
+        "health_director": factories.director("giamdoc-syt", world["health"]),
     }
 
 
@@ -88,7 +45,7 @@ def _shared(response, code: str, label: str):
 
 
 def test_each_department_shows_its_own_commitments_ranked_worst_first(client, city):
-    client.force_login(city_office())
+    client.force_login(factories.city_office())
     response = client.get(CITY, PERIOD)
     assert response.status_code == 200
     rows = response.context["rows"]
@@ -112,7 +69,7 @@ def test_each_department_shows_its_own_commitments_ranked_worst_first(client, ci
 
 
 def test_shared_definitions_are_compared_each_on_its_own_sheets_target(client, city):
-    client.force_login(city_office())
+    client.force_login(factories.city_office())
     response = client.get(CITY, PERIOD)
     dard, health = _shared(response, "sonn", "Hài lòng"), _shared(response, "soyt", "Hài lòng")
     assert (dard.status, dard.value, health.status, health.value) == (
@@ -138,7 +95,7 @@ def test_shared_definitions_are_compared_each_on_its_own_sheets_target(client, c
 
 
 def test_the_departments_are_sorted_by_a_shared_indicator_worst_first(client, city):
-    client.force_login(city_office())
+    client.force_login(factories.city_office())
     ranked = client.get(CITY, PERIOD)
     dialogues = _shared(ranked, "soyt", "Đối thoại")
     assert dialogues.status == engine.NOT_MET
@@ -151,7 +108,7 @@ def test_the_departments_are_sorted_by_a_shared_indicator_worst_first(client, ci
 
 
 def test_the_page_in_english(client, city, settings):
-    client.force_login(city_office())
+    client.force_login(factories.city_office())
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(CITY, PERIOD).content.decode()
     assert "City-wide: the departments' commitments 2021 · Quarter 1" in html
@@ -173,7 +130,7 @@ def test_only_the_city_office_and_superusers_see_the_city_view(client, city):
         city["dard_director"]: 403,
         factories.user("editor", permissions=["change_target"]): 403,
         holder: 200,
-        city_office(): 200,
+        factories.city_office(): 200,
         factories.superuser(): 200,
     }
     for user, status in expected.items():
@@ -218,7 +175,7 @@ def test_a_director_reads_the_own_department_and_nothing_of_another(client, city
 
 
 def test_the_city_office_drills_into_a_department_and_reads_it_as_its_director(client, city):
-    client.force_login(city_office())
+    client.force_login(factories.city_office())
     page = client.get(reverse("commitments:dashboard"), {**PERIOD, "unit": "soyt"})
     assert page.status_code == 200
     assert [s["unit"].code for s in page.context["sections"]] == ["soyt"]
@@ -259,7 +216,7 @@ def test_the_provisional_view_is_marked_as_on_the_dashboard(client, city):
     """Health's desk report of Q1 is a draft: its figures are not official yet."""
     factories.report(Unit.objects.get(code="soyt-vp"), state=QuarterlyReport.State.DRAFT)
     services.recompute.statuses_recompute(year=2021)
-    client.force_login(city_office())
+    client.force_login(factories.city_office())
     official = client.get(CITY, PERIOD)
     assert _shared(official, "soyt", "Đúng hạn từng lĩnh vực").status == engine.NO_DATA
     # Satisfaction is counted from the citizens' answers: official on arrival.
@@ -320,7 +277,7 @@ def test_query_budget_does_not_grow_with_departments(
         factories.report(Unit.objects.get(code="soyt-vp"), state=QuarterlyReport.State.DRAFT)
         query["provisional"] = "1"
     services.recompute.statuses_recompute(year=2021)
-    client.force_login(city_office())
+    client.force_login(factories.city_office())
     with django_assert_max_num_queries(CITY_BUDGET[basis]):
         response = client.get(CITY, query)
     assert response.status_code == 200
