@@ -13,6 +13,7 @@ by side, each department judged against its own sheet's target. Works on what
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -157,8 +158,9 @@ class DepartmentRow:
 
     @property
     def met_percent(self) -> int | None:
+        """The share met in whole percent, rounded half up (1 of 8: 13%)."""
         share = self.met_share
-        return None if share is None else round(share * 100)
+        return None if share is None else math.floor(share * 100 + Fraction(1, 2))
 
     def rank_key(self) -> tuple:
         """Worst first: the largest share not met, then at risk, then the smallest

@@ -56,6 +56,7 @@ def test_what_is_not_judged_counts_apart():
     row = _row("so-a", MET, engine.NO_DATA, engine.TRACKED, "", NOT_MET)
     assert row.counts == [(MET, 1), (AT_RISK, 0), (NOT_MET, 1), (city.UNJUDGED, 3)]
     assert row.met_percent == 20
+    assert _row("so-b", MET, *[NOT_MET] * 7).met_percent == 13  # 12.5, rounded half up
 
 
 def _department(pk: int, code: str, sheet_pk: int, definitions, judged):
