@@ -209,6 +209,9 @@ def test_the_city_office_drills_into_a_department_and_reads_it_as_its_director(c
     assert client.get(reverse("commitments:completeness")).status_code == 403
     publish = reverse("commitments:results_publish")
     assert client.get(publish, {"unit": "soyt", **PERIOD}).status_code == 403
+    assert client.get(reverse("surveys:overview"), {"year": 2021}).context["rows"] == []
+    desk = reverse("surveys:desk_quarter", args=["soyt-vp", 2021, 1])
+    assert client.get(desk).status_code == 404
     assert unit_page.context["report_url"] == ""
 
 
