@@ -27,10 +27,17 @@ class Row:
         return f"line {self.line}: {column}: {reason}"
 
 
-def read_rows(path: str | Path, columns: tuple[str, ...], *, xlsx: bool = True) -> list[Row]:
+def read_rows(
+    path: str | Path,
+    columns: tuple[str, ...],
+    *,
+    xlsx: bool = True,
+    optional: tuple[str, ...] = (),
+) -> list[Row]:
     """The file's data rows, keyed by the expected columns.
 
-    The header must name every expected column (in any order); a missing or unknown
+    The header must name every expected column (in any order), and may name the
+    ``optional`` ones, which read as empty when it does not; a missing or unknown
     column fails the whole file. Blank rows are skipped.
     """
     path = Path(path)
@@ -48,7 +55,7 @@ def read_rows(path: str | Path, columns: tuple[str, ...], *, xlsx: bool = True) 
     header_line, header = next(lines, (1, []))
     names = [h.strip().lower() for h in header]
     missing = [c for c in columns if c not in names]
-    unknown = [n for n in names if n and n not in columns]
+    unknown = [n for n in names if n and n not in columns and n not in optional]
     problems = [f"line {header_line}: {c}: missing column" for c in missing]
     problems += [f"line {header_line}: {n}: unknown column" for n in unknown]
     if problems:
@@ -59,7 +66,8 @@ def read_rows(path: str | Path, columns: tuple[str, ...], *, xlsx: bool = True) 
         if not any(c.strip() for c in cells):
             continue
         padded = [*cells, *[""] * (len(names) - len(cells))]
-        values = {name: padded[i].strip() for i, name in enumerate(names) if name}
+        values = dict.fromkeys(optional, "")
+        values.update({name: padded[i].strip() for i, name in enumerate(names) if name})
         if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
             raise ImportFailed([f"line {line}: row: more cells than columns in the header"])
         rows.append(Row(line=line, values=values))
