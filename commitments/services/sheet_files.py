@@ -101,7 +101,9 @@ def sheet_load(
     errors: list[str] = []
     unit = _department(department, errors)
     if not 2000 <= year <= 2100:
+        # The definitions in force are the year's: its rows cannot be checked without it.
         errors.append(Row(0, {}).error("year", gettext("Năm phải từ 2000 đến 2100.")))
+        raise SheetLoadFailed(errors)
     try:
         rows = read_rows(path, sheet_file.COLUMNS, optional=sheet_file.MEASURE_COLUMNS)
     except ImportFailed as failed:

@@ -156,6 +156,7 @@ class IndicatorLine:
     fields: dict[str, object]  # name, short name, quarterly, yearly
     target: dict[str, object]  # Target's fields: threshold, comparator, wording…
     overrides: list[OverrideLine] = field(default_factory=list)
+    threshold_given: bool = False  # a cell, even one that is not a number
     measure: dict[str, object] = field(default_factory=dict)  # its definition's
 
 

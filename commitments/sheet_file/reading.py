@@ -143,7 +143,9 @@ def _measure_read(row: Row, known: Known, errors: list[str]) -> dict[str, object
 
     def choice(column: str, choices: Iterable[str], default: str = "") -> str:
         value = v[column] or default
-        if value not in choices:
+        if not value and "" not in choices:
+            problems.append(row.error(column, gettext("Trống.")))
+        elif value not in choices:
             problems.append(row.error(column, not_one_of(value, choices)))
         return value
 
@@ -243,6 +245,7 @@ def _indicator_read(row: Row, plan: SheetPlan, known: Known, errors: list[str]) 
         errors.append(row.error("code", reason % {"code": code, "line": previous}))
         return
     line = IndicatorLine(row.line, code, v["commitment"], v["definition"], fields, target)
+    line.threshold_given = bool(v["threshold"])
     plan.indicators[code] = line
 
 
@@ -422,7 +425,7 @@ def _comparator_settle(line: IndicatorLine, errors: list[str]) -> None:
     if target["comparator"] is None:
         return  # not one of the table's: already said
     if target["threshold"] is None:
-        if target["comparator"]:
+        if target["comparator"] and not line.threshold_given:
             reason = gettext(
                 "Có phép so sánh nhưng không có ngưỡng: chỉ tiêu không có ngưỡng chỉ được theo dõi."
             )
