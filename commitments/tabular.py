@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
+import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 
 class ImportFailed(Exception):
@@ -16,6 +19,32 @@ class ImportFailed(Exception):
     def __init__(self, errors: list[str]):
         super().__init__("\n".join(errors))
         self.errors = errors
+
+
+# ``line N: column: reason``, the shape of every import's problem.
+_PROBLEM = re.compile(r"^line (?P<line>\d+): (?P<column>[^:]+): (?P<reason>.*)$", re.DOTALL)
+
+
+def problem_parts(problem: str) -> tuple[int | None, str, str]:
+    """A problem ``line N: column: reason`` as (N, column, reason), for a page that
+    shows them as a table; a line of another shape is all reason."""
+    match = _PROBLEM.match(problem)
+    if match is None:
+        return None, "", problem
+    return int(match["line"]), match["column"], match["reason"]
+
+
+@contextlib.contextmanager
+def uploaded_file(upload) -> Iterator[Path]:
+    """An uploaded file written to a temporary file of the same suffix (the readers
+    read a path and go by its suffix), removed afterwards."""
+    suffix = PurePath(upload.name).suffix.lower()[:10]
+    with tempfile.TemporaryDirectory(prefix="upload-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        yield path
 
 
 @dataclass(frozen=True)
