@@ -449,3 +449,25 @@ def test_a_bad_last_row_leaves_nothing_written(stnmt, tmp_path):
     )
     assert not Sheet.objects.filter(department=stnmt).exists()
     assert not IndicatorDefinition.objects.filter(code="online-share").exists()
+
+
+def test_the_readmes_example_of_the_sheet_file_loads(stnmt, tmp_path):
+    """The example the README gives loads as it says: a definition of its own, 5.1
+    with land's override, 8.3's comparator read from its words."""
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**The sheet file**") :]
+    example = section[
+        section.index("```csv\n") + 7 : section.index("```\n", section.index("```csv"))
+    ]
+    path = tmp_path / "example.csv"
+    path.write_text(example, encoding="utf-8")
+
+    loaded = load(path)
+
+    assert (loaded.counts, loaded.warnings) == (
+        {"commitments": 2, "indicators": 2, "overrides": 1},
+        [],
+    )
+    online = Target.objects.get(indicator__sheet=loaded.sheet, indicator__code="8.3")
+    assert (online.threshold, online.comparator) == (40, ">=")
+    assert online.indicator.version.definition.code == "online-share"
