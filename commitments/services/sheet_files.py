@@ -277,7 +277,7 @@ def _definitions_write(
     stored = {d.code: d for d in IndicatorDefinition.objects.filter(code__in=wanted)}
     versions, added = {}, []
     last = IndicatorDefinition.objects.aggregate(last=Max("position"))["last"] or 0
-    for code in wanted:
+    for code in sorted(wanted):
         described = plan.definitions.get(code)
         if described is not None and described.stored is not None:
             versions[code] = described.stored
