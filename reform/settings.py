@@ -75,6 +75,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the web processes themselves (compressed, cached for ever under
+    # their hashed names), right after the security headers and before any session.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "reform.middleware.VietnameseFirstMiddleware",
@@ -243,7 +246,13 @@ EVIDENCE_ROOT = str(env.path("EVIDENCE_ROOT", default=MEDIA_ROOT("private")))
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed, compressed copies for production (collectstatic); the development server
+    # and the tests serve the files as they are.
+    "staticfiles": {
+        "BACKEND": "reform.storage.StaticFiles"
+        if _bool("STATIC_MANIFEST", not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
     "evidence": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": EVIDENCE_ROOT, "base_url": None},
