@@ -3,7 +3,7 @@ units x indicators matrix, the departments' coverage rows, and the names they sh
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -260,19 +260,47 @@ EXPORT_COLUMNS = [
 def status_export_rows(*, year: int, scope: access.Scope | None = None) -> list[dict]:
     """The statuses of a year (of the units ``scope`` sees) in the shape of CONTRACT.md:
     numbers rounded to 2 places (half up), ``null`` for what is absent."""
-    return [
-        {
-            "indicator": s.indicator.code,
-            "unit": s.unit.code,
-            "category": s.category or None,
-            "period": s.period,
-            "value": export_number(s.value),
-            "target": export_number(s.target),
-            "comparator": s.comparator or None,
-            "status": s.status,
+    return list(status_export_stream(year=year, scope=scope))
+
+
+def status_export_stream(
+    *, year: int, scope: access.Scope | None = None, chunk: int = 2000
+) -> Iterator[dict]:
+    """``status_export_rows`` one row at a time, read from the database ``chunk`` rows
+    at a time as plain values: the whole country's year (a few hundred thousand rows)
+    goes out without ever being held whole."""
+    rows = statuses_for_export(year=year, scope=scope).values_list(
+        "indicator__code",
+        "unit__code",
+        "category",
+        "year",
+        "quarter",
+        "value",
+        "target",
+        "comparator",
+        "status",
+    )
+    for (
+        indicator,
+        unit,
+        category,
+        year_,
+        quarter,
+        value,
+        target,
+        comparator,
+        status,
+    ) in rows.iterator(chunk_size=chunk):
+        yield {
+            "indicator": indicator,
+            "unit": unit,
+            "category": category or None,
+            "period": engine.period_label(year_, quarter),
+            "value": export_number(value),
+            "target": export_number(target),
+            "comparator": comparator or None,
+            "status": status,
         }
-        for s in statuses_for_export(year=year, scope=scope)
-    ]
 
 
 def export_number(value: Decimal | None) -> float | None:
