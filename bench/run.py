@@ -131,7 +131,7 @@ def measure_recompute(result: ScaleResult, env: dict, log: Path) -> None:
     floors.vacuum(env["DATABASE_URL"])
     floor, sums = floors.recompute_floor(env["DATABASE_URL"], YEAR)
     run = timed([PYTHON, *MANAGE, "recompute", "--year", str(YEAR)], env, log)
-    note = f"{run.output.strip()[:60]}; floor: {sums:,} sums"
+    note = f"{run.output.strip().splitlines()[-1]}; floor: {sums:,} sums"
     result.add(Measure(f"recompute --year {YEAR}", run.seconds, floor, 3, run.peak_mib, note))
     floors.vacuum(env["DATABASE_URL"])
 
@@ -220,8 +220,15 @@ def servers(stack: ExitStack, env: dict, logs: Path, options) -> str:
     ]
     stack.enter_context(process(worker, env, logs / "worker.log"))
     host = f"http://127.0.0.1:{port}"
-    wait_for(lambda: load(f"{host}/healthz", most=1, budget=0, timeout=2).ok, 60, "gunicorn")
+    wait_for(lambda: _answers(f"{host}/healthz"), 60, "gunicorn")
     return host
+
+
+def _answers(url: str) -> bool:
+    try:
+        return load(url, most=1, budget=0, timeout=2).ok
+    except OSError:
+        return False
 
 
 def run_scale(name: str, options, logs: Path) -> ScaleResult:
