@@ -29,7 +29,7 @@ def test_the_table_shows_each_scale_the_growth_and_the_misses():
     assert "2.0x" in line and "ok" in line  # the city within 2.5x its floor
     assert "3.0x" in line and "MISS" in line  # the country not
     assert "30.0x" in line  # 60 s against 2 s: the growth from city to country
-    assert "900 MiB" in line
+    assert "900 MiB" in line and "(peak 4.3x)" in line
     assert "7,957 units" in text
 
 
