@@ -311,9 +311,12 @@ def workbook(*, year: int, quarter: int, scope: access.Scope, stale_note: str = 
         sheets[commitment.pk] = sheet
     counts = Counter()
     for status in _streamed(year=year, quarter=quarter, scope=scope, categories=categories):
+        sheet = sheets.get(status.indicator.commitment_id)
+        if sheet is None:  # left from a target since removed: no commitment in force
+            continue
         if access.is_top_unit(status.unit, scope):
             department_rows.append(status)
-        _commitment_row(sheets[status.indicator.commitment_id], status, categories)
+        _commitment_row(sheet, status, categories)
         counts[status.indicator.commitment_id] += 1
     for commitment in commitments:
         _close_filter(sheets[commitment.pk], columns=7, rows=counts[commitment.pk] + 1)
