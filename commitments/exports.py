@@ -310,13 +310,17 @@ def workbook(*, year: int, quarter: int, scope: access.Scope, stale_note: str = 
         _commitment_header(sheet, names, categories)
         sheets[commitment.pk] = sheet
     counts = Counter()
-    for status in _streamed(year=year, quarter=quarter, scope=scope, categories=categories):
+    rows = _streamed(
+        year=year, quarter=quarter, scope=scope, indicators=indicators, categories=categories
+    )
+    labels = {value: str(label) for value, label in Status.Value.choices}
+    for status in rows:
         sheet = sheets.get(status.indicator.commitment_id)
         if sheet is None:  # left from a target since removed: no commitment in force
             continue
         if access.is_top_unit(status.unit, scope):
             department_rows.append(status)
-        _commitment_row(sheet, status, categories)
+        _commitment_row(sheet, status, categories, labels)
         counts[status.indicator.commitment_id] += 1
     for commitment in commitments:
         _close_filter(sheets[commitment.pk], columns=7, rows=counts[commitment.pk] + 1)
@@ -338,22 +342,28 @@ def indicators_in_force(*, year: int) -> list[Indicator]:
     commitments' order then their own: the report names each commitment in force, even
     one with nothing judged in a quarter. One query."""
     return list(
-        Indicator.objects.filter(targets__year=year).select_related("commitment").distinct()
+        Indicator.objects.filter(targets__year=year)
+        .select_related("commitment", "denominator", "element")
+        .distinct()
     )
 
 
 def _streamed(
-    *, year: int, quarter: int, scope: access.Scope, categories: dict[str, str]
+    *,
+    year: int,
+    quarter: int,
+    scope: access.Scope,
+    indicators: list[Indicator],
+    categories: dict[str, str],
 ) -> Iterator[Status]:
     """The statuses of one period of the units ``scope`` sees, in the order a report
     reads (``_ordered``), read in chunks of ``CHUNK`` rows: the database sorts by
     commitment, indicator, the department before its units, and unit; the categories
-    of one indicator and unit (a handful) are put in their own order here."""
+    of one indicator and unit (a handful) are put in their own order here. Each row
+    carries its unit; its indicator is the one of ``indicators``, read once."""
     statuses = scope.filter(Status.objects.filter(year=year, quarter=quarter))
     statuses = (
-        statuses.select_related(
-            "indicator__commitment", "indicator__denominator", "indicator__element", "unit"
-        )
+        statuses.select_related("unit")
         .annotate(below=Case(When(unit__parent__isnull=True, then=0), default=1))
         .order_by(
             "indicator__commitment__position",
@@ -365,16 +375,32 @@ def _streamed(
             "category",
         )
     )
+    by_id = {indicator.pk: indicator for indicator in indicators}
+    position = {code: n for n, code in enumerate(categories, start=1)}  # "" (the whole): 0
     group: list[Status] = []
     for status in statuses.iterator(chunk_size=CHUNK):
         if group and (status.indicator_id, status.unit_id) != (
             group[0].indicator_id,
             group[0].unit_id,
         ):
-            yield from _ordered(group, categories)
+            yield from _group_ordered(group, position, categories)
             group = []
-        group.append(status)
-    yield from _ordered(group, categories)
+        if status.indicator_id in by_id:
+            status.indicator = by_id[status.indicator_id]
+            group.append(status)
+    yield from _group_ordered(group, position, categories)
+
+
+def _group_ordered(
+    group: list[Status], position: dict[str, int], categories: dict[str, str]
+) -> list[Status]:
+    """The rows of one indicator and unit, its whole before its categories in their
+    order, named as ``_ordered`` names them."""
+    group.sort(key=lambda s: (position.get(s.category, 0), s.category))
+    for status in group:
+        status.unit_name = unit_name(status.unit)
+        status.category_name = categories.get(status.category, status.category)
+    return group
 
 
 def _summary_sheet(summary: Worksheet, results: list[CommitmentResult]) -> None:
@@ -424,11 +450,13 @@ def _commitment_header(sheet: Worksheet, names: list[str], categories: dict[str,
     _header(sheet, titles, widths)
 
 
-def _commitment_row(sheet: Worksheet, s: Status, categories: dict[str, str]) -> None:
+def _commitment_row(
+    sheet: Worksheet, s: Status, categories: dict[str, str], labels: dict[str, str]
+) -> None:
     """One status row of a commitment's sheet. The target of the whole of an
     indicator judged in each category is its text, as signed ("each field ≥ 98%
     (Land, Investment ≥ 96%)"): no single number is the target its status was judged
-    against. A text wider than its column wraps."""
+    against. A text wider than its column wraps. ``labels``: the statuses' words."""
     sign = status_text.comparator_sign(s.comparator)
     if status_text.is_per_category_whole(s):
         target = status_text.status_target(s, categories)
@@ -438,31 +466,25 @@ def _commitment_row(sheet: Worksheet, s: Status, categories: dict[str, str]) -> 
             selectors.statuses.export_number(s.target),
             f'"{sign} "{NUMBER_FORMAT}' if sign else NUMBER_FORMAT,
         )
-    name = _cell(sheet, s.indicator.name, wrap=len(s.indicator.name) > MAX_WIDTH - 2)
-    unit = _cell(sheet, s.unit_name, wrap=len(s.unit_name) > UNIT_WIDTH - 2)
-    category_name = s.category_name if s.category else ""
-    category = _cell(sheet, category_name, wrap=len(category_name) > MAX_WIDTH - 2)
-    why = _status_text(s)
+    why = status_text.quarters_behind(s) if s.quarter == engine.YEAR else ""
+    label = labels.get(s.status, s.status)
     _append(
         sheet,
         [
             s.indicator.code,
-            name,
-            unit,
-            category,
+            _wrapped(sheet, s.indicator.name, MAX_WIDTH),
+            _wrapped(sheet, s.unit_name, UNIT_WIDTH),
+            _wrapped(sheet, s.category_name if s.category else "", MAX_WIDTH),
             _cell(sheet, selectors.statuses.export_number(s.value), NUMBER_FORMAT),
             target,
-            _cell(sheet, why, wrap=len(why) > MAX_WIDTH - 2),
+            _wrapped(sheet, f"{label} — {why}" if why else label, MAX_WIDTH),
         ],
     )
 
 
-def _status_text(status: Status) -> str:
-    """The status in words, with the quarters that failed for the year of an
-    indicator judged by quarter."""
-    label = status_text.status_label(status.status)
-    why = status_text.quarters_behind(status)
-    return f"{label} — {why}" if why else label
+def _wrapped(sheet: Worksheet, text: str, width: int) -> str | Cell:
+    """A text as it is, or a cell that wraps it when it is wider than its column."""
+    return _cell(sheet, text, wrap=True) if len(text) > width - 2 else text
 
 
 # A text that a spreadsheet would read as a formula (CSV/formula injection): a unit
@@ -474,7 +496,14 @@ def _append(sheet: Worksheet, values: list) -> None:
     """Append a row, every text written as text even when it starts like a formula.
     Built from cells, never read back (``sheet.max_row`` would be computed over every
     cell, and a write-only sheet cannot be read)."""
-    sheet.append([value if isinstance(value, Cell) else _cell(sheet, value) for value in values])
+    sheet.append(
+        [
+            _cell(sheet, value)
+            if isinstance(value, str) and value.startswith(FORMULA_STARTS)
+            else value
+            for value in values
+        ]
+    )
 
 
 def _cell(sheet: Worksheet, value, number_format: str | None = None, *, wrap: bool = False) -> Cell:
