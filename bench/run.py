@@ -82,7 +82,7 @@ class ScaleResult:
     units: int
     figures: int
     measures: dict[str, Measure] = field(default_factory=dict)
-    load: tuple[float, float] | None = None  # the machine's load average, start and end
+    machine_load: tuple[float, float] | None = None  # load average at the start and end
 
     def add(self, measure: Measure) -> None:
         self.measures[measure.what] = measure
@@ -260,7 +260,7 @@ def run_scale(name: str, options, logs: Path) -> ScaleResult:
         _run, session = world(["session"], env, log)
         measure_pages(result, host, session, options)
         measure_edits(result, env, log, options)
-    result.load = (started_load, os.getloadavg()[0])
+    result.machine_load = (started_load, os.getloadavg()[0])
     return result
 
 
@@ -337,7 +337,13 @@ def table(results: list[ScaleResult]) -> str:
     notes = [
         f"{r.scale} {m.what}: {m.note}" for r in results for m in r.measures.values() if m.note
     ]
-    return "\n".join([sizes, "", *lines, "", *notes])
+    busy = ", ".join(
+        f"{r.scale} {r.machine_load[0]:.1f} → {r.machine_load[1]:.1f}"
+        for r in results
+        if r.machine_load
+    )
+    machine = f"{os.cpu_count()} cores; load average of the whole machine (start → end): {busy}"
+    return "\n".join([sizes, machine, "", *lines, "", *notes])
 
 
 def parse(argv: list[str] | None):

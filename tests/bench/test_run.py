@@ -31,6 +31,8 @@ def test_the_table_shows_each_scale_the_growth_and_the_misses():
     assert "30.0x" in line  # 60 s against 2 s: the growth from city to country
     assert "900 MiB" in line and "(peak 4.3x)" in line
     assert "7,957 units" in text
+    country.machine_load = (1.0, 2.5)
+    assert "national 1.0 → 2.5" in run.table([city, country])
 
 
 def test_each_scale_has_a_database_of_its_own():
