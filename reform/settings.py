@@ -185,8 +185,17 @@ SURVEY_TALLY_SECONDS = env.int("SURVEY_TALLY_SECONDS", default=5)
 # cannot be reached the answers go through, and the log says so.
 SURVEY_RATE_CLIENT = _rate("SURVEY_RATE_CLIENT", "10/10m")
 SURVEY_RATE_DESK = _rate("SURVEY_RATE_DESK", "600/m")
-# Saves within this many seconds of each other are covered by one recompute.
-RECOMPUTE_DELAY_SECONDS = env.int("RECOMPUTE_DELAY_SECONDS", default=5)
+# A save's drain is queued this many seconds after it commits: at once by default, as a
+# change of figures recomputes only what it touched, and a drain covers every request
+# waiting when it starts, so saves made while one runs share the next.
+RECOMPUTE_DELAY_SECONDS = env.int("RECOMPUTE_DELAY_SECONDS", default=0)
+# A tree of more units is recomputed in parts of at most this many units, each a task
+# that any worker runs (memory bounded by a part; more workers, sooner done).
+RECOMPUTE_PART_UNITS = env.int("RECOMPUTE_PART_UNITS", default=500)
+# A change that touches more (unit, data element) pairs asks for the whole year.
+RECOMPUTE_TOUCHED_MAX = env.int("RECOMPUTE_TOUCHED_MAX", default=200)
+# A recompute in parts not finished after this long is started again by the next drain.
+RECOMPUTE_RUN_TIMEOUT_SECONDS = env.int("RECOMPUTE_RUN_TIMEOUT_SECONDS", default=900)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

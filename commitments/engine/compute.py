@@ -39,9 +39,8 @@ def compute_statuses(
     # date (a `last` element would take them as its latest quarter); a record dated
     # later does not count; a task or milestone done later is not done yet. Baseline
     # years are not touched.
-    figures = [
-        f for f in data.figures if f.year != year or period_bounds(year, f.quarter)[0] <= as_of
-    ]
+    begun = {q for q in (1, 2, 3, 4) if period_bounds(year, q)[0] <= as_of}
+    figures = [f for f in data.figures if f.year != year or f.quarter in begun]
     data = replace(
         data,
         evidence=[r for r in data.evidence if r.date <= as_of],
@@ -69,6 +68,8 @@ def compute_statuses(
             [YEAR] if indicator.yearly else []
         )
         units = ctx.tree.roots if indicator.level == LEVEL_DEPARTMENT else ctx.tree.ordered()
+        if data.rows_for is not None:
+            units = [u for u in units if u in data.rows_for]
         by_quarter = judged_by_quarter(indicator)
         for unit_id in units:
             unit_rows = [

@@ -52,7 +52,7 @@ def _ratio(
     num, den = _sums(indicator, members, ctx.year, quarters_of(quarter), ctx, category)
     if den is None or den == 0:
         return None, {"numerator": num, "denominator": den}
-    return HUNDRED * Fraction(num or 0, den), {"numerator": num or 0, "denominator": den}
+    return Fraction(100 * (num or 0), den), {"numerator": num or 0, "denominator": den}
 
 
 def _sums(
@@ -163,6 +163,7 @@ def _coverage(
 ) -> Computed:
     """100 · units that satisfy the per-unit condition / units in scope."""
     quarters = quarters_of(quarter)
+    members = ctx.tree.counted(members)
     if indicator.coverage_rule == ELEMENT_AT_LEAST:
         values = ctx.figures.per_unit(indicator.element, ctx.year, quarters, category)
         if not any(u in values for u in members):

@@ -48,6 +48,11 @@ class Tree:
             self._in_scope[key] = [m for m in self.subtree[unit_id] if scope.admits(self.units[m])]
         return self._in_scope[key]
 
+    def counted(self, members: list[int]) -> list[int]:
+        """The units among ``members``, without the nodes that stand for sums."""
+        units = self.units
+        return [m for m in members if not units[m].aggregate]
+
     def ordered(self) -> list[int]:
         """Every unit, each department first and then its subtree."""
         return [m for root in self.roots for m in self.subtree[root]]
@@ -78,15 +83,20 @@ class Figures:
         each category's latest quarter with a figure.
         """
         key = (element, year, quarters.start, quarters.stop, category)
-        if key in self._cache:
-            return self._cache[key]
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
         last = self.aggregations.get(element) == LAST
         result: dict[int, int] = {}
         for unit_id, by_category in self._rows.get((element, year), {}).items():
+            if category is ANY:
+                series = by_category.values()
+            elif category in by_category:
+                series = (by_category[category],)
+            else:
+                continue
             total, seen = 0, False
-            for cat, by_quarter in by_category.items():
-                if category is not ANY and cat != category:
-                    continue
+            for by_quarter in series:
                 present = [q for q in quarters if q in by_quarter]
                 if not present:
                     continue

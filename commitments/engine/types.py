@@ -59,7 +59,13 @@ HUNDRED = Fraction(100)
 
 @dataclass(frozen=True)
 class UnitNode:
-    """A unit of the tree (đơn vị) with the attributes a ``UnitFilter`` selects on."""
+    """A unit of the tree (đơn vị) with the attributes a ``UnitFilter`` selects on.
+
+    An ``aggregate`` node is not a unit: it stands for units read as the sums of their
+    figures (units of one kind, sector and flags, below one unit of a part's
+    recompute, ``engine.parts``). The sums count wherever those units' figures would;
+    it is never counted as a unit (coverage) and never has rows of its own.
+    """
 
     id: int
     code: str
@@ -68,6 +74,7 @@ class UnitNode:
     sector: str = ""
     public_service: bool = False
     receives_dossiers: bool = False
+    aggregate: bool = False
 
 
 @dataclass(frozen=True)
@@ -198,7 +205,12 @@ class IndicatorSpec:
 
 @dataclass(frozen=True)
 class Dataset:
-    """Everything the engine reads for one year (and its baseline years)."""
+    """Everything the engine reads for one year (and its baseline years).
+
+    ``rows_for``: the units whose rows are computed, when only some are (a part of
+    the tree, ``engine.parts``); the others are read only as members of their
+    subtrees. ``None``: every unit.
+    """
 
     units: Sequence[UnitNode]
     aggregations: Mapping[str, str]  # element code -> SUM or LAST
@@ -206,6 +218,7 @@ class Dataset:
     evidence: Sequence[EvidenceRow] = ()
     plan_tasks: Sequence[PlanTaskRow] = ()
     milestones: Sequence[MilestoneRow] = ()
+    rows_for: frozenset[int] | None = None
 
 
 # ---------------------------------------------------------------------------

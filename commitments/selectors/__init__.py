@@ -1,4 +1,5 @@
-"""Reads, one module a concern: what the engine reads for a year (``engine_inputs``),
+"""Reads, one module a concern: what the engine reads for a year (``engine_inputs``)
+and for one part of it (``part_inputs``),
 the statuses the pages and exports show (``statuses``), the targets page
 (``targets``), a unit's quarterly report (``reports``), the reporting completeness
 (``completeness``), the working days its deadlines count (``calendar``), the
@@ -11,6 +12,7 @@ from commitments.selectors import (  # noqa: F401
     calendar,
     completeness,
     engine_inputs,
+    part_inputs,
     publications,
     report_results,
     reports,

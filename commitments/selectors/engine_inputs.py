@@ -3,7 +3,7 @@ every unit, figure, evidence record, plan task and milestone they read."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
 from django.db.models import BooleanField, OuterRef, Prefetch, Subquery, Value
@@ -54,9 +54,9 @@ def engine_inputs(
     indicators = [indicator_spec(t) for t in targets]
     years = {year} | baseline_years(indicators)
 
-    units = _unit_nodes()
+    units = unit_nodes()
     figures = official_figure_rows(years)
-    evidence, plan_tasks, milestones = _records(year)
+    evidence, plan_tasks, milestones = records(year)
     data = engine.Dataset(
         units=units,
         aggregations=element_aggregations(),
@@ -109,7 +109,7 @@ UNIT_NODE_FIELDS = (
 )
 
 
-def _unit_nodes() -> list[engine.UnitNode]:
+def unit_nodes() -> list[engine.UnitNode]:
     """Every unit, as the engine places it in the tree and in an indicator's scope."""
     return [engine.UnitNode(*columns) for columns in Unit.objects.values_list(*UNIT_NODE_FIELDS)]
 
@@ -175,27 +175,29 @@ def _with_report_state(model, years: set[int], elements: Iterable[str] | None, *
     )
 
 
-def _records(
-    year: int,
+def records(
+    year: int, units: Collection[int] | None = None
 ) -> tuple[list[engine.EvidenceRow], list[engine.PlanTaskRow], list[engine.MilestoneRow]]:
-    """The evidence, plan tasks and milestones of a year (three queries)."""
+    """The evidence, plan tasks and milestones of a year (three queries); only those of
+    ``units`` (ids) when given."""
+    mine = {} if units is None else {"unit_id__in": list(units)}
     evidence = [
         engine.EvidenceRow(unit_id, kind, date, subject)
-        for unit_id, kind, date, subject in Evidence.objects.filter(date__year=year).values_list(
-            "unit_id", "kind", "date", "subject_unit_id"
-        )
+        for unit_id, kind, date, subject in Evidence.objects.filter(
+            date__year=year, **mine
+        ).values_list("unit_id", "kind", "date", "subject_unit_id")
     ]
     plan_tasks = [
         engine.PlanTaskRow(unit_id, y, done_on)
-        for unit_id, y, done_on in PlanTask.objects.filter(year=year).values_list(
+        for unit_id, y, done_on in PlanTask.objects.filter(year=year, **mine).values_list(
             "unit_id", "year", "done_on"
         )
     ]
     milestones = [
         engine.MilestoneRow(code, unit_id, y, done_on, bool(reference))
-        for code, unit_id, y, done_on, reference in Milestone.objects.filter(year=year).values_list(
-            "indicator__code", "unit_id", "year", "done_on", "evidence_reference"
-        )
+        for code, unit_id, y, done_on, reference in Milestone.objects.filter(
+            year=year, **mine
+        ).values_list("indicator__code", "unit_id", "year", "done_on", "evidence_reference")
     ]
     return evidence, plan_tasks, milestones
 

@@ -12,9 +12,13 @@
 - ``official``: official figures (DOMAIN.md): the values of a reopened report kept
   until it is approved again, and the reports a trusted import approves
   (``official_keep``, ``official_release``, ``reports_approve_trusted``).
-- ``recompute``: recomputing a year's statuses (``statuses_recompute``), asking for that
-  recompute in the transaction of a write (``recompute_request``, a row of the outbox)
-  and recomputing the years asked for (``recompute_drain``).
+- ``recompute``: recomputing a year's statuses (``statuses_recompute``, in parts on
+  several workers for a large tree: ``statuses_recompute_part``), asking for that
+  recompute in the transaction of a write (``recompute_request``, a row of the outbox,
+  naming the figures a change touched) and recomputing the years asked for
+  (``recompute_drain``), or only what a change touched.
+- ``status_writes``: writing computed statuses, only those that changed
+  (``statuses_write``).
 - ``targets``: preparing a year from another and editing a target
   (``targets_copy_year``, ``target_update``, ``TargetsCopyRefused``).
 - ``reports``: the quarterly report's figures and its way to the director
@@ -46,5 +50,6 @@ from commitments.services import (  # noqa: F401
     recompute,
     reminders,
     reports,
+    status_writes,
     targets,
 )

@@ -1,0 +1,264 @@
+"""What one part of a year's recompute reads (``engine.parts``): the inputs of
+``engine_inputs`` for the units of the part, and no more.
+
+A branch reads its units' figures one by one. A part computed over sums (the top of
+a large tree, or the units above a change) reads its own units' figures and, added
+up in the database, those of every unit below them, by the stand-in nodes of
+``engine.stand_ins``; so its memory and its time in Python do not grow with the
+number of units below it. Both read the official figures and the figures as typed
+with the rules of ``engine_inputs.official_figure_rows``, in one query.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from django.db import connection
+
+from commitments import engine
+from commitments.models import (
+    Category,
+    DataElement,
+    Figure,
+    OfficialFigure,
+    QuarterlyReport,
+)
+from commitments.selectors import engine_inputs
+
+
+@dataclass(frozen=True)
+class Elements:
+    """The data elements a recompute reads: their ids by code and how each adds up."""
+
+    ids: dict[str, int]
+    aggregations: dict[str, str]
+
+
+def elements() -> Elements:
+    """Every data element (one query)."""
+    rows = DataElement.objects.values_list("pk", "code", "aggregation")
+    return Elements(
+        ids={code: pk for pk, code, _ in rows},
+        aggregations={code: aggregation for _, code, aggregation in rows},
+    )
+
+
+def part_inputs(
+    *,
+    year: int,
+    part: engine.Part,
+    units: Sequence[engine.UnitNode],
+    touching: Collection[int] | None = None,
+) -> tuple[
+    list[engine.IndicatorSpec], engine.Dataset, engine_inputs.EngineIds, engine.Dataset | None
+]:
+    """As ``engine_inputs.engine_inputs``, for the rows of one part: the indicators in
+    force (only those that read one of the data elements ``touching``, ids, when
+    given), the dataset of official figures with ``rows_for`` the part's units, and
+    the provisional one, or None when no figure the part reads waits for approval.
+    ``units``: every unit (``engine_inputs.unit_nodes``).
+
+    Seven queries at most, whatever the size of the part or of the tree.
+    """
+    known = elements()
+    pairs = [
+        (t, engine_inputs.indicator_spec(t)) for t in engine_inputs.targets_in_force(year=year)
+    ]
+    if touching is not None:
+        codes = {code for code, pk in known.ids.items() if pk in touching}
+        pairs = [(t, spec) for t, spec in pairs if engine.elements_read(spec) & codes]
+    specs = [spec for _, spec in pairs]
+    ids = engine_inputs.EngineIds(indicators={t.indicator.code: t.indicator_id for t, _ in pairs})
+    reading = _reading(specs, year, known)
+    if part.summed:
+        node_of, nodes = engine.stand_ins(units, part.units)
+        node_of.update((unit_id, unit_id) for unit_id in part.units)
+        per_unit = engine.read_per_unit(specs, known.aggregations)
+        figures = _summed_figures(reading, node_of, [known.ids[e] for e in per_unit])
+        tree, record_units = [*units, *nodes], None
+    else:
+        figures = _figures_of(reading, part.units)
+        above = set(engine.ancestors(units, part.units))
+        tree, record_units = [u for u in units if u.id in above], part.units
+    if any(spec.source != engine.FIGURES for spec in specs):
+        evidence, plan_tasks, milestones = engine_inputs.records(year, record_units)
+    else:
+        evidence, plan_tasks, milestones = [], [], []
+    data = engine.Dataset(
+        units=tree,
+        aggregations=known.aggregations,
+        figures=figures.official,
+        evidence=evidence,
+        plan_tasks=plan_tasks,
+        milestones=milestones,
+        rows_for=part.units,
+    )
+    provisional = None
+    if figures.provisional is not None:
+        provisional = replace(data, figures=figures.provisional)
+    return specs, data, ids, provisional
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """Which figures a part reads: every element its indicators read in the year,
+    and the elements of growth indicators in their baseline years."""
+
+    year: int
+    elements: list[int]
+    baseline_years: list[int]
+    baseline_elements: list[int]
+
+
+def _reading(specs: Iterable[engine.IndicatorSpec], year: int, known: Elements) -> _Reading:
+    read: set[str] = set()
+    baseline_years: set[int] = set()
+    baseline_read: set[str] = set()
+    for spec in specs:
+        read |= engine.elements_read(spec)
+        if spec.target.baseline_year is not None:
+            baseline_years.add(spec.target.baseline_year)
+            baseline_read |= engine.elements_read(spec)
+    return _Reading(
+        year=year,
+        elements=sorted(known.ids[e] for e in read if e in known.ids),
+        baseline_years=sorted(baseline_years - {year}),
+        baseline_elements=sorted(known.ids[e] for e in baseline_read if e in known.ids),
+    )
+
+
+def _in(values: Sequence[int]) -> str:
+    # An empty list matches nothing (NULL is never IN anything).
+    return "(" + (", ".join(["%s"] * len(values)) or "NULL") + ")"
+
+
+def _sources(reading: _Reading, units: Sequence[int] | None) -> tuple[str, list]:
+    """The figures and the kept values (``kept``) the part reads, as one relation."""
+    where = f"(year = %s AND element_id IN {_in(reading.elements)})"
+    params: list = [reading.year, *reading.elements]
+    if reading.baseline_years:
+        where += (
+            f" OR (year IN {_in(reading.baseline_years)}"
+            f" AND element_id IN {_in(reading.baseline_elements)})"
+        )
+        params += [*reading.baseline_years, *reading.baseline_elements]
+    where = f"({where})"
+    if units is not None:
+        where += f" AND unit_id IN {_in(units)}"
+        params += list(units)
+    columns = "unit_id, year, quarter, element_id, category_id, value"
+    sql = " UNION ALL ".join(
+        f"SELECT {columns}, {kept} AS kept FROM {_table(model)} WHERE {where}"
+        for model, kept in ((Figure, 0), (OfficialFigure, 1))
+    )
+    return sql, params + params
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# Whether a figure counts as official now (``official_figure_rows``): its element is
+# not typed by the unit, or its report is approved, or it has no report.
+OFFICIAL_NOW = "CASE WHEN e.source <> %s OR COALESCE(r.state, %s) = %s THEN 1 ELSE 0 END"
+
+
+def _joined(sources: str, node: str, mapping: str = "") -> str:
+    return (
+        f"SELECT f.year, f.quarter, {node} AS node, e.code AS element, c.code AS category,"
+        f" f.value, f.kept, {OFFICIAL_NOW} AS official_now"
+        f" FROM ({sources}) f {mapping}"
+        f" JOIN {_table(DataElement)} e ON e.id = f.element_id"
+        f" LEFT JOIN {_table(Category)} c ON c.id = f.category_id"
+        f" LEFT JOIN {_table(QuarterlyReport)} r"
+        " ON r.unit_id = f.unit_id AND r.year = f.year AND r.quarter = f.quarter"
+    )
+
+
+def _official_params() -> list[str]:
+    approved = QuarterlyReport.State.APPROVED
+    return [engine_inputs.REPORTED, approved, approved]
+
+
+def _figures_of(reading: _Reading, units: Collection[int]) -> engine_inputs.FigureSets:
+    """The figures of ``units``, one by one."""
+    sources, params = _sources(reading, sorted(units))
+    sql = _joined(sources, "f.unit_id")
+    official, typed, waiting = [], [], False
+    row_of = engine.FigureRow
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _official_params() + params)
+        for year, quarter, unit_id, element, category, value, kept, now in _rows(cursor):
+            row = row_of(year, quarter, unit_id, element, category, value)
+            if kept:
+                # A reopened report's approved values: official until approved again.
+                if not now:
+                    official.append(row)
+                    waiting = True
+                continue
+            typed.append(row)
+            if now:
+                official.append(row)
+            else:
+                waiting = True
+    return engine_inputs.FigureSets(official=official, provisional=typed if waiting else None)
+
+
+def _summed_figures(
+    reading: _Reading, node_of: dict[int, int], per_unit: Collection[int]
+) -> engine_inputs.FigureSets:
+    """The figures of the units in ``node_of``, added up by the node each stands for
+    (its own id for a unit read as itself), but for the elements ``per_unit``, read
+    unit by unit."""
+    sources, params = _sources(reading, None)
+    per_unit = sorted(per_unit)
+    node = "m.node"
+    if per_unit:
+        node = f"CASE WHEN f.element_id IN {_in(per_unit)} THEN f.unit_id ELSE m.node END"
+    sql = (
+        "SELECT year, quarter, node, element, category,"
+        " SUM(CASE WHEN kept <> official_now THEN value ELSE 0 END),"
+        " SUM(CASE WHEN kept <> official_now THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN kept = 0 THEN value ELSE 0 END),"
+        " SUM(1 - kept),"
+        " SUM(1 - official_now)"
+        f" FROM ({_joined(sources, node, _MAPPING[connection.vendor])}) g"
+        " GROUP BY year, quarter, node, element, category"
+    )
+    mapping = json.dumps({str(unit): to for unit, to in node_of.items()})
+    official, typed, waiting = [], [], False
+    row_of = engine.FigureRow
+    with connection.cursor() as cursor:
+        # The parameters in the order of the text: the node, the official rule, the
+        # figures, the units.
+        cursor.execute(sql, [*per_unit, *_official_params(), *params, mapping])
+        for year, quarter, node_id, element, category, *sums in _rows(cursor):
+            value, counted, typed_value, typed_count, late = sums
+            if counted:
+                official.append(row_of(year, quarter, node_id, element, category, int(value)))
+            if typed_count:
+                typed.append(row_of(year, quarter, node_id, element, category, int(typed_value)))
+            waiting = waiting or bool(late)
+    return engine_inputs.FigureSets(official=official, provisional=typed if waiting else None)
+
+
+def _rows(cursor, size: int = 20_000):
+    """The rows of a cursor, fetched many at a time (one by one costs as much as the
+    query itself on a large part)."""
+    while rows := cursor.fetchmany(size):
+        yield from rows
+
+
+# Each unit read and the node it is read as, from a JSON object {unit id: node id}.
+_MAPPING = {
+    "postgresql": (
+        "JOIN (SELECT key::bigint AS unit_id, value::bigint AS node"
+        " FROM jsonb_each_text(%s::jsonb)) m ON m.unit_id = f.unit_id"
+    ),
+    "sqlite": (
+        "JOIN (SELECT CAST(key AS INTEGER) AS unit_id, CAST(value AS INTEGER) AS node"
+        " FROM json_each(%s)) m ON m.unit_id = f.unit_id"
+    ),
+}
