@@ -127,14 +127,14 @@ def _rows_for(
     start, end = period_bounds(ctx.year, quarter)
     if ctx.as_of < start:
         # The period has not begun: nothing can be said yet.
-        threshold, comparator = _target_for(indicator, unit, None)
+        threshold, comparator = _target_for(indicator, unit, None, ctx)
         signed = _category_targets(indicator, unit)
         return [row("", None, NO_DATA, threshold, comparator, **signed)]
     closes = min(end, indicator.target.deadline) if indicator.target.deadline else end
     is_open = ctx.as_of <= closes
 
     def judged(category: str | None, value: Fraction | None, detail: dict) -> StatusRow:
-        threshold, comparator = _target_for(indicator, unit, category)
+        threshold, comparator = _target_for(indicator, unit, category, ctx)
         status = judge(value, threshold, comparator, is_open=is_open, tracked=indicator.tracked)
         return row(category or "", value, status, threshold, comparator, **detail)
 
@@ -159,11 +159,18 @@ def _rows_for(
 
 
 def _target_for(
-    indicator: IndicatorSpec, unit: UnitNode, category: str | None
+    indicator: IndicatorSpec, unit: UnitNode, category: str | None, ctx: Context | None = None
 ) -> tuple[Decimal | None, str | None]:
     if indicator.tracked:
         return None, None
-    return indicator.target.resolve(unit, category)
+    if ctx is None:
+        return indicator.target.resolve(unit, category)
+    # An override selects on the unit's kind and sector and the category alone: the
+    # same answer for every unit alike, worked out once.
+    key = ("target", indicator.code, unit.kind, unit.sector, category)
+    if key not in ctx.memo:
+        ctx.memo[key] = indicator.target.resolve(unit, category)
+    return ctx.memo[key]
 
 
 def _category_targets(indicator: IndicatorSpec, unit: UnitNode) -> dict[str, list]:

@@ -5,7 +5,7 @@ coverage, milestone)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from commitments.engine.periods import YEAR, period_bounds, quarters_of
@@ -37,6 +37,9 @@ class Context:
     tree: Tree
     figures: Figures
     data: Dataset
+    # What one computation works out once for many rows (targets resolved by unit
+    # kind and sector).
+    memo: dict = field(default_factory=dict)
 
 
 # Each kind returns (value, detail); detail keeps the numbers behind the value.

@@ -59,6 +59,7 @@ class Tree:
 
 
 ANY = object()  # all categories together
+_NONE: dict[int, int] = {}  # no unit has a figure (never written to)
 
 
 class Figures:
@@ -74,7 +75,7 @@ class Figures:
             self._rows[(f.element, f.year)][f.unit_id].setdefault(f.category, {})[f.quarter] = (
                 f.value
             )
-        self._cache: dict[tuple, dict[int, int]] = {}
+        self._cache: dict[tuple, dict] = {}
 
     def per_unit(self, element: str, year: int, quarters: range, category=ANY) -> dict[int, int]:
         """Each unit's value over the quarters; only units with at least one figure.
@@ -82,29 +83,26 @@ class Figures:
         A ``sum`` element adds the quarters; a ``last`` element (stocks, 0/1 flags) takes
         each category's latest quarter with a figure.
         """
-        key = (element, year, quarters.start, quarters.stop, category)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
+        key = (element, year, quarters.start, quarters.stop)
+        by_category = self._cache.get(key)
+        if by_category is None:
+            by_category = self._cache[key] = self._per_unit(element, year, quarters)
+        return by_category.get(category, _NONE)
+
+    def _per_unit(self, element: str, year: int, quarters: range) -> dict:
+        """``per_unit`` of every category at once, and of them all together (``ANY``):
+        one pass over the element's figures."""
         last = self.aggregations.get(element) == LAST
-        result: dict[int, int] = {}
+        result: dict = {ANY: {}}
+        together = result[ANY]
         for unit_id, by_category in self._rows.get((element, year), {}).items():
-            if category is ANY:
-                series = by_category.values()
-            elif category in by_category:
-                series = (by_category[category],)
-            else:
-                continue
-            total, seen = 0, False
-            for by_quarter in series:
+            for category, by_quarter in by_category.items():
                 present = [q for q in quarters if q in by_quarter]
                 if not present:
                     continue
-                seen = True
-                total += by_quarter[present[-1]] if last else sum(by_quarter[q] for q in present)
-            if seen:
-                result[unit_id] = total
-        self._cache[key] = result
+                value = by_quarter[present[-1]] if last else sum(by_quarter[q] for q in present)
+                result.setdefault(category, {})[unit_id] = value
+                together[unit_id] = together.get(unit_id, 0) + value
         return result
 
     def total(

@@ -69,6 +69,10 @@ def part_inputs(
     if touching is not None:
         codes = {code for code, pk in known.ids.items() if pk in touching}
         pairs = [(t, spec) for t, spec in pairs if engine.elements_read(spec) & codes]
+    if not part.units & {u.id for u in units if u.parent_id is None}:
+        # Without a department among its units, a part has no row of the indicators
+        # judged at the department's level: it reads nothing for them.
+        pairs = [(t, spec) for t, spec in pairs if spec.level == engine.LEVEL_UNIT]
     specs = [spec for _, spec in pairs]
     ids = engine_inputs.EngineIds(indicators={t.indicator.code: t.indicator_id for t, _ in pairs})
     reading = _reading(specs, year, known)

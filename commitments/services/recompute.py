@@ -241,7 +241,18 @@ def _provisional(typed: list[tuple], official: list[tuple]) -> list[tuple]:
     ]
 
 
+# Values stored in JSON as they are.
+_PLAIN = {int, str, bool, float, type(None)}
+
+
 def _jsonable(value):
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k: _jsonable(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_jsonable(v) for v in value]
     if isinstance(value, Fraction):
         return str(engine.rounded(value, places=4).normalize())
     if isinstance(value, dict):

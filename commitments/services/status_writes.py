@@ -56,25 +56,23 @@ def statuses_write(*, scope: Scope, rows: Sequence[Row], now: dt.datetime) -> in
     ``computed_at`` ``now``, unchanged rows are left as they are, and the rows of the
     scope that are not among ``rows`` are deleted. Returns how many were written.
 
-    The stored rows of the scope are read once (their keys, on PostgreSQL, which
-    compares the values itself in one upsert); called inside the recompute's
-    transaction.
+    The stored rows of the scope are read once and compared here, so that what is
+    sent is only what changed; called inside the recompute's transaction.
     """
     stored = Status.every.filter(year=scope.year)
     if scope.units is not None:
         stored = stored.filter(unit_id__in=scope.units)
     if scope.indicators is not None:
         stored = stored.filter(indicator_id__in=scope.indicators)
-    compares = connection.vendor != "postgresql"
     kept: dict[tuple, tuple] = {}
-    for pk, *values in stored.values_list("pk", *KEY, *(COMPARED if compares else ())):
+    for pk, *values in stored.order_by().values_list("pk", *KEY, *COMPARED):
         kept[tuple(values[: len(KEY)])] = (pk, tuple(values[len(KEY) :]))
     key_at = [COLUMNS.index(c) for c in KEY]
     compared_at = [COLUMNS.index(c) for c in COMPARED]
     changed = []
     for row in rows:
         old = kept.pop(tuple(row[i] for i in key_at), None)
-        if not compares or old is None or old[1] != tuple(row[i] for i in compared_at):
+        if old is None or old[1] != tuple(row[i] for i in compared_at):
             changed.append(row)
     written = _upsert(changed, now)
     stale = [pk for pk, _ in kept.values()]
@@ -84,8 +82,8 @@ def statuses_write(*, scope: Scope, rows: Sequence[Row], now: dt.datetime) -> in
 
 
 def _upsert(rows: Sequence[Row], now: dt.datetime) -> int:
-    """Insert the rows, or update those stored whose values differ (PostgreSQL: in
-    one statement that leaves the equal ones untouched)."""
+    """Insert the rows, or update those stored (PostgreSQL: in one statement, which
+    leaves a row equal to the stored one untouched all the same)."""
     if not rows:
         return 0
     if connection.vendor == "postgresql":
