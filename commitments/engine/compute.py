@@ -124,18 +124,19 @@ def _rows_for(
     if not members:
         return [row("", None, NOT_APPLICABLE)]
 
-    start, end = period_bounds(ctx.year, quarter)
-    if ctx.as_of < start:
+    begun, is_open = _period(indicator, quarter, ctx)
+    if not begun:
         # The period has not begun: nothing can be said yet.
         threshold, comparator = _target_for(indicator, unit, None, ctx)
-        signed = _category_targets(indicator, unit)
+        signed = _category_targets(indicator, unit, ctx)
         return [row("", None, NO_DATA, threshold, comparator, **signed)]
-    closes = min(end, indicator.target.deadline) if indicator.target.deadline else end
-    is_open = ctx.as_of <= closes
 
-    def judged(category: str | None, value: Fraction | None, detail: dict) -> StatusRow:
+    def judged(
+        category: str | None, value: Fraction | None, detail: dict, status: str | None = None
+    ) -> StatusRow:
         threshold, comparator = _target_for(indicator, unit, category, ctx)
-        status = judge(value, threshold, comparator, is_open=is_open, tracked=indicator.tracked)
+        if status is None:
+            status = judge(value, threshold, comparator, is_open=is_open, tracked=indicator.tracked)
         return row(category or "", value, status, threshold, comparator, **detail)
 
     compute = KINDS[indicator.kind]
@@ -143,19 +144,28 @@ def _rows_for(
         categories = _categories(indicator, members, quarter, ctx)
         parts = [judged(cat, *compute(indicator, members, quarter, ctx, cat)) for cat in categories]
         whole_value, whole_detail = compute(indicator, members, quarter, ctx, ANY)
-        whole = judged(None, whole_value, {**whole_detail, **_category_targets(indicator, unit)})
+        detail = {**whole_detail, **_category_targets(indicator, unit, ctx)}
+        status = None
         if parts and not indicator.tracked:
             # "In each field": the whole is met only when every category with data is.
             # The categories that hold the whole back are named for the reader.
-            behind = [p.category for p in parts if p.status in BEHIND]
-            whole = replace(
-                whole,
-                status=combine(p.status for p in parts),
-                detail={**whole.detail, "behind": behind},
-            )
-        return [whole, *parts]
+            status = combine(p.status for p in parts)
+            detail["behind"] = [p.category for p in parts if p.status in BEHIND]
+        return [judged(None, whole_value, detail, status), *parts]
     value, detail = compute(indicator, members, quarter, ctx, ANY)
     return [judged(None, value, detail)]
+
+
+def _period(indicator: IndicatorSpec, quarter: int, ctx: Context) -> tuple[bool, bool]:
+    """Whether the period has begun, and whether it is still open (up to the
+    target's deadline, when it has one), as of the computation's date."""
+    key = ("period", indicator.code, quarter)
+    if key not in ctx.memo:
+        start, end = period_bounds(ctx.year, quarter)
+        deadline = indicator.target.deadline
+        closes = min(end, deadline) if deadline else end
+        ctx.memo[key] = (ctx.as_of >= start, ctx.as_of <= closes)
+    return ctx.memo[key]
 
 
 def _target_for(
@@ -173,14 +183,21 @@ def _target_for(
     return ctx.memo[key]
 
 
-def _category_targets(indicator: IndicatorSpec, unit: UnitNode) -> dict[str, list]:
+def _category_targets(indicator: IndicatorSpec, unit: UnitNode, ctx: Context) -> dict[str, list]:
     """For the whole of a per-category indicator: the categories whose own target
     differs from the whole's, as ``category_targets`` ([category, threshold,
     comparator] each), so that its target reads as signed: "each field >= 98% (land,
-    investment >= 96%)". Resolved for this unit, as its categories are judged; empty for
-    any other indicator."""
+    investment >= 96%)". Resolved for this unit, as its categories are judged (the same
+    for every unit of its kind and sector); empty for any other indicator."""
     if not indicator.per_category or indicator.tracked:
         return {}
+    key = ("category targets", indicator.code, unit.kind, unit.sector)
+    if key not in ctx.memo:
+        ctx.memo[key] = _category_targets_of(indicator, unit)
+    return ctx.memo[key]
+
+
+def _category_targets_of(indicator: IndicatorSpec, unit: UnitNode) -> dict[str, list]:
     whole = _target_for(indicator, unit, None)
     differing: dict[str, tuple] = {}
     for override in indicator.target.overrides:

@@ -30,18 +30,25 @@ from commitments.selectors import engine_inputs
 
 @dataclass(frozen=True)
 class Elements:
-    """The data elements a recompute reads: their ids by code and how each adds up."""
+    """The data elements a recompute reads: their ids by code, how each adds up, and
+    those official on arrival (not typed by the units, ``engine_inputs.REPORTED``)."""
 
     ids: dict[str, int]
     aggregations: dict[str, str]
+    official: frozenset[int]
+
+    @property
+    def codes(self) -> dict[int, str]:
+        return {pk: code for code, pk in self.ids.items()}
 
 
 def elements() -> Elements:
     """Every data element (one query)."""
-    rows = DataElement.objects.values_list("pk", "code", "aggregation")
+    rows = DataElement.objects.values_list("pk", "code", "aggregation", "source")
     return Elements(
-        ids={code: pk for pk, code, _ in rows},
-        aggregations={code: aggregation for _, code, aggregation in rows},
+        ids={code: pk for pk, code, _, _ in rows},
+        aggregations={code: aggregation for _, code, aggregation, _ in rows},
+        official=frozenset(pk for pk, _, _, source in rows if source != engine_inputs.REPORTED),
     )
 
 
@@ -80,10 +87,10 @@ def part_inputs(
         node_of, nodes = engine.stand_ins(units, part.units)
         node_of.update((unit_id, unit_id) for unit_id in part.units)
         per_unit = engine.read_per_unit(specs, known.aggregations)
-        figures = _summed_figures(reading, node_of, [known.ids[e] for e in per_unit])
+        figures = _summed_figures(reading, known, node_of, [known.ids[e] for e in per_unit])
         tree, record_units = [*units, *nodes], None
     else:
-        figures = _figures_of(reading, part.units)
+        figures = _figures_of(reading, known, part.units)
         above = set(engine.ancestors(units, part.units))
         tree, record_units = [u for u in units if u.id in above], part.units
     if any(spec.source != engine.FIGURES for spec in specs):
@@ -164,38 +171,39 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-# Whether a figure counts as official now (``official_figure_rows``): its element is
-# not typed by the unit, or its report is approved, or it has no report.
-OFFICIAL_NOW = "CASE WHEN e.source <> %s OR COALESCE(r.state, %s) = %s THEN 1 ELSE 0 END"
-
-
-def _joined(sources: str, node: str, mapping: str = "") -> str:
-    return (
-        f"SELECT f.year, f.quarter, {node} AS node, e.code AS element, c.code AS category,"
-        f" f.value, f.kept, {OFFICIAL_NOW} AS official_now"
-        f" FROM ({sources}) f {mapping}"
-        f" JOIN {_table(DataElement)} e ON e.id = f.element_id"
-        f" LEFT JOIN {_table(Category)} c ON c.id = f.category_id"
-        f" LEFT JOIN {_table(QuarterlyReport)} r"
+def _with_state(sources: str, known: Elements) -> tuple[str, list]:
+    """The figures with ``official_now``: whether each counts as official now
+    (``official_figure_rows``): its element is not typed by the units, or its report
+    is approved, or it has no report."""
+    approved = QuarterlyReport.State.APPROVED
+    outside = sorted(known.official)
+    sql = (
+        "SELECT f.*, CASE WHEN f.element_id IN"
+        f" {_in(outside)} OR COALESCE(r.state, %s) = %s THEN 1 ELSE 0 END AS official_now"
+        f" FROM ({sources}) f LEFT JOIN {_table(QuarterlyReport)} r"
         " ON r.unit_id = f.unit_id AND r.year = f.year AND r.quarter = f.quarter"
     )
+    return sql, [*outside, approved, approved]
 
 
-def _official_params() -> list[str]:
-    approved = QuarterlyReport.State.APPROVED
-    return [engine_inputs.REPORTED, approved, approved]
-
-
-def _figures_of(reading: _Reading, units: Collection[int]) -> engine_inputs.FigureSets:
+def _figures_of(
+    reading: _Reading, known: Elements, units: Collection[int]
+) -> engine_inputs.FigureSets:
     """The figures of ``units``, one by one."""
     sources, params = _sources(reading, sorted(units))
-    sql = _joined(sources, "f.unit_id")
+    figures, state = _with_state(sources, known)
+    sql = (
+        "SELECT f.year, f.quarter, f.unit_id, f.element_id, c.code, f.value, f.kept,"
+        f" f.official_now FROM ({figures}) f"
+        f" LEFT JOIN {_table(Category)} c ON c.id = f.category_id"
+    )
+    codes = known.codes
     official, typed, waiting = [], [], False
     row_of = engine.FigureRow
     with connection.cursor() as cursor:
-        cursor.execute(sql, _official_params() + params)
+        cursor.execute(sql, [*state, *params])
         for year, quarter, unit_id, element, category, value, kept, now in _rows(cursor):
-            row = row_of(year, quarter, unit_id, element, category, value)
+            row = row_of(year, quarter, unit_id, codes[element], category, value)
             if kept:
                 # A reopened report's approved values: official until approved again.
                 if not now:
@@ -211,39 +219,45 @@ def _figures_of(reading: _Reading, units: Collection[int]) -> engine_inputs.Figu
 
 
 def _summed_figures(
-    reading: _Reading, node_of: dict[int, int], per_unit: Collection[int]
+    reading: _Reading, known: Elements, node_of: dict[int, int], per_unit: Collection[int]
 ) -> engine_inputs.FigureSets:
     """The figures of the units in ``node_of``, added up by the node each stands for
     (its own id for a unit read as itself), but for the elements ``per_unit``, read
-    unit by unit."""
+    unit by unit. Added up by ids, named once added."""
     sources, params = _sources(reading, None)
+    figures, state = _with_state(sources, known)
     per_unit = sorted(per_unit)
     node = "m.node"
     if per_unit:
         node = f"CASE WHEN f.element_id IN {_in(per_unit)} THEN f.unit_id ELSE m.node END"
     sql = (
-        "SELECT year, quarter, node, element, category,"
-        " SUM(CASE WHEN kept <> official_now THEN value ELSE 0 END),"
-        " SUM(CASE WHEN kept <> official_now THEN 1 ELSE 0 END),"
-        " SUM(CASE WHEN kept = 0 THEN value ELSE 0 END),"
-        " SUM(1 - kept),"
-        " SUM(1 - official_now)"
-        f" FROM ({_joined(sources, node, _MAPPING[connection.vendor])}) g"
-        " GROUP BY year, quarter, node, element, category"
+        "SELECT g.year, g.quarter, g.node, g.element_id, c.code, g.official, g.counted,"
+        " g.typed, g.typed_count, g.late FROM ("
+        f"SELECT f.year, f.quarter, {node} AS node, f.element_id, f.category_id,"
+        " SUM(CASE WHEN f.kept <> f.official_now THEN f.value ELSE 0 END) AS official,"
+        " SUM(CASE WHEN f.kept <> f.official_now THEN 1 ELSE 0 END) AS counted,"
+        " SUM(CASE WHEN f.kept = 0 THEN f.value ELSE 0 END) AS typed,"
+        " SUM(1 - f.kept) AS typed_count,"
+        " SUM(1 - f.official_now) AS late"
+        f" FROM ({figures}) f {_MAPPING[connection.vendor]}"
+        " GROUP BY 1, 2, 3, 4, 5"
+        f") g LEFT JOIN {_table(Category)} c ON c.id = g.category_id"
     )
     mapping = json.dumps({str(unit): to for unit, to in node_of.items()})
+    codes = known.codes
     official, typed, waiting = [], [], False
     row_of = engine.FigureRow
     with connection.cursor() as cursor:
         # The parameters in the order of the text: the node, the official rule, the
         # figures, the units.
-        cursor.execute(sql, [*per_unit, *_official_params(), *params, mapping])
+        cursor.execute(sql, [*per_unit, *state, *params, mapping])
         for year, quarter, node_id, element, category, *sums in _rows(cursor):
             value, counted, typed_value, typed_count, late = sums
+            code = codes[element]
             if counted:
-                official.append(row_of(year, quarter, node_id, element, category, int(value)))
+                official.append(row_of(year, quarter, node_id, code, category, int(value)))
             if typed_count:
-                typed.append(row_of(year, quarter, node_id, element, category, int(typed_value)))
+                typed.append(row_of(year, quarter, node_id, code, category, int(typed_value)))
             waiting = waiting or bool(late)
     return engine_inputs.FigureSets(official=official, provisional=typed if waiting else None)
 
