@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from commitments.engine.periods import period_label
 
@@ -77,8 +78,9 @@ class UnitNode:
     aggregate: bool = False
 
 
-@dataclass(frozen=True)
-class FigureRow:
+class FigureRow(NamedTuple):
+    """One figure: a plain tuple, as a year of a national tree reads a million."""
+
     year: int
     quarter: int
     unit_id: int

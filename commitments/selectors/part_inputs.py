@@ -86,11 +86,17 @@ def part_inputs(
     if part.summed:
         node_of, nodes = engine.stand_ins(units, part.units)
         node_of.update((unit_id, unit_id) for unit_id in part.units)
-        per_unit = engine.read_per_unit(specs, known.aggregations)
-        figures = _summed_figures(reading, known, node_of, [known.ids[e] for e in per_unit])
+        one_by_one = {known.ids[e] for e in engine.read_per_unit(specs, known.aggregations)}
+        # The part's own units, and the elements read unit by unit, one by one; the
+        # rest added up by the nodes standing for the units below.
+        figures = _merged(
+            _figures_of(reading.only(one_by_one), known, units=part.units, node_of=node_of),
+            _figures_of(reading.only(one_by_one, keep=False), known, units=part.units),
+            _summed_figures(reading.only(one_by_one, keep=False), known, node_of, part.units),
+        )
         tree, record_units = [*units, *nodes], None
     else:
-        figures = _figures_of(reading, known, part.units)
+        figures = _figures_of(reading, known, units=part.units)
         above = set(engine.ancestors(units, part.units))
         tree, record_units = [u for u in units if u.id in above], part.units
     if any(spec.source != engine.FIGURES for spec in specs):
@@ -121,6 +127,14 @@ class _Reading:
     elements: list[int]
     baseline_years: list[int]
     baseline_elements: list[int]
+
+    def only(self, ids: Collection[int], *, keep: bool = True) -> _Reading:
+        """The same reading of the elements ``ids`` only (``keep``), or of the others."""
+        return replace(
+            self,
+            elements=[e for e in self.elements if (e in ids) == keep],
+            baseline_elements=[e for e in self.baseline_elements if (e in ids) == keep],
+        )
 
 
 def _reading(specs: Iterable[engine.IndicatorSpec], year: int, known: Elements) -> _Reading:
@@ -187,21 +201,29 @@ def _with_state(sources: str, known: Elements) -> tuple[str, list]:
 
 
 def _figures_of(
-    reading: _Reading, known: Elements, units: Collection[int]
+    reading: _Reading,
+    known: Elements,
+    *,
+    units: Collection[int],
+    node_of: dict[int, int] | None = None,
 ) -> engine_inputs.FigureSets:
-    """The figures of ``units``, one by one."""
-    sources, params = _sources(reading, sorted(units))
+    """The figures of ``units`` one by one; with ``node_of``, those of every unit
+    it maps instead."""
+    sources, params = _sources(reading, None if node_of else sorted(units))
     figures, state = _with_state(sources, known)
+    mapping, mapped = "", []
+    if node_of:
+        mapping, mapped = _MAPPING[connection.vendor], [_json_map(node_of)]
     sql = (
         "SELECT f.year, f.quarter, f.unit_id, f.element_id, c.code, f.value, f.kept,"
-        f" f.official_now FROM ({figures}) f"
+        f" f.official_now FROM ({figures}) f {mapping}"
         f" LEFT JOIN {_table(Category)} c ON c.id = f.category_id"
     )
     codes = known.codes
     official, typed, waiting = [], [], False
     row_of = engine.FigureRow
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*state, *params])
+        cursor.execute(sql, [*state, *params, *mapped])
         for year, quarter, unit_id, element, category, value, kept, now in _rows(cursor):
             row = row_of(year, quarter, unit_id, codes[element], category, value)
             if kept:
@@ -219,38 +241,31 @@ def _figures_of(
 
 
 def _summed_figures(
-    reading: _Reading, known: Elements, node_of: dict[int, int], per_unit: Collection[int]
+    reading: _Reading, known: Elements, node_of: dict[int, int], own: Collection[int]
 ) -> engine_inputs.FigureSets:
-    """The figures of the units in ``node_of``, added up by the node each stands for
-    (its own id for a unit read as itself), but for the elements ``per_unit``, read
-    unit by unit. Added up by ids, named once added."""
+    """The figures of the units ``node_of`` maps but the ``own`` ones (read one by
+    one), added up by the node each stands for: by ids, named once added."""
     sources, params = _sources(reading, None)
     figures, state = _with_state(sources, known)
-    per_unit = sorted(per_unit)
-    node = "m.node"
-    if per_unit:
-        node = f"CASE WHEN f.element_id IN {_in(per_unit)} THEN f.unit_id ELSE m.node END"
     sql = (
         "SELECT g.year, g.quarter, g.node, g.element_id, c.code, g.official, g.counted,"
         " g.typed, g.typed_count, g.late FROM ("
-        f"SELECT f.year, f.quarter, {node} AS node, f.element_id, f.category_id,"
+        "SELECT f.year, f.quarter, m.node, f.element_id, f.category_id,"
         " SUM(CASE WHEN f.kept <> f.official_now THEN f.value ELSE 0 END) AS official,"
         " SUM(CASE WHEN f.kept <> f.official_now THEN 1 ELSE 0 END) AS counted,"
         " SUM(CASE WHEN f.kept = 0 THEN f.value ELSE 0 END) AS typed,"
         " SUM(1 - f.kept) AS typed_count,"
         " SUM(1 - f.official_now) AS late"
         f" FROM ({figures}) f {_MAPPING[connection.vendor]}"
-        " GROUP BY 1, 2, 3, 4, 5"
+        " GROUP BY f.year, f.quarter, m.node, f.element_id, f.category_id"
         f") g LEFT JOIN {_table(Category)} c ON c.id = g.category_id"
     )
-    mapping = json.dumps({str(unit): to for unit, to in node_of.items()})
+    below = {unit: node for unit, node in node_of.items() if unit not in own}
     codes = known.codes
     official, typed, waiting = [], [], False
     row_of = engine.FigureRow
     with connection.cursor() as cursor:
-        # The parameters in the order of the text: the node, the official rule, the
-        # figures, the units.
-        cursor.execute(sql, [*per_unit, *state, *params, mapping])
+        cursor.execute(sql, [*state, *params, _json_map(below)])
         for year, quarter, node_id, element, category, *sums in _rows(cursor):
             value, counted, typed_value, typed_count, late = sums
             code = codes[element]
@@ -260,6 +275,22 @@ def _summed_figures(
                 typed.append(row_of(year, quarter, node_id, code, category, int(typed_value)))
             waiting = waiting or bool(late)
     return engine_inputs.FigureSets(official=official, provisional=typed if waiting else None)
+
+
+def _merged(*sets: engine_inputs.FigureSets) -> engine_inputs.FigureSets:
+    official = [row for one in sets for row in one.official]
+    if all(one.provisional is None for one in sets):
+        return engine_inputs.FigureSets(official=official, provisional=None)
+    typed = [
+        row
+        for one in sets
+        for row in (one.official if one.provisional is None else one.provisional)
+    ]
+    return engine_inputs.FigureSets(official=official, provisional=typed)
+
+
+def _json_map(node_of: dict[int, int]) -> str:
+    return json.dumps({str(unit): node for unit, node in node_of.items()})
 
 
 def _rows(cursor, size: int = 20_000):
