@@ -76,7 +76,8 @@ def statuses_recompute(
     left (another recompute covered them meanwhile) is not recomputed: None; and when
     every request waiting names the figures it wrote, only what they touch is
     recomputed. With ``fan_out``, a tree larger than one part is recomputed by a run
-    of part tasks that ``fan_out`` queues once this transaction commits: 0.
+    of part tasks that ``fan_out`` queues once this transaction commits: 0; while a
+    run of the year is in progress, only what changes touched is: None if nothing.
     """
     as_of = as_of or timezone.localdate()
     try:
@@ -104,13 +105,18 @@ def _recompute(year: int, as_of: dt.date, waiting_only: bool, fan_out) -> int | 
         waiting = _waiting(year, run)
         if waiting_only and not waiting:
             return None
-        touched = _touched(waiting) if waiting_only and state.computed_at else None
-        if touched is not None:
-            computed = _recompute_touched(year, as_of, touched, now)
-            _covered([pk for pk, _ in waiting], state, computed, now, whole=False)
+        busy = run is not None and fan_out is not None
+        touched = [(pk, pairs) for pk, pairs in waiting if pairs is not None]
+        if waiting_only and state.computed_at and (len(touched) == len(waiting) or busy):
+            # What the changes touched, now; a change of the whole year waits for the
+            # run in progress, whose end drains what is left.
+            if not touched:
+                return None
+            computed = _recompute_touched(year, as_of, _touched(touched), now)
+            _covered([pk for pk, _ in touched], state, computed, now, whole=False)
             return computed.count
-        if run is not None and fan_out is not None:
-            return None  # the run in progress covers the year; its end drains the rest
+        if busy:
+            return None
         plan = _plan()
         if plan is not None and fan_out is not None:
             return _run_start(state, year, as_of, waiting, plan, fan_out, now)
@@ -288,14 +294,9 @@ def _waiting(year: int, run: dict | None) -> list[tuple[int, list | None]]:
     return [row for row in rows if row[0] not in taken]
 
 
-def _touched(waiting) -> set[tuple[int, int]] | None:
-    """The (unit, element) pairs the requests name, or None if one asks for the year."""
-    pairs: set[tuple[int, int]] = set()
-    for _, touched in waiting:
-        if touched is None:
-            return None
-        pairs |= {(unit, element) for unit, element in touched}
-    return pairs
+def _touched(waiting) -> set[tuple[int, int]]:
+    """The (unit, element) pairs the requests name."""
+    return {(unit, element) for _, touched in waiting for unit, element in touched}
 
 
 def _covered(
