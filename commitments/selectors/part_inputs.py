@@ -70,18 +70,7 @@ def part_inputs(
     Seven queries at most, whatever the size of the part or of the tree.
     """
     known = elements()
-    pairs = [
-        (t, engine_inputs.indicator_spec(t)) for t in engine_inputs.targets_in_force(year=year)
-    ]
-    if touching is not None:
-        codes = {code for code, pk in known.ids.items() if pk in touching}
-        pairs = [(t, spec) for t, spec in pairs if engine.elements_read(spec) & codes]
-    if not part.units & {u.id for u in units if u.parent_id is None}:
-        # Without a department among its units, a part has no row of the indicators
-        # judged at the department's level: it reads nothing for them.
-        pairs = [(t, spec) for t, spec in pairs if spec.level == engine.LEVEL_UNIT]
-    specs = [spec for _, spec in pairs]
-    ids = engine_inputs.EngineIds(indicators={t.indicator.code: t.indicator_id for t, _ in pairs})
+    specs, ids = _indicators(year, part, units, touching, known)
     reading = _reading(specs, year, known)
     if part.summed:
         node_of, nodes = engine.stand_ins(units, part.units)
@@ -116,6 +105,28 @@ def part_inputs(
     if figures.provisional is not None:
         provisional = replace(data, figures=figures.provisional)
     return specs, data, ids, provisional
+
+
+def _indicators(
+    year: int,
+    part: engine.Part,
+    units: Sequence[engine.UnitNode],
+    touching: Collection[int] | None,
+    known: Elements,
+) -> tuple[list[engine.IndicatorSpec], engine_inputs.EngineIds]:
+    """The indicators a part computes, and their ids (two queries)."""
+    pairs = [
+        (t, engine_inputs.indicator_spec(t)) for t in engine_inputs.targets_in_force(year=year)
+    ]
+    if touching is not None:
+        codes = {code for code, pk in known.ids.items() if pk in touching}
+        pairs = [(t, spec) for t, spec in pairs if engine.elements_read(spec) & codes]
+    if not part.units & {u.id for u in units if u.parent_id is None}:
+        # Without a department among its units, a part has no row of the indicators
+        # judged at the department's level: it reads nothing for them.
+        pairs = [(t, spec) for t, spec in pairs if spec.level == engine.LEVEL_UNIT]
+    ids = engine_inputs.EngineIds(indicators={t.indicator.code: t.indicator_id for t, _ in pairs})
+    return [spec for _, spec in pairs], ids
 
 
 @dataclass(frozen=True)
