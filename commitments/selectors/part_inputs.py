@@ -76,14 +76,18 @@ def part_inputs(
         node_of, nodes = engine.stand_ins(units, part.units)
         node_of.update((unit_id, unit_id) for unit_id in part.units)
         one_by_one = {known.ids[e] for e in engine.read_per_unit(specs, known.aggregations)}
+        apart = reading.only(one_by_one)
         # The part's own units, and the elements read unit by unit, one by one; the
         # rest added up by the nodes standing for the units below.
         figures = _merged(
-            _figures_of(reading.only(one_by_one), known, units=part.units, node_of=node_of),
+            _figures_of(apart, known, units=part.units, node_of=node_of) if apart else None,
             _figures_of(reading.only(one_by_one, keep=False), known, units=part.units),
             _summed_figures(reading.only(one_by_one, keep=False), known, node_of, part.units),
         )
         tree, record_units = [*units, *nodes], None
+        if not apart and all(_by_sums(spec) for spec in specs):
+            # Nothing is read unit by unit below the part: those units are not needed.
+            tree = [*(u for u in units if u.id in part.units), *nodes]
     else:
         figures = _figures_of(reading, known, units=part.units)
         above = set(engine.ancestors(units, part.units))
@@ -138,6 +142,9 @@ class _Reading:
     elements: list[int]
     baseline_years: list[int]
     baseline_elements: list[int]
+
+    def __bool__(self) -> bool:
+        return bool(self.elements or self.baseline_elements)
 
     def only(self, ids: Collection[int], *, keep: bool = True) -> _Reading:
         """The same reading of the elements ``ids`` only (``keep``), or of the others."""
@@ -288,7 +295,14 @@ def _summed_figures(
     return engine_inputs.FigureSets(official=official, provisional=typed if waiting else None)
 
 
-def _merged(*sets: engine_inputs.FigureSets) -> engine_inputs.FigureSets:
+def _by_sums(spec: engine.IndicatorSpec) -> bool:
+    """Whether an indicator's value reads only sums of figures over its units (not
+    records of the units, nor the units counted)."""
+    return spec.source == engine.FIGURES and spec.kind != engine.COVERAGE
+
+
+def _merged(*sets: engine_inputs.FigureSets | None) -> engine_inputs.FigureSets:
+    sets = tuple(one for one in sets if one is not None)
     official = [row for one in sets for row in one.official]
     if all(one.provisional is None for one in sets):
         return engine_inputs.FigureSets(official=official, provisional=None)

@@ -369,7 +369,9 @@ def _run_start(state, year, as_of, waiting, plan, fan_out: FanOut, now) -> int:
         "id": uuid.uuid4().hex,
         "started_at": now.isoformat(),
         "as_of": as_of.isoformat(),
-        "parts": len(parts),
+        # The parts not finished, each by its first unit: a part delivered twice
+        # (its worker died after it committed) is counted once.
+        "left": sorted(min(p.units) for p in parts),
         "requests": [pk for pk, _ in waiting],
         "statuses": 0,
         "provisional": False,
@@ -403,7 +405,7 @@ def statuses_recompute_part(
             all_units = selectors.engine_inputs.unit_nodes()
             now = timezone.now()
             done = _recompute_part(year, dt.date.fromisoformat(as_of), part, all_units, now)
-            _run_part_done(year, run, done, now)
+            _run_part_done(year, run, min(units), done, now)
         return done.count
     except Exception as error:
         recompute_failure_record(year=year, error=error)
@@ -422,17 +424,17 @@ def _shared_state(year: int) -> RecomputeState:
     return RecomputeState.objects.get(year=year)
 
 
-def _run_part_done(year: int, run: str, done: Computed, now: dt.datetime) -> None:
+def _run_part_done(year: int, run: str, part: int, done: Computed, now: dt.datetime) -> None:
     state = RecomputeState.objects.select_for_update(no_key=True).get(year=year)
-    if not state.run or state.run["id"] != run:
+    if not state.run or state.run["id"] != run or part not in state.run["left"]:
         return
     state.run = {
         **state.run,
-        "parts": state.run["parts"] - 1,
+        "left": [p for p in state.run["left"] if p != part],
         "statuses": state.run["statuses"] + done.count,
         "provisional": state.run["provisional"] or done.waiting,
     }
-    if state.run["parts"] > 0:
+    if state.run["left"]:
         state.save(update_fields=["run"])
         return
     finished = state.run

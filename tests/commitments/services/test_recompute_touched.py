@@ -96,12 +96,23 @@ def computed(catalogue, settings):
     return units
 
 
-def test_a_saved_figure_recomputes_its_units_rows_of_the_indicators_that_read_it(computed, saved):
+def test_a_saved_figure_recomputes_its_units_rows_of_the_indicators_that_read_it(
+    computed, saved, monkeypatch
+):
     before = _rows()
     saved(computed["desk-1"], "dossiers_on_time", 40, category="land")
     (request,) = RecomputeRequest.objects.all()
     assert request.touched == [[computed["desk-1"].pk, _element("dossiers_on_time")]]
-    assert services.recompute.recompute_drain(as_of=AS_OF) == [2021]
+    read, reads = selectors.part_inputs.part_inputs, []
+    with monkeypatch.context() as patched:
+        # Not the year's inputs: what the change touched, read once.
+        patched.setattr(selectors.engine_inputs, "engine_inputs", lambda **year: 1 / 0)
+        patched.setattr(
+            selectors.part_inputs, "part_inputs", lambda **part: reads.append(part) or read(**part)
+        )
+        assert services.recompute.recompute_drain(as_of=AS_OF) == [2021]
+    (part,) = [r["part"] for r in reads]
+    assert part.units == {computed[k].pk for k in ("desk-1", "division", "department")}
     after = _rows()
     changed = {key for key in after if after[key][3] != before.get(key, (None,) * 4)[3]}
     # 5.1 of the desk, its division and its department: the quarter, the year, the land.
