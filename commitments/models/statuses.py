@@ -85,7 +85,15 @@ class Status(models.Model):
                 name="status_unique",
             ),
         ]
-        indexes = [models.Index(fields=["year", "quarter"], name="status_year_quarter")]
+        indexes = [
+            models.Index(fields=["year", "quarter"], name="status_year_quarter"),
+            # An indicator's rows of one period, every unit's, as its page ranks them
+            # worst first: thousands of a national tree's, not every indicator's.
+            models.Index(
+                fields=["indicator", "year", "quarter", "category"],
+                name="status_indicator_period",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.unit.code} {self.period}: {self.status}"

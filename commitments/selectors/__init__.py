@@ -5,7 +5,7 @@ the statuses the pages and exports show (``statuses``), the targets page
 (``completeness``), the working days its deadlines count (``calendar``), the
 director's review inbox (``reviews``), what a report's page shows of its results
 before it is approved (``report_results``) and the published results
-(``publications``). Callers name the module: ``selectors.reports.report_lines(...)``. Who may see and do what is
+(``publications``); the unit tree a level at a time (``units``). Callers name the module: ``selectors.reports.report_lines(...)``. Who may see and do what is
 ``commitments.access``."""
 
 from commitments.selectors import (  # noqa: F401
@@ -19,4 +19,5 @@ from commitments.selectors import (  # noqa: F401
     reviews,
     statuses,
     targets,
+    units,
 )

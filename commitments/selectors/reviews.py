@@ -4,9 +4,11 @@ approve or return, oldest first, and how many there are for the navigation."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from commitments import access
@@ -35,7 +37,12 @@ def review_inbox(*, scope: access.Scope, today: dt.date | None = None) -> list[R
     the one waiting longest first. Three queries, whatever the number of units or
     reports: the reports with their units and senders, the deadlines set by an admin,
     the working-day calendar."""
-    today = today or timezone.localdate()
+    return review_items(review_reports(scope=scope), today=today)
+
+
+def review_reports(*, scope: access.Scope) -> QuerySet[QuarterlyReport]:
+    """The submitted reports of the units a user directs (every unit for a superuser),
+    the one waiting longest first, with their units and senders: a query to page."""
     reports = (
         QuarterlyReport.objects.filter(state=QuarterlyReport.State.SUBMITTED)
         .select_related("unit", "submitted_by")
@@ -43,6 +50,16 @@ def review_inbox(*, scope: access.Scope, today: dt.date | None = None) -> list[R
     )
     if not scope.everything:
         reports = reports.filter(unit_id__in=scope.director_ids)
+    return reports
+
+
+def review_items(
+    reports: Iterable[QuarterlyReport], *, today: dt.date | None = None
+) -> list[ReviewItem]:
+    """Each report (of ``review_reports``, or a page of them) with its deadline, how
+    late it was first sent and how long it has waited, in working days. Two queries
+    (the deadlines set by an admin, the working-day calendar), none for no report."""
+    today = today or timezone.localdate()
     reports = list(reports)
     if not reports:
         return []
