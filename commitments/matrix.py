@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from commitments import engine, insights
@@ -110,19 +111,26 @@ def _cell(
 def dressed(rows: list[dict], category_names: Mapping[str, str]) -> list[dict]:
     """The rows a page shows, each cell with what it says in words: its status
     (``label``), its value always to two decimals, side by side (``shown``), and its
-    target (``target``, on hover). Done for a page's rows only: a level may have
-    hundreds of units."""
+    target, with the status, on hover (``title``). Done for a page's rows only: a
+    level may have hundreds of units; each label is translated once."""
+    conditions = {state: condition_label(state) for state, _ in LEGEND}
+    statuses = {state: status_label(state) for state, _ in LEGEND}
+    target_word = _("mục tiêu")
     for row in rows:
         for cell in row["cells"]:
             status, own = cell["status"], cell["row"]
             if own is None:
-                cell.update(label=condition_label(status) if status else "", shown="", target="")
+                label = conditions.get(status, status)
+                cell.update(label=label, shown="", target="", title=label)
                 continue
             kind = cell["indicator"].kind
+            label = statuses.get(status, status)
+            target = "" if own.target is None else status_target(own, category_names)
             cell.update(
-                label=status_label(status),
+                label=label,
                 shown="" if own.value is None else fixed_value(own.value, kind),
-                target="" if own.target is None else status_target(own, category_names),
+                target=target,
+                title=f"{label} · {target_word} {target}" if target else label,
             )
     return rows
 

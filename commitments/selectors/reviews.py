@@ -4,6 +4,7 @@ approve or return, oldest first, and how many there are for the navigation."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -68,6 +69,8 @@ def review_items(
     work = calendar.work_calendar(years=years | {year + 1 for year in years} | {today.year})
     deadlines = completeness.report_deadlines(periods=periods, work=work)
     local = timezone.get_default_timezone()
+    # A page of reports sent on a few days: each span of days is counted once.
+    between = functools.cache(work.working_days_between)
     items = []
     for report in reports:
         deadline = deadlines[(report.year, report.quarter)]
@@ -78,8 +81,8 @@ def review_items(
             ReviewItem(
                 report=report,
                 deadline=deadline,
-                days_late=max(work.working_days_between(deadline, sent_on), 0),
-                days_waiting=max(work.working_days_between(waiting_since, today), 0),
+                days_late=max(between(deadline, sent_on), 0),
+                days_waiting=max(between(waiting_since, today), 0),
             )
         )
     return items

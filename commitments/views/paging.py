@@ -9,9 +9,9 @@ from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest
 from django.utils.http import urlencode
 
-# Rows of a table a page shows at most; the units x indicators matrix, whose rows are
-# wide, shows fewer.
-PER_PAGE = 100
+# Rows of a table a page shows at most: enough to read through, few enough that a page
+# stays quick to make and to load.
+PER_PAGE = 50
 
 
 def page_of(

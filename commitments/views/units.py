@@ -32,8 +32,9 @@ from commitments.views.periods import (
     quarters_ended,
 )
 
-# The matrix's rows are wide (an indicator a column): fewer of them a page.
-MATRIX_PER_PAGE = 50
+# The matrix's rows are wide (an indicator a column): no more of them a page than of
+# any other table's.
+MATRIX_PER_PAGE = paging.PER_PAGE
 # The units below a unit its page names; the matrix lists them all, a page at a time.
 CHILDREN_NAMED = 30
 
