@@ -187,3 +187,13 @@ def test_completeness_and_the_review_inbox_are_paged(admin, country):
     _small(review)
     assert review.context["page"].paginator.count == PROVINCES * COMMUNES
     assert len(review.context["items"]) == PER_PAGE
+
+
+def test_the_publish_page_names_the_first_units_not_approved(admin, country):
+    response = admin.get(
+        reverse("commitments:results_publish"), {"unit": "vn", "year": 2021, "quarter": 1}
+    )
+    html = _small(response)
+    reporting = len(country) - 1 - PROVINCES * (1 + DEPARTMENTS)
+    assert html.count('<span class="unit">') == 50
+    assert f"và {reporting - 50:,} đơn vị khác".replace(",", ".") in html
