@@ -197,3 +197,10 @@ def test_the_publish_page_names_the_first_units_not_approved(admin, country):
     reporting = len(country) - 1 - PROVINCES * (1 + DEPARTMENTS)
     assert html.count('<span class="unit">') == 50
     assert f"và {reporting - 50:,} đơn vị khác".replace(",", ".") in html
+
+
+def test_the_survey_overview_is_paged(admin, country):
+    response = admin.get(reverse("surveys:overview"), {"year": 2021})
+    _small(response)
+    assert response.context["page"].paginator.count == PROVINCES * COMMUNES
+    assert len(response.context["rows"]) == PER_PAGE
