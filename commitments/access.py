@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from commitments import engine
@@ -34,6 +35,12 @@ class Scope:
     unit_ids: frozenset[int]
     director_ids: frozenset[int]  # units where the user acts as a director
     staff_ids: frozenset[int]  # units whose reports the user writes
+    # The units of the user's director memberships: ``director_ids`` are they and every
+    # unit below them.
+    heads: frozenset[int] = frozenset()
+    # The top units (``is_top_unit``), when known: units of the user's memberships,
+    # since every other unit they see lies below one they direct.
+    top_ids: frozenset[int] | None = None
 
     def __contains__(self, unit: Unit | int) -> bool:
         pk = unit if isinstance(unit, int) else unit.pk
@@ -43,12 +50,26 @@ class Scope:
         """The queryset narrowed to rows whose ``field`` is a visible unit."""
         if self.everything:
             return queryset
-        return queryset.filter(**{f"{field}__in": self.unit_ids})
+        return queryset.filter(**{f"{field}__in": self.ids()})
+
+    def ids(self, *, directed: bool = False):
+        """The visible units (``directed``: those the user directs), to filter a query
+        by: the ids themselves while they are few; for a director of thousands of units
+        (a country's), the walk down the tree from the units they direct, done by the
+        database, rather than thousands of ids sent with every query."""
+        ids = self.director_ids if directed else self.unit_ids
+        if len(ids) <= FEW_UNITS or not self.heads:
+            return ids
+        staff = () if directed else tuple(self.staff_ids - self.director_ids)
+        return _units_below_sql(self.heads, staff)
 
     @property
     def empty(self) -> bool:
         return not self.everything and not self.unit_ids
 
+
+# How many units a scope names by id in a query; more are walked in the database.
+FEW_UNITS = 500
 
 NO_SCOPE = Scope(False, frozenset(), frozenset(), frozenset())
 # Every unit, as a superuser sees them: what the reminders look at.
@@ -63,17 +84,23 @@ def user_scope(*, user) -> Scope:
     if user.is_superuser:
         return Scope(True, frozenset(), frozenset(), frozenset())
     rows = _memberships_and_units_below(user.pk)
-    if not any(role for _, role in rows):
+    if not any(role for _, role, _ in rows):
         return NO_SCOPE
-    staff = frozenset(pk for pk, role in rows if role == ROLE_STAFF)
-    directed = frozenset(pk for pk, role in rows if role is None)
-    return Scope(False, staff | directed, directed, staff)
+    staff = frozenset(pk for pk, role, _ in rows if role == ROLE_STAFF)
+    directed = frozenset(pk for pk, role, _ in rows if role is None)
+    heads = frozenset(pk for pk, role, _ in rows if role == ROLE_DIRECTOR)
+    seen = staff | directed
+    tops = frozenset(
+        pk for pk, role, parent in rows if role and (parent is None or parent not in seen)
+    )
+    return Scope(False, seen, directed, staff, heads, tops)
 
 
-def _memberships_and_units_below(user_id: int) -> list[tuple[int, str | None]]:
-    """The user's memberships as (unit id, role), then each unit they direct or that
-    lies below one they direct as (unit id, None): one recursive query, which SQLite
-    and PostgreSQL both run, that reads only the subtrees the user directs."""
+def _memberships_and_units_below(user_id: int) -> list[tuple[int, str | None, int | None]]:
+    """The user's memberships as (unit id, role, the unit's parent id), then each unit
+    they direct or that lies below one they direct as (unit id, None, None): one
+    recursive query, which SQLite and PostgreSQL both run, that reads only the
+    subtrees the user directs."""
     quote = connection.ops.quote_name
     membership, unit = (quote(model._meta.db_table) for model in (Membership, Unit))
     sql = f"""
@@ -82,19 +109,35 @@ def _memberships_and_units_below(user_id: int) -> list[tuple[int, str | None]]:
             UNION
             SELECT child.id FROM {unit} child JOIN directed ON child.parent_id = directed.id
         )
-        SELECT unit_id, role FROM {membership} WHERE user_id = %s
+        SELECT m.unit_id, m.role, u.parent_id
+            FROM {membership} m JOIN {unit} u ON u.id = m.unit_id WHERE m.user_id = %s
         UNION ALL
-        SELECT id, NULL FROM directed
+        SELECT id, NULL, NULL FROM directed
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id, ROLE_DIRECTOR, user_id])
         return cursor.fetchall()
 
 
+def _units_below_sql(heads: frozenset[int], also: tuple[int, ...] = ()) -> RawSQL:
+    """The ids of ``heads`` and of every unit below them, and of ``also``, as a
+    subquery (a recursive query, which SQLite and PostgreSQL both run)."""
+    unit = connection.ops.quote_name(Unit._meta.db_table)
+    listed = ", ".join(["%s"] * len(heads))
+    sql = f"""WITH RECURSIVE below(id) AS (
+            SELECT id FROM {unit} WHERE id IN ({listed})
+            UNION
+            SELECT child.id FROM {unit} child JOIN below ON child.parent_id = below.id
+        ) SELECT id FROM below"""
+    if also:
+        sql += f" UNION SELECT id FROM {unit} WHERE id IN ({', '.join(['%s'] * len(also))})"
+    return RawSQL(sql, [*sorted(heads), *also])
+
+
 def unit_scope(*, unit: Unit) -> Scope:
     """The units a director of ``unit`` sees: it and every unit below (one query)."""
     below = frozenset(_units_below({unit.pk}))
-    return Scope(False, below, below, frozenset())
+    return Scope(False, below, below, frozenset(), frozenset({unit.pk}), frozenset({unit.pk}))
 
 
 def _units_below(heads: set[int]) -> set[int]:
@@ -127,7 +170,9 @@ def top_units_only(queryset: QuerySet, scope: Scope | None, field: str = "unit")
     ``is_top_unit``); without a scope, or for a superuser, the departments' rows."""
     if scope is None or scope.everything:
         return queryset.filter(**{f"{field}__parent__isnull": True})
-    return scope.filter(queryset, field).exclude(**{f"{field}__parent__in": scope.unit_ids})
+    if scope.top_ids is not None:
+        return queryset.filter(**{f"{field}__in": scope.top_ids})
+    return scope.filter(queryset, field).exclude(**{f"{field}__parent__in": scope.ids()})
 
 
 def below_top_units(queryset: QuerySet, scope: Scope | None, field: str = "unit") -> QuerySet:
@@ -135,7 +180,9 @@ def below_top_units(queryset: QuerySet, scope: Scope | None, field: str = "unit"
     units (the complement of ``top_units_only`` within the scope)."""
     if scope is None or scope.everything:
         return queryset.filter(**{f"{field}__parent__isnull": False})
-    return scope.filter(queryset, field).filter(**{f"{field}__parent__in": scope.unit_ids})
+    if scope.top_ids is not None:
+        return scope.filter(queryset, field).exclude(**{f"{field}__in": scope.top_ids})
+    return scope.filter(queryset, field).filter(**{f"{field}__parent__in": scope.ids()})
 
 
 def directs_units(*, scope: Scope) -> bool:

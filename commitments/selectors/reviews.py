@@ -50,7 +50,7 @@ def review_reports(*, scope: access.Scope) -> QuerySet[QuarterlyReport]:
         .order_by("submitted_at", "unit__code", "pk")
     )
     if not scope.everything:
-        reports = reports.filter(unit_id__in=scope.director_ids)
+        reports = reports.filter(unit_id__in=scope.ids(directed=True))
     return reports
 
 

@@ -46,7 +46,9 @@ def top_units(*, scope: access.Scope) -> list[Unit]:
     units = Unit.objects.order_by("code")
     if scope.everything:
         return list(units.filter(parent__isnull=True))
-    return list(units.filter(pk__in=scope.unit_ids).exclude(parent__in=scope.unit_ids))
+    if scope.top_ids is not None:
+        return list(units.filter(pk__in=scope.top_ids))
+    return list(units.filter(pk__in=scope.ids()).exclude(parent__in=scope.ids()))
 
 
 def _above_sql(count: int) -> str:
