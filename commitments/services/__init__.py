@@ -5,13 +5,18 @@
 - ``catalogue``: loading a built-in catalogue (``catalogue_load``).
 - ``imports``: units, figures and evidence from CSV or XLSX files (``units_import``,
   ``figures_import``, ``evidence_import``); all or nothing.
+- ``figure_rows``: a row of a figures file checked, and the lines that say what is
+  wrong with it (``figure_row_parse``), for both ways of importing the file.
+- ``figure_stream``: the figures import on PostgreSQL, streamed through a staging
+  table in constant memory (``figures_stream_import``).
 - ``figures``: checking one figure with the one set of messages (``figure_check``,
   ``FigureError``, ``FORM_MESSAGES``) and saving figures against the validation rules
   (``figures_save``, ``FigureInput``, ``ImportResult``, ``RulesBroken``,
   ``years_affected``).
 - ``official``: official figures (DOMAIN.md): the values of a reopened report kept
   until it is approved again, and the reports a trusted import approves
-  (``official_keep``, ``official_release``, ``reports_approve_trusted``).
+  (``official_keep``, ``official_release``, ``reports_approve_trusted``, and
+  ``reports_approve_listed`` for the periods of a staging table).
 - ``recompute``: recomputing a year's statuses (``statuses_recompute``, in parts on
   several workers for a large tree: ``statuses_recompute_part``), asking for that
   recompute in the transaction of a write (``recompute_request``, a row of the outbox,
@@ -41,6 +46,8 @@ from commitments.services import (  # noqa: F401
     audit,
     catalogue,
     evidence,
+    figure_rows,
+    figure_stream,
     figures,
     imports,
     notices,

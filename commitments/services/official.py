@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from commitments.models import AuditEntry, Figure, OfficialFigure, QuarterlyReport, Unit
 from commitments.services import audit
@@ -95,3 +97,99 @@ def _reports_of(wanted: dict[tuple[int, int, int], Unit]) -> list[QuarterlyRepor
         ignore_conflicts=True,
     )
     return stored()
+
+
+def import_note(source: str) -> str:
+    """The note of the approvals an import of the file named ``source`` makes."""
+    return gettext("Duyệt khi nhập tệp %(file)s") % {"file": source}
+
+
+REPORT = QuarterlyReport._meta.db_table
+AUDIT = AuditEntry._meta.db_table
+# The periods being approved, listed once for the statements below.
+PERIODS = "approve_period"
+
+# The stored reports of the periods (``%(which)s``: all, or those not approved yet)
+# grow their version, those not approved are approved, and each of these is recorded
+# with the state it leaves.
+APPROVE_STORED = f"""
+WITH listed AS (
+    SELECT r.id, r.state AS old FROM {REPORT} r
+    JOIN {PERIODS} p ON (p.unit_id, p.year, p.quarter) = (r.unit_id, r.year, r.quarter)
+    WHERE %(all)s OR r.state <> %(approved)s
+    FOR UPDATE OF r
+), approved AS (
+    UPDATE {REPORT} r SET
+        version = r.version + 1,
+        updated_at = %(now)s,
+        state = %(approved)s,
+        decided_at = CASE WHEN l.old = %(approved)s THEN r.decided_at ELSE %(now)s END,
+        decided_by_id = CASE WHEN l.old = %(approved)s THEN r.decided_by_id ELSE %(user)s END
+    FROM listed l WHERE r.id = l.id
+    RETURNING r.unit_id, r.year, r.quarter, l.old
+)
+INSERT INTO {AUDIT} (at, user_id, unit_id, year, quarter, subject, action, label, changes, note, batch)
+SELECT %(now)s, %(user)s, unit_id, year, quarter, %(subject)s, %(action)s, '',
+    jsonb_build_array(jsonb_build_array('state', old, %(approved)s)), %(note)s, ''
+FROM approved WHERE old <> %(approved)s
+ORDER BY year, quarter, unit_id
+"""
+
+# The reports missing, created approved (as a draft approved at once, and recorded so).
+CREATE_APPROVED = f"""
+WITH created AS (
+    INSERT INTO {REPORT}
+        (unit_id, year, quarter, state, version, comment, updated_at, decided_at, decided_by_id)
+    SELECT p.unit_id, p.year, p.quarter, %(approved)s, 1, '', %(now)s, %(now)s, %(user)s
+    FROM {PERIODS} p
+    WHERE NOT EXISTS (
+        SELECT FROM {REPORT} r
+        WHERE (r.unit_id, r.year, r.quarter) = (p.unit_id, p.year, p.quarter)
+    )
+    ORDER BY p.unit_id, p.year, p.quarter
+    ON CONFLICT (unit_id, year, quarter) DO NOTHING
+    RETURNING unit_id, year, quarter
+)
+INSERT INTO {AUDIT} (at, user_id, unit_id, year, quarter, subject, action, label, changes, note, batch)
+SELECT %(now)s, %(user)s, unit_id, year, quarter, %(subject)s, %(action)s, '',
+    jsonb_build_array(jsonb_build_array('state', %(draft)s, %(approved)s)), %(note)s, ''
+FROM created
+ORDER BY year, quarter, unit_id
+"""
+
+RELEASE = f"""
+DELETE FROM {OfficialFigure._meta.db_table} o USING {PERIODS} p
+WHERE (o.unit_id, o.year, o.quarter) = (p.unit_id, p.year, p.quarter)
+"""
+
+
+def reports_approve_listed(*, periods: str, user=None, note: str = "") -> int:
+    """``reports_approve_trusted`` for the periods a query lists, in a fixed number of
+    set-based statements whatever their number (PostgreSQL): ``periods`` is a query of
+    the caller's own (never text from a user) giving ``unit_id, year, quarter`` rows,
+    e.g. from the staging table of an import. The same effects: every report of the
+    periods approved (those missing created so) with its version grown, each change
+    of state recorded with ``note``, kept values dropped; returns how many reports
+    changed state."""
+    params = {
+        "now": timezone.now(),
+        "user": getattr(audit.user_or_none(user), "pk", None),
+        "note": note,
+        "draft": QuarterlyReport.State.DRAFT,
+        "approved": APPROVED,
+        "subject": AuditEntry.Subject.REPORT,
+        "action": AuditEntry.Action.APPROVED,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {PERIODS}")
+        cursor.execute(f"CREATE TEMP TABLE {PERIODS} ON COMMIT DROP AS {periods}")
+        cursor.execute(APPROVE_STORED, {**params, "all": True})
+        moved = cursor.rowcount
+        cursor.execute(CREATE_APPROVED, params)
+        moved += cursor.rowcount
+        # A report another transaction created meanwhile (the insert above left it).
+        cursor.execute(APPROVE_STORED, {**params, "all": False})
+        moved += cursor.rowcount
+        cursor.execute(RELEASE)
+        cursor.execute(f"DROP TABLE {PERIODS}")
+    return moved
