@@ -185,10 +185,18 @@ def figures_import(*, path: str | Path) -> ImportResult:
 
     On PostgreSQL the file is streamed through a staging table (``figure_stream``), so
     a file of any size takes memory that does not grow with it; elsewhere it is read
-    whole. Both give the same figures, messages, audit entries and approvals.
+    whole (``figures_import_in_memory``). Both give the same figures, messages, audit
+    entries and approvals.
     """
     if connection.vendor == "postgresql":
         return figure_stream.figures_stream_import(path=path)
+    return figures_import_in_memory(path=path)
+
+
+def figures_import_in_memory(*, path: str | Path) -> ImportResult:
+    """``figures_import`` with the whole file read first and checked in Python: the
+    import on SQLite, and on PostgreSQL the reference the streamed import must agree
+    with."""
     rows = read_rows(path, FIGURE_COLUMNS)
     units = {u.code: u for u in Unit.objects.all()}
     elements = {e.code: e for e in DataElement.objects.all()}
