@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -51,7 +51,7 @@ def read_rows(path: str | Path, columns: tuple[str, ...], *, xlsx: bool = True) 
 
 def row_cells(
     path: str | Path, columns: tuple[str, ...], *, xlsx: bool = True
-) -> Iterator[tuple[int, tuple[str, ...]]]:
+) -> Iterator[tuple[int, Sequence[str]]]:
     """The file's data rows one at a time, as they are read: each row's line and its
     cells in the order of ``columns``, as written (not stripped), so that a file of any
     size is read in constant memory.
@@ -87,9 +87,9 @@ def row_cells(
 
 def _picked(
     lines: Iterator[tuple[int, list[str]]], width: int, indexes: list[int]
-) -> Iterator[tuple[int, tuple[str, ...]]]:
+) -> Iterator[tuple[int, Sequence[str]]]:
     """The non-blank rows of ``lines`` (the header read) as the cells at ``indexes``."""
-    pick = itemgetter(*indexes)
+    pick = None if indexes == list(range(width)) else itemgetter(*indexes)
     single = len(indexes) == 1
     for line, cells in lines:
         if len(cells) != width:
@@ -100,8 +100,11 @@ def _picked(
         # Most rows start with a value: the blank test of every cell only when not.
         if (not first or first.isspace()) and not any(c.strip() for c in cells):
             continue
-        picked = pick(cells)
-        yield line, ((picked,) if single else picked)
+        if pick is None:  # the columns as expected, in their order
+            yield line, cells
+        else:
+            picked = pick(cells)
+            yield line, ((picked,) if single else picked)
 
 
 def _csv_lines(path: Path) -> Iterator[tuple[int, list[str]]]:

@@ -14,7 +14,7 @@ rolls back, staging table and all.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,21 +117,34 @@ class _Known:
         return cls(units, elements, categories, unit_ids, pairs, rules)
 
 
-def _stage(cursor, rows: Iterator[tuple[int, tuple[str, ...]]], known: _Known) -> list[str]:
+def _stage(cursor, rows: Iterator[tuple[int, Sequence[str]]], known: _Known) -> list[str]:
     """Stream the rows into the staging table; returns the errors of those refused.
 
     A row written exactly as the checks want it (a known unit, element and category,
     plain digits in range) is written as it comes; any other goes through
     ``figure_rows.figure_row_parse``, which strips its cells, reads what it can (a
-    value written ``+12`` or `` 12 ``) and words the errors of the rest.
+    value written ``+12`` or `` 12 ``) and words the errors of the rest. The plain
+    test is written out in the loop: it runs for every row of the file.
     """
     errors: list[str] = []
+    pairs, unit_ids, years, quarters = known.pairs, known.unit_ids, YEARS, QUARTERS
     with cursor.copy(COPY) as copy, translation.override("en"):
         write = copy.write_row
         for line, cells in rows:
-            plain = _plain(cells, known)
-            if plain is not None:
-                write((line, *plain))
+            year, quarter, unit, element, category, value = cells
+            pair = pairs.get((element, category))
+            unit_id = unit_ids.get(unit)
+            if (
+                pair is not None
+                and unit_id is not None
+                and year in years
+                and quarter in quarters
+                and value.isdigit()
+                and value.isascii()
+                and len(value) <= MAX_DIGITS
+                and (number := int(value)) <= pair[2]
+            ):
+                write((line, years[year], quarters[quarter], unit_id, pair[0], pair[1], number))
                 continue
             values = {name: cell.strip() for name, cell in zip(FIGURE_COLUMNS, cells, strict=True)}
             item = figure_rows.figure_row_parse(
@@ -154,20 +167,6 @@ def _columns(item: FigureInput) -> tuple:
         category,
         item.value,
     )
-
-
-def _plain(cells: tuple[str, ...], known: _Known) -> tuple | None:
-    """The staged columns of a row written exactly as the checks want it, else None
-    (the row then goes through the full checks, which may still take it)."""
-    year, quarter, unit, element, category, value = cells
-    pair = known.pairs.get((element, category))
-    if pair is None or not (value.isdigit() and value.isascii() and len(value) <= MAX_DIGITS):
-        return None
-    number = int(value)
-    unit_id = known.unit_ids.get(unit)
-    if number > pair[2] or unit_id is None or year not in YEARS or quarter not in QUARTERS:
-        return None
-    return (YEARS[year], QUARTERS[quarter], unit_id, pair[0], pair[1], number)
 
 
 KEY = ("year", "quarter", "unit_id", "element_id", "category_id")
