@@ -82,6 +82,9 @@ def figures_stream_import(*, path: str | Path) -> ImportResult:
             note=official.import_note(source),
         )
         cursor.execute(f"DROP TABLE {STAGE}, {CHANGE}, {PERIOD}")
+        # The rest of a caller's transaction runs as it would have.
+        cursor.execute("SET LOCAL work_mem TO DEFAULT")
+        cursor.execute("SET LOCAL jit TO DEFAULT")
     return ImportResult(created, updated, total - created - updated)
 
 
