@@ -78,7 +78,7 @@ def figures_stream_import(*, path: str | Path) -> ImportResult:
         # An admin's import is a trusted channel: its figures are official on arrival
         # (DOMAIN.md), so the reports they land in are approved, and say so.
         official.reports_approve_listed(
-            periods=f"SELECT unit_id, year, quarter FROM {PERIOD}",
+            periods=f"SELECT unit_id, year, quarter, written FROM {PERIOD}",
             note=official.import_note(source),
         )
         cursor.execute(f"DROP TABLE {STAGE}, {CHANGE}, {PERIOD}")
@@ -314,14 +314,22 @@ def _changes(cursor) -> int:
     return changes
 
 
+PERIODS = f"""
+CREATE TEMP TABLE {PERIOD} ON COMMIT DROP AS
+SELECT s.unit_id, s.year, s.quarter, s.figures, w.unit_id IS NOT NULL AS written
+FROM (
+    SELECT unit_id, year, quarter, count(*) AS figures FROM {STAGE}
+    GROUP BY unit_id, year, quarter
+) s
+LEFT JOIN (SELECT DISTINCT unit_id, year, quarter FROM {CHANGE}) w
+    USING (unit_id, year, quarter)
+"""
+
+
 def _periods(cursor) -> tuple[int, set[int]]:
-    """The reports the file writes to, in their table; returns how many figures the
-    file gives and of which years."""
-    cursor.execute(
-        f"CREATE TEMP TABLE {PERIOD} ON COMMIT DROP AS"
-        f" SELECT unit_id, year, quarter, count(*) AS figures FROM {STAGE}"
-        f" GROUP BY unit_id, year, quarter"
-    )
+    """The reports the file gives figures of, and whether it changes them, in their
+    table; returns how many figures the file gives and of which years."""
+    cursor.execute(PERIODS)
     cursor.execute(f"SELECT year, sum(figures) FROM {PERIOD} GROUP BY year")
     counts = dict(cursor.fetchall())
     return sum(counts.values()), set(counts)

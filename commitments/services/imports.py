@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from commitments import engine, selectors
-from commitments.models import AuditEntry, Category, DataElement, Evidence, Unit
+from commitments.models import AuditEntry, Category, DataElement, Evidence, Figure, Unit
 from commitments.services import (
     audit,
     evidence,
@@ -223,11 +223,13 @@ def figures_import_in_memory(*, path: str | Path) -> ImportResult:
     source = Path(path).name
     try:
         with transaction.atomic():
+            written = _periods_written(inputs)
             result = figures.figures_save(inputs=inputs, source=source)
             # An admin's import is a trusted channel: its figures are official on
             # arrival (DOMAIN.md), so the reports they land in are approved, and say so.
             official.reports_approve_trusted(
                 periods={(i.unit, i.year, i.quarter) for i in inputs},
+                written=written,
                 note=official.import_note(source),
             )
     except figures.RulesBroken as broken:
@@ -235,6 +237,19 @@ def figures_import_in_memory(*, path: str | Path) -> ImportResult:
             lines = [figure_rows.violation_line(v) for v in broken.violations]
         raise ImportFailed(sorted(lines, key=line_number)) from None
     return result
+
+
+def _periods_written(inputs: list[FigureInput]) -> set[tuple[Unit, int, int]]:
+    """The reports whose figures the inputs change: a new figure or another value."""
+    stored = (
+        Figure.objects.filter(
+            year__in={i.year for i in inputs}, unit_id__in={i.unit.pk for i in inputs}
+        )
+        .order_by()
+        .values_list("year", "quarter", "unit_id", "element_id", "category_id", "value")
+    )
+    values = {tuple(key): value for *key, value in stored}
+    return {(i.unit, i.year, i.quarter) for i in inputs if values.get(i.key) != i.value}
 
 
 # ---------------------------------------------------------------------------
