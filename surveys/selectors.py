@@ -269,12 +269,7 @@ def satisfaction_by_desk(
         for unit in units
     ]
     if every_desk is None:
-        totals = {
-            q: sum((counts.get((pk, q), NOTHING) for pk in ids), NOTHING) for q in (1, 2, 3, 4)
-        }
-        published_by_quarter = {
-            q: sum(1 for pk in ids if (pk, q) in published) for q in (1, 2, 3, 4)
-        }
+        totals, published_by_quarter = _rows_totals(ids=ids, counts=counts, published=published)
     else:
         totals, published_by_quarter = desk_totals(desks=every_desk, year=year)
     total = row(None, lambda q: totals.get(q, NOTHING), lambda q: None)
@@ -285,6 +280,16 @@ def satisfaction_by_desk(
         ],
     )
     return rows, total, target
+
+
+def _rows_totals(
+    *, ids: list[int], counts: dict, published: dict
+) -> tuple[dict[int, DeskQuarter], dict[int, int]]:
+    """The counts of each quarter added up over the desks of the rows, and how many of
+    them published each quarter, from what the rows already read."""
+    totals = {q: sum((counts.get((pk, q), NOTHING) for pk in ids), NOTHING) for q in (1, 2, 3, 4)}
+    published_by_quarter = {q: sum(1 for pk in ids if (pk, q) in published) for q in (1, 2, 3, 4)}
+    return totals, published_by_quarter
 
 
 def desk_totals(
