@@ -32,7 +32,7 @@ def subtree_ids(unit: Unit) -> RawSQL:
     table = connection.ops.quote_name(Unit._meta.db_table)
     return RawSQL(
         f"""WITH RECURSIVE below(id) AS (
-                SELECT %s
+                SELECT id FROM {table} WHERE id = %s
                 UNION
                 SELECT child.id FROM {table} child JOIN below ON child.parent_id = below.id
             ) SELECT id FROM below""",
