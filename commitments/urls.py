@@ -1,6 +1,7 @@
 from django.urls import path
 
 from commitments.views import (
+    city,
     completeness,
     dashboard,
     documents,
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("indicators/<str:code>/", dashboard.indicator_detail, name="indicator"),
     path("matrix/", dashboard.matrix, name="matrix"),
+    path("city/", city.city_overview, name="city"),
     path("units/<str:code>/", dashboard.unit_detail, name="unit"),
     path("recompute/", dashboard.recompute_now, name="recompute_now"),
     path("reports/xlsx/", documents.report_xlsx, name="report_xlsx"),

@@ -10,7 +10,7 @@ from itertools import count
 from unittest import mock
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 
 from commitments import services
 from commitments.models import (
@@ -130,6 +130,16 @@ def staff(username: str, unit: Unit, **fields):
 def director(username: str, unit: Unit, **fields):
     """A director (lãnh đạo) of a unit: sees it and every unit below it."""
     return user(username, unit=unit, role=Membership.Role.DIRECTOR, **fields)
+
+
+def city_office(username: str = "sonoivu", **fields):
+    """A user of the city's coordinating office (Sở Nội vụ): a member of the group that
+    holds ``view_city``, as an admin sets it up in /admin/; of no unit."""
+    group, _ = Group.objects.get_or_create(name="Điều phối cải cách toàn thành phố")
+    group.permissions.add(Permission.objects.get(codename="view_city"))
+    created = user(username, **fields)
+    created.groups.add(group)
+    return created
 
 
 def membership(user, unit: Unit, role: str | None) -> Membership:

@@ -1,7 +1,7 @@
 """The director's pages: the dashboard, an indicator, the units x indicators matrix,
-a unit. Each shows only the units the user sees (``access.user_scope``): a
-superuser every unit, a member of staff their unit, a director their unit and every
-unit below it. Where the pages showed the department they show the top units the user
+a unit. Each shows only the units the user sees (``access.reading_scope``): a
+superuser and the city's coordinating office every unit, a member of staff their unit,
+a director their unit and every unit below it. Where the pages showed the department they show the top units the user
 sees (``access.is_top_unit``).
 
 Only the rows of visible units are read. A row's detail names units of its own subtree
@@ -55,27 +55,25 @@ def _quarterly_report_url(
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Which commitments are met, at risk or not met, why, and who is behind: a
-    headline first, then the cards and every indicator."""
-    scope = access.user_scope(user=request.user)
+    headline first, then the cards and every indicator; of every top unit the user
+    sees, or of the one unit asked for (``?unit=<code>``: a department, from the city
+    view)."""
+    scope = access.reading_scope(user=request.user)
     if scope.empty:
         return render(request, "commitments/no_units.html")
     years, year, quarter = period(request)
     reading = basis(request)
-    statuses = selectors.statuses.year_statuses(year=year, scope=scope, basis=reading)
     units = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
-    provisional = provisional_note(reading, units.values(), year=year, quarter=quarter, scope=scope)
-    departments = sorted({s.unit for s in statuses}, key=lambda u: u.code)
+    asked = _asked_unit(request, units, scope)
+    statuses = selectors.statuses.year_statuses(year=year, unit=asked, scope=scope, basis=reading)
+    shown = _subtree(asked, units.values()) if asked else units.values()
+    provisional = provisional_note(reading, shown, year=year, quarter=quarter, scope=scope)
     is_open = _is_open(year, quarter)
-    published = (
-        selectors.publications.publications_of_period(units=departments, year=year, quarter=quarter)
-        if departments
-        else {}
-    )
     view = _DashboardView(
         statuses=statuses,
         # A first quarter is compared with the last of the year before.
         earlier=selectors.statuses.period_statuses(
-            year=year - 1, quarter=4, scope=scope, basis=reading
+            year=year - 1, quarter=4, scope=scope, unit=asked, basis=reading
         )
         if quarter == 1
         else [],
@@ -85,17 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         category_names=selectors.statuses.category_names(),
         unit_names={code: unit.label for code, unit in units.items()},
     )
-    sections = [
-        {
-            **view.section(department),
-            # Publishing results (công bố kết quả): a period that is over, by a
-            # director of the department or a superuser.
-            "publication": published.get(department.pk),
-            "published_by": _publisher(published.get(department.pk)),
-            "may_publish": not is_open and access.may_publish(scope=scope, department=department),
-        }
-        for department in departments
-    ]
+    sections = _sections(view, year=year, scope=scope)
     return render(
         request,
         "commitments/dashboard.html",
@@ -106,6 +94,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "quarters": QUARTERS,
             "is_open": is_open,
             "sections": sections,
+            "asked": asked,
+            "keep_unit": asked.code if asked else "",
             "provisional": provisional,
             "compared": _compared_periods(year, quarter, view.ended),
             # The year's recompute (when computed, whether behind) and whether the user
@@ -113,6 +103,44 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "category_names": view.category_names,
         },
     )
+
+
+def _sections(view: _DashboardView, *, year: int, scope: access.Scope) -> list[dict]:
+    """A section for each department (top unit) of the statuses read: its cards and
+    headline, its publication of the period and whether the user may publish it."""
+    departments = sorted({s.unit for s in view.statuses}, key=lambda u: u.code)
+    published = (
+        selectors.publications.publications_of_period(
+            units=departments, year=year, quarter=view.quarter
+        )
+        if departments
+        else {}
+    )
+    return [
+        {
+            **view.section(department),
+            # Publishing results (công bố kết quả): a period that is over, by a
+            # director of the department or a superuser.
+            "publication": published.get(department.pk),
+            "published_by": _publisher(published.get(department.pk)),
+            "may_publish": not view.is_open
+            and access.may_publish(scope=scope, department=department),
+        }
+        for department in departments
+    ]
+
+
+def _asked_unit(request: HttpRequest, units: dict[str, Unit], scope: access.Scope) -> Unit | None:
+    """The unit the dashboard is narrowed to (``?unit=<code>``), or None for every top
+    unit the user sees. A unit the user does not see (another department, for a
+    department's director) answers 404, the same as one that does not exist."""
+    code = request.GET.get("unit", "")
+    if not code:
+        return None
+    unit = units.get(code)
+    if unit is None or unit not in scope:
+        raise Http404(_("Không có đơn vị này."))
+    return unit
 
 
 def _compared_periods(year: int, quarter: int, ended: int) -> tuple | None:
@@ -192,16 +220,18 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     definition, each category, and each unit with the figures behind its value; the
     chart and the department's rows are those of the top units the user sees."""
     years, year, quarter = period(request)
-    scope = access.user_scope(user=request.user)
-    target = _indicator_target(request, code, year, scope)
+    scope = access.reading_scope(user=request.user)
+    reading = basis(request)
+    units = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
+    target = _indicator_target(
+        code, year, scope, department=_sheet_department(request, units, scope)
+    )
     indicator = target.indicator
     overrides = list(target.overrides.select_related("category"))
-    reading = basis(request)
     rows = selectors.statuses.indicator_statuses(
         indicator=indicator, year=year, scope=scope, basis=reading
     )
     category_names = selectors.statuses.category_names()
-    units = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
     unit_names = {code: unit.label for code, unit in units.items()}
     provisional = provisional_note(reading, units.values(), year=year, quarter=quarter, scope=scope)
     for row in rows:
@@ -258,12 +288,33 @@ def _period_rows(
     return period_rows
 
 
-def _indicator_target(request: HttpRequest, code: str, year: int, scope: access.Scope):
+def _sheet_department(request: HttpRequest, units: dict[str, Unit], scope: access.Scope) -> str:
+    """The code of the department whose sheet the indicator page shows: the department
+    of the unit asked for (``?unit=<code>``), "" when none is. A unit of a department
+    whose sheet the user does not read (another department, for a department's
+    director) answers 404, the same as one that does not exist; a user who sees no
+    unit at all (an admin of targets) reads any."""
+    code = request.GET.get("unit", "")
+    if not code or scope.empty:
+        return code
+    unit = units.get(code)
+    if unit is None:
+        raise Http404(_("Không có đơn vị này."))
+    tree = {other.pk: other.parent_id for other in units.values()}
+    department = access.department_of(unit, tree)
+    seen = access.departments_seen(scope=scope, tree=tree)
+    if seen is not None and department not in seen:
+        raise Http404(_("Không có đơn vị này."))
+    return next(other.code for other in units.values() if other.pk == department)
+
+
+def _indicator_target(code: str, year: int, scope: access.Scope, *, department: str):
     """The target of the year of the indicator numbered ``code``: sheets number their
-    indicators alike, so the one of the department asked for (``unit``), else of the
-    first department whose sheet the user may read; 404 when there is none."""
+    indicators alike, so the one of the department asked for (``department``, a unit's
+    code), else of the first department whose sheet the user may read; 404 when there
+    is none."""
     target = selectors.sheets.indicator_target(
-        code=code, year=year, scope=scope, department=request.GET.get("unit", "")
+        code=code, year=year, scope=scope, department=department
     )
     if target is None:
         raise Http404(_("Chỉ tiêu này không có mục tiêu trong năm đã chọn."))
@@ -292,7 +343,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
     sees apart at the top, then the other units worst first, or sorted by one
     indicator (``commitments.matrix``)."""
     years, year, quarter = period(request)
-    scope = access.user_scope(user=request.user)
+    scope = access.reading_scope(user=request.user)
     reading = basis(request)
     statuses = selectors.statuses.matrix_statuses(
         year=year, quarter=quarter, scope=scope, basis=reading
@@ -331,7 +382,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One unit: its own statuses (the indicators judged unit by unit, with their
     fields) and the department's coverage conditions it meets or misses. A unit the
     user does not see does not exist for them (the same 404 as an unknown code)."""
-    scope = access.user_scope(user=request.user)
+    scope = access.reading_scope(user=request.user)
     years, year, quarter = period(request)
     reading = basis(request)
     units = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
@@ -368,9 +419,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "commitments/unit.html",
         {
+            # Its indicators are linked by its own code: its department may be hidden.
             "unit": unit,
-            # Whose sheet its indicator links show (None: a department not seen).
-            "department": _department_of(unit, by_id.values()),
             "parent": by_id.get(unit.parent_id),
             "children": sorted(
                 (u for u in by_id.values() if u.parent_id == unit.pk), key=lambda u: u.code
@@ -387,15 +437,6 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "category_names": category_names,
         },
     )
-
-
-def _department_of(unit: Unit, units) -> Unit | None:
-    """The department (the top of the tree) above the unit among ``units``, or None
-    when it is not among them."""
-    by_id = {other.pk: other for other in units}
-    while unit.parent_id is not None and unit.parent_id in by_id:
-        unit = by_id[unit.parent_id]
-    return unit if unit.parent_id is None else None
 
 
 def _subtree(unit: Unit, units) -> list[Unit]:

@@ -26,7 +26,7 @@ def _sheet_for(request: HttpRequest, pk: int) -> Sheet:
     sheet = get_object_or_404(Sheet.objects.select_related("department", "copied_from"), pk=pk)
     if _may_change(request):
         return sheet  # an admin of targets edits every sheet's
-    scope = access.user_scope(user=request.user)
+    scope = access.reading_scope(user=request.user)
     if not selectors.sheets.sheet_visible(sheet=sheet, scope=scope):
         raise Http404(_("Không có bản đăng ký này."))
     return sheet
@@ -44,7 +44,7 @@ def _admins_only(view):
 @require_GET
 def sheet_list(request: HttpRequest) -> HttpResponse:
     """The sheets the user may read, the latest year first."""
-    scope = access.user_scope(user=request.user)
+    scope = access.reading_scope(user=request.user)
     if _may_change(request):
         scope = access.ALL_UNITS  # an admin of targets edits every sheet's
     return render(
