@@ -1,4 +1,6 @@
-"""The demo department (đơn vị mẫu): HCMC DARD with a year of figures and evidence.
+"""The demo department (đơn vị mẫu): HCMC DARD with a year of figures and evidence,
+and a second department, HCMC's Department of Natural Resources and Environment, whose
+sheet is loaded from a file (``demo_stnmt``).
 
 ``demo_load`` writes a realistic Sở Nông nghiệp và Phát triển nông thôn TP.HCM (17
 units), its 2020 baseline figures and the four quarters of 2021, the 2021 evidence,
@@ -67,7 +69,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from commitments import selectors, services
+from commitments import demo_stnmt, selectors, services
 from commitments.models import (
     Category,
     Commitment,
@@ -98,6 +100,7 @@ USERS = [
     ("demo-admin", "quản trị hệ thống (superuser)"),
     ("demo-director", "Giám đốc Sở, lãnh đạo đơn vị sonn"),
     ("demo-staff", "chuyên viên Văn phòng Sở (bộ phận một cửa), sonn-vp"),
+    (demo_stnmt.DIRECTOR, "Giám đốc Sở Tài nguyên và Môi trường, lãnh đạo đơn vị stnmt"),
 ]
 STAFF_UNIT = "sonn-vp"
 
@@ -623,7 +626,9 @@ def demo_load(*, as_of: dt.date | None = None) -> dict[str, int]:
     Loads the ``hcmc-dard-2021`` catalogue, the 17 units of HCMC DARD, the 2020 baseline
     and 2021 figures, the 2021 evidence, plan tasks and milestones, and the users
     ``demo-admin``, ``demo-director`` and ``demo-staff`` (password ``demo``, reset on
-    every run). Prepares the current year (the year of ``as_of``, default today) when
+    every run); then the second department (``demo_stnmt.stnmt_load``: its units, its
+    sheet loaded from ``commitments/data/stnmt-2021.csv``, its figures and its director
+    ``demo-director-2``). Prepares the current year (the year of ``as_of``, default today) when
     it is after 2021: see the module's docstring. Then recomputes the statuses of 2020,
     2021 and the current year in this process, as of ``as_of``. Returns the stored
     counts for the demo units.
@@ -650,13 +655,15 @@ def demo_load(*, as_of: dt.date | None = None) -> dict[str, int]:
             _reports_save(units, today.year, quarters=ended, today=today)
             _surveys_save(units, today.year, quarters=ended)
             years.append(today.year)
+        # The second department, its sheet loaded from a file (demo_stnmt.py).
+        second = demo_stnmt.stnmt_load(today=today, password=PASSWORD)
         # Evidence, plan tasks and milestones are written here directly, not through a
         # service: their years' recompute is asked for as a service would.
         services.recompute.recompute_request(years=years)
         statuses = sum(
             services.recompute.statuses_recompute(year=year, as_of=as_of) for year in years
         )
-        demo_units = list(units.values())
+        demo_units = [*units.values(), *second]
         return {
             "units": len(demo_units),
             "figures": Figure.objects.filter(unit__in=demo_units).count(),

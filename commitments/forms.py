@@ -446,3 +446,49 @@ class SheetSignForm(forms.Form):
         if upload:
             check_evidence_file(upload)
         return upload
+
+
+# A sheet's file holds a few dozen rows: anything far larger is not one.
+SHEET_FILE_MAX_BYTES = 2 * 2**20
+
+
+class SheetLoadForm(forms.Form):
+    """A department's sheet loaded from a CSV or XLSX file (README: the sheet file)."""
+
+    file = forms.FileField(
+        label=_("tệp bản đăng ký"),
+        help_text=_("CSV (UTF-8) hoặc XLSX, theo mẫu trong README."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    department = forms.ModelChoiceField(
+        label=_("đơn vị ký"),
+        queryset=Unit.objects.filter(parent__isnull=True).order_by("code"),
+        to_field_name="code",
+        empty_label=None,
+    )
+    year = forms.IntegerField(
+        label=_("năm"),
+        min_value=2000,
+        max_value=2100,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+        error_messages={"invalid": _("Nhập một năm, ví dụ 2026.")},
+    )
+    replace = forms.BooleanField(
+        label=_("thay bản đăng ký đang lưu của năm"),
+        required=False,
+        help_text=_(
+            "Cam kết và chỉ tiêu được giữ theo số hiệu; không thay được bản đăng ký của năm "
+            "đã công bố kết quả."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > SHEET_FILE_MAX_BYTES:
+            raise ValidationError(
+                _("Tệp lớn hơn %(limit)s MB."),
+                params={"limit": number_format(SHEET_FILE_MAX_BYTES / 2**20, 0)},
+            )
+        if PurePath(upload.name).suffix.lower() not in (".csv", ".xlsx"):
+            raise ValidationError(_("Chỉ nhận tệp CSV hoặc XLSX."))
+        return upload

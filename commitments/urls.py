@@ -66,8 +66,10 @@ urlpatterns += [
 
 urlpatterns += [
     path("sheets/", sheets.sheet_list, name="sheets"),
+    path("sheets/load/", sheets.sheet_load, name="sheet_load"),
     path("sheets/<int:pk>/", sheets.sheet_detail, name="sheet"),
     path("sheets/<int:pk>/document/", sheets.sheet_document, name="sheet_document"),
+    path("sheets/<int:pk>/sheet.csv", sheets.sheet_download, name="sheet_download"),
     path("sheets/<int:pk>/confirm/", sheets.sheet_confirm, name="sheet_confirm"),
     path("sheets/<int:pk>/copy/", sheets.sheet_copy, name="sheet_copy"),
     path("sheets/<int:pk>/sign/", sheets.sheet_sign, name="sheet_sign"),

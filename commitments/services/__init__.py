@@ -22,6 +22,8 @@
 - ``targets``: preparing a year from another, a sheet copied into another year, and
   editing a target (``targets_copy_year``, ``sheet_copy``, ``target_update``,
   ``TargetsCopyRefused``).
+- ``sheet_files``: a department's sheet loaded from a CSV or XLSX file
+  (``sheet_load``, ``SheetLoadFailed``); all or nothing.
 - ``sheets``: a department's signed sheet: created, an indicator and its target added,
   given to a department, signed with its scanned document, its commitments confirmed
   after a copy (``sheet_create``, ``indicator_add``, ``sheet_assign``, ``sheet_sign``,
@@ -56,6 +58,7 @@ from commitments.services import (  # noqa: F401
     recompute,
     reminders,
     reports,
+    sheet_files,
     sheets,
     targets,
 )

@@ -161,15 +161,15 @@ def _target_copy(source: Target, *, indicator: Indicator, year: int, user) -> Ta
     )
     for override in source.overrides.all():
         _override_for(target, override).save()
-    before = {"year": source.year, **_target_snapshot(source)}
-    after = {"year": year, **_target_snapshot(target, source.overrides.all())}
+    before = {"year": source.year, **target_snapshot(source)}
+    after = {"year": year, **target_snapshot(target, source.overrides.all())}
     return TargetChange(
         user=user,
         target=target,
         indicator_code=source.indicator.code,
         year=year,
         action=TargetChange.Action.COPIED,
-        changes=_differences(before, after),
+        changes=target_differences(before, after),
     )
 
 
@@ -199,13 +199,13 @@ def target_update(
             .prefetch_related("overrides__category")
             .get(pk=target.pk)
         )
-        before = _target_snapshot(stored)
+        before = target_snapshot(stored)
         for name in TARGET_FIELDS:
             if name in data:
                 setattr(stored, name, data[name])
         stored.full_clean()
         new_overrides = _overrides_checked(stored, overrides)
-        changes = _differences(before, _target_snapshot(stored, new_overrides))
+        changes = target_differences(before, target_snapshot(stored, new_overrides))
         if not changes:
             return None
         _target_write(stored, changes, new_overrides)
@@ -272,7 +272,7 @@ def _same_day(day: dt.date | None, years: int) -> dt.date | None:
         return day.replace(year=day.year + years, day=28)
 
 
-def _target_snapshot(target: Target, overrides: Iterable[TargetOverride] | None = None) -> dict:
+def target_snapshot(target: Target, overrides: Iterable[TargetOverride] | None = None) -> dict:
     """A target's edited fields and overrides as the history stores them (text)."""
     overrides = target.overrides.all() if overrides is None else overrides
     snapshot = {name: _history_value(getattr(target, name)) for name in TARGET_FIELDS}
@@ -294,7 +294,7 @@ def _history_value(value):
     return value
 
 
-def _differences(before: dict, after: dict) -> dict[str, list]:
+def target_differences(before: dict, after: dict) -> dict[str, list]:
     """``{field: [old, new]}`` for each field whose value differs; "" counts as empty."""
     return {
         name: [before.get(name), after.get(name)]

@@ -2,8 +2,9 @@
 with its commitments, indicators, definitions and targets, where a target says
 otherwise than its signed words, and the scanned signed document. Admins (who may
 change targets) confirm the commitments a copy marked to review, copy a sheet into
-the next year and record who signed it. A sheet of a department the user does not see
-answers 404, the same as one that does not exist."""
+the next year, record who signed it and load a department's sheet from a file. A
+sheet of a department the user does not see answers 404, the same as one that does not
+exist."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from commitments import access, selectors, services
-from commitments.forms import SheetCopyForm, SheetSignForm, evidence_file_type
+from commitments import access, selectors, services, sheet_file, tabular
+from commitments.forms import SheetCopyForm, SheetLoadForm, SheetSignForm, evidence_file_type
 from commitments.models import Sheet
 
 
@@ -43,15 +46,97 @@ def _admins_only(view):
 @login_required
 @require_GET
 def sheet_list(request: HttpRequest) -> HttpResponse:
-    """The sheets the user may read, the latest year first."""
+    """The sheets the user may read, the latest year first; for admins, the form that
+    loads a department's sheet from a file."""
+    return _list_page(request)
+
+
+def _list_page(request: HttpRequest, *, load_form=None, failed=None) -> HttpResponse:
+    """The list of sheets; ``failed``: a load refused, its problems shown next to the
+    form as a table of lines, columns and reasons."""
     scope = access.reading_scope(user=request.user)
-    if _may_change(request):
+    may_change = _may_change(request)
+    if may_change:
         scope = access.ALL_UNITS  # an admin of targets edits every sheet's
+        load_form = load_form or SheetLoadForm(initial={"year": timezone.localdate().year})
     return render(
         request,
         "commitments/sheets.html",
-        {"sheets": selectors.sheets.visible_sheets(scope=scope)},
+        {
+            "sheets": selectors.sheets.visible_sheets(scope=scope),
+            "may_change": may_change,
+            "load_form": load_form,
+            "file_name": load_form.files["file"].name if failed else "",
+            "problems": [tabular.problem_parts(p) for p in failed.errors] if failed else [],
+            "warnings": [tabular.problem_parts(w) for w in failed.warnings] if failed else [],
+        },
+        status=400 if failed or (load_form and load_form.errors) else 200,
     )
+
+
+@_admins_only
+@require_POST
+def sheet_load(request: HttpRequest) -> HttpResponse:
+    """Load a department's sheet of a year from an uploaded CSV or XLSX file: on
+    success the sheet's page, else this list with every problem of the file."""
+    form = SheetLoadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _list_page(request, load_form=form)
+    upload, data = form.cleaned_data["file"], form.cleaned_data
+    try:
+        with tabular.uploaded_file(upload) as path:
+            loaded = services.sheet_files.sheet_load(
+                path=path,
+                department=data["department"].code,
+                year=data["year"],
+                replace=data["replace"],
+                user=request.user,
+                source=upload.name,
+            )
+    except services.sheet_files.SheetLoadFailed as failed:
+        return _list_page(request, load_form=form, failed=failed)
+    _loaded_say(request, loaded, upload.name)
+    return redirect(reverse("commitments:sheet", args=[loaded.sheet.pk]))
+
+
+def _loaded_say(request: HttpRequest, loaded, name: str) -> None:
+    """What the load did, and whether the signed words state other targets."""
+    values = {
+        "year": loaded.sheet.year,
+        "unit": loaded.sheet.department.label,
+        "file": name,
+        "commitments": loaded.counts["commitments"],
+        "indicators": loaded.counts["indicators"],
+    }
+    if loaded.created:
+        said = _(
+            "Đã nạp bản đăng ký năm %(year)s của %(unit)s từ tệp %(file)s: %(commitments)s "
+            "cam kết, %(indicators)s chỉ tiêu."
+        )
+    elif loaded.written:
+        said = _(
+            "Đã thay bản đăng ký năm %(year)s của %(unit)s bằng tệp %(file)s: %(commitments)s "
+            "cam kết, %(indicators)s chỉ tiêu."
+        )
+    else:
+        said = _(
+            "Tệp %(file)s giống bản đăng ký năm %(year)s của %(unit)s đang lưu: không có gì "
+            "thay đổi."
+        )
+    messages.success(request, said % values)
+    if loaded.warnings:
+        count = len(loaded.warnings)
+        messages.warning(
+            request,
+            ngettext(
+                "Lời văn đã ký của %(count)s mục tiêu nêu khác mục tiêu đã đặt: xem cảnh báo "
+                "bên cạnh chỉ tiêu.",
+                "Lời văn đã ký của %(count)s mục tiêu nêu khác mục tiêu đã đặt: xem cảnh báo "
+                "bên cạnh chỉ tiêu.",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 @login_required
@@ -105,6 +190,22 @@ def sheet_document(request: HttpRequest, pk: int) -> HttpResponse:
         filename=sheet.document_name or "sheet",
         content_type=evidence_file_type(sheet.document.name),
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def sheet_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sheet as the rows of its file (CSV, with a BOM for spreadsheet programs), to
+    those who may read it: a template to edit and load again."""
+    sheet = _sheet_for(request, pk)
+    rows = sheet_file.sheet_rows(selectors.sheets.sheet_contents(sheet=sheet))
+    who = sheet.department.code if sheet.department_id else "chung"
+    response = HttpResponse(
+        "\ufeff" + sheet_file.csv_text(rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{who}-{sheet.year}.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
 

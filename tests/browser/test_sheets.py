@@ -2,17 +2,19 @@
 year and the year before as its baseline, one commitment still waits for review (its
 definition changed in 2022); the admin copies it into the next year, where every
 commitment waits for review, and confirms them; a target set above its signed words is
-warned of. In Vietnamese and in English, with nothing refused by the CSP."""
+warned of; a department's sheet is loaded from a file, a bad one read line by line. In
+Vietnamese and in English, with nothing refused by the CSP."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from commitments.demo import demo_load
-from commitments.models import Sheet, Target
+from commitments.models import Sheet, Target, Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,7 +62,7 @@ def test_the_admin_copies_the_years_sheet_into_the_next(page, live_server, scree
     demo_load(as_of=AS_OF)
     words = WORDS[language]
     refused = _log_in(page, live_server, language)
-    sheet_2026 = Sheet.objects.get(year=2026)
+    sheet_2026 = Sheet.objects.get(year=2026, department__code="sonn")
 
     page.goto(f"{live_server.url}{reverse('commitments:sheet', args=[sheet_2026.pk])}")
     body = page.locator("main").inner_text()
@@ -72,7 +74,7 @@ def test_the_admin_copies_the_years_sheet_into_the_next(page, live_server, scree
     page.fill("input[name=year]", "2027")
     page.click(f"button:has-text('{words['copy']}')")
     page.wait_for_load_state("load")
-    sheet_2027 = Sheet.objects.get(year=2027)
+    sheet_2027 = Sheet.objects.get(year=2027, department__code="sonn")
     assert page.url.endswith(reverse("commitments:sheet", args=[sheet_2027.pk]))
     assert words["copied"] in page.locator("main").inner_text()
     assert page.locator("tr.review-row").count() == 9
@@ -91,7 +93,8 @@ def test_the_admin_copies_the_years_sheet_into_the_next(page, live_server, scree
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_a_threshold_above_its_words_is_warned_of(page, live_server, screenshot, language):
     demo_load(as_of=AS_OF)
-    Target.objects.filter(year=2026, indicator__code="4.1").update(threshold=93)
+    dard = {"indicator__sheet__department__code": "sonn"}
+    Target.objects.filter(year=2026, indicator__code="4.1", **dard).update(threshold=93)
     refused = _log_in(page, live_server, language)
 
     page.goto(f"{live_server.url}{reverse('commitments:targets')}?year=2026")
@@ -99,4 +102,40 @@ def test_a_threshold_above_its_words_is_warned_of(page, live_server, screenshot,
     page.goto(f"{live_server.url}{reverse('commitments:indicator', args=['4.1'])}?year=2026")
     assert WORDS[language]["warning"] in page.locator("p.warning").inner_text()
     screenshot(page, f"indicator-4.1-wording-{language}")
+    assert refused == []
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_admin_loads_a_sheet_from_a_file(page, live_server, screenshot, tmp_path, language):
+    """A file with two bad rows is refused with both, by line and column, next to the
+    form; the sample file then loads, and the new sheet opens with its commitments."""
+    demo_load(as_of=AS_OF)
+    Unit.objects.create(code="soyt", name="Sở Y tế Thành phố Hồ Chí Minh", kind="department")
+    sample = settings.BASE_DIR / "commitments" / "data" / "stnmt-2021.csv"
+    bad = tmp_path / "so-y-te-2021.csv"
+    text = sample.read_text(encoding="utf-8")
+    bad.write_text(text.replace(",90,>=,", ",90,<=,").replace("desks-surveyed", "desks"))
+    refused = _log_in(page, live_server, language)
+
+    page.goto(f"{live_server.url}{reverse('commitments:sheets')}")
+    page.set_input_files("input[name=file]", str(bad))
+    page.select_option("select[name=department]", "soyt")
+    page.fill("input[name=year]", "2021")
+    page.click("#load button[type=submit]")
+    page.wait_for_load_state("load")
+    problems = page.locator("#load .problems table tbody tr")
+    assert problems.count() == 2
+    assert problems.nth(0).inner_text().split("\t")[:2] == ["5", "comparator"]
+    assert problems.nth(1).inner_text().split("\t")[:2] == ["10", "definition"]
+    screenshot(page, f"sheets-load-refused-{language}")
+    assert not Sheet.objects.filter(department__code="soyt").exists()
+
+    page.set_input_files("input[name=file]", str(sample))
+    page.select_option("select[name=department]", "soyt")
+    page.click("#load button[type=submit]")
+    page.wait_for_load_state("load")
+    sheet = Sheet.objects.get(department__code="soyt", year=2021)
+    assert page.url.endswith(reverse("commitments:sheet", args=[sheet.pk]))
+    assert page.locator("tr.commitment").count() == 4
+    screenshot(page, f"sheets-loaded-{language}")
     assert refused == []
