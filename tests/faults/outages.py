@@ -98,7 +98,6 @@ class Worker:
     def __init__(self, url: str, log: Path):
         self.url, self.log = url, log
         self.process: subprocess.Popen | None = None
-        self.restarts = 0
         self._supervisor: threading.Thread | None = None
         self._stopping = threading.Event()
 
@@ -111,12 +110,10 @@ class Worker:
 
     def _supervise(self) -> None:
         while not self._stopping.wait(0.2):
-            process = self.process
-            if process is not None and process.poll() is not None and not self._stopping.is_set():
-                self.restarts += 1
-                time.sleep(1)  # as RestartSec= does: not in a tight loop
-                if not self._stopping.is_set():
-                    self._spawn(wait=False)  # it waits for its broker on its own
+            exited = self.process is not None and self.process.poll() is not None
+            # A second's pause, as RestartSec= makes, unless the test kills it meanwhile.
+            if exited and not self._stopping.wait(1):
+                self._spawn(wait=False)  # it waits for its broker on its own
 
     def _spawn(self, *, wait: bool = True) -> None:
         env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": self.url}
@@ -154,7 +151,7 @@ class Worker:
         or handed back. A supervised worker stays dead."""
         self._stopping.set()
         if self._supervisor is not None:
-            self._supervisor.join(timeout=40)
+            self._supervisor.join(timeout=10)
             self._supervisor = None
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
