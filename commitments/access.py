@@ -1,12 +1,16 @@
 """Who may see and do what: the roles of a membership, the units a user sees
-(``Scope``), what a user may do with a unit's quarterly report, who publishes a
-department's results, who follows the reporting completeness and who recomputes.
+(``Scope``) and the departments whose sheets they read (``departments_seen``), what a
+user may do with a unit's quarterly report, who publishes a department's results, who
+follows the reporting completeness and who recomputes; the city's coordinating office,
+which reads every department's results (``may_view_city``, ``reading_scope``).
 
 Reads memberships and units only; every page, export and service asks here."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,31 +26,46 @@ ROLE_ADMIN = "admin"
 
 # The Django permission of the users who may change targets (the targets page).
 CHANGE_TARGETS = "commitments.change_target"
+# The Django permission of the city's coordinating office (the Department of Home
+# Affairs, Sở Nội vụ, in Ho Chi Minh City): the city view, and every department's
+# results read as its director reads them. An admin gives it to a group in /admin/.
+VIEW_CITY = "commitments.view_city"
 
 
 @dataclass(frozen=True)
 class Scope:
-    """The units a user may see: all of them (``everything``, a superuser), or the
-    units of their memberships with, for a director, every unit below."""
+    """The units a user may see: all of them (``everything``, a superuser, who may also
+    do everything), or the units of their memberships with, for a director, every unit
+    below. On the result pages the city's coordinating office reads every unit
+    (``reads_all``, ``reading_scope``) and acts only where its memberships say."""
 
     everything: bool
     unit_ids: frozenset[int]
     director_ids: frozenset[int]  # units where the user acts as a director
     staff_ids: frozenset[int]  # units whose reports the user writes
+    # The departments (top units) of the units seen, when the tree was read for the
+    # scope; else ``departments_seen`` reads it.
+    departments: frozenset[int] | None = None
+    reads_all: bool = False  # sees every unit, as the city office on the result pages
+
+    @property
+    def sees_all(self) -> bool:
+        """Whether every unit is visible (a superuser, or the city office reading)."""
+        return self.everything or self.reads_all
 
     def __contains__(self, unit: Unit | int) -> bool:
         pk = unit if isinstance(unit, int) else unit.pk
-        return self.everything or pk in self.unit_ids
+        return self.sees_all or pk in self.unit_ids
 
     def filter(self, queryset, field: str = "unit"):
         """The queryset narrowed to rows whose ``field`` is a visible unit."""
-        if self.everything:
+        if self.sees_all:
             return queryset
         return queryset.filter(**{f"{field}__in": self.unit_ids})
 
     @property
     def empty(self) -> bool:
-        return not self.everything and not self.unit_ids
+        return not self.sees_all and not self.unit_ids
 
 
 NO_SCOPE = Scope(False, frozenset(), frozenset(), frozenset())
@@ -66,20 +85,29 @@ def user_scope(*, user) -> Scope:
         return NO_SCOPE
     staff = frozenset(pk for pk, role in memberships if role == ROLE_STAFF)
     heads = {pk for pk, role in memberships if role == ROLE_DIRECTOR}
-    directed = _units_below(heads) if heads else set()
-    return Scope(False, staff | frozenset(directed), frozenset(directed), staff)
+    if not heads:
+        return Scope(False, staff, frozenset(), staff)
+    tree = _tree()
+    directed = _units_below(heads, tree)
+    departments = frozenset(_top_of(pk, tree) for pk in directed | staff)
+    return Scope(False, staff | frozenset(directed), frozenset(directed), staff, departments)
 
 
 def unit_scope(*, unit: Unit) -> Scope:
     """The units a director of ``unit`` sees: it and every unit below (one query)."""
-    below = frozenset(_units_below({unit.pk}))
+    below = frozenset(_units_below({unit.pk}, _tree()))
     return Scope(False, below, below, frozenset())
 
 
-def _units_below(heads: set[int]) -> set[int]:
-    """The units ``heads`` and every unit below them (one query: the tree of units)."""
+def _tree() -> dict[int, int | None]:
+    """Each unit's parent (one query)."""
+    return dict(Unit.objects.values_list("pk", "parent_id"))
+
+
+def _units_below(heads: set[int], tree: dict[int, int | None]) -> set[int]:
+    """The units ``heads`` and every unit below them."""
     children: dict[int | None, list[int]] = {}
-    for pk, parent in Unit.objects.values_list("pk", "parent_id"):
+    for pk, parent in tree.items():
         children.setdefault(parent, []).append(pk)
     directed: set[int] = set()
     stack = list(heads)
@@ -90,6 +118,60 @@ def _units_below(heads: set[int]) -> set[int]:
         directed.add(pk)
         stack.extend(children.get(pk, []))
     return directed
+
+
+def _top_of(pk: int, tree: Mapping[int, int | None]) -> int:
+    """The department (top unit) above a unit, or the unit itself at the top."""
+    seen = set()
+    while tree.get(pk) is not None and pk not in seen:
+        seen.add(pk)
+        pk = tree[pk]
+    return pk
+
+
+def departments_seen(
+    *, scope: Scope, tree: Mapping[int, int | None] | None = None
+) -> frozenset[int] | None:
+    """The departments (top units) of the units a user sees, whose sheets they may
+    read; None for a superuser or the city office, who see every one. At most one query
+    (the tree of units, when neither the scope nor the caller has read it: ``tree``,
+    each unit's parent)."""
+    if scope.sees_all:
+        return None
+    if scope.departments is not None:
+        return scope.departments
+    if tree is None:
+        tree = _tree() if scope.unit_ids else {}
+    return frozenset(_top_of(pk, tree) for pk in scope.unit_ids)
+
+
+def department_of(unit: Unit, tree: Mapping[int, int | None]) -> int:
+    """The id of the department (top unit) above ``unit``, or its own at the top, from
+    ``tree`` (each unit's parent)."""
+    return _top_of(unit.pk, tree)
+
+
+# --- the city's coordinating office ---
+
+
+def may_view_city(*, user) -> bool:
+    """Whether a user sees the city view (every department's sheet side by side): a
+    superuser, or a holder of ``VIEW_CITY`` (given to them or to one of their groups in
+    /admin/). A department's director does not: they see their own department. No
+    query once the user's permissions are read (every page's navigation reads them)."""
+    return bool(getattr(user, "is_authenticated", False)) and user.has_perm(VIEW_CITY)
+
+
+def reading_scope(*, user) -> Scope:
+    """The units whose results a user reads on the result pages (the dashboard, an
+    indicator, the matrix, a unit, the sheets and the XLSX, CSV and printable reports):
+    those of ``user_scope``, and for the city office every unit (``reads_all``). What
+    a user may do (reports, reviews, publishing, surveys) stays with ``user_scope``:
+    the city office reads every department and acts in none but its own."""
+    scope = user_scope(user=user)
+    if scope.everything or not may_view_city(user=user):
+        return scope
+    return dataclasses.replace(scope, reads_all=True)
 
 
 # --- the scope on the director's pages ---
@@ -104,7 +186,7 @@ def is_top_unit(unit: Unit, scope: Scope) -> bool:
 def top_units_only(queryset: QuerySet, scope: Scope | None, field: str = "unit") -> QuerySet:
     """The rows of ``queryset`` whose ``field`` is a top unit of ``scope`` (see
     ``is_top_unit``); without a scope, or for a superuser, the departments' rows."""
-    if scope is None or scope.everything:
+    if scope is None or scope.sees_all:
         return queryset.filter(**{f"{field}__parent__isnull": True})
     return scope.filter(queryset, field).exclude(**{f"{field}__parent__in": scope.unit_ids})
 

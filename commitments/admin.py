@@ -3,13 +3,12 @@ targets today."""
 
 from collections.abc import Iterable
 
-from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from commitments import engine, selectors, services
+from commitments import admin_sheets, engine, selectors, services  # noqa: F401
 from commitments.models import (
     AuditEntry,
     CalendarDay,
@@ -34,6 +33,8 @@ from commitments.models import (
     Unit,
     ValidationRule,
 )
+from commitments.models.catalogue import MEASURE_FIELDS
+from commitments.templatetags.sheets import wording_warning
 
 # The admin's own titles, in the reader's language like every page (Django's default
 # reads "Trang quản trị cho Django").
@@ -158,16 +159,25 @@ class RecomputedAdmin(admin.ModelAdmin):
 
 class IndicatorInline(admin.TabularInline):
     model = Indicator
-    fields = ("code", "name_vi", "kind", "position")
+    fields = ("code", "name_vi", "version", "position")
     extra = 0
     show_change_link = True
 
 
 @admin.register(Commitment)
 class CommitmentAdmin(RecomputedAdmin):
-    list_display = ("code", "name_vi", "position")
+    list_display = ("code", "name_vi", "sheet", "position", "to_review")
+    list_filter = ("sheet__year", "to_review")
     search_fields = ("code", "name_vi", "name_en")
+    list_select_related = ("sheet__department",)
+    readonly_fields = ("to_review", "review_reasons")
     inlines = [IndicatorInline]
+    actions = ["confirm"]
+
+    @admin.action(description=_("Xác nhận các cam kết đã rà soát"))
+    def confirm(self, request, queryset):
+        for commitment in queryset.select_related("sheet"):
+            services.sheets.commitment_confirm(commitment=commitment, user=request.user)
 
 
 class TargetInline(admin.TabularInline):
@@ -177,56 +187,23 @@ class TargetInline(admin.TabularInline):
     show_change_link = True
 
 
-class IndicatorForm(forms.ModelForm):
-    """Scopes as check boxes and a comma-separated list instead of raw JSON."""
-
-    scope_kinds = forms.MultipleChoiceField(
-        label=_("phạm vi: loại đơn vị"),
-        choices=Unit.Kind.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=_("Không chọn: mọi loại."),
-    )
-    scope_sectors = forms.CharField(
-        label=_("phạm vi: lĩnh vực đơn vị"),
-        required=False,
-        help_text=_(
-            "Mã lĩnh vực, cách nhau bởi dấu phẩy (ví dụ: education, health). Trống: mọi lĩnh vực."
-        ),
-    )
-
-    class Meta:
-        model = Indicator
-        fields = [
-            "code", "commitment", "position", "name_vi", "name_en", "short_name_vi",
-            "short_name_en", "kind", "source",
-            "tracked", "per_category", "numerator", "denominator", "element",
-            "evidence_kind", "distinct_subjects", "coverage_rule", "condition_min",
-            "quarterly", "yearly", "level", "scope_kinds", "scope_sectors",
-            "scope_public_service", "scope_receives_dossiers",
-        ]  # fmt: skip
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial["scope_sectors"] = ", ".join(self.instance.scope_sectors or [])
-
-    def clean_scope_sectors(self) -> list[str]:
-        raw = self.cleaned_data.get("scope_sectors") or ""
-        return [part.strip() for part in raw.split(",") if part.strip()]
-
-
 @admin.register(Indicator)
 class IndicatorAdmin(RecomputedAdmin):
-    form = IndicatorForm
-    list_display = ("code", "name_vi", "kind", "source", "level", "quarterly", "yearly", "tracked")
-    list_filter = ("commitment", "kind", "source", "level", "tracked", "per_category")
+    """An indicator of a sheet: what it measures is its definition's version (edited
+    there, copied here when saved)."""
+
+    list_display = ("code", "name_vi", "sheet", "version", "quarterly", "yearly", "tracked")
+    list_filter = ("sheet__year", "kind", "source", "level", "tracked", "per_category")
     search_fields = ("code", "name_vi", "name_en")
+    list_select_related = ("sheet__department", "version__definition")
     inlines = [TargetInline]
+    readonly_fields = MEASURE_FIELDS
     fieldsets = (
         (
             None,
             {
                 "fields": (
+                    "sheet",
                     "code",
                     "commitment",
                     "position",
@@ -236,34 +213,13 @@ class IndicatorAdmin(RecomputedAdmin):
                 )
             },
         ),
-        (
-            _("Cách tính"),
-            {
-                "fields": (
-                    "kind",
-                    "source",
-                    "tracked",
-                    "per_category",
-                    ("numerator", "denominator"),
-                    "element",
-                    ("evidence_kind", "distinct_subjects"),
-                    ("coverage_rule", "condition_min"),
-                )
-            },
-        ),
-        (_("Kỳ và cấp đánh giá"), {"fields": (("quarterly", "yearly"), "level")}),
-        (
-            _("Phạm vi đơn vị"),
-            {
-                "fields": (
-                    "scope_kinds",
-                    "scope_sectors",
-                    "scope_public_service",
-                    "scope_receives_dossiers",
-                )
-            },
-        ),
+        (_("Kỳ và cách đánh giá"), {"fields": (("quarterly", "yearly"), "tracked")}),
+        (_("Cách tính (theo phiên bản định nghĩa)"), {"fields": ("version", *MEASURE_FIELDS)}),
     )
+
+    def save_model(self, request, obj, form, change):
+        services.definitions.indicator_adopt(indicator=obj, version=obj.version)
+        super().save_model(request, obj, form, change)
 
 
 class TargetOverrideInline(admin.TabularInline):
@@ -342,11 +298,34 @@ class AuditedAdmin(admin.ModelAdmin):
 @admin.register(Target)
 class TargetAdmin(RecomputedAdmin, AuditedAdmin):
     audit_subject = AuditEntry.Subject.TARGET
-    list_display = ("indicator", "year", "comparator", "threshold", "deadline", "baseline_year")
-    list_filter = ("year", "indicator__commitment")
+    list_display = (
+        "indicator",
+        "year",
+        "comparator",
+        "threshold",
+        "deadline",
+        "baseline_year",
+        "wording_check",
+    )
+    list_filter = ("year", "indicator__sheet")
     search_fields = ("indicator__code", "indicator__name_vi", "wording")
     list_select_related = ("indicator",)
     inlines = [TargetOverrideInline]
+
+    @admin.display(description=_("khớp lời văn đã ký"))
+    def wording_check(self, obj: Target) -> str:
+        mismatches = selectors.sheets.target_mismatches(obj)
+        return "✓" if not mismatches else "⚠ " + "; ".join(m.phrase for m in mismatches)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        target = form.instance
+        for mismatch in selectors.sheets.target_mismatches(target):
+            self.message_user(
+                request,
+                wording_warning(mismatch, target, target.indicator),
+                messages.WARNING,
+            )
 
 
 @admin.register(Figure)

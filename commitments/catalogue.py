@@ -2,7 +2,9 @@
 
 ``hcmc-dard-2021`` is the sheet the Director of the Ho Chi Minh City Department of
 Agriculture and Rural Development signed on 7 May 2021 (9 chỉ tiêu công tác cải cách
-hành chính năm 2021). ``services.catalogue.catalogue_load`` writes a catalogue to the database.
+hành chính năm 2021). ``services.catalogue.catalogue_load`` writes a catalogue to the database:
+its sheet of 2021, the shared definitions of its indicators (``definition``) with their
+later versions, and the sheet's commitments, indicators and targets.
 Each target keeps the signed wording, since the wording decides the comparator:
 "từ X% trở lên" / "ít nhất" / "tăng" mean ``>=``, "trên X%" means ``>``.
 """
@@ -223,6 +225,12 @@ END_2021 = dt.date(2021, 12, 31)
 INDICATORS = [
     {
         "code": "1.1",
+        "definition": "plan-tasks-on-time",
+        # The definition's own name, without the years of the sheet.
+        "definition_name": (
+            "Tỷ lệ nhiệm vụ Kế hoạch CCHC hoàn thành đúng hạn",
+            "Reform plan tasks done by their deadline",
+        ),
         "commitment": "1",
         "name_vi": "Tỷ lệ nhiệm vụ Kế hoạch CCHC hoàn thành trước ngày 01/11/2021",
         "name_en": "Reform plan tasks done before 1 November 2021",
@@ -238,6 +246,7 @@ INDICATORS = [
     },
     {
         "code": "2.1",
+        "definition": "organisation-review",
         "commitment": "2",
         "name_vi": "Đề xuất sắp xếp, kiện toàn, tinh gọn tổ chức bộ máy",
         "name_en": "Organisation review proposal made",
@@ -249,6 +258,7 @@ INDICATORS = [
     },
     {
         "code": "2.2",
+        "definition": "recruitment-published",
         "commitment": "2",
         "name_vi": "Công khai kết quả tuyển dụng công chức, viên chức",
         "name_en": "Recruitment results published",
@@ -260,6 +270,7 @@ INDICATORS = [
     },
     {
         "code": "3.1",
+        "definition": "periodic-inspection-coverage",
         "commitment": "3",
         "name_vi": "Tỷ lệ phòng, ban, đơn vị trực thuộc được kiểm tra định kỳ",
         "name_en": "Periodic inspection coverage",
@@ -274,6 +285,7 @@ INDICATORS = [
     },
     {
         "code": "3.2",
+        "definition": "surprise-inspections",
         "commitment": "3",
         "name_vi": "Số đơn vị được kiểm tra đột xuất trong quý",
         "name_en": "Units inspected without notice in the quarter",
@@ -289,6 +301,7 @@ INDICATORS = [
     },
     {
         "code": "4.1",
+        "definition": "satisfaction",
         "commitment": "4",
         "name_vi": "Mức độ hài lòng của người dân và doanh nghiệp",
         "name_en": "Citizen and business satisfaction",
@@ -304,6 +317,12 @@ INDICATORS = [
     },
     {
         "code": "4.2",
+        "definition": "online-share-growth",
+        # The definition's own name, without the years of the sheet.
+        "definition_name": (
+            "Tỷ lệ hồ sơ xử lý trực tuyến tăng so với năm gốc",
+            "Share of dossiers processed online, change on the baseline year",
+        ),
         "commitment": "4",
         "name_vi": "Tỷ lệ hồ sơ xử lý trực tuyến tăng so với năm 2020",
         "name_en": "Share of dossiers processed online, change on 2020",
@@ -316,6 +335,12 @@ INDICATORS = [
     },
     {
         "code": "4.3",
+        "definition": "online-procedures-growth",
+        # The definition's own name, without the years of the sheet.
+        "definition_name": (
+            "Số thủ tục đủ điều kiện trực tuyến mức độ 3, 4 tăng so với năm gốc",
+            "Procedures eligible for level-3/4 online service, change on the baseline year",
+        ),
         "commitment": "4",
         "name_vi": "Số thủ tục đủ điều kiện trực tuyến mức độ 3, 4 tăng so với năm 2020",
         "name_en": "Procedures eligible for level-3/4 online service, change on 2020",
@@ -327,6 +352,7 @@ INDICATORS = [
     },
     {
         "code": "4.4",
+        "definition": "epayment-education-health",
         "commitment": "4",
         "name_vi": "Đơn vị sự nghiệp công lập giáo dục, y tế ứng dụng thanh toán điện tử",
         "name_en": "Education and health public-service units applying e-payment",
@@ -341,6 +367,7 @@ INDICATORS = [
     },
     {
         "code": "4.5",
+        "definition": "epayment-desks",
         "commitment": "4",
         "name_vi": "Bộ phận tiếp nhận ứng dụng thanh toán điện tử",
         "name_en": "Receiving desks applying e-payment",
@@ -355,6 +382,7 @@ INDICATORS = [
     },
     {
         "code": "4.6",
+        "definition": "initiative-per-unit",
         "commitment": "4",
         "name_vi": "Phòng, ban, đơn vị trực thuộc có ít nhất một sáng kiến",
         "name_en": "Divisions and affiliated units with at least one initiative",
@@ -369,6 +397,7 @@ INDICATORS = [
     },
     {
         "code": "5.1",
+        "definition": "on-time-by-field",
         "commitment": "5",
         "name_vi": "Tỷ lệ hồ sơ giải quyết đúng hạn trên từng lĩnh vực",
         "name_en": "Dossiers resolved on time, in each field",
@@ -392,6 +421,7 @@ INDICATORS = [
     },
     {
         "code": "5.2",
+        "definition": "dialogues",
         "commitment": "5",
         "name_vi": "Đối thoại với người dân, doanh nghiệp trong quý",
         "name_en": "Dialogues with citizens and businesses in the quarter",
@@ -406,6 +436,7 @@ INDICATORS = [
     },
     {
         "code": "6.1",
+        "definition": "desks-surveyed",
         "commitment": "6",
         "name_vi": "Bộ phận tiếp nhận đã khảo sát sự hài lòng trong quý",
         "name_en": "Receiving desks that surveyed satisfaction in the quarter",
@@ -421,6 +452,7 @@ INDICATORS = [
     },
     {
         "code": "6.2",
+        "definition": "desks-published",
         "commitment": "6",
         "name_vi": "Bộ phận tiếp nhận đã công khai kết quả khảo sát của quý",
         "name_en": "Receiving desks that published the quarter's results",
@@ -436,6 +468,7 @@ INDICATORS = [
     },
     {
         "code": "7.1",
+        "definition": "feedback-on-time-by-channel",
         "commitment": "7",
         "name_vi": "Tỷ lệ phản ánh, kiến nghị được xử lý đúng hạn, từng kênh",
         "name_en": "Feedback handled on time, each channel",
@@ -450,6 +483,7 @@ INDICATORS = [
     },
     {
         "code": "7.2",
+        "definition": "feedback-published",
         "commitment": "7",
         "name_vi": "Tỷ lệ phản ánh, kiến nghị đã xử lý được công khai kết quả",
         "name_en": "Handled feedback whose result was published",
@@ -463,6 +497,7 @@ INDICATORS = [
     },
     {
         "code": "8.1",
+        "definition": "digital-signatures",
         "commitment": "8",
         "name_vi": "Tỷ lệ văn bản đi có chữ ký số",
         "name_en": "Outgoing documents signed digitally",
@@ -478,6 +513,7 @@ INDICATORS = [
     },
     {
         "code": "8.2",
+        "definition": "iso-9001-transition",
         "commitment": "8",
         "name_vi": "Hoàn thành chuyển đổi hệ thống quản lý chất lượng TCVN ISO 9001:2015",
         "name_en": "Transition to TCVN ISO 9001:2015 completed",
@@ -489,6 +525,7 @@ INDICATORS = [
     },
     {
         "code": "9.1",
+        "definition": "website-reform-section",
         "commitment": "9",
         "name_vi": "Đơn vị có chuyên mục tuyên truyền CCHC trên trang thông tin điện tử",
         "name_en": "Units with a reform section on their website",
@@ -501,6 +538,7 @@ INDICATORS = [
     },
     {
         "code": "9.2",
+        "definition": "communication-product-per-unit",
         "commitment": "9",
         "name_vi": "Đơn vị có ít nhất 01 sản phẩm, mô hình tuyên truyền CCHC",
         "name_en": "Units with at least one communication product",
@@ -516,6 +554,26 @@ INDICATORS = [
 
 SURVEYED = ("survey_responses", "survey_satisfied", "survey_published")
 
+# Later versions of the definitions: (definition, valid from, Vietnamese, English, note).
+# Decree 42/2022/NĐ-CP replaced the levels 3 and 4 of online public services by
+# "full" and "partial" online services; what is counted stays the same.
+DEFINITION_VERSIONS = [
+    (
+        "online-procedures-growth",
+        2022,
+        "Số thủ tục đủ điều kiện cung cấp dịch vụ công trực tuyến toàn trình, một phần "
+        "tăng so với năm gốc",
+        "Procedures eligible for full or partial online public service, change on the "
+        "baseline year",
+        "Nghị định 42/2022/NĐ-CP: dịch vụ công trực tuyến toàn trình và một phần thay cho "
+        "mức độ 3, 4",
+    ),
+]
+
+# Who signed the sheet and when (seed: the conference of 7 May 2021).
+SIGNED_BY = "Giám đốc Sở Nông nghiệp và Phát triển nông thôn Thành phố Hồ Chí Minh"
+SIGNED_ON = dt.date(2021, 5, 7)
+
 CATALOGUES = {
     "hcmc-dard-2021": {
         "year": 2021,
@@ -526,5 +584,8 @@ CATALOGUES = {
         "validation_rules": VALIDATION_RULES,
         "commitments": COMMITMENTS,
         "indicators": INDICATORS,
+        "definition_versions": DEFINITION_VERSIONS,
+        "signed_by": SIGNED_BY,
+        "signed_on": SIGNED_ON,
     },
 }

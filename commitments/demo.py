@@ -1,11 +1,13 @@
-"""The demo department (đơn vị mẫu): HCMC DARD with a year of figures and evidence.
+"""The demo department (đơn vị mẫu): HCMC DARD with a year of figures and evidence,
+and a second department, HCMC's Department of Natural Resources and Environment, whose
+sheet is loaded from a file (``demo_stnmt``).
 
 ``demo_load`` writes a realistic Sở Nông nghiệp và Phát triển nông thôn TP.HCM (17
 units), its 2020 baseline figures and the four quarters of 2021, the 2021 evidence,
 plan tasks and milestones, a season of citizens' answers to the satisfaction survey at
 its eight receiving desks (``surveys/demo.py``: the desks' survey figures are counted
-from them, never written here), and three users (password ``demo``), then recomputes
-the statuses. Everything is an explicit table below, so a reader can check any status
+from them, never written here), its three users and the city office's ``demo-city`` (password
+``demo``), then recomputes the statuses. Everything is an explicit table below, so a reader can check any status
 by hand; nothing is random. Running it again writes the same data (upserts on natural
 keys).
 
@@ -48,7 +50,9 @@ Intended 2021 outcomes for the department (``sonn``), as the dashboard should sh
 
 The current year (today's, or that of ``as_of``) is prepared too, so that the first
 page shows a year in progress rather than a closed one: its targets are copied from
-2021 (``services.targets.targets_copy_year``, only when the year has none), the year before
+2021 (``services.targets.targets_copy_year``, only when the year has none: the sheet's words
+told of the year, "so với năm 2020" becoming the year before; its commitments confirmed but
+4, whose definition of procedures online changed in 2022), the year before
 it gets the 2020 figures as its baseline, and the 2021 figures, evidence and
 citizens' answers of the quarters that have ended are replayed in it, with the 2021
 plan tasks and milestones done only when they were done by then. On 27 November 2026,
@@ -62,12 +66,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from commitments import selectors, services
+from commitments import demo_stnmt, selectors, services
 from commitments.models import (
     Category,
+    Commitment,
     DataElement,
     Evidence,
     Figure,
@@ -76,6 +82,7 @@ from commitments.models import (
     Milestone,
     PlanTask,
     QuarterlyReport,
+    Sheet,
     Target,
     Unit,
 )
@@ -88,12 +95,17 @@ YEAR = 2021
 BASELINE_YEAR = 2020
 DEPARTMENT = "sonn"
 PASSWORD = "demo"
+# The city's coordinating office: a group holding ``view_city``, as an admin sets it up.
+CITY_USER = "demo-city"
+CITY_GROUP = "Điều phối cải cách toàn thành phố"
 
 # (username, role shown to the person loading the demo)
 USERS = [
     ("demo-admin", "quản trị hệ thống (superuser)"),
     ("demo-director", "Giám đốc Sở, lãnh đạo đơn vị sonn"),
     ("demo-staff", "chuyên viên Văn phòng Sở (bộ phận một cửa), sonn-vp"),
+    (demo_stnmt.DIRECTOR, "Giám đốc Sở Tài nguyên và Môi trường, lãnh đạo đơn vị stnmt"),
+    (CITY_USER, "Văn phòng điều phối cải cách hành chính thành phố (Sở Nội vụ): xem /city/"),
 ]
 STAFF_UNIT = "sonn-vp"
 
@@ -619,7 +631,9 @@ def demo_load(*, as_of: dt.date | None = None) -> dict[str, int]:
     Loads the ``hcmc-dard-2021`` catalogue, the 17 units of HCMC DARD, the 2020 baseline
     and 2021 figures, the 2021 evidence, plan tasks and milestones, and the users
     ``demo-admin``, ``demo-director`` and ``demo-staff`` (password ``demo``, reset on
-    every run). Prepares the current year (the year of ``as_of``, default today) when
+    every run); then the second department (``demo_stnmt.stnmt_load``: its units, its
+    sheet loaded from ``commitments/data/stnmt-2021.csv``, its figures and its director
+    ``demo-director-2``). Prepares the current year (the year of ``as_of``, default today) when
     it is after 2021: see the module's docstring. Then recomputes the statuses of 2020,
     2021 and the current year in this process, as of ``as_of``. Returns the stored
     counts for the demo units.
@@ -632,6 +646,7 @@ def demo_load(*, as_of: dt.date | None = None) -> dict[str, int]:
     with transaction.atomic():
         services.catalogue.catalogue_load(name=CATALOGUE)
         units = _units_save()
+        _sheet_assign(units)
         services.figures.figures_save(inputs=_figure_inputs(units, _figure_rows()))
         _evidence_save(units, _evidence_records())
         _plan_save(units)
@@ -645,13 +660,15 @@ def demo_load(*, as_of: dt.date | None = None) -> dict[str, int]:
             _reports_save(units, today.year, quarters=ended, today=today)
             _surveys_save(units, today.year, quarters=ended)
             years.append(today.year)
+        # The second department, its sheet loaded from a file (demo_stnmt.py).
+        second = demo_stnmt.stnmt_load(today=today, password=PASSWORD)
         # Evidence, plan tasks and milestones are written here directly, not through a
         # service: their years' recompute is asked for as a service would.
         services.recompute.recompute_request(years=years)
         statuses = sum(
             services.recompute.statuses_recompute(year=year, as_of=as_of) for year in years
         )
-        demo_units = list(units.values())
+        demo_units = [*units.values(), *second]
         return {
             "units": len(demo_units),
             "figures": Figure.objects.filter(unit__in=demo_units).count(),
@@ -789,7 +806,9 @@ def _plan_save(units: dict[str, Unit], *, year: int = YEAR, until: dt.date | Non
         if until is not None and done_on > until:
             continue  # not reached yet: no record, the milestone counts as not done
         Milestone.objects.update_or_create(
-            indicator=Indicator.objects.get(code=indicator),
+            indicator=Indicator.objects.get(
+                code=indicator, sheet__year=year, sheet__department=department
+            ),
             unit=department,
             year=year,
             defaults={
@@ -809,6 +828,7 @@ def _current_year_save(units: dict[str, Unit], today: dt.date) -> None:
     if not Target.objects.filter(year=year).exists():
         admin = get_user_model().objects.get(username="demo-admin")
         services.targets.targets_copy_year(source_year=YEAR, year=year, user=admin)
+        _reviewed(units, year, admin)
     # A quarter has ended once its last day has passed (it is still open that day).
     ended = (today.month - 1) // 3
     rows = [(year, *row[1:]) for row in _figure_rows() if row[0] == YEAR and row[1] <= ended]
@@ -833,6 +853,25 @@ def _current_year_save(units: dict[str, Unit], today: dt.date) -> None:
         ],
     )
     _plan_save(units, year=year, until=until)
+
+
+def _sheet_assign(units: dict[str, Unit]) -> None:
+    """The catalogue's sheet is the demo department's (signed by its Director)."""
+    sheet = Sheet.objects.get(code=CATALOGUE)
+    if sheet.department_id != units[DEPARTMENT].pk:
+        services.sheets.sheet_assign(sheet=sheet, department=units[DEPARTMENT])
+
+
+def _reviewed(units: dict[str, Unit], year: int, admin) -> None:
+    """The admin has read the copied sheet again: every commitment copied as it was is
+    confirmed; one whose definition has a new version since 2021 (4: the procedures
+    online, renamed by Decree 42/2022) still waits for review."""
+    copied = Commitment.objects.filter(
+        sheet__year=year, sheet__department=units[DEPARTMENT], to_review=True
+    ).select_related("sheet")
+    for commitment in copied:
+        if all(reason == "copied" for reason, _details in commitment.review_reasons):
+            services.sheets.commitment_confirm(commitment=commitment, user=admin)
 
 
 def _reports_save(units: dict[str, Unit], year: int, *, quarters: int, today: dt.date) -> None:
@@ -919,7 +958,7 @@ def _in_year(text: str, year: int) -> str:
 
 
 def _users_save(units: dict[str, Unit]) -> None:
-    """The three demo users; the password is set on every run so it stays ``demo``."""
+    """The demo users of DARD and the city office's; the password is set on every run so it stays ``demo``."""
     User = get_user_model()
     people = {
         # username: (first name, last name, is superuser, unit, role)
@@ -940,3 +979,18 @@ def _users_save(units: dict[str, Unit]) -> None:
             Membership.objects.update_or_create(
                 user=user, unit=units[unit], defaults={"role": role}
             )
+    _city_office_save()
+
+
+def _city_office_save() -> None:
+    """The city office's user: a member of the group holding ``view_city``, of no unit,
+    so that it reads every department and acts nowhere."""
+    group, _ = Group.objects.get_or_create(name=CITY_GROUP)
+    group.permissions.add(Permission.objects.get(codename="view_city"))
+    user, _ = get_user_model().objects.get_or_create(username=CITY_USER)
+    user.first_name, user.last_name = "Sở Nội vụ", "Demo"
+    user.email = f"{CITY_USER}@example.invalid"
+    user.is_active, user.is_staff, user.is_superuser = True, False, False
+    user.set_password(PASSWORD)
+    user.save()
+    user.groups.add(group)

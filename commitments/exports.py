@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -57,9 +58,15 @@ def period_statuses(*, year: int, quarter: int, scope: access.Scope) -> list[Sta
 
 
 def commitments_in_force(*, year: int) -> list[Commitment]:
-    """The commitments (cam kết) with an indicator that has a target in ``year``, in
-    their order; the report names each, even one with nothing judged in a quarter."""
-    return list(Commitment.objects.filter(indicators__targets__year=year).distinct())
+    """The commitments (cam kết) with an indicator that has a target in ``year``, each
+    sheet's in their order (the departments' by code, then the common sheet's); the
+    report names each, even one with nothing judged in a quarter."""
+    return list(
+        Commitment.objects.filter(indicators__targets__year=year)
+        .distinct()
+        .select_related("sheet__department")
+        .order_by(F("sheet__department__code").asc(nulls_last=True), "position", "code")
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -117,12 +124,17 @@ class CommitmentResult:
 def commitment_results(
     commitments: list[Commitment], statuses: Iterable[Status]
 ) -> list[CommitmentResult]:
-    """Every commitment with the given (department) rows that belong to it."""
+    """Every commitment with the given (department) rows that belong to it: those of
+    the sheets the rows are judged on (another department's sheet is not theirs)."""
     rows_of: dict[int, list[Status]] = defaultdict(list)
+    sheets = set()
     for status in statuses:
         rows_of[status.indicator.commitment_id].append(status)
+        sheets.add(status.indicator.sheet_id)
     results = []
     for commitment in commitments:
+        if sheets and commitment.sheet_id not in sheets:
+            continue
         rows = rows_of.get(commitment.pk, [])
         wholes = Counter(s.status for s in rows if not s.category)
         results.append(
@@ -289,8 +301,11 @@ def workbook(*, year: int, quarter: int, scope: access.Scope, stale_note: str = 
     rows = _ordered(period_statuses(year=year, quarter=quarter, scope=scope), categories)
     department_rows = [s for s in rows if access.is_top_unit(s.unit, scope)]
 
+    results = commitment_results(commitments, department_rows)
+    # Several departments' sheets (a superuser's workbook): each sheet says whose.
+    several = len({r.commitment.sheet_id for r in results}) > 1
     book = Workbook()
-    _summary_sheet(book.active, commitment_results(commitments, department_rows))
+    _summary_sheet(book.active, results, several=several)
     if stale_note:
         # Below the table, outside its filter: a blank row, then the note.
         book.active.append([])
@@ -299,9 +314,12 @@ def workbook(*, year: int, quarter: int, scope: access.Scope, stale_note: str = 
     rows_of: dict[int, list[Status]] = defaultdict(list)
     for status in rows:
         rows_of[status.indicator.commitment_id].append(status)
-    for commitment in commitments:
-        sheet = book.create_sheet(_("Cam kết %(code)s") % {"code": commitment.code})
-        _commitment_sheet(sheet, rows_of.get(commitment.pk, []), categories)
+    for result in results:
+        commitment = result.commitment
+        title = _("Cam kết %(code)s") % {"code": commitment.code}
+        if several:
+            title = f"{_sheet_owner(commitment)} · {title}"[:31]  # Excel's longest name
+        _commitment_sheet(book.create_sheet(title), rows_of.get(commitment.pk, []), categories)
 
     book.properties.title = report_title(year=year, quarter=quarter)
     out = io.BytesIO()
@@ -309,8 +327,15 @@ def workbook(*, year: int, quarter: int, scope: access.Scope, stale_note: str = 
     return out.getvalue()
 
 
-def _summary_sheet(summary: Worksheet, results: list[CommitmentResult]) -> None:
-    """Sheet "Tổng hợp": each commitment, its overall status and its counts."""
+def _sheet_owner(commitment: Commitment) -> str:
+    """Whose a commitment is: its department's code, or the common sheet's word."""
+    department = commitment.sheet.department
+    return department.code if department is not None else _("chung")
+
+
+def _summary_sheet(summary: Worksheet, results: list[CommitmentResult], *, several: bool) -> None:
+    """Sheet "Tổng hợp": each commitment, its overall status and its counts; whose it
+    is first when the workbook holds several departments' sheets."""
     summary.title = _("Tổng hợp")
     _header(
         summary,
@@ -319,7 +344,10 @@ def _summary_sheet(summary: Worksheet, results: list[CommitmentResult]) -> None:
     for result in results:
         c = result.commitment
         counts = [_cell(summary, n, "0") for n in (result.met, result.not_met, result.at_risk)]
-        _append(summary, [f"{c.code}. {c.name}", result.status_label, *counts])
+        named = f"{c.code}. {c.name}"
+        if several:
+            named = f"{_sheet_owner(c)} · {named}"
+        _append(summary, [named, result.status_label, *counts])
     _finish(summary)
 
 

@@ -404,3 +404,91 @@ class EvidenceForm(forms.Form):
         if not data.get("file") and not data.get("link") and not self.has_error("file"):
             self.add_error("file", _("Đính kèm tệp hoặc ghi đường dẫn tới văn bản."))
         return data
+
+
+class SheetCopyForm(forms.Form):
+    """Copy a department's sheet into another year."""
+
+    year = forms.IntegerField(
+        label=_("sang năm"),
+        min_value=2000,
+        max_value=2100,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+        error_messages={"invalid": _("Nhập một năm, ví dụ 2026.")},
+    )
+
+
+class SheetSignForm(forms.Form):
+    """Who signed a sheet and when, and its scanned signed document."""
+
+    signed_by = forms.CharField(
+        label=_("người ký"),
+        max_length=300,
+        required=False,
+        help_text=_("Họ tên và chức vụ."),
+        widget=forms.TextInput(attrs={"size": 50}),
+    )
+    signed_on = forms.DateField(
+        label=_("ngày ký"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": _("Nhập một ngày (năm-tháng-ngày), ví dụ 2021-05-07.")},
+    )
+    document = forms.FileField(
+        label=_("văn bản đã ký (bản quét)"),
+        required=False,
+        help_text=_("PDF hoặc ảnh; để trống để giữ tệp đã lưu."),
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if upload:
+            check_evidence_file(upload)
+        return upload
+
+
+# A sheet's file holds a few dozen rows: anything far larger is not one.
+SHEET_FILE_MAX_BYTES = 2 * 2**20
+
+
+class SheetLoadForm(forms.Form):
+    """A department's sheet loaded from a CSV or XLSX file (README: the sheet file)."""
+
+    file = forms.FileField(
+        label=_("tệp bản đăng ký"),
+        help_text=_("CSV (UTF-8) hoặc XLSX, theo mẫu trong README."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    department = forms.ModelChoiceField(
+        label=_("đơn vị ký"),
+        queryset=Unit.objects.filter(parent__isnull=True).order_by("code"),
+        to_field_name="code",
+        empty_label=None,
+    )
+    year = forms.IntegerField(
+        label=_("năm"),
+        min_value=2000,
+        max_value=2100,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+        error_messages={"invalid": _("Nhập một năm, ví dụ 2026.")},
+    )
+    replace = forms.BooleanField(
+        label=_("thay bản đăng ký đang lưu của năm"),
+        required=False,
+        help_text=_(
+            "Cam kết và chỉ tiêu được giữ theo số hiệu; không thay được bản đăng ký của năm "
+            "đã công bố kết quả."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > SHEET_FILE_MAX_BYTES:
+            raise ValidationError(
+                _("Tệp lớn hơn %(limit)s MB."),
+                params={"limit": number_format(SHEET_FILE_MAX_BYTES / 2**20, 0)},
+            )
+        if PurePath(upload.name).suffix.lower() not in (".csv", ".xlsx"):
+            raise ValidationError(_("Chỉ nhận tệp CSV hoặc XLSX."))
+        return upload

@@ -49,30 +49,42 @@ def matrix_table(
     """The columns (indicators, in the sheet's order) and the rows: a row per unit of
     ``units`` (those the reader sees) that has something in some column, the top units
     first (``top``). A top unit's cell of a coverage indicator is its own status; any
-    other unit's is its standing against the condition."""
-    columns: list[Indicator] = []
+    other unit's is its standing against the condition.
+
+    Each unit's statuses are those of its own department's sheet; sheets number their
+    indicators alike, so a column is a number (named as the first sheet read names it)
+    and each unit's cell holds its own sheet's indicator of that number."""
+    columns: dict[str, Indicator] = {}
     own: dict[tuple[int, str], Status] = {}
     conditions: dict[tuple[int, str], str] = {}
     for status in statuses:
-        if status.indicator not in columns:
-            columns.append(status.indicator)
         code = status.indicator.code
+        columns.setdefault(code, status.indicator)
         own[(status.unit_id, code)] = status
         if status.indicator.kind == engine.COVERAGE and status.unit.parent_id is None:
             for unit_code, unit in units.items():
                 state = insights.unit_condition(status, unit_code)
                 if state is not None:
                     conditions[(unit.pk, code)] = state
+    by_pk = {unit.pk: unit for unit in units.values()}
     rows = []
     for unit in units.values():
         top = is_top_unit(unit, scope)
         cells = [
             _cell(unit, column, own, conditions, top=top, category_names=category_names)
-            for column in columns
+            for column in columns.values()
         ]
         if any(cell["status"] for cell in cells):
-            rows.append(_row(unit, cells, top=top))
-    return columns, rows
+            rows.append({**_row(unit, cells, top=top), "department": _department(unit, by_pk)})
+    return list(columns.values()), rows
+
+
+def _department(unit: Unit, by_pk: Mapping[int, Unit]) -> Unit | None:
+    """The unit's department (the top of its tree, whose sheet its indicator pages
+    show) when it is among the units the reader sees, else None."""
+    while unit.parent_id is not None and unit.parent_id in by_pk:
+        unit = by_pk[unit.parent_id]
+    return unit if unit.parent_id is None else None
 
 
 def _cell(
@@ -88,14 +100,14 @@ def _cell(
     a top unit), else its standing against the department's condition, else empty."""
     key = (unit.pk, indicator.code)
     row = own.get(key)
-    coverage = indicator.kind == engine.COVERAGE
+    coverage = (row.indicator if row is not None else indicator).kind == engine.COVERAGE
     if row is not None and (top or not coverage):
         return {
             "status": row.status,
             "label": status_label(row.status),
             "value": row.value,
             "target": status_target(row, category_names) if row.target is not None else "",
-            "indicator": indicator,
+            "indicator": row.indicator,  # of the unit's own sheet
             "differs": row.differs,
             "condition": False,
         }

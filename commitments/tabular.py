@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
+import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 
 class ImportFailed(Exception):
@@ -16,6 +19,32 @@ class ImportFailed(Exception):
     def __init__(self, errors: list[str]):
         super().__init__("\n".join(errors))
         self.errors = errors
+
+
+# ``line N: column: reason``, the shape of every import's problem.
+_PROBLEM = re.compile(r"^line (?P<line>\d+): (?P<column>[^:]+): (?P<reason>.*)$", re.DOTALL)
+
+
+def problem_parts(problem: str) -> tuple[int | None, str, str]:
+    """A problem ``line N: column: reason`` as (N, column, reason), for a page that
+    shows them as a table; a line of another shape is all reason."""
+    match = _PROBLEM.match(problem)
+    if match is None:
+        return None, "", problem
+    return int(match["line"]), match["column"], match["reason"]
+
+
+@contextlib.contextmanager
+def uploaded_file(upload) -> Iterator[Path]:
+    """An uploaded file written to a temporary file of the same suffix (the readers
+    read a path and go by its suffix), removed afterwards."""
+    suffix = PurePath(upload.name).suffix.lower()[:10]
+    with tempfile.TemporaryDirectory(prefix="upload-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        yield path
 
 
 @dataclass(frozen=True)
@@ -27,10 +56,17 @@ class Row:
         return f"line {self.line}: {column}: {reason}"
 
 
-def read_rows(path: str | Path, columns: tuple[str, ...], *, xlsx: bool = True) -> list[Row]:
+def read_rows(
+    path: str | Path,
+    columns: tuple[str, ...],
+    *,
+    xlsx: bool = True,
+    optional: tuple[str, ...] = (),
+) -> list[Row]:
     """The file's data rows, keyed by the expected columns.
 
-    The header must name every expected column (in any order); a missing or unknown
+    The header must name every expected column (in any order), and may name the
+    ``optional`` ones, which read as empty when it does not; a missing or unknown
     column fails the whole file. Blank rows are skipped.
     """
     path = Path(path)
@@ -48,7 +84,7 @@ def read_rows(path: str | Path, columns: tuple[str, ...], *, xlsx: bool = True) 
     header_line, header = next(lines, (1, []))
     names = [h.strip().lower() for h in header]
     missing = [c for c in columns if c not in names]
-    unknown = [n for n in names if n and n not in columns]
+    unknown = [n for n in names if n and n not in columns and n not in optional]
     problems = [f"line {header_line}: {c}: missing column" for c in missing]
     problems += [f"line {header_line}: {n}: unknown column" for n in unknown]
     if problems:
@@ -59,7 +95,8 @@ def read_rows(path: str | Path, columns: tuple[str, ...], *, xlsx: bool = True) 
         if not any(c.strip() for c in cells):
             continue
         padded = [*cells, *[""] * (len(names) - len(cells))]
-        values = {name: padded[i].strip() for i, name in enumerate(names) if name}
+        values = dict.fromkeys(optional, "")
+        values.update({name: padded[i].strip() for i, name in enumerate(names) if name})
         if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
             raise ImportFailed([f"line {line}: row: more cells than columns in the header"])
         rows.append(Row(line=line, values=values))

@@ -1,12 +1,14 @@
 from django.urls import path
 
 from commitments.views import (
+    city,
     completeness,
     dashboard,
     documents,
     reporting,
     results,
     review,
+    sheets,
     targets,
 )
 
@@ -16,6 +18,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("indicators/<str:code>/", dashboard.indicator_detail, name="indicator"),
     path("matrix/", dashboard.matrix, name="matrix"),
+    path("city/", city.city_overview, name="city"),
     path("units/<str:code>/", dashboard.unit_detail, name="unit"),
     path("recompute/", dashboard.recompute_now, name="recompute_now"),
     path("reports/xlsx/", documents.report_xlsx, name="report_xlsx"),
@@ -59,4 +62,15 @@ urlpatterns += [
 urlpatterns += [
     path("results/", results.results, name="results"),
     path("results/publish/", results.results_publish, name="results_publish"),
+]
+
+urlpatterns += [
+    path("sheets/", sheets.sheet_list, name="sheets"),
+    path("sheets/load/", sheets.sheet_load, name="sheet_load"),
+    path("sheets/<int:pk>/", sheets.sheet_detail, name="sheet"),
+    path("sheets/<int:pk>/document/", sheets.sheet_document, name="sheet_document"),
+    path("sheets/<int:pk>/sheet.csv", sheets.sheet_download, name="sheet_download"),
+    path("sheets/<int:pk>/confirm/", sheets.sheet_confirm, name="sheet_confirm"),
+    path("sheets/<int:pk>/copy/", sheets.sheet_copy, name="sheet_copy"),
+    path("sheets/<int:pk>/sign/", sheets.sheet_sign, name="sheet_sign"),
 ]

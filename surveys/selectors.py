@@ -13,6 +13,7 @@ from django.db.models import Avg, Case, Count, F, Q, QuerySet, When
 
 from commitments import engine
 from commitments.models import Target, Unit
+from commitments.selectors import sheets
 from commitments.selectors.engine_inputs import target_spec
 from surveys.models import (
     SATISFIED_FROM,
@@ -166,21 +167,35 @@ def survey_years(*, today: dt.date) -> list[int]:
     return sorted(years | {today.year})
 
 
-def satisfaction_target(*, year: int) -> engine.TargetSpec | None:
-    """The year's target of citizen satisfaction (4.1 in the 2021 catalogue: the ratio
-    ``survey_satisfied`` / ``survey_responses``), with its scoped thresholds, as the
-    engine reads it; None when the year has no such target. Two queries."""
-    target = (
-        Target.objects.filter(
-            year=year,
+def satisfaction_targets(
+    *, year: int, units: Iterable[Unit]
+) -> dict[int, engine.TargetSpec | None]:
+    """For each desk of ``units``, by id, the target of citizen satisfaction (4.1 in the
+    2021 catalogue: the ratio ``survey_satisfied`` / ``survey_responses``) of the sheet
+    of ``year`` that applies to its department, with its scoped thresholds, as the
+    engine reads it; None where that sheet has no such target. Three queries, whatever
+    the number of desks and departments."""
+    targets = sheets.unit_targets(
+        year=year,
+        units=units,
+        targets=Target.objects.filter(
             indicator__numerator__code="survey_satisfied",
             indicator__denominator__code="survey_responses",
-        )
-        .prefetch_related("overrides__category")
-        .order_by("indicator__code")
-        .first()
+        ),
     )
-    return target_spec(target, target.overrides.all()) if target is not None else None
+    specs: dict[int, engine.TargetSpec] = {}
+    return {
+        unit_id: None
+        if target is None
+        else specs.setdefault(target.pk, target_spec(target, target.overrides.all()))
+        for unit_id, target in targets.items()
+    }
+
+
+def satisfaction_target(*, year: int, unit: Unit) -> engine.TargetSpec | None:
+    """The satisfaction target of ``year`` a desk is judged on: its department's
+    (``satisfaction_targets``); three queries."""
+    return satisfaction_targets(year=year, units=[unit])[unit.pk]
 
 
 def satisfaction_status(
@@ -226,21 +241,27 @@ class DeskRow:
 def satisfaction_by_desk(
     *, units: list[Unit], year: int, today: dt.date
 ) -> tuple[list[DeskRow], DeskRow, engine.TargetSpec | None]:
-    """Each desk's satisfaction by quarter against its target, its published quarters,
-    and every desk added up (Σ satisfied / Σ responses) against the department's
-    target. Four queries whatever the number of desks."""
-    target = satisfaction_target(year=year)
+    """Each desk's satisfaction by quarter against the target of its department's
+    sheet, its published quarters, and every desk added up (Σ satisfied / Σ responses)
+    against the department's target. The target returned is the one every desk's
+    department shares (its threshold and comparator); None when the desks' departments
+    are judged on different ones (or none), and the total row is then not judged.
+    Five queries whatever the number of desks and departments."""
+    targets = satisfaction_targets(year=year, units=units)
+    shared = {None if t is None else (t.threshold, t.comparator) for t in targets.values()}
+    target = next(iter(targets.values())) if len(shared) == 1 else None
     ids = [unit.pk for unit in units]
     counts = desk_quarters(unit_ids=ids, year=year)
     published = publications_by_desk(unit_ids=ids, year=year)
 
     def row(unit: Unit | None, of_quarter, published_of) -> DeskRow:
+        judged_on = target if unit is None else targets[unit.pk]
         threshold, comparator = (
             (None, None)
-            if target is None
-            else target.resolve(unit, None)
+            if judged_on is None
+            else judged_on.resolve(unit, None)
             if unit is not None
-            else (target.threshold, target.comparator)
+            else (judged_on.threshold, judged_on.comparator)
         )
 
         def cell(quarter: int, held: DeskQuarter, publication=None) -> Cell:

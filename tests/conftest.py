@@ -41,14 +41,15 @@ def _tasks_in_process(request, settings):
 
 @pytest.fixture(autouse=True)
 def _evidence_files_in_a_temporary_folder(monkeypatch, tmp_path):
-    """Evidence a test uploads goes to a folder of its own, not the checkout's media/
-    (the field's storage is read once, when the model is loaded)."""
+    """Evidence and signed sheets a test uploads go to a folder of its own, not the
+    checkout's media/ (the field's storage is read once, when the model is loaded)."""
     from django.core.files.storage import FileSystemStorage
 
-    from commitments.models import Evidence
+    from commitments.models import Evidence, Sheet
 
     storage = FileSystemStorage(location=str(tmp_path / "evidence-files"), base_url=None)
     monkeypatch.setattr(Evidence._meta.get_field("file"), "storage", storage)
+    monkeypatch.setattr(Sheet._meta.get_field("document"), "storage", storage)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from itertools import count
 from unittest import mock
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 
 from commitments import services
 from commitments.models import (
@@ -20,6 +20,7 @@ from commitments.models import (
     Figure,
     Membership,
     QuarterlyReport,
+    Sheet,
     Target,
     TargetOverride,
     Unit,
@@ -131,6 +132,16 @@ def director(username: str, unit: Unit, **fields):
     return user(username, unit=unit, role=Membership.Role.DIRECTOR, **fields)
 
 
+def city_office(username: str = "sonoivu", **fields):
+    """A user of the city's coordinating office (Sở Nội vụ): a member of the group that
+    holds ``view_city``, as an admin sets it up in /admin/; of no unit."""
+    group, _ = Group.objects.get_or_create(name="Điều phối cải cách toàn thành phố")
+    group.permissions.add(Permission.objects.get(codename="view_city"))
+    created = user(username, **fields)
+    created.groups.add(group)
+    return created
+
+
 def membership(user, unit: Unit, role: str | None) -> Membership:
     return Membership.objects.create(user=user, unit=unit, role=role)
 
@@ -187,3 +198,22 @@ def target(indicator: str, *, year: int = 2021) -> Target:
 def target_override(target: Target, **fields) -> TargetOverride:
     """A scoped threshold of a target (by category, unit kind or unit sector)."""
     return TargetOverride.objects.create(target=target, **fields)
+
+
+def department_with_sheet(
+    code: str, *, year: int = 2021, without: Iterable[str] = (), **fields
+) -> tuple[Unit, Sheet]:
+    """A department with a sheet of its own for ``year``, a copy of the catalogue's
+    (the common sheet, which then no longer applies to it), ``without`` the indicators
+    of those numbers; ``fields`` a department's unit fields."""
+    department = unit(code, kind="department", **fields)
+    common = Sheet.objects.get(code="hcmc-dard-2021")
+    sheet = services.targets.sheet_copy(sheet=common, year=year, department=department)
+    Target.objects.filter(indicator__sheet=sheet, indicator__code__in=list(without)).delete()
+    sheet.indicators.filter(code__in=list(without)).delete()
+    return department, sheet
+
+
+def sheet_target(sheet: Sheet, indicator: str) -> Target:
+    """The target of an indicator of a sheet, of the sheet's year."""
+    return Target.objects.get(indicator__sheet=sheet, indicator__code=indicator, year=sheet.year)

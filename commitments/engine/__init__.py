@@ -25,8 +25,8 @@ What lives where (callers use the flat API below, ``engine.compute_statuses``,
 - ``judgement``: a value against its target (``compare``, ``judge``), a whole made
   of parts (``combine``), a commitment's status (``overall_status``) and whether a
   coverage target asks every unit (``every_unit_must``);
-- ``tree``: aggregation up the tree (the unit tree and its subtrees, figures added up
-  over units and quarters);
+- ``tree``: aggregation up the tree (the unit tree and its subtrees, ``Tree``, with the
+  department above each unit; figures added up over units and quarters);
 - ``kinds``: how each indicator kind computes its value and the numbers behind it;
 - ``compute``: ``compute_statuses``, every status row of a year as of a date;
 - ``projection``: ``project_ratio``, the year-end projection of a ratio;
@@ -35,7 +35,10 @@ What lives where (callers use the flat API below, ``engine.compute_statuses``,
 - ``review``: what approving a report would change (``counted_as_official``,
   ``subtree``, ``own_results``) and the figures far from a unit's history
   (``outlier``);
-- ``workdays``: ``WorkCalendar``, the working days that deadlines and reminders count.
+- ``workdays``: ``WorkCalendar``, the working days that deadlines and reminders count;
+- ``wording``: the signed words of a target read as a comparator and a number
+  (``read_signed_targets``), where a target says otherwise (``wording_mismatches``), and
+  the years they name moved to another year (``shift_years``).
 """
 
 from commitments.engine.compute import compute_statuses
@@ -71,6 +74,7 @@ from commitments.engine.review import (
     subtree,
 )
 from commitments.engine.rounding import rounded
+from commitments.engine.tree import Tree
 from commitments.engine.types import (
     AT_RISK,
     COUNT,
@@ -108,6 +112,13 @@ from commitments.engine.types import (
     TargetSpec,
     UnitFilter,
     UnitNode,
+)
+from commitments.engine.wording import (
+    SignedTarget,
+    WordingMismatch,
+    read_signed_targets,
+    shift_years,
+    wording_mismatches,
 )
 from commitments.engine.workdays import WEEKENDS_ONLY, WorkCalendar
 
@@ -151,10 +162,13 @@ __all__ = [
     "Outlier",
     "Override",
     "PlanTaskRow",
+    "SignedTarget",
     "StatusRow",
     "TargetSpec",
+    "Tree",
     "UnitFilter",
     "UnitNode",
+    "WordingMismatch",
     "WorkCalendar",
     "at_top",
     "combine",
@@ -174,7 +188,10 @@ __all__ = [
     "project_ratio",
     "quarter_of",
     "quarters_of",
+    "read_signed_targets",
     "reads_figures",
     "rounded",
+    "shift_years",
     "subtree",
+    "wording_mismatches",
 ]

@@ -30,7 +30,8 @@ def compute_statuses(
     """Every status row of a year, as of a date.
 
     Rows: for each indicator in force (it has a target for the year), each reporting
-    unit (the departments, and for unit-level indicators every unit), each period the
+    unit (the departments of its sheet, and for unit-level indicators every unit
+    below them), each period the
     indicator is judged on (the quarters and/or the year to date), and for per-category
     indicators each category with data besides the whole.
     """
@@ -69,6 +70,9 @@ def compute_statuses(
             [YEAR] if indicator.yearly else []
         )
         units = ctx.tree.roots if indicator.level == LEVEL_DEPARTMENT else ctx.tree.ordered()
+        if indicator.departments is not None:
+            # A sheet's indicator speaks of its own departments' units only.
+            units = [u for u in units if ctx.tree.root_of[u] in indicator.departments]
         by_quarter = judged_by_quarter(indicator)
         for unit_id in units:
             unit_rows = [

@@ -175,11 +175,16 @@ class TargetSpec:
 
 @dataclass(frozen=True)
 class IndicatorSpec:
-    """How one indicator (chỉ tiêu) is computed and where it is reported."""
+    """How one indicator (chỉ tiêu) is computed and where it is reported.
+
+    ``departments``: the departments (root units) whose sheet holds the indicator, the
+    only ones it speaks of; ``None``, every department. Two sheets may number their
+    indicators alike: ``code`` is unique among the indicators of one department."""
 
     code: str
     kind: str
     target: TargetSpec
+    departments: frozenset[int] | None = None
     source: str = FIGURES
     tracked: bool = False
     per_category: bool = False

@@ -1,7 +1,10 @@
 """The models, one module a concern, all importable from ``commitments.models``.
 
 - ``organisation``: units of the department's tree and memberships;
-- ``catalogue``: categories, data elements, validation rules, commitments, indicators;
+- ``catalogue``: categories, data elements, validation rules, the indicator
+  definitions shared by every sheet and their versions, commitments, indicators;
+- ``sheets``: the sheet a department signs for a year, holding its commitments and
+  indicators;
 - ``targets``: targets of a year, their overrides and their history;
 - ``reporting``: figures, evidence, plan tasks, milestones, quarterly reports,
   deadlines and reminders;
@@ -22,8 +25,10 @@ from commitments.models.catalogue import (
     Category,
     Commitment,
     DataElement,
+    DefinitionVersion,
     EvidenceKind,
     Indicator,
+    IndicatorDefinition,
     ValidationRule,
 )
 from commitments.models.organisation import SECTOR_NAMES, Membership, Unit, sector_name
@@ -39,6 +44,7 @@ from commitments.models.reporting import (
     evidence_file_path,
     evidence_storage,
 )
+from commitments.models.sheets import Sheet
 from commitments.models.statuses import Publication, RecomputeRequest, RecomputeState, Status
 from commitments.models.targets import Comparator, Target, TargetChange, TargetOverride
 
@@ -51,10 +57,12 @@ __all__ = [
     "Commitment",
     "Comparator",
     "DataElement",
+    "DefinitionVersion",
     "Evidence",
     "EvidenceKind",
     "Figure",
     "Indicator",
+    "IndicatorDefinition",
     "Membership",
     "Milestone",
     "OfficialFigure",
@@ -65,6 +73,7 @@ __all__ = [
     "RecomputeState",
     "ReminderSent",
     "ReportingDeadline",
+    "Sheet",
     "Status",
     "Target",
     "TargetChange",

@@ -27,6 +27,7 @@ class AuditEntry(models.Model):
         MILESTONE = "milestone", _("Mốc hoàn thành")
         REPORT = "report", _("Báo cáo quý")
         TARGET = "target", _("Mục tiêu")
+        SHEET = "sheet", _("Bản đăng ký chỉ tiêu")
         PUBLICATION = "publication", _("Công bố kết quả")
         SURVEY = "survey", _("Khảo sát sự hài lòng")
 
@@ -44,6 +45,7 @@ class AuditEntry(models.Model):
         COUNTED = "counted", _("Đã tổng hợp")
         VOIDED = "voided", _("Đã hủy")
         MODERATED = "moderated", _("Đã duyệt ý kiến")
+        CONFIRMED = "confirmed", _("Đã xác nhận")
 
     at = models.DateTimeField(_("lúc"), auto_now_add=True)
     user = done_by(_("người thực hiện"))

@@ -1,11 +1,12 @@
-"""The catalogue: categories, data elements, validation rules, commitments and their
+"""The catalogue: categories, data elements, validation rules, the indicator
+definitions shared by every sheet and their versions, and a sheet's commitments and
 indicators (cam kết, chỉ tiêu).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
@@ -135,15 +136,35 @@ class ValidationRule(models.Model):
 
 
 class Commitment(BilingualName):
-    """One of the signed commitments (cam kết), e.g. "5. 98% of dossiers on time"."""
+    """One of the commitments a sheet holds (cam kết), numbered and worded as signed,
+    e.g. "5. 98% of dossiers on time". A copy into the next year is ``to_review`` until
+    an admin confirms its words and targets."""
 
-    code = models.SlugField(_("mã"), max_length=20, unique=True)
+    sheet = models.ForeignKey(
+        "commitments.Sheet",
+        verbose_name=_("bản đăng ký"),
+        on_delete=models.CASCADE,
+        related_name="commitments",
+    )
+    code = models.SlugField(_("mã"), max_length=20)
     position = models.PositiveIntegerField(_("thứ tự"), default=0)
+    to_review = models.BooleanField(
+        _("cần rà soát"),
+        default=False,
+        help_text=_("Sao chép từ năm trước: chờ quản trị xác nhận lời văn và mục tiêu."),
+    )
+    # Why it waits for review, each ``[reason, {details}]`` (``"copied"``: from the sheet
+    # of another year, its years moved on; ``"version"``: a definition it uses has a new
+    # version), told in the reader's language where it is shown.
+    review_reasons = models.JSONField(_("lý do cần rà soát"), default=list, blank=True)
 
     class Meta:
-        ordering = ["position", "code"]
+        ordering = ["sheet__year", "position", "code"]
         verbose_name = _("cam kết")
         verbose_name_plural = pgettext_lazy("plural", "cam kết")
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "code"], name="commitment_unique_in_sheet"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}. {self.name}"
@@ -162,9 +183,12 @@ def _element_read(verbose_name) -> models.ForeignKey:
     )
 
 
-class Indicator(BilingualName):
-    """How a commitment is measured (chỉ tiêu): the kind of value, its source, the units
-    it speaks of and the periods it is judged on."""
+class Measure(models.Model):
+    """What an indicator measures (cách đo): the kind of value, its source, the units it
+    speaks of, the elements or evidence it reads and, for a coverage indicator, what
+    each unit must have. A definition's version holds it (``DefinitionVersion``); each
+    indicator of a sheet carries the one of the version it uses, copied when it adopts
+    the version (``services.definitions.indicator_adopt``) and never edited there."""
 
     class Kind(models.TextChoices):
         RATIO = engine.RATIO, _("Tỷ lệ")
@@ -190,36 +214,15 @@ class Indicator(BilingualName):
         HAS_EVIDENCE = engine.HAS_EVIDENCE, _("Đơn vị có minh chứng")
         SUBJECT_OF_EVIDENCE = engine.SUBJECT_OF_EVIDENCE, _("Đơn vị được nêu trong minh chứng")
 
-    code = models.CharField(_("mã"), max_length=20, unique=True)
-    commitment = models.ForeignKey(
-        Commitment,
-        verbose_name=_("cam kết"),
-        on_delete=models.PROTECT,
-        related_name="indicators",
-    )
-    position = models.PositiveIntegerField(_("thứ tự"), default=0)
-    # A few words for the column headers of the units x indicators matrix.
-    short_name_vi = models.CharField(
-        _("tên ngắn (tiếng Việt)"),
-        max_length=60,
-        blank=True,
-        help_text=_("Vài chữ cho tiêu đề cột của bảng kết quả từng đơn vị. Trống: tên đầy đủ."),
-    )
-    short_name_en = models.CharField(_("tên ngắn (tiếng Anh)"), max_length=60, blank=True)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
     source = models.CharField(
         _("nguồn"), max_length=20, choices=Source.choices, default=Source.FIGURES
-    )
-    tracked = models.BooleanField(
-        _("chỉ theo dõi"), default=False, help_text=_("Giá trị được hiển thị, không đánh giá.")
     )
     per_category = models.BooleanField(
         _("đánh giá từng phân loại"),
         default=False,
         help_text=_("Đạt khi mọi lĩnh vực (kênh) có số liệu đều đạt."),
     )
-    quarterly = models.BooleanField(_("đánh giá theo quý"), default=False)
-    yearly = models.BooleanField(_("đánh giá lũy kế năm"), default=True)
     level = models.CharField(
         _("cấp báo cáo"), max_length=20, choices=Level.choices, default=Level.DEPARTMENT
     )
@@ -246,21 +249,10 @@ class Indicator(BilingualName):
     condition_min = models.PositiveIntegerField(_("mức tối thiểu của điều kiện"), default=1)
 
     class Meta:
-        ordering = ["commitment__position", "position", "code"]
-        verbose_name = _("chỉ tiêu")
-        verbose_name_plural = pgettext_lazy("plural", "chỉ tiêu")
+        abstract = True
 
-    def __str__(self) -> str:
-        return f"{self.code} · {self.name}"
-
-    @property
-    def short_name(self) -> str:
-        """The indicator's short name in the active language, else its name there."""
-        if (get_language() or "vi").startswith("en"):
-            return self.short_name_en or self.name
-        return self.short_name_vi or self.name_vi
-
-    def clean(self) -> None:
+    def measure_errors(self) -> dict[str, str]:
+        """What is missing for the kind to be computed, by field."""
         errors: dict[str, str] = {}
         needs_ratio = self.kind in (self.Kind.RATIO, self.Kind.GROWTH_POINTS)
         if needs_ratio and self.source == self.Source.FIGURES:
@@ -285,7 +277,148 @@ class Indicator(BilingualName):
                 errors["element"] = _("Chỉ tiêu đếm số liệu cần một yếu tố dữ liệu.")
         if self.evidence_kind and self.evidence_kind not in EvidenceKind.values:
             errors["evidence_kind"] = _("Loại minh chứng không hợp lệ.")
+        return errors
+
+
+# The fields of ``Measure``, which an indicator copies from its definition's version.
+MEASURE_FIELDS = (
+    "kind",
+    "source",
+    "per_category",
+    "level",
+    "scope_kinds",
+    "scope_sectors",
+    "scope_public_service",
+    "scope_receives_dossiers",
+    "numerator",
+    "denominator",
+    "element",
+    "evidence_kind",
+    "distinct_subjects",
+    "coverage_rule",
+    "condition_min",
+)
+
+
+class IndicatorDefinition(BilingualName):
+    """What an indicator measures, shared by the sheets of every department and year
+    (định nghĩa chỉ tiêu), so that "dossiers resolved on time in each field" means the
+    same everywhere and the city can compare departments. Its ``versions`` say how it
+    is measured from a year on."""
+
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("định nghĩa chỉ tiêu")
+        verbose_name_plural = pgettext_lazy("plural", "định nghĩa chỉ tiêu")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+
+class DefinitionVersion(BilingualName, Measure):
+    """A definition as it applies from a year on (phiên bản), e.g. from 2022, when
+    Decree 42/2022/NĐ-CP renamed "level 3/4 online" to "full/partial online". The
+    indicators of a sheet use the version in force in the sheet's year; a version in
+    use is not changed any more (statuses were computed with it): a change is a new
+    version."""
+
+    definition = models.ForeignKey(
+        IndicatorDefinition,
+        verbose_name=_("định nghĩa"),
+        on_delete=models.CASCADE,
+        related_name="versions",
+    )
+    valid_from = models.PositiveIntegerField(
+        _("áp dụng từ năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    note = models.CharField(
+        _("căn cứ"), max_length=500, blank=True, help_text=_("Văn bản quy định, lý do thay đổi.")
+    )
+
+    class Meta:
+        ordering = ["definition__position", "definition__code", "valid_from"]
+        verbose_name = _("phiên bản định nghĩa")
+        verbose_name_plural = pgettext_lazy("plural", "phiên bản định nghĩa")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["definition", "valid_from"], name="definition_version_unique_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition.code} ({self.valid_from})"
+
+    def clean(self) -> None:
+        errors = self.measure_errors()
+        if errors:
+            raise ValidationError(errors)
+
+
+class Indicator(BilingualName, Measure):
+    """An indicator of a sheet (chỉ tiêu), numbered and worded as signed: how its
+    commitment is measured (the ``version`` of a shared definition, whose measure it
+    carries) and the periods it is judged on."""
+
+    sheet = models.ForeignKey(
+        "commitments.Sheet",
+        verbose_name=_("bản đăng ký"),
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    code = models.CharField(_("mã"), max_length=20)
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("cam kết"),
+        on_delete=models.PROTECT,
+        related_name="indicators",
+    )
+    version = models.ForeignKey(
+        DefinitionVersion,
+        verbose_name=_("phiên bản định nghĩa"),
+        on_delete=models.PROTECT,
+        related_name="indicators",
+    )
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
+    # A few words for the column headers of the units x indicators matrix.
+    short_name_vi = models.CharField(
+        _("tên ngắn (tiếng Việt)"),
+        max_length=60,
+        blank=True,
+        help_text=_("Vài chữ cho tiêu đề cột của bảng kết quả từng đơn vị. Trống: tên đầy đủ."),
+    )
+    short_name_en = models.CharField(_("tên ngắn (tiếng Anh)"), max_length=60, blank=True)
+    tracked = models.BooleanField(
+        _("chỉ theo dõi"), default=False, help_text=_("Giá trị được hiển thị, không đánh giá.")
+    )
+    quarterly = models.BooleanField(_("đánh giá theo quý"), default=False)
+    yearly = models.BooleanField(_("đánh giá lũy kế năm"), default=True)
+
+    class Meta:
+        ordering = ["sheet__year", "commitment__position", "position", "code"]
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = pgettext_lazy("plural", "chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "code"], name="indicator_unique_in_sheet"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+    @property
+    def short_name(self) -> str:
+        """The indicator's short name in the active language, else its name there."""
+        if (get_language() or "vi").startswith("en"):
+            return self.short_name_en or self.name
+        return self.short_name_vi or self.name_vi
+
+    def clean(self) -> None:
+        errors = self.measure_errors()
         if not (self.quarterly or self.yearly):
             errors["yearly"] = _("Chỉ tiêu phải được đánh giá theo quý, theo năm hoặc cả hai.")
+        if self.commitment_id and self.sheet_id and self.commitment.sheet_id != self.sheet_id:
+            errors["commitment"] = _("Cam kết phải thuộc cùng bản đăng ký với chỉ tiêu.")
         if errors:
             raise ValidationError(errors)

@@ -70,6 +70,11 @@ class Unit(models.Model):
         ordering = ["code"]
         verbose_name = _("đơn vị")
         verbose_name_plural = pgettext_lazy("plural", "đơn vị")
+        permissions = [
+            # The city's coordinating office (access.VIEW_CITY): the city view, and
+            # every department's results read as its director reads them.
+            ("view_city", _("Xem kết quả mọi Sở (toàn thành phố)")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"

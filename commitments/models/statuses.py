@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from commitments import engine
-from commitments.models.catalogue import Indicator
+from commitments.models.catalogue import DefinitionVersion, Indicator
 from commitments.models.organisation import Unit, done_by
 
 
@@ -69,6 +69,15 @@ class Status(models.Model):
     provisional = models.BooleanField(_("tạm tính"), default=False)
     # In the provisional set: the value or the status is not the official one.
     differs = models.BooleanField(_("khác số chính thức"), default=False)
+    # The version of the indicator's definition the status was computed with.
+    version = models.ForeignKey(
+        DefinitionVersion,
+        verbose_name=_("phiên bản định nghĩa"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     every = models.Manager()
     objects = OfficialStatuses()

@@ -71,6 +71,10 @@ class Target(models.Model):
             )
         if self.baseline_year is not None and self.baseline_year >= (self.year or 0):
             raise ValidationError({"baseline_year": _("Năm gốc phải trước năm của mục tiêu.")})
+        if self.indicator_id is not None and self.indicator.sheet.year != self.year:
+            raise ValidationError(
+                {"year": _("Mục tiêu thuộc năm của bản đăng ký có chỉ tiêu này.")}
+            )
 
 
 class TargetOverride(models.Model):

@@ -3,18 +3,22 @@ the statuses the pages and exports show (``statuses``), the targets page
 (``targets``), a unit's quarterly report (``reports``), the reporting completeness
 (``completeness``), the working days its deadlines count (``calendar``), the
 director's review inbox (``reviews``), what a report's page shows of its results
-before it is approved (``report_results``) and the published results
-(``publications``). Callers name the module: ``selectors.reports.report_lines(...)``. Who may see and do what is
+before it is approved (``report_results``), the published results (``publications``),
+the signed sheets (``sheets``: which applies to each department, who may read one,
+the wording check) and every department's sheet side by side (``city``). Callers name
+the module: ``selectors.reports.report_lines(...)``. Who may see and do what is
 ``commitments.access``."""
 
 from commitments.selectors import (  # noqa: F401
     calendar,
+    city,
     completeness,
     engine_inputs,
     publications,
     report_results,
     reports,
     reviews,
+    sheets,
     statuses,
     targets,
 )

@@ -1,12 +1,13 @@
-"""What the engine reads for a year: the indicators in force with their targets, and
-every unit, figure, evidence record, plan task and milestone they read."""
+"""What the engine reads for a year: the indicators of the year's sheets with their
+targets, each for the departments its sheet applies to, and every unit, figure,
+evidence record, plan task and milestone they read."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from django.db.models import BooleanField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Subquery, Value
 
 from commitments import engine
 from commitments.models import (
@@ -17,6 +18,7 @@ from commitments.models import (
     OfficialFigure,
     PlanTask,
     QuarterlyReport,
+    Sheet,
     Target,
     TargetOverride,
     Unit,
@@ -25,9 +27,19 @@ from commitments.models import (
 
 @dataclass(frozen=True)
 class EngineIds:
-    """Database ids of what the engine names by code."""
+    """Database ids of what the engine names by code. Sheets of different departments
+    may number their indicators alike, so an indicator is found by its code and the
+    department whose sheet holds it (``indicator_id``); ``lines`` is the indicator of
+    each spec, in their order, and ``versions`` the definition version each uses."""
 
-    indicators: dict[str, int]
+    indicators: dict[tuple[str, int], int]
+    departments: dict[int, int]  # unit -> its department (the top of its tree)
+    versions: dict[int, int]  # indicator -> its definition's version
+    lines: tuple[int, ...] = ()
+
+    def indicator_id(self, code: str, unit_id: int) -> int:
+        """The indicator numbered ``code`` in the sheet of the unit's department."""
+        return self.indicators[(code, self.departments[unit_id])]
 
 
 @dataclass(frozen=True)
@@ -44,17 +56,23 @@ class FigureSets:
 def engine_inputs(
     *, year: int
 ) -> tuple[list[engine.IndicatorSpec], engine.Dataset, EngineIds, engine.Dataset | None]:
-    """The indicators in force in ``year`` and every figure, record and unit they read:
+    """The indicators in force in ``year`` (those of its sheets with a target), each for
+    the departments its sheet applies to, and every figure, record and unit they read:
     the dataset of official figures, and the provisional one (every figure as typed),
     or None when no figure of these years is waiting for approval.
 
-    Eight queries, whatever the number of units, indicators or figures.
+    Eight queries, whatever the number of departments, sheets, units, indicators or
+    figures.
     """
     targets = targets_in_force(year=year)
-    indicators = [indicator_spec(t) for t in targets]
+    units, signed = _unit_nodes(year)
+    departments = engine.Tree(units).root_of
+    applies = sheet_departments(
+        [t.indicator.sheet for t in targets], departments=departments.values(), signed=signed
+    )
+    indicators = [indicator_spec(t, applies[t.indicator.sheet_id]) for t in targets]
     years = {year} | baseline_years(indicators)
 
-    units = _unit_nodes()
     figures = official_figure_rows(years)
     evidence, plan_tasks, milestones = _records(year)
     data = engine.Dataset(
@@ -68,22 +86,37 @@ def engine_inputs(
     provisional = (
         None if figures.provisional is None else replace(data, figures=figures.provisional)
     )
-    ids = EngineIds(indicators={t.indicator.code: t.indicator_id for t in targets})
+    ids = EngineIds(
+        indicators={
+            (spec.code, department): target.indicator_id
+            for spec, target in zip(indicators, targets, strict=True)
+            for department in spec.departments or ()
+        },
+        departments=departments,
+        versions={t.indicator_id: t.indicator.version_id for t in targets},
+        lines=tuple(t.indicator_id for t in targets),
+    )
     return indicators, data, ids, provisional
 
 
-def targets_in_force(*, year: int) -> list[Target]:
-    """The targets of ``year`` in the order of the sheet, with their indicators, the
-    elements they read and their overrides (two queries)."""
+def targets_in_force(*, year: int, sheet: Sheet | None = None) -> list[Target]:
+    """The targets of ``year`` (of every sheet, or of ``sheet`` alone) in the order of
+    the sheets, with their indicators and sheets, the elements they read and their
+    overrides (two queries)."""
+    targets = Target.objects.filter(year=year)
+    if sheet is not None:
+        targets = targets.filter(indicator__sheet=sheet)
     return list(
-        Target.objects.filter(year=year)
-        .select_related(
-            "indicator", "indicator__numerator", "indicator__denominator", "indicator__element"
+        targets.select_related(
+            "indicator__sheet",
+            "indicator__numerator",
+            "indicator__denominator",
+            "indicator__element",
         )
         .prefetch_related(
             Prefetch("overrides", queryset=TargetOverride.objects.select_related("category"))
         )
-        .order_by("indicator__commitment__position", "indicator__position")
+        .order_by("indicator__commitment__position", "indicator__position", "indicator__pk")
     )
 
 
@@ -95,6 +128,19 @@ def baseline_years(indicators: Iterable[engine.IndicatorSpec]) -> set[int]:
 def element_aggregations() -> dict[str, str]:
     """Each data element's code and how it adds up over time (one query)."""
     return dict(DataElement.objects.values_list("code", "aggregation"))
+
+
+def sheet_departments(
+    sheets: Iterable[Sheet], *, departments: Iterable[int], signed: set[int]
+) -> dict[int, frozenset[int]]:
+    """The departments each sheet applies to, by sheet id: its own department, or for
+    a common sheet every one of ``departments`` that has not ``signed`` a sheet of its
+    own that year."""
+    common = frozenset(set(departments) - signed)
+    return {
+        sheet.pk: common if sheet.department_id is None else frozenset({sheet.department_id})
+        for sheet in sheets
+    }
 
 
 # What the engine knows of a unit, in the order of ``engine.UnitNode``.
@@ -109,9 +155,18 @@ UNIT_NODE_FIELDS = (
 )
 
 
-def _unit_nodes() -> list[engine.UnitNode]:
-    """Every unit, as the engine places it in the tree and in an indicator's scope."""
-    return [engine.UnitNode(*columns) for columns in Unit.objects.values_list(*UNIT_NODE_FIELDS)]
+def _unit_nodes(year: int) -> tuple[list[engine.UnitNode], set[int]]:
+    """Every unit, as the engine places it in the tree and in an indicator's scope, and
+    the units that signed a sheet of their own for ``year``; one query."""
+    rows = Unit.objects.annotate(
+        signed=Exists(Sheet.objects.filter(department=OuterRef("pk"), year=year))
+    ).values_list(*UNIT_NODE_FIELDS, "signed")
+    nodes, signed = [], set()
+    for *columns, has_sheet in rows:
+        nodes.append(engine.UnitNode(*columns))
+        if has_sheet:
+            signed.add(columns[0])
+    return nodes, signed
 
 
 def unit_node(unit: Unit) -> engine.UnitNode:
@@ -200,11 +255,16 @@ def _records(
     return evidence, plan_tasks, milestones
 
 
-def indicator_spec(target: Target) -> engine.IndicatorSpec:
-    """A target's indicator as the engine reads it, with the target."""
+def indicator_spec(
+    target: Target, departments: frozenset[int] | None = None
+) -> engine.IndicatorSpec:
+    """A target's indicator as the engine reads it, with the target, for the
+    ``departments`` its sheet applies to (None: every unit it is given, as when the
+    units are one department's already)."""
     indicator = target.indicator
     return engine.IndicatorSpec(
         code=indicator.code,
+        departments=departments,
         kind=indicator.kind,
         source=indicator.source,
         tracked=indicator.tracked,

@@ -128,7 +128,12 @@ def report_review(
     """The results of the report's unit and quarter with its figures counted as
     official, and the statuses of the top unit ``scope`` sees above it before and after
     (``catalogue``: the elements, categories and targets of the year, as the page has
-    read them). Two queries."""
+    read them). Two queries.
+
+    The unit is judged against its own department's sheet: the catalogue holds the
+    targets of the sheet that applies to its department, and every unit read here is
+    of that department (``engine.subtree``), so the indicators speak of every unit they
+    are given."""
     year, quarter = report.year, report.quarter
     targets = catalogue.targets
     specs = [engine_inputs.indicator_spec(t) for t in targets]

@@ -24,7 +24,7 @@ from commitments.models import (
     Unit,
     ValidationRule,
 )
-from commitments.selectors import completeness, engine_inputs
+from commitments.selectors import completeness, engine_inputs, sheets
 
 
 def report_for(*, unit: Unit, year: int, quarter: int) -> QuarterlyReport:
@@ -75,7 +75,8 @@ class ReportLine:
 class ReportCatalogue:
     """What a report's page reads of the catalogue once for its parts (the form, the
     history, the results): the data elements and categories it names figures with, and
-    the targets in force in the report's year with their indicators."""
+    the targets in force in the report's year with their indicators: those of the sheet
+    that applies to the unit's department (its own, else the common one)."""
 
     elements: list[DataElement]
     categories: list[Category]
@@ -87,13 +88,15 @@ class ReportCatalogue:
         return {c.code: c.name for c in self.categories}
 
 
-def report_catalogue(*, year: int) -> ReportCatalogue:
-    """Every data element and category in their order, and the targets of ``year``
-    (four queries)."""
+def report_catalogue(*, year: int, unit: Unit) -> ReportCatalogue:
+    """Every data element and category in their order, and the targets of ``year`` of
+    the sheet that applies to the department of ``unit`` (none when no sheet does; six
+    queries)."""
+    sheet = sheets.sheet_of_unit(unit=unit, year=year)
     return ReportCatalogue(
         elements=list(DataElement.objects.order_by("position", "code")),
         categories=list(Category.objects.order_by("position", "code")),
-        targets=engine_inputs.targets_in_force(year=year),
+        targets=[] if sheet is None else engine_inputs.targets_in_force(year=year, sheet=sheet),
     )
 
 
@@ -103,14 +106,14 @@ def report_lines(
     """The figures a unit reports for a quarter, in the order of the elements.
 
     Only the elements that apply to the unit: those read by an indicator in force in the
-    year whose scope admits the unit (a division that receives no dossiers reports no
+    year in its department's sheet whose scope admits the unit (a division that receives no dossiers reports no
     dossiers), with the bounds of their validation rules, and any element it already has
     a figure for in the quarter. Elements split by field list the fields the unit has
     figures for in any quarter of this year or the previous one (all fields when it has
-    none yet); elements split by channel list every channel. Seven queries (three with
-    the ``catalogue`` of the year read already).
+    none yet); elements split by channel list every channel. Nine queries (three with
+    the ``catalogue`` of the unit and year read already).
     """
-    catalogue = catalogue or report_catalogue(year=year)
+    catalogue = catalogue or report_catalogue(year=year, unit=unit)
     elements, categories = catalogue.elements, catalogue.categories
     bounds = _validation_bounds(elements)
     current, before = _figures_of_quarter_and_previous(unit, year, quarter)
@@ -195,8 +198,8 @@ def _elements_for_unit(
     unit: Unit, targets: list[Target], bounds: dict[int, list[DataElement]]
 ) -> set[int] | None:
     """The ids of the elements a unit reports in a year whose ``targets`` are given
-    (see ``report_lines``); None when the year has no targets yet, and every element
-    is offered."""
+    (those of its department's sheet, see ``report_lines``); None when the year has no
+    targets for it yet, and every element is offered."""
     if not targets:
         return None
     node = engine_inputs.unit_node(unit)
@@ -263,7 +266,7 @@ def report_history(
     catalogue: ReportCatalogue | None = None,
 ) -> list[HistoryLine]:
     """What changed in a unit's report of a quarter, newest first: figures, evidence,
-    plan tasks, milestones and the report's states, each with who and when (three
+    plan tasks, milestones and the report's states, each with who and when (seven
     queries; one with the ``catalogue`` read already)."""
     entries = list(
         AuditEntry.objects.filter(unit=unit, year=year)
@@ -271,7 +274,7 @@ def report_history(
         .select_related("user")
         .order_by("-at", "-pk")[:limit]
     )
-    figure_names = _figure_names(catalogue or report_catalogue(year=year))
+    figure_names = _figure_names(catalogue or report_catalogue(year=year, unit=unit))
     states = dict(QuarterlyReport.State.choices)
     kinds = dict(Evidence.Kind.choices)
 

@@ -120,22 +120,24 @@ def period_statuses(
     year: int,
     quarter: int,
     scope: access.Scope | None = None,
+    unit: Unit | None = None,
     basis: Basis = OFFICIAL,
 ) -> list[Status]:
-    """The wholes of one period of the top units of ``scope`` (without one: the
-    departments), with what a commitment card reads of each: what a first quarter is
-    compared with, from the year before (one query)."""
+    """The wholes of one period of one unit, or of the top units of ``scope`` (without
+    one: the departments), with what a commitment card reads of each: what a first
+    quarter is compared with, from the year before (one query)."""
     statuses = basis.statuses().filter(year=year, quarter=quarter, category="")
+    statuses = (
+        access.top_units_only(statuses, scope) if unit is None else statuses.filter(unit=unit)
+    )
     return basis.pick(
-        access.top_units_only(statuses, scope)
-        .select_related(
+        statuses.select_related(
             "unit",
             "indicator__commitment",
             "indicator__numerator",
             "indicator__denominator",
             "indicator__element",
-        )
-        .order_by("unit__code", "indicator__commitment__position", "indicator__position")
+        ).order_by("unit__code", "indicator__commitment__position", "indicator__position")
     )
 
 
@@ -166,7 +168,7 @@ def matrix_statuses(
     coverage indicators (whose detail names the units that miss the condition; a page
     reads there only the units it shows)."""
     own_rows = Q(indicator__level=engine.LEVEL_UNIT)
-    if scope is not None and not scope.everything:
+    if scope is not None and not scope.sees_all:
         own_rows &= Q(unit__in=scope.unit_ids)
     return basis.pick(
         basis.statuses()

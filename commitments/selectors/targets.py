@@ -1,28 +1,35 @@
-"""The targets page: a year's targets as the sheet lists them, what the edit page
-reads, the history of changes, and the preview of a target before it is saved."""
+"""The targets page: a year's targets as their sheets list them, with where each says
+otherwise than its signed words, what the edit page reads, the history of changes,
+and the preview of a target before it is saved."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from commitments import engine
 from commitments.models import Figure, Indicator, Target, TargetChange, Unit
-from commitments.selectors import engine_inputs, statuses
+from commitments.selectors import engine_inputs, sheets, statuses
 
 
 def targets_of_year(*, year: int) -> list[Target]:
-    """The targets of a year in the order of the sheet, with their commitment and
+    """The targets of a year in the order of their sheets (the departments' in their
+    order, then the common one) and of each sheet, with their commitment, sheet and
     overrides; three queries. Each target carries its overrides in the order of the
     page, ``overrides_shown`` (categories in their order, then by unit kind and
-    sector)."""
+    sector), and where it says otherwise than its signed words, ``mismatches``."""
     targets = list(
         Target.objects.filter(year=year)
-        .select_related("indicator__commitment")
+        .select_related("indicator__commitment", "indicator__sheet__department")
         .prefetch_related("overrides__category")
-        .order_by("indicator__commitment__position", "indicator__position", "indicator__code")
+        .order_by(
+            F("indicator__sheet__department__code").asc(nulls_last=True),
+            "indicator__commitment__position",
+            "indicator__position",
+            "indicator__code",
+        )
     )
     for target in targets:
         target.overrides_shown = sorted(
@@ -34,17 +41,15 @@ def targets_of_year(*, year: int) -> list[Target]:
                 o.unit_sector,
             ),
         )
+        target.mismatches = sheets.target_mismatches(target)
     return targets
 
 
 def targets_for_edit() -> QuerySet[Target]:
     """Targets with what the edit page and its forms read."""
-    return Target.objects.select_related(
-        "indicator__commitment",
-        "indicator__numerator",
-        "indicator__denominator",
-        "indicator__element",
-    ).prefetch_related("overrides__category")
+    return Target.objects.select_related(*sheets.INDICATOR_RELATED).prefetch_related(
+        "overrides__category"
+    )
 
 
 def unit_sectors() -> list[str]:
@@ -126,8 +131,8 @@ def target_preview(*, target: Target, spec: engine.TargetSpec, as_of) -> TargetP
     baseline year when the typed one is not among those already read.
     """
 
-    indicators, data, _ids, _typed = engine_inputs.engine_inputs(year=target.year)
-    stored = next(i for i in indicators if i.code == target.indicator.code)
+    indicators, data, ids, _typed = engine_inputs.engine_inputs(year=target.year)
+    stored = indicators[ids.lines.index(target.indicator_id)]
     read = {target.year} | engine_inputs.baseline_years(indicators)
     if spec.baseline_year is not None and spec.baseline_year not in read:
         extra = Figure.objects.filter(year=spec.baseline_year).values_list(

@@ -2,7 +2,11 @@
 ``transaction.atomic`` and queues follow-up work with ``transaction.on_commit``.
 
 - ``audit``: the audit log (``audit_record``, one entry per report of an import).
-- ``catalogue``: loading a built-in catalogue (``catalogue_load``).
+- ``catalogue``: loading a built-in catalogue (``catalogue_load``): its sheet, the
+  definitions of its indicators and their versions.
+- ``definitions``: the indicator definitions shared by the sheets: an indicator adopting
+  a version (``indicator_adopt``, ``version_in_force``) and a new version from a year on
+  (``definition_version_add``).
 - ``imports``: units, figures and evidence from CSV or XLSX files (``units_import``,
   ``figures_import``, ``evidence_import``); all or nothing.
 - ``figures``: checking one figure with the one set of messages (``figure_check``,
@@ -15,8 +19,15 @@
 - ``recompute``: recomputing a year's statuses (``statuses_recompute``), asking for that
   recompute in the transaction of a write (``recompute_request``, a row of the outbox)
   and recomputing the years asked for (``recompute_drain``).
-- ``targets``: preparing a year from another and editing a target
-  (``targets_copy_year``, ``target_update``, ``TargetsCopyRefused``).
+- ``targets``: preparing a year from another, a sheet copied into another year, and
+  editing a target (``targets_copy_year``, ``sheet_copy``, ``target_update``,
+  ``TargetsCopyRefused``).
+- ``sheet_files``: a department's sheet loaded from a CSV or XLSX file
+  (``sheet_load``, ``SheetLoadFailed``); all or nothing.
+- ``sheets``: a department's signed sheet: created, an indicator and its target added,
+  given to a department, signed with its scanned document, its commitments confirmed
+  after a copy (``sheet_create``, ``indicator_add``, ``sheet_assign``, ``sheet_sign``,
+  ``commitment_confirm``, ``sheet_confirm``).
 - ``reports``: the quarterly report's figures and its way to the director
   (``report_save``, ``report_submit``, ``report_withdraw``, ``report_approve``,
   ``report_return``, ``report_reopen``, ``ReportRefused``).
@@ -36,6 +47,7 @@ Callers import the package and call through the module:
 from commitments.services import (  # noqa: F401
     audit,
     catalogue,
+    definitions,
     evidence,
     figures,
     imports,
@@ -46,5 +58,7 @@ from commitments.services import (  # noqa: F401
     recompute,
     reminders,
     reports,
+    sheet_files,
+    sheets,
     targets,
 )

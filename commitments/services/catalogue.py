@@ -12,19 +12,25 @@ from commitments.models import (
     Category,
     Commitment,
     DataElement,
+    DefinitionVersion,
     Indicator,
+    IndicatorDefinition,
+    Sheet,
     Target,
     TargetOverride,
     ValidationRule,
 )
-from commitments.services import recompute
+from commitments.services import definitions, recompute
 
 M = TypeVar("M", bound=models.Model)
 
 
 def catalogue_load(*, name: str) -> dict[str, int]:
     """Create or update a built-in catalogue: categories, data elements, validation
-    rules, commitments, indicators and the catalogue year's targets. Idempotent."""
+    rules, the definitions of its indicators with their versions, and its sheet of the
+    catalogue's year with the commitments, indicators and targets signed. Idempotent:
+    the sheet is found again by the catalogue's name, and keeps the department an
+    admin gave it (a new one is the common sheet of its year, for every department)."""
     if name not in catalogue.CATALOGUES:
         known = ", ".join(sorted(catalogue.CATALOGUES))
         raise ValueError(f"unknown catalogue {name!r}; known: {known}")
@@ -35,10 +41,18 @@ def catalogue_load(*, name: str) -> dict[str, int]:
         elements = _elements_save(spec)
         for element, bound in spec["validation_rules"]:
             ValidationRule.objects.get_or_create(element=elements[element], bound=elements[bound])
-        commitments = _commitments_save(spec)
+        sheet, _ = Sheet.objects.update_or_create(
+            code=name,
+            defaults={"year": year, "signed_by": spec["signed_by"], "signed_on": spec["signed_on"]},
+        )
+        commitments = _rows_save(
+            Commitment, spec["commitments"], ("name_vi", "name_en"), sheet=sheet
+        )
         for position, item in enumerate(spec["indicators"]):
-            indicator = _indicator_save(item, position, elements, commitments)
+            version = _definition_save(item, position, elements, year)
+            indicator = _indicator_save(sheet, item, position, version, commitments)
             _target_save(indicator, item, year, categories)
+        _later_versions_save(spec)
         recompute.recompute_request(years=[year])
     return {
         "categories": len(categories),
@@ -63,40 +77,96 @@ def _elements_save(spec: dict) -> dict[str, DataElement]:
     return elements
 
 
-def _commitments_save(spec: dict) -> dict[str, Commitment]:
-    return _rows_save(Commitment, spec["commitments"], ("name_vi", "name_en"))
-
-
-def _rows_save(model: type[M], rows: Iterable[Sequence], columns: Sequence[str]) -> dict[str, M]:
+def _rows_save(
+    model: type[M], rows: Iterable[Sequence], columns: Sequence[str], **identity
+) -> dict[str, M]:
     """Each row of a table of the catalogue (its code, then ``columns``) created or
-    updated by its code, in the table's order (``position``); by code."""
+    updated by its code (and ``identity``), in the table's order (``position``); by
+    code."""
     saved = {}
     for position, (code, *values) in enumerate(rows):
         defaults = {**dict(zip(columns, values, strict=True)), "position": position}
-        saved[code], _ = model.objects.update_or_create(code=code, defaults=defaults)
+        saved[code], _ = model.objects.update_or_create(code=code, **identity, defaults=defaults)
     return saved
 
 
+# What an indicator of the catalogue says of itself; the rest is its definition's measure.
+INDICATOR_FIELDS = (
+    "name_vi",
+    "name_en",
+    "short_name_vi",
+    "short_name_en",
+    "tracked",
+    "quarterly",
+    "yearly",
+)
+NOT_MEASURE = {"code", "definition", "definition_name", "target", "commitment", *INDICATOR_FIELDS}
+
+
+def _measure(item: dict, elements: dict[str, DataElement]) -> dict:
+    """The measure of a catalogue's indicator, as its definition's version holds it."""
+    measure = {k: v for k, v in item.items() if k not in NOT_MEASURE}
+    for key in ("numerator", "denominator", "element"):
+        measure[key] = elements[measure[key]] if measure.get(key) else None
+    measure.setdefault("scope_kinds", [])
+    measure.setdefault("scope_sectors", [])
+    return measure
+
+
+def _definition_save(
+    item: dict, position: int, elements: dict[str, DataElement], year: int
+) -> DefinitionVersion:
+    """The shared definition of a catalogue's indicator and its version of the
+    catalogue's year."""
+    name_vi, name_en = item.get("definition_name", (item["name_vi"], item["name_en"]))
+    definition, _ = IndicatorDefinition.objects.update_or_create(
+        code=item["definition"],
+        defaults={"name_vi": name_vi, "name_en": name_en, "position": position},
+    )
+    version, _ = DefinitionVersion.objects.update_or_create(
+        definition=definition,
+        valid_from=year,
+        defaults={"name_vi": name_vi, "name_en": name_en, **_measure(item, elements)},
+    )
+    version.full_clean()
+    return version
+
+
+def _later_versions_save(spec: dict) -> None:
+    """The later versions of the catalogue's definitions, with the measure of the
+    version before (they rename, they do not change what is counted)."""
+    for code, valid_from, name_vi, name_en, note in spec.get("definition_versions", ()):
+        definition = IndicatorDefinition.objects.get(code=code)
+        if definition.versions.filter(valid_from=valid_from).exists():
+            continue
+        previous = definitions.version_in_force(definition=definition, year=valid_from)
+        definitions.definition_version_add(
+            definition=definition,
+            valid_from=valid_from,
+            measure=definitions.measure_of(previous),
+            name_vi=name_vi,
+            name_en=name_en,
+            note=note,
+        )
+
+
 def _indicator_save(
+    sheet: Sheet,
     item: dict,
     position: int,
-    elements: dict[str, DataElement],
+    version: DefinitionVersion,
     commitments: dict[str, Commitment],
 ) -> Indicator:
-    fields = {k: v for k, v in item.items() if k not in ("code", "target", "commitment")}
-    for key in ("numerator", "denominator", "element"):
-        fields[key] = elements[fields[key]] if fields.get(key) else None
-    fields.setdefault("scope_kinds", [])
-    fields.setdefault("scope_sectors", [])
-    indicator, _ = Indicator.objects.update_or_create(
-        code=item["code"],
-        defaults={
-            **fields,
-            "commitment": commitments[item["commitment"]],
-            "position": position,
-        },
+    indicator = Indicator.objects.filter(sheet=sheet, code=item["code"]).first() or Indicator(
+        sheet=sheet, code=item["code"]
     )
+    for name in INDICATOR_FIELDS:
+        setattr(indicator, name, item.get(name, Indicator._meta.get_field(name).default))
+    indicator.commitment = commitments[item["commitment"]]
+    indicator.position = position
+    definitions.indicator_adopt(indicator=indicator, version=version)
     indicator.full_clean()
+    indicator.save()
     return indicator
 
 

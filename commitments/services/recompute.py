@@ -29,7 +29,16 @@ from commitments.models import RecomputeRequest, RecomputeState, Status
 
 logger = logging.getLogger(__name__)
 
-STATUS_FIELDS = ["value", "target", "comparator", "status", "detail", "computed_at", "differs"]
+STATUS_FIELDS = [
+    "value",
+    "target",
+    "comparator",
+    "status",
+    "detail",
+    "computed_at",
+    "differs",
+    "version",
+]
 
 # Sent with ``years`` once a transaction that asked for their recompute commits: the
 # receiver in ``commitments.tasks`` queues a drain.
@@ -158,8 +167,10 @@ def _status(row: engine.StatusRow, ids, now) -> Status:
     value, detail = engine.rounded(row.value, places=10), _jsonable(row.detail)
     if value is not None and abs(value) >= LARGEST:
         value, detail = None, {**detail, "error": "value too large to store"}
+    indicator_id = ids.indicator_id(row.indicator, row.unit_id)
     return Status(
-        indicator_id=ids.indicators[row.indicator],
+        indicator_id=indicator_id,
+        version_id=ids.versions[indicator_id],
         unit_id=row.unit_id,
         category=row.category,
         year=row.year,

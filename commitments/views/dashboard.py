@@ -1,7 +1,7 @@
 """The director's pages: the dashboard, an indicator, the units x indicators matrix,
-a unit. Each shows only the units the user sees (``access.user_scope``): a
-superuser every unit, a member of staff their unit, a director their unit and every
-unit below it. Where the pages showed the department they show the top units the user
+a unit. Each shows only the units the user sees (``access.reading_scope``): a
+superuser and the city's coordinating office every unit, a member of staff their unit,
+a director their unit and every unit below it. Where the pages showed the department they show the top units the user
 sees (``access.is_top_unit``).
 
 Only the rows of visible units are read. A row's detail names units of its own subtree
@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,27 +55,25 @@ def _quarterly_report_url(
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Which commitments are met, at risk or not met, why, and who is behind: a
-    headline first, then the cards and every indicator."""
-    scope = access.user_scope(user=request.user)
+    headline first, then the cards and every indicator; of every top unit the user
+    sees, or of the one unit asked for (``?unit=<code>``: a department, from the city
+    view)."""
+    scope = access.reading_scope(user=request.user)
     if scope.empty:
         return render(request, "commitments/no_units.html")
     years, year, quarter = period(request)
     reading = basis(request)
-    statuses = selectors.statuses.year_statuses(year=year, scope=scope, basis=reading)
     units = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
-    provisional = provisional_note(reading, units.values(), year=year, quarter=quarter, scope=scope)
-    departments = sorted({s.unit for s in statuses}, key=lambda u: u.code)
+    asked = _asked_unit(request, units, scope)
+    statuses = selectors.statuses.year_statuses(year=year, unit=asked, scope=scope, basis=reading)
+    shown = _subtree(asked, units.values()) if asked else units.values()
+    provisional = provisional_note(reading, shown, year=year, quarter=quarter, scope=scope)
     is_open = _is_open(year, quarter)
-    published = (
-        selectors.publications.publications_of_period(units=departments, year=year, quarter=quarter)
-        if departments
-        else {}
-    )
     view = _DashboardView(
         statuses=statuses,
         # A first quarter is compared with the last of the year before.
         earlier=selectors.statuses.period_statuses(
-            year=year - 1, quarter=4, scope=scope, basis=reading
+            year=year - 1, quarter=4, scope=scope, unit=asked, basis=reading
         )
         if quarter == 1
         else [],
@@ -85,17 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         category_names=selectors.statuses.category_names(),
         unit_names={code: unit.label for code, unit in units.items()},
     )
-    sections = [
-        {
-            **view.section(department),
-            # Publishing results (công bố kết quả): a period that is over, by a
-            # director of the department or a superuser.
-            "publication": published.get(department.pk),
-            "published_by": _publisher(published.get(department.pk)),
-            "may_publish": not is_open and access.may_publish(scope=scope, department=department),
-        }
-        for department in departments
-    ]
+    sections = _sections(view, year=year, scope=scope)
     return render(
         request,
         "commitments/dashboard.html",
@@ -106,6 +94,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "quarters": QUARTERS,
             "is_open": is_open,
             "sections": sections,
+            "asked": asked,
+            "keep_unit": asked.code if asked else "",
             "provisional": provisional,
             "compared": _compared_periods(year, quarter, view.ended),
             # The year's recompute (when computed, whether behind) and whether the user
@@ -113,6 +103,44 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "category_names": view.category_names,
         },
     )
+
+
+def _sections(view: _DashboardView, *, year: int, scope: access.Scope) -> list[dict]:
+    """A section for each department (top unit) of the statuses read: its cards and
+    headline, its publication of the period and whether the user may publish it."""
+    departments = sorted({s.unit for s in view.statuses}, key=lambda u: u.code)
+    published = (
+        selectors.publications.publications_of_period(
+            units=departments, year=year, quarter=view.quarter
+        )
+        if departments
+        else {}
+    )
+    return [
+        {
+            **view.section(department),
+            # Publishing results (công bố kết quả): a period that is over, by a
+            # director of the department or a superuser.
+            "publication": published.get(department.pk),
+            "published_by": _publisher(published.get(department.pk)),
+            "may_publish": not view.is_open
+            and access.may_publish(scope=scope, department=department),
+        }
+        for department in departments
+    ]
+
+
+def _asked_unit(request: HttpRequest, units: dict[str, Unit], scope: access.Scope) -> Unit | None:
+    """The unit the dashboard is narrowed to (``?unit=<code>``), or None for every top
+    unit the user sees. A unit the user does not see (another department, for a
+    department's director) answers 404, the same as one that does not exist."""
+    code = request.GET.get("unit", "")
+    if not code:
+        return None
+    unit = units.get(code)
+    if unit is None or unit not in scope:
+        raise Http404(_("Không có đơn vị này."))
+    return unit
 
 
 def _compared_periods(year: int, quarter: int, ended: int) -> tuple | None:
@@ -187,24 +215,23 @@ class _DashboardView:
 @login_required
 @require_GET
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """One indicator: its value per quarter against the target, each category, and
-    each unit with the figures behind its value; the chart and the department's rows
-    are those of the top units the user sees."""
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("commitment", "numerator", "denominator", "element"),
-        code=code,
-    )
+    """One indicator of a year's sheet: its value per quarter against the target (with
+    where the target says otherwise than its signed words), the version of its
+    definition, each category, and each unit with the figures behind its value; the
+    chart and the department's rows are those of the top units the user sees."""
     years, year, quarter = period(request)
-    target = indicator.targets.filter(year=year).first()
-    if target is None:
-        raise Http404(_("Chỉ tiêu này không có mục tiêu trong năm đã chọn."))
-    scope = access.user_scope(user=request.user)
+    scope = access.reading_scope(user=request.user)
     reading = basis(request)
+    units = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
+    target = _indicator_target(
+        code, year, scope, department=_sheet_department(request, units, scope)
+    )
+    indicator = target.indicator
+    overrides = list(target.overrides.select_related("category"))
     rows = selectors.statuses.indicator_statuses(
         indicator=indicator, year=year, scope=scope, basis=reading
     )
     category_names = selectors.statuses.category_names()
-    units = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
     unit_names = {code: unit.label for code, unit in units.items()}
     provisional = provisional_note(reading, units.values(), year=year, quarter=quarter, scope=scope)
     for row in rows:
@@ -227,12 +254,15 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "indicator": indicator,
             "target": target,
-            "overrides": list(target.overrides.select_related("category")),
+            "overrides": overrides,
+            "mismatches": selectors.sheets.target_mismatches(target, overrides=overrides),
+            "keep_unit": request.GET.get("unit", ""),
             "years": years,
             "year": year,
             "quarter": quarter,
             "quarters": QUARTERS,
             "department_rows": [s for s in period_rows if s.top],
+            "computed_with": selectors.sheets.version_computed(indicator=indicator, rows=rows),
             "unit_rows": unit_rows,
             "chart": chart,
             "provisional": provisional,
@@ -258,6 +288,39 @@ def _period_rows(
     return period_rows
 
 
+def _sheet_department(request: HttpRequest, units: dict[str, Unit], scope: access.Scope) -> str:
+    """The code of the department whose sheet the indicator page shows: the department
+    of the unit asked for (``?unit=<code>``), "" when none is. A unit of a department
+    whose sheet the user does not read (another department, for a department's
+    director) answers 404, the same as one that does not exist; a user who sees no
+    unit at all (an admin of targets) reads any."""
+    code = request.GET.get("unit", "")
+    if not code or scope.empty:
+        return code
+    unit = units.get(code)
+    if unit is None:
+        raise Http404(_("Không có đơn vị này."))
+    tree = {other.pk: other.parent_id for other in units.values()}
+    department = access.department_of(unit, tree)
+    seen = access.departments_seen(scope=scope, tree=tree)
+    if seen is not None and department not in seen:
+        raise Http404(_("Không có đơn vị này."))
+    return next(other.code for other in units.values() if other.pk == department)
+
+
+def _indicator_target(code: str, year: int, scope: access.Scope, *, department: str):
+    """The target of the year of the indicator numbered ``code``: sheets number their
+    indicators alike, so the one of the department asked for (``department``, a unit's
+    code), else of the first department whose sheet the user may read; 404 when there
+    is none."""
+    target = selectors.sheets.indicator_target(
+        code=code, year=year, scope=scope, department=department
+    )
+    if target is None:
+        raise Http404(_("Chỉ tiêu này không có mục tiêu trong năm đã chọn."))
+    return target
+
+
 def _chart(indicator: Indicator, target, rows: list[Status], department: Unit | None) -> dict:
     """The indicator chart's numbers and labels, from the department's rows."""
     by_quarter = {
@@ -280,7 +343,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
     sees apart at the top, then the other units worst first, or sorted by one
     indicator (``commitments.matrix``)."""
     years, year, quarter = period(request)
-    scope = access.user_scope(user=request.user)
+    scope = access.reading_scope(user=request.user)
     reading = basis(request)
     statuses = selectors.statuses.matrix_statuses(
         year=year, quarter=quarter, scope=scope, basis=reading
@@ -319,7 +382,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One unit: its own statuses (the indicators judged unit by unit, with their
     fields) and the department's coverage conditions it meets or misses. A unit the
     user does not see does not exist for them (the same 404 as an unknown code)."""
-    scope = access.user_scope(user=request.user)
+    scope = access.reading_scope(user=request.user)
     years, year, quarter = period(request)
     reading = basis(request)
     units = selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter))
@@ -356,6 +419,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "commitments/unit.html",
         {
+            # Its indicators are linked by its own code: its department may be hidden.
             "unit": unit,
             "parent": by_id.get(unit.parent_id),
             "children": sorted(

@@ -1,6 +1,6 @@
 """The quarterly report document: the XLSX workbook, the CSV of a year's statuses and
 the printable report a department sends to the City People's Committee. Each holds the
-statuses of the units the user sees (``access.user_scope``)."""
+statuses of the units the user sees (``access.reading_scope``)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _report_period(request: HttpRequest) -> tuple[access.Scope, int, int]:
     """The units the user sees, and the year and quarter asked for, read as the
     dashboard reads them (this year or the latest year with targets; quarter 0, the
     year to date, when absent or not 1-4). A year without statuses has no report: 404."""
-    scope = access.user_scope(user=request.user)
+    scope = access.reading_scope(user=request.user)
     _years, year, quarter = period(request)
     if not exports.year_has_statuses(year=year):
         raise Http404("No statuses for this year.")

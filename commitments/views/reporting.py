@@ -78,7 +78,7 @@ def quarterly_report(request: HttpRequest, code: str, year: int, quarter: int) -
     unit, roles = _unit_for_user(request, code)
     _period_or_404(year, quarter)
     report = selectors.reports.report_for(unit=unit, year=year, quarter=quarter)
-    catalogue = selectors.reports.report_catalogue(year=year)
+    catalogue = selectors.reports.report_catalogue(year=year, unit=unit)
     lines = selectors.reports.report_lines(
         unit=unit, year=year, quarter=quarter, catalogue=catalogue
     )
@@ -123,7 +123,7 @@ def _page(
     errors = errors or {}
     plan_errors = plan_errors or {}
     may_edit = access.may_edit_report(roles=roles, report=report)
-    catalogue = catalogue or selectors.reports.report_catalogue(year=year)
+    catalogue = catalogue or selectors.reports.report_catalogue(year=year, unit=unit)
     tasks, milestones = selectors.reports.report_plan(unit=unit, year=year)
     post = request.POST if plan_errors else {}
     return render(

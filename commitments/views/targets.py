@@ -53,9 +53,15 @@ def _copy_defaults(years: list[int], shown: int) -> dict[str, int]:
 
 def _list_page(request: HttpRequest, year: int, years: list[int], copy_form: CopyYearForm):
     targets = selectors.targets.targets_of_year(year=year)
-    commitments = [
-        {"commitment": commitment, "targets": list(rows)}
-        for commitment, rows in groupby(targets, key=lambda t: t.indicator.commitment)
+    sheets = [
+        {
+            "sheet": sheet,
+            "commitments": [
+                {"commitment": commitment, "targets": list(rows)}
+                for commitment, rows in groupby(in_sheet, key=lambda t: t.indicator.commitment)
+            ],
+        }
+        for sheet, in_sheet in groupby(targets, key=lambda t: t.indicator.sheet)
     ]
     return render(
         request,
@@ -63,7 +69,12 @@ def _list_page(request: HttpRequest, year: int, years: list[int], copy_form: Cop
         {
             "year": year,
             "years": sorted(set(years) | {year}),
-            "commitments": commitments,
+            "sheets": sheets,
+            "commitments": [group for part in sheets for group in part["commitments"]],
+            "mismatched": sum(1 for t in targets if t.mismatches),
+            "to_review": len(
+                {t.indicator.commitment_id for t in targets if t.indicator.commitment.to_review}
+            ),
             "copy_form": copy_form,
             "changes": selectors.targets.target_changes(year=year, limit=HISTORY_LENGTH),
         },
@@ -174,6 +185,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "formset": formset,
             **_preview_context(preview),
             "changes": selectors.targets.target_changes(target=target, limit=HISTORY_LENGTH),
+            **_wording_context(target, form, formset),
         },
     )
 
@@ -189,4 +201,18 @@ def _preview_context(preview) -> dict:
         "unit_rows": preview.unit_rows,
         "category_names": selectors.statuses.category_names(),
         "preview_changed": sum(1 for row in preview.departments if row.status_changed),
+    }
+
+
+def _wording_context(target, form: TargetForm, formset) -> dict:
+    """Where the stored target says otherwise than its signed words, and the typed one
+    once it is valid (with the words typed)."""
+    typed = []
+    if form.is_bound and not form.errors and formset.is_valid():
+        typed = selectors.sheets.target_mismatches(
+            form.instance, indicator=target.indicator, overrides=formset.inputs()
+        )
+    return {
+        "mismatches": selectors.sheets.target_mismatches(target),
+        "typed_mismatches": typed,
     }

@@ -85,7 +85,7 @@ def desk_url(unit: Unit, year: int, quarter: int, **query) -> str:
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     """Each desk's satisfaction by quarter and for the year to date against the target
-    (4.1), its published quarters, responses flagged and comments awaiting moderation;
+    (4.1) of its department's sheet, its published quarters, responses flagged and comments awaiting moderation;
     every desk added up. A constant number of queries whatever the number of desks."""
     scope = access.user_scope(user=request.user)
     today = timezone.localdate()
@@ -105,6 +105,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             ],
             "total": total if len(rows) > 1 else None,
             "target": target,
+            # Desks of departments whose sheets set different satisfaction targets.
+            "targets_differ": target is None and any(r.threshold is not None for r in rows),
             "quarters": (1, 2, 3, 4),
         },
     )
@@ -147,7 +149,7 @@ def desk_context(
     """What the desk page shows; a refused void comes back with its error next to the
     response's reason field (``void_errors``) and what was typed (``reason``)."""
     today = timezone.localdate()
-    target = selectors.satisfaction_target(year=year)
+    target = selectors.satisfaction_target(year=year, unit=unit)
     threshold, comparator = target.resolve(unit, None) if target else (None, None)
     counts = selectors.desk_quarters(unit_ids=[unit.pk], year=year)
     held = counts.get((unit.pk, quarter), selectors.NOTHING)

@@ -50,7 +50,9 @@ WORDS = {
 
 
 def _waiting() -> int:
-    return QuarterlyReport.objects.filter(state=QuarterlyReport.State.SUBMITTED).count()
+    """The reports waiting for DARD's director (the second department's are not his)."""
+    waiting = QuarterlyReport.objects.filter(state=QuarterlyReport.State.SUBMITTED)
+    return waiting.exclude(unit__code__startswith="stnmt").count()
 
 
 def _nav_count(page) -> int:

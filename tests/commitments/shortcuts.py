@@ -1,14 +1,18 @@
 """What tests of several files do with the worlds of ``conftest.py``: open and post the
 desk's quarterly report and read it back, log in as a role, publish results, read the
-mail sent and a target's scoped thresholds."""
+mail sent and a target's scoped thresholds; and the two departments of the city view's
+tests (``two_departments``, which its browser test builds too)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.core import mail
 from django.urls import reverse
 
 from commitments import selectors, services
 from commitments.models import Figure, QuarterlyReport, Target
+from tests import factories
 
 # --- the quarterly report of the desk (conftest's ``units``) -----------------------------
 
@@ -74,3 +78,47 @@ def overrides_of(target: Target) -> list[tuple]:
          o.threshold)
         for o in target.overrides.select_related("category")
     )  # fmt: skip
+
+
+# --- two departments that signed different sheets (the city view) -----------------------
+
+HEALTH = "Sở Y tế"
+
+
+def two_departments() -> dict:
+    """Two departments that signed different sheets of 2021 (the catalogue loaded).
+
+    DARD (``sonn``) has the catalogue's sheet, nine commitments. In Q1 its desk resolved
+    955 of 1,000 land dossiers on time (95.50%, under 96%), 80 of the 100 people it
+    surveyed were satisfied (80%, under 91%), and it held a dialogue (5.2 met).
+
+    Health (``soyt``) signed a sheet of its own: eight commitments (no 9) and a
+    satisfaction target of 60%. Its desk resolved its 100 land dossiers on time, and 70
+    of 100 were satisfied (70%: met, against its own 60%); it held no dialogue."""
+    dard = factories.department()
+    dard.name_en = "Department of Agriculture and Rural Development"
+    dard.save()
+    dard_desk = factories.unit("vp", parent=dard, receives_dossiers=True, name="Văn phòng Sở")
+    factories.figure(dard_desk, "dossiers_resolved", 1000, category="land")
+    factories.figure(dard_desk, "dossiers_on_time", 955, category="land")
+    factories.figure(dard_desk, "survey_responses", 100)
+    factories.figure(dard_desk, "survey_satisfied", 80)
+    factories.evidence(dard, "dialogue", dt.date(2021, 3, 5))
+    health, sheet = factories.department_with_sheet(
+        "soyt", without=["9.1", "9.2"], name=HEALTH, sector="health"
+    )
+    health.name_en = "Department of Health"
+    health.save()
+    sheet.commitments.filter(code="9").delete()
+    target = factories.sheet_target(sheet, "4.1")
+    target.threshold = 60
+    target.save()
+    health_desk = factories.unit(
+        "soyt-vp", parent=health, receives_dossiers=True, name="Bộ phận một cửa Sở Y tế"
+    )
+    factories.figure(health_desk, "dossiers_resolved", 100, category="land")
+    factories.figure(health_desk, "dossiers_on_time", 100, category="land")
+    factories.figure(health_desk, "survey_responses", 100)
+    factories.figure(health_desk, "survey_satisfied", 70)
+    services.recompute.statuses_recompute(year=2021)
+    return {"dard": dard, "health": health, "health_sheet": sheet}

@@ -40,6 +40,7 @@ ROLES = [
     "director_department",
     "target_editor",  # may change targets, member of no unit
     "superuser",
+    "city_office",  # holds view_city through a group, member of no unit
 ]
 # The units each role sees, and those of them shown where the department was.
 SEES = {
@@ -51,6 +52,7 @@ SEES = {
     "director_department": {DEPARTMENT, A, B},
     "target_editor": set(),
     "superuser": {DEPARTMENT, A, B},
+    "city_office": {DEPARTMENT, A, B},
 }
 TOPS = {role: {DEPARTMENT} if DEPARTMENT in units else units for role, units in SEES.items()}
 
@@ -81,6 +83,7 @@ def world(catalogue):
         "director_department": factories.director("giamdoc", department),
         "target_editor": editor,
         "superuser": factories.superuser(),
+        "city_office": factories.city_office(),
     }
     return {"units": {DEPARTMENT: department, A: a, B: b}, "users": users}
 
@@ -160,6 +163,10 @@ def _print(response, role):
     assert behind == SEES[role] - TOPS[role], role
 
 
+def _city(response, role):
+    assert {row.department.code for row in response.context["rows"]} == {DEPARTMENT}
+
+
 def _targets(response, role):
     assert response.context["year"] == 2021
 
@@ -213,23 +220,25 @@ PAGES = {
     "my_reports": ("get", reverse("commitments:my_reports"), {}, _my_reports),
     "completeness": ("get", reverse("commitments:completeness"), PERIOD, _completeness),
     "review": ("get", reverse("commitments:review"), {}, _review),
+    "city": ("get", reverse("commitments:city"), PERIOD, _city),
 }
-#            anonymous  no_membership  staff_a  staff_b  director_a  director_dept  editor  superuser
+#            anonymous  no_membership  staff_a  staff_b  director_a  director_dept  editor  superuser  city_office
 STATUSES = {
-    "dashboard": (302,  200,           200,     200,     200,        200,           200,    200),
-    "indicator": (302,  200,           200,     200,     200,        200,           200,    200),
-    "matrix":    (302,  200,           200,     200,     200,        200,           200,    200),
-    "unit_a":    (302,  404,           200,     404,     200,        200,           404,    200),
-    "unit_b":    (302,  404,           404,     200,     404,        200,           404,    200),
-    "xlsx":      (302,  200,           200,     200,     200,        200,           200,    200),
-    "csv":       (302,  200,           200,     200,     200,        200,           200,    200),
-    "print":     (302,  200,           200,     200,     200,        200,           200,    200),
-    "targets":   (302,  403,           403,     403,     403,        403,           200,    200),
-    "recompute": (302,  403,           403,     403,     403,        403,           403,    302),
-    "report_a":  (302,  404,           200,     404,     200,        200,           404,    200),
-    "my_reports": (302, 200,           200,     200,     302,        302,           200,    302),
-    "completeness": (302, 403,         403,     403,     200,        200,           403,    200),
-    "review":    (302,  403,           403,     403,     200,        200,           403,    200),
+    "dashboard": (302,  200,           200,     200,     200,        200,           200,    200,       200),
+    "indicator": (302,  200,           200,     200,     200,        200,           200,    200,       200),
+    "matrix":    (302,  200,           200,     200,     200,        200,           200,    200,       200),
+    "unit_a":    (302,  404,           200,     404,     200,        200,           404,    200,       200),
+    "unit_b":    (302,  404,           404,     200,     404,        200,           404,    200,       200),
+    "xlsx":      (302,  200,           200,     200,     200,        200,           200,    200,       200),
+    "csv":       (302,  200,           200,     200,     200,        200,           200,    200,       200),
+    "print":     (302,  200,           200,     200,     200,        200,           200,    200,       200),
+    "targets":   (302,  403,           403,     403,     403,        403,           200,    200,       403),
+    "recompute": (302,  403,           403,     403,     403,        403,           403,    302,       403),
+    "report_a":  (302,  404,           200,     404,     200,        200,           404,    200,       404),
+    "my_reports": (302, 200,           200,     200,     302,        302,           200,    302,       200),
+    "completeness": (302, 403,         403,     403,     200,        200,           403,    200,       403),
+    "review":    (302,  403,           403,     403,     200,        200,           403,    200,       403),
+    "city":      (302,  403,           403,     403,     403,        403,           403,    200,       200),
 }  # fmt: skip
 
 
@@ -260,14 +269,14 @@ ACTIONS = {
     "reopen": (STATE.APPROVED, STATE.DRAFT, {"reason": "Sai số liệu"}),
 }
 # 302: done; 403: sees the report but may not do this; 404: does not see it.
-#                       anonymous  no_membership  staff_a  staff_b  director_a  director_dept  editor  superuser
+#                       anonymous  no_membership  staff_a  staff_b  director_a  director_dept  editor  superuser  city_office
 ACTION_STATUSES = {
-    "save":    (302,       404,           302,     404,     403,        403,           404,    302),
-    "submit":  (302,       404,           302,     404,     403,        403,           404,    302),
-    "withdraw": (302,      404,           302,     404,     403,        403,           404,    302),
-    "approve": (302,       404,           403,     404,     302,        302,           404,    302),
-    "return":  (302,       404,           403,     404,     302,        302,           404,    302),
-    "reopen":  (302,       404,           403,     404,     403,        403,           404,    302),
+    "save":    (302,       404,           302,     404,     403,        403,           404,    302,       404),
+    "submit":  (302,       404,           302,     404,     403,        403,           404,    302,       404),
+    "withdraw": (302,      404,           302,     404,     403,        403,           404,    302,       404),
+    "approve": (302,       404,           403,     404,     302,        302,           404,    302,       404),
+    "return":  (302,       404,           403,     404,     302,        302,           404,    302,       404),
+    "reopen":  (302,       404,           403,     404,     403,        403,           404,    302,       404),
 }  # fmt: skip
 
 
@@ -332,10 +341,10 @@ def evidence_of_a(world, monkeypatch, tmp_path):
     return record
 
 
-#                 anonymous  no_membership  staff_a  staff_b  director_a  director_dept  editor  superuser
-FILE_STATUSES = (302,        404,           200,     404,     200,        200,           404,    200)  # fmt: skip
-#                      anonymous  no_membership  staff_a  staff_b  director_a  director_dept  editor  superuser
-STAFF_ONLY_STATUSES = (302,       404,           200,     404,     403,        403,           404,    200)  # fmt: skip
+#                 anonymous  no_membership  staff_a  staff_b  director_a  director_dept  editor  superuser  city_office
+FILE_STATUSES = (302,        404,           200,     404,     200,        200,           404,    200,       404)  # fmt: skip
+#                      anonymous  no_membership  staff_a  staff_b  director_a  director_dept  editor  superuser  city_office
+STAFF_ONLY_STATUSES = (302,       404,           200,     404,     403,        403,           404,    200,       404)  # fmt: skip
 
 
 def test_an_evidence_file_is_served_to_those_who_see_the_report(client, world, evidence_of_a):

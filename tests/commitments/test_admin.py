@@ -8,8 +8,16 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from commitments import selectors
-from commitments.models import AuditEntry, Evidence, Figure, Indicator, ReminderSent, Target
+from commitments import selectors, services
+from commitments.models import (
+    AuditEntry,
+    Evidence,
+    Figure,
+    Indicator,
+    ReminderSent,
+    Sheet,
+    Target,
+)
 from tests import factories
 
 MODELS = [m for m in admin.site._registry if m._meta.app_label == "commitments"]
@@ -47,6 +55,9 @@ def test_every_domain_model_is_registered():
         "RecomputeState",
         "Membership",
         "TargetChange",
+        "Sheet",
+        "IndicatorDefinition",
+        "DefinitionVersion",
     } <= names
 
 
@@ -124,11 +135,55 @@ def test_admin_refuses_a_threshold_without_comparator(admin_client, catalogue):
 
 
 def test_indicator_scope_is_edited_as_choices(admin_client, catalogue):
+    # The scope is what a definition measures: edited on a version not yet in use.
     indicator = Indicator.objects.get(code="4.4")
-    url = reverse("admin:commitments_indicator_change", args=[indicator.pk])
+    version, _moved = services.definitions.definition_version_add(
+        definition=indicator.version.definition,
+        valid_from=2030,
+        measure=services.definitions.measure_of(indicator.version),
+        name_vi="Đơn vị sự nghiệp công lập giáo dục, y tế ứng dụng thanh toán điện tử",
+    )
+    url = reverse("admin:commitments_definitionversion_change", args=[version.pk])
     html = admin_client.get(url).content.decode()
     assert 'value="education, health"' in html
     assert 'type="checkbox" name="scope_kinds"' in html
+    # The indicator shows the measure of its version, read-only.
+    url = reverse("admin:commitments_indicator_change", args=[indicator.pk])
+    html = admin_client.get(url).content.decode()
+    assert 'name="scope_kinds"' not in html and "education" in html
+    # The sheet's words are edited there: its names and the matrix's short names.
+    assert 'name="short_name_vi" value="Thanh toán điện tử (giáo dục, y tế)"' in html
+    assert 'name="short_name_en"' in html
+
+
+def test_a_version_in_use_is_read_only_and_a_new_one_moves_the_later_sheets(
+    admin_client, catalogue, django_capture_on_commit_callbacks
+):
+    admin_user = factories.superuser("quantri-2")
+    sheet = Sheet.objects.get(code="hcmc-dard-2021")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.targets.sheet_copy(sheet=sheet, year=2025, user=admin_user)
+    on_time = Indicator.objects.get(sheet=sheet, code="5.1")
+    url = reverse("admin:commitments_definitionversion_change", args=[on_time.version_id])
+    assert 'name="kind"' not in admin_client.get(url).content.decode()
+
+    add = reverse("admin:commitments_definitionversion_add")
+    data = {
+        "definition": on_time.version.definition_id, "valid_from": 2024,
+        "name_vi": "Tỷ lệ hồ sơ đúng hạn từng lĩnh vực (Nghị định 61)", "name_en": "",
+        "note": "Nghị định 61/2018/NĐ-CP", "kind": "ratio", "source": "figures",
+        "per_category": "on", "level": "unit", "scope_sectors": "",
+        "scope_public_service": "unknown", "scope_receives_dossiers": "true",
+        "numerator": on_time.numerator_id, "denominator": on_time.denominator_id,
+        "element": "", "evidence_kind": "", "coverage_rule": "", "condition_min": 1,
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert admin_client.post(add, data).status_code == 302
+    later = Indicator.objects.get(sheet__year=2025, code="5.1")
+    assert later.version.valid_from == 2024 and later.version.note == "Nghị định 61/2018/NĐ-CP"
+    assert later.commitment.to_review
+    assert Indicator.objects.get(sheet=sheet, code="5.1").version_id == on_time.version_id
+    assert [c.years for c in callbacks] == [{2025}]
 
 
 def test_admin_edits_deadlines_and_lists_reminders_read_only(admin_client, reminder_units):

@@ -12,6 +12,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -420,3 +421,86 @@ def test_export_of_a_year_without_statuses_is_empty(db):
     header, table = export_csv()
     assert header == EXPORT_KEYS
     assert table == []
+
+
+# --- load_sheet ----------------------------------------------------------------------------
+
+STNMT_SHEET = str(settings.BASE_DIR / "commitments" / "data" / "stnmt-2021.csv")
+SHEET_UNITS_CSV = "\n".join(
+    [
+        "code,name,parent,kind,sector,public_service,receives_dossiers",
+        "stnmt,Sở Tài nguyên và Môi trường,,department,environment,0,0",
+        "stnmt-vp,Văn phòng Sở,stnmt,division,environment,0,1",
+    ]
+)
+
+
+def test_load_sheet_prints_what_it_loaded_and_replaces_only_when_asked(write_file, catalogue):
+    command("import_units", write_file("units.csv", SHEET_UNITS_CSV + "\n"))
+
+    out = command("load_sheet", STNMT_SHEET, "--department", "stnmt", "--year", "2021")
+
+    assert out.strip() == (
+        f"{STNMT_SHEET}: 2021 · stnmt: created: 4 commitments, 5 indicators, 1 overrides; "
+        "new definitions: land-records-digitised, online-share"
+    )
+    assert Indicator.objects.filter(sheet__department__code="stnmt").count() == 5
+    err = io.StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "load_sheet", STNMT_SHEET, "--department", "stnmt", "--year", "2021", stderr=err
+        )
+    assert refused.value.returncode == 1
+    assert err.getvalue().splitlines() == [
+        "line 0: year: stnmt already has a sheet of 2021: replace it (--replace) to load "
+        "this file instead"
+    ]
+    again = command("load_sheet", STNMT_SHEET, "--department=stnmt", "--year=2021", "--replace")
+    assert again.strip().endswith(
+        "2021 · stnmt: unchanged: 4 commitments, 5 indicators, 1 overrides"
+    )
+
+
+def test_load_sheet_exits_1_with_every_bad_line_on_stderr_and_loads_nothing(write_file, catalogue):
+    command("import_units", write_file("units.csv", SHEET_UNITS_CSV + "\n"))
+    bad = write_file(
+        "sheet.csv",
+        "type,code,commitment,indicator,name_vi,name_en,short_name_vi,short_name_en,"
+        "definition,periods,threshold,comparator,category,unit_kind,unit_sector,deadline,"
+        "baseline_year,baseline_value,wording\n"
+        "commitment,4,,,Hài lòng,,,,,,,,,,,,,,\n"
+        "indicator,4.1,4,,Hài lòng,,,,satisfaction,quarter+year,93,>=,,,,,,,từ 91% trở lên\n"
+        "indicator,4.2,4,,Trực tuyến,,,,online-share,,40,=,,,,,,,\n",
+    )
+    out, err = io.StringIO(), io.StringIO()
+
+    with pytest.raises(CommandError) as failed:
+        call_command(
+            "load_sheet", bad, "--department", "stnmt", "--year", "2021", stdout=out, stderr=err
+        )
+
+    assert failed.value.returncode == 1
+    assert str(failed.value) == "2 error(s); nothing was loaded."
+    assert err.getvalue().splitlines() == [
+        "line 4: comparator: '=' is not a comparator of the wording table: use >= (từ … trở "
+        "lên, ít nhất, tăng, X%) or > (trên X%)",
+        "line 4: definition: unknown definition 'online-share': neither stored nor described "
+        "in the file",
+        "line 3: wording: warning: Signed words «từ 91% trở lên» mean ≥ 91%, but the target "
+        "is ≥ 93%.",
+    ]
+    assert out.getvalue() == ""
+    assert not Commitment.objects.filter(sheet__department__code="stnmt").exists()
+
+
+def test_load_sheet_of_an_unknown_department_names_the_departments(catalogue):
+    err = io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command(
+            "load_sheet", STNMT_SHEET, "--department", "stnmt", "--year", "2021", stderr=err
+        )
+
+    assert err.getvalue().splitlines() == [
+        "line 0: department: unknown department 'stnmt'; departments: —"
+    ]

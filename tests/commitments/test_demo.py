@@ -3,6 +3,7 @@ that match values worked out by hand from the tables of ``commitments/demo.py``.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
@@ -16,9 +17,12 @@ from commitments.demo import demo_load
 from commitments.models import (
     Evidence,
     Figure,
+    Indicator,
     Membership,
     Milestone,
     PlanTask,
+    QuarterlyReport,
+    Sheet,
     Status,
     Target,
     Unit,
@@ -178,18 +182,20 @@ def test_loading_twice_writes_the_same_data():
 
     second = demo_load(as_of=AFTER_2021)
 
-    # 2020: 9 desk-fields x 2 elements x 4 quarters + 8 desks x 4 = 104; 2021: dossiers
-    # 9 x 4 x 4 = 144, procedures 32, survey 8 x 3 x 4 = 96, e-payment 9 x 4 = 36,
-    # website 17 x 4 = 68, feedback 3 x 4 x 4 = 48, documents 17 x 2 x 4 = 136 -> 664.
-    # Evidence: 6 periodic + 21 surprise + 4 dialogues + 16 initiatives + 17 products.
-    # 2022, the current year as of 31/03/2022, is prepared too: no quarter has ended,
-    # so it holds only the 10 plan tasks, none done yet (and 2021 is its baseline).
+    # DARD: 2020: 9 desk-fields x 2 elements x 4 quarters + 8 desks x 4 = 104; 2021:
+    # dossiers 9 x 4 x 4 = 144, procedures 32, survey 8 x 3 x 4 = 96, e-payment 9 x 4 =
+    # 36, website 17 x 4 = 68, feedback 3 x 4 x 4 = 48, documents 17 x 2 x 4 = 136 ->
+    # 664. STNMT, 2021: dossiers 6 desk-fields x 4 x 4 = 96, survey 3 x 3 x 4 = 36 -> 132.
+    # Evidence (DARD's): 6 periodic + 21 surprise + 4 dialogues + 16 initiatives + 17
+    # products. 2022, the current year as of 31/03/2022, is prepared too: no quarter has
+    # ended, so it holds only DARD's 10 plan tasks, none done yet (2021 its baseline).
+    # Milestones: DARD's 3, STNMT's 8.4.
     assert first == {
-        "units": 17,
-        "figures": 664,
+        "units": 17 + 7,
+        "figures": 664 + 132,
         "evidence": 64,
         "plan_tasks": 10 + 10,
-        "milestones": 3,
+        "milestones": 3 + 1,
         "statuses": first["statuses"],
     }
     assert first["statuses"] == Status.objects.count() > 0
@@ -207,13 +213,15 @@ def test_the_current_year_is_prepared_with_the_quarters_that_have_ended():
 
     assert demo_load(as_of=as_of) == first
     assert _stored() == stored
-    assert Target.objects.filter(year=2026).count() == 21
+    dard = {"indicator__sheet__department__code": "sonn"}
+    assert Target.objects.filter(year=2026, **dard).count() == 21
     assert Target.objects.get(year=2026, indicator__code="4.2").baseline_year == 2025
     # 2025: the 104 figures of 2020; 2026: quarters of the 664 - 104 = 560 of 2021, Q3
-    # without the units that have not opened their report.
-    assert Figure.objects.filter(year=2025).count() == 104
-    assert Figure.objects.filter(year=2026, quarter__lte=2).count() == 2 * 560 // 4
-    assert 0 < Figure.objects.filter(year=2026, quarter=3).count() < 560 // 4
+    # without the units that have not opened their report (STNMT's apart).
+    figures = Figure.objects.exclude(unit__code__startswith="stnmt")
+    assert figures.filter(year=2025).count() == 104
+    assert figures.filter(year=2026, quarter__lte=2).count() == 2 * 560 // 4
+    assert 0 < figures.filter(year=2026, quarter=3).count() < 560 // 4
     # Plan tasks done by 30/09: KH-01 to KH-07; KH-08 to KH-10 were done in October.
     assert PlanTask.objects.filter(year=2026, done_on__isnull=False).count() == 7
     official = _statuses_2026(Status.objects)
@@ -302,26 +310,219 @@ def test_load_demo_command_refuses_when_debug_is_off(settings):
 
 def test_demo_reports_are_approved_with_late_ones_in_the_lockdown_quarter(db):
     from commitments import access, selectors
-    from commitments.models import QuarterlyReport
 
     demo_load(as_of=dt.date(2022, 8, 20))  # 2022: Q1 ended long ago, Q2 under way
-    reports = QuarterlyReport.objects.filter(year=2021)
+    reports = QuarterlyReport.objects.exclude(unit__code__startswith="stnmt").filter(year=2021)
     assert reports.count() == 16 * 4
     assert set(reports.values_list("state", flat=True)) == {"approved"}
-    everything = access.Scope(True, frozenset(), frozenset(), frozenset())
+    dard = access.user_scope(user=get_user_model().objects.get(username="demo-director"))
     q3 = selectors.completeness.report_completeness(
-        scope=everything, year=2021, quarter=3, today=dt.date(2022, 8, 20)
+        scope=dard, year=2021, quarter=3, today=dt.date(2022, 8, 20)
     )
     q2 = selectors.completeness.report_completeness(
-        scope=everything, year=2021, quarter=2, today=dt.date(2022, 8, 20)
+        scope=dard, year=2021, quarter=2, today=dt.date(2022, 8, 20)
     )
     assert q2.expected == q2.submitted == q2.on_time == 16
     assert q3.submitted == 16 and q3.on_time == 12
     current = dict(
-        QuarterlyReport.objects.filter(year=2022, quarter=2).values_list("unit__code", "state")
+        QuarterlyReport.objects.exclude(unit__code__startswith="stnmt")
+        .filter(year=2022, quarter=2)
+        .values_list("unit__code", "state")
     )
     assert current["sonn-vp"] == "returned"
     assert "submitted" in current.values() and len(current) < 16
     assert set(
         QuarterlyReport.objects.filter(year=2022, quarter=1).values_list("state", flat=True)
     ) == {"approved"}
+
+
+def test_the_current_years_sheet_reads_its_own_year_and_waits_for_one_review():
+    """The demo department signs DARD's sheets; 2026's, copied from 2021, speaks of 2026
+    and of 2025 as its baseline, and only commitment 4 waits for review: its definition
+    of the procedures online changed in 2022 (Decree 42/2022)."""
+    demo_load(as_of=dt.date(2026, 11, 27))
+    assert sorted(Sheet.objects.values_list("year", "department__code")) == [
+        (2021, "sonn"),
+        (2021, "stnmt"),
+        (2026, "sonn"),
+        (2026, "stnmt"),
+    ]
+    sheets = {s.year: s for s in Sheet.objects.filter(department__code="sonn")}
+    first = sheets[2026].commitments.get(code="1")
+    assert "năm 2026" in first.name_vi and "01/11/2026" in first.name_vi
+    assert "2021" not in first.name_vi
+    online = Indicator.objects.get(sheet=sheets[2026], code="4.2")
+    assert online.name_vi.endswith("so với năm 2025")
+    assert Target.objects.get(indicator=online).wording == "tăng 3% so với năm 2025"
+    waiting = sheets[2026].commitments.filter(to_review=True)
+    assert [c.code for c in waiting] == ["4"]
+    procedures = Indicator.objects.get(sheet=sheets[2026], code="4.3")
+    assert procedures.version.valid_from == 2022
+    assert (
+        Status.objects.filter(indicator=procedures).exclude(version=procedures.version).count() == 0
+    )
+
+
+# --- the second department: Sở Tài nguyên và Môi trường (commitments/demo_stnmt.py) -----
+
+
+def _stnmt_statuses(year: int = 2021, statuses=None) -> dict:
+    statuses = Status.objects if statuses is None else statuses
+    return {
+        (s.indicator.code, s.quarter, s.category): (
+            None if s.value is None else s.value.quantize(Decimal("0.01"), ROUND_HALF_UP),
+            s.status,
+        )
+        for s in statuses.filter(unit__code="stnmt", year=year).select_related("indicator")
+    }
+
+
+# (indicator, quarter (0 = the year), category): (value, status), from demo_stnmt's tables.
+STNMT_EXPECTED = {
+    # 4.1, year: satisfied 426 + 239 + 160 = 825 / responses 465 + 259 + 175 = 899.
+    ("4.1", 0, ""): (Decimal("91.77"), "met"),
+    # 5.1 land, Q3: (3,215 + 270) / (3,410 + 281) = 3,485 / 3,691 = 94.42% < 95.
+    ("5.1", 3, "land"): (Decimal("94.42"), "not_met"),
+    # 5.1 whole, Q3: on time 3,215 + 509 + 418 = 4,142 / resolved 3,410 + 524 + 425 =
+    # 4,359 = 95.02%, and land fails.
+    ("5.1", 3, ""): (Decimal("95.02"), "not_met"),
+    # 5.1 land, year: 21,275 / 21,927 = 97.03% >= 95 (the department's own threshold).
+    ("5.1", 0, "land"): (Decimal("97.03"), "met"),
+    # 5.1 minerals, Q2: 36 / 37 = 97.30% >= 97.
+    ("5.1", 2, "minerals"): (Decimal("97.30"), "met"),
+    # 8.3, year: online 9,651 / received 25,659 = 37.61% < 40; Q3 2,265 / 4,149 = 54.59%.
+    ("8.3", 0, ""): (Decimal("37.61"), "not_met"),
+    ("8.3", 3, ""): (Decimal("54.59"), "met"),
+    # 6.1: the three desks surveyed every quarter.
+    ("6.1", 0, ""): (Decimal("100.00"), "met"),
+    # 8.4: done on 22/11/2021 with its report, before 30/11/2021.
+    ("8.4", 0, ""): (Decimal("100.00"), "met"),
+}
+
+
+def test_the_second_department_signs_the_sheet_of_its_sample_file():
+    from commitments import selectors, sheet_file
+    from commitments.demo_stnmt import SHEET_FILE
+
+    demo_load(as_of=AFTER_2021)
+
+    sheet = Sheet.objects.get(department__code="stnmt", year=2021)
+    written = sheet_file.sheet_rows(selectors.sheets.sheet_contents(sheet=sheet))
+    with SHEET_FILE.open(encoding="utf-8") as handle:
+        given = [row for row in csv.DictReader(handle) if row["type"] != "definition"]
+    assert written == [{column: row[column] for column in sheet_file.COLUMNS} for row in given]
+    # It shares DARD's definitions where it says so: the same versions.
+    shared = {
+        code: Indicator.objects.get(sheet__department__code="sonn", sheet__year=2021, code=code)
+        for code in ("4.1", "5.1", "6.1")
+    }
+    for code, dards in shared.items():
+        assert Indicator.objects.get(sheet=sheet, code=code).version_id == dards.version_id
+    assert not sheet.commitments.filter(to_review=True).exists()
+
+
+def test_the_second_departments_2021_statuses_match_values_worked_out_by_hand():
+    demo_load(as_of=AFTER_2021)
+
+    actual = _stnmt_statuses()
+
+    assert {key: actual.get(key) for key in STNMT_EXPECTED} == STNMT_EXPECTED
+    assert sorted(key for key, (_, status) in actual.items() if status == "not_met") == [
+        ("5.1", 3, ""),
+        ("5.1", 3, "land"),
+        ("8.3", 0, ""),
+        ("8.3", 1, ""),
+        ("8.3", 2, ""),
+        ("8.3", 4, ""),
+    ]
+    # A drill-down example: one desk misses 90% in Q1 (41 / 46 = 89.13%).
+    desk = Status.objects.get(
+        unit__code="stnmt-ccbvmt", indicator__code="4.1", year=2021, quarter=1, category=""
+    )
+    assert (desk.value.quantize(Decimal("0.01")), desk.target, desk.status) == (
+        Decimal("89.13"),
+        Decimal(90),
+        "not_met",
+    )
+
+
+def test_the_second_departments_current_year_is_in_progress():
+    demo_load(as_of=dt.date(2026, 11, 27))
+
+    official = _stnmt_statuses(2026)
+    typed = _stnmt_statuses(2026, Status.every.filter(provisional=True))
+    # The year is open and the online share short of 40% so far: at risk, not failed.
+    assert official[("8.3", 0, "")][1] == "at_risk"
+    # The Land Registration Office's Q3 report waits for the director: officially Q3
+    # meets land's 95% without it, as typed it does not (94.42%).
+    assert official[("5.1", 3, "land")][1] == "met"
+    assert typed[("5.1", 3, "land")] == (Decimal("94.42"), "not_met")
+    assert official[("8.4", 0, "")] == (Decimal("100.00"), "met")  # done on 22/11
+    waiting = QuarterlyReport.objects.get(unit__code="stnmt-vpdkdd", year=2026, quarter=3)
+    assert waiting.state == "submitted"
+    sheet = Sheet.objects.get(department__code="stnmt", year=2026)
+    assert not sheet.commitments.filter(to_review=True).exists()
+    assert "01/12/2026" in sheet.commitments.get(code="8").name_vi
+
+
+def test_each_director_sees_the_own_department_and_not_the_other(client):
+    from django.urls import reverse
+
+    demo_load(as_of=AFTER_2021)
+    sheets = {s.department.code: s for s in Sheet.objects.filter(year=2021)}
+    pages = {
+        "sonn": [
+            reverse("commitments:unit", args=["sonn-vp"]),
+            reverse("commitments:sheet", args=[sheets["sonn"].pk]),
+            reverse("commitments:quarterly_report", args=["sonn-vp", 2021, 2]),
+            reverse("surveys:desk_quarter", args=["sonn-vp", 2021, 2]),
+        ],
+        "stnmt": [
+            reverse("commitments:unit", args=["stnmt-vpdkdd"]),
+            reverse("commitments:sheet", args=[sheets["stnmt"].pk]),
+            reverse("commitments:quarterly_report", args=["stnmt-vpdkdd", 2021, 3]),
+            reverse("surveys:desk_quarter", args=["stnmt-vpdkdd", 2021, 3]),
+        ],
+    }
+    for username, own, other in (
+        ("demo-director", "sonn", "stnmt"),
+        ("demo-director-2", "stnmt", "sonn"),
+    ):
+        assert client.login(username=username, password="demo")
+        for url in pages[own]:
+            assert client.get(url).status_code == 200, (username, url)
+        for url in pages[other]:
+            assert client.get(url).status_code == 404, (username, url)
+        dashboard = client.get(reverse("commitments:dashboard"), {"year": 2021})
+        assert [s["unit"].code for s in dashboard.context["sections"]] == [own]
+        client.logout()
+
+
+def test_load_demo_prints_the_second_directors_login(settings):
+    settings.DEBUG = True
+    out = StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    assert "demo-director-2 / demo" in out.getvalue()
+    director = Membership.objects.get(user__username="demo-director-2")
+    assert (director.unit.code, director.role, director.unit.parent) == ("stnmt", "director", None)
+
+
+def test_the_demo_city_office_reads_both_departments_and_acts_nowhere(client):
+    """demo-city holds view_city through a group and belongs to no unit: the city view
+    ranks both demo departments, each department's dashboard opens, and it reviews no
+    report."""
+    from django.urls import reverse
+
+    demo_load(as_of=AFTER_2021)
+
+    assert client.login(username="demo-city", password="demo")
+    city = client.get(reverse("commitments:city"), {"year": 2021})
+    assert city.status_code == 200
+    assert sorted(r.department.code for r in city.context["rows"]) == ["sonn", "stnmt"]
+    for code in ("sonn", "stnmt"):
+        dashboard = client.get(reverse("commitments:dashboard"), {"year": 2021, "unit": code})
+        assert dashboard.status_code == 200, code
+    assert not Membership.objects.filter(user__username="demo-city").exists()
+    assert client.get(reverse("commitments:review")).status_code == 403

@@ -10,7 +10,9 @@ import datetime as dt
 import pytest
 from django.db.models import Avg
 
-from commitments.demo import SURVEY, demo_load
+from commitments import demo_stnmt
+from commitments.demo import SURVEY as DARD_SURVEY
+from commitments.demo import demo_load
 from commitments.models import AuditEntry, Figure
 from surveys import selectors
 from surveys.models import Answer, DeskPublication, Response
@@ -18,6 +20,8 @@ from surveys.models import Answer, DeskPublication, Response
 pytestmark = pytest.mark.django_db
 
 AFTER_2021 = dt.date(2022, 3, 31)
+# The desks of both demo departments: DARD's and STNMT's.
+SURVEY = {**DARD_SURVEY, **demo_stnmt.SURVEY}
 
 
 def _figures(year: int) -> dict[tuple[str, int, str], int]:

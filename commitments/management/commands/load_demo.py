@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = (
         "Create the demo department (HCMC DARD: units, 2020-2021 figures, evidence, and the "
         "current year in progress) and the users demo-admin, demo-director and demo-staff, "
-        "password 'demo'. DEBUG only."
+        "and a second department (HCMC DONRE, its sheet loaded from a file) with its "
+        "director demo-director-2, and demo-city of the city's coordinating office (the city "
+        "view); password 'demo'. DEBUG only."
     )
 
     def handle(self, *args, **options) -> None:
@@ -22,7 +24,7 @@ class Command(BaseCommand):
             )
         counts = demo.demo_load()
         summary = ", ".join(f"{n} {what}" for what, n in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Demo department loaded: {summary}"))
+        self.stdout.write(self.style.SUCCESS(f"Demo departments loaded: {summary}"))
         self.stdout.write("Logins (username / password):")
         for username, role in demo.USERS:
             self.stdout.write(f"  {username} / {demo.PASSWORD}  ({role})")

@@ -264,6 +264,25 @@ def test_department_level_indicator_has_rows_for_the_department_only():
     assert {r.unit_id for r in rows} == {DEPT}
 
 
+def test_two_sheets_numbered_alike_speak_each_of_its_own_department():
+    # DARD's 4.1 is satisfaction; another department's sheet numbers its surprise
+    # inspections 4.1. Each has rows for its own department's units only.
+    other = department(10, code="SOYT")
+    data = dataset(
+        [department(), desk(2), other, desk(11, parent=10)],
+        [*survey(2, 95, 100), *survey(11, 80, 100)],
+    )
+    dard = satisfaction_4_1(departments=frozenset({DEPT}))
+    health = satisfaction_4_1(threshold="85", departments=frozenset({10}))
+    rows = run([dard, health], data)
+    assert {r.unit_id for r in rows if r.target == 91} == {DEPT, 2}
+    assert {r.unit_id for r in rows if r.target == 85} == {10, 11}
+    assert one(rows, unit_id=11, quarter=1).status == NOT_MET
+    assert one(rows, unit_id=2, quarter=1).status == MET
+    # A sheet with no department of its own in the tree has no rows at all.
+    assert run(satisfaction_4_1(departments=frozenset()), data) == []
+
+
 # ---------------------------------------------------------------------------
 # What is dated after "as of" has not happened yet
 # ---------------------------------------------------------------------------

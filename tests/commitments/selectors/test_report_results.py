@@ -28,7 +28,7 @@ def _review(report, user, *, as_of=JULY):
             report=report,
             scope=access.user_scope(user=user),
             as_of=as_of,
-            catalogue=selectors.reports.report_catalogue(year=report.year),
+            catalogue=selectors.reports.report_catalogue(year=report.year, unit=report.unit),
         )
 
 
@@ -81,6 +81,40 @@ def test_the_department_now_and_once_the_report_is_approved(units, staff, direct
         (2, engine.NO_DATA, engine.MET),
         (engine.YEAR, engine.AT_RISK, engine.MET),
     ]  # fmt: skip
+
+
+def test_a_desk_is_judged_on_its_own_departments_sheet(units, staff, director):
+    # Another department signed a sheet of its own: 99% on time in land, 4.1 left out.
+    health, own = factories.department_with_sheet("soyt", without=["4.1"])
+    land = factories.sheet_target(own, "5.1").overrides.get(category__code="land")
+    land.threshold = 99
+    land.save()
+    desk = factories.unit("soyt-vp", parent=health, receives_dossiers=True)
+    factories.figure(desk, "dossiers_resolved", 100, category="land")
+    factories.figure(desk, "dossiers_on_time", 90, category="land")
+    their_staff = factories.staff("chuyenvien-yte", desk)
+    report = selectors.reports.report_for(unit=desk, year=2021, quarter=2)
+    typed = {("dossiers_resolved", "land"): "200", ("dossiers_on_time", "land"): "196"}
+    services.reports.report_save(
+        report=report, values=typed, version=report.version, user=their_staff
+    )
+
+    review = _review(report, factories.director("giamdoc-yte", health))
+    assert review.top == health
+    # 196 / 200 = 98%: short of its own 99%, where the common sheet asks for 96%.
+    assert (
+        _result(review, "5.1", "land").cell.target,
+        _result(review, "5.1", "land").cell.status,
+    ) == (
+        99,
+        engine.NOT_MET,
+    )
+    assert _status(review, "5.1", "land").quarter_then.status == engine.NOT_MET
+    assert "4.1" not in {s.indicator.code for s in review.statuses}
+    assert {r.cell.indicator.sheet_id for r in review.results} == {own.pk}
+    # The department on the common sheet reads its own targets, as before.
+    dard = _save(units, staff, dossiers_resolved__land="200", dossiers_on_time__land="196")
+    assert _result(_review(dard, director), "5.1", "land").cell.target == 96
 
 
 def test_a_reopened_report_counts_its_new_figures_not_the_last_approved(
@@ -149,7 +183,7 @@ def test_the_review_reads_two_queries_whatever_the_number_of_units(units, staff,
         )  # fmt: skip
     report = _save(units, staff, dossiers_resolved__land="200", dossiers_on_time__land="198")
     scope = access.user_scope(user=director)
-    catalogue = selectors.reports.report_catalogue(year=2021)
+    catalogue = selectors.reports.report_catalogue(year=2021, unit=report.unit)
     with CaptureQueriesContext(connection) as queries:
         selectors.report_results.report_review(
             report=report, scope=scope, as_of=JULY, catalogue=catalogue

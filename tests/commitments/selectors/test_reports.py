@@ -54,6 +54,24 @@ def test_a_unit_reports_only_the_elements_that_apply_to_it(units):
     assert "dossiers_resolved" in elements(units["department"], year=2030)
 
 
+def test_a_unit_reports_the_elements_of_its_own_departments_sheet(units):
+    """A department whose own sheet has no commitment 7 (feedback) is not asked for
+    feedback figures; the department on the common sheet still is."""
+    health, _sheet = factories.department_with_sheet("soyt", without=["7.1", "7.2"])
+    their_desk = factories.unit("soyt-vp", parent=health, receives_dossiers=True)
+
+    def elements(unit):
+        return {
+            line.element.code
+            for line in selectors.reports.report_lines(unit=unit, year=2021, quarter=2)
+        }
+
+    feedback = {"feedback_due", "feedback_on_time", "feedback_handled", "feedback_published"}
+    theirs, ours = elements(their_desk), elements(units["desk"])
+    assert feedback <= ours
+    assert ours - theirs == feedback
+
+
 def test_fields_are_those_the_unit_reports_else_all(units):
     fields = {
         line.category.code

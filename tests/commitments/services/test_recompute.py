@@ -14,7 +14,16 @@ from django.test.utils import CaptureQueriesContext
 
 from commitments import engine, services
 from commitments.demo import demo_load
-from commitments.models import Category, DataElement, Figure, RecomputeState, Status, Unit
+from commitments.models import (
+    Category,
+    DataElement,
+    Figure,
+    RecomputeRequest,
+    RecomputeState,
+    Sheet,
+    Status,
+    Unit,
+)
 from tests import factories
 
 
@@ -170,6 +179,38 @@ def test_recompute_reads_with_the_same_queries_whatever_the_units(catalogue, siz
     batch = min(2000, connection.ops.bulk_batch_size(columns, [None] * large_rows))
     assert batch >= 70
     assert large_inserts == -(-large_rows // batch)
+
+
+def _in_lists_folded(statements: list[str]) -> list[str]:
+    return [re.sub(r"IN \((?:N, )*N\)", "IN (…)", sql) for sql in statements]
+
+
+def _departments_with_sheets(numbers: range) -> None:
+    """Departments ``so-<n>``, each with a desk and its figures, and a sheet of its own
+    started from DARD's (the catalogue's, which then applies to none of them)."""
+    catalogue_sheet = Sheet.objects.get(code="hcmc-dard-2021")
+    for n in numbers:
+        department = factories.unit(f"so-{n}", kind="department")
+        desk = factories.unit(f"so-{n}-vp", parent=department, receives_dossiers=True)
+        factories.figure(desk, "survey_responses", 100)
+        factories.figure(desk, "survey_satisfied", 90 + n % 5)
+        services.targets.sheet_copy(sheet=catalogue_sheet, year=2021, department=department)
+
+
+def test_recompute_reads_with_the_same_queries_whatever_the_departments_and_sheets(catalogue):
+    _departments_with_sheets(range(2))
+    RecomputeRequest.objects.all().delete()  # the same outbox both times: empty
+    few_reads, _, few_rows = _recompute_queries()
+    Status.objects.all().delete()
+    _departments_with_sheets(range(2, 40))
+    RecomputeRequest.objects.all().delete()
+    many_reads, _, many_rows = _recompute_queries()
+    assert many_rows == 20 * few_rows  # 40 departments judged, each on its own sheet...
+    # ...with not one statement more (the overrides of more targets are read at once).
+    assert _in_lists_folded(many_reads) == _in_lists_folded(few_reads)
+    desk_row = Status.objects.get(unit__code="so-39-vp", indicator__code="4.1", quarter=1)
+    assert desk_row.indicator.sheet.department.code == "so-39"
+    assert (desk_row.value, desk_row.status) == (94, "met")
 
 
 # --- national scale: 500 units with a full year of figures ---------------------------

@@ -295,6 +295,10 @@ def test_unit_page_shows_its_fields_and_the_conditions_it_misses(client, directo
     readings = {r.indicator.code: r for card in response.context["cards"] for r in card.shown}
     assert readings["5.1"].status == "not_met"
     assert readings["5.1"].gap.startswith("Đất đai: thiếu 5 hồ sơ")
+    # Its indicators open on its department's sheet, named by the unit's own code.
+    assert 'href="/indicators/5.1/?year=2021&amp;quarter=1&amp;unit=vp"' in (
+        response.content.decode()
+    )
     conditions = {row.indicator.code: state for row, state in response.context["conditions"]}
     assert conditions["6.1"] == "not_met"  # no survey responses this quarter
     other = client.get(reverse("commitments:unit", args=["surveyed"]), {"year": 2021, "quarter": 1})

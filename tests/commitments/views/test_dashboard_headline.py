@@ -71,7 +71,8 @@ def test_the_headline_names_the_three_things_most_worth_attention_worst_and_newe
     # 4.1 got worse since Q2: it comes first among those not met.
     assert (attention[0].reading.indicator.code, attention[0].newly) == ("4.1", True)
     html = _section(response.content.decode())
-    assert 'href="/indicators/4.1/?year=2021&amp;quarter=3"' in html  # one click away
+    # One click away, on the department's own sheet.
+    assert 'href="/indicators/4.1/?year=2021&amp;quarter=3&amp;unit=sonn"' in html
     assert "xấu đi so với quý trước" in html
     assert html.count("<li>") == 3
 

@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -38,6 +39,14 @@ def director(client, admin):
     return client
 
 
+@pytest.fixture
+def dard(client, demo):
+    """The client of DARD's director: the documents hold every unit of the department
+    (the demo's second department apart)."""
+    client.force_login(get_user_model().objects.get(username="demo-director"))
+    return client
+
+
 def _workbook(client, **query):
     response = client.get(reverse("commitments:report_xlsx"), query)
     assert response.status_code == 200
@@ -54,8 +63,8 @@ def _rows(sheet) -> list[list]:
 # --- XLSX ---------------------------------------------------------------------
 
 
-def test_xlsx_has_a_summary_then_a_sheet_per_commitment(director, demo):
-    book = _workbook(director, year=2021, quarter=2)
+def test_xlsx_has_a_summary_then_a_sheet_per_commitment(dard):
+    book = _workbook(dard, year=2021, quarter=2)
     assert book.sheetnames == ["Tổng hợp"] + [f"Cam kết {n}" for n in range(1, 10)]
     summary = _rows(book["Tổng hợp"])
     assert summary[0] == ["Cam kết", "Trạng thái chung", "Đạt", "Không đạt", "Có nguy cơ không đạt"]
@@ -67,8 +76,8 @@ def test_xlsx_has_a_summary_then_a_sheet_per_commitment(director, demo):
     assert by_code["1"][1:] == ["Không đánh giá trong kỳ này", 0, 0, 0]
 
 
-def test_xlsx_land_in_q2_is_a_number_with_its_target_and_not_met(director, demo):
-    sheet = _workbook(director, year=2021, quarter=2)["Cam kết 5"]
+def test_xlsx_land_in_q2_is_a_number_with_its_target_and_not_met(dard):
+    sheet = _workbook(dard, year=2021, quarter=2)["Cam kết 5"]
     rows = _rows(sheet)
     assert rows[0] == HEADER_VI
     land = [r for r in rows if r[0] == "5.1" and r[2] == DEPARTMENT and r[3] == "Đất đai"]
@@ -84,6 +93,26 @@ def test_xlsx_land_in_q2_is_a_number_with_its_target_and_not_met(director, demo)
     assert desk and desk[0][6] == "Không đạt"
 
 
+def test_a_superusers_xlsx_says_whose_each_commitment_is(director, demo):
+    """Two departments' sheets number their commitments alike: a workbook that holds
+    both names each sheet and summary row after its department, in code order."""
+    book = _workbook(director, year=2021, quarter=2)
+
+    assert book.sheetnames == (
+        ["Tổng hợp"]
+        + [f"sonn · Cam kết {n}" for n in range(1, 10)]
+        + [f"stnmt · Cam kết {n}" for n in (4, 5, 6, 8)]
+    )
+    summary = _rows(book["Tổng hợp"])
+    assert [row[0].split(".")[0] for row in summary[1:]] == [
+        *(f"sonn · {n}" for n in range(1, 10)),
+        *(f"stnmt · {n}" for n in (4, 5, 6, 8)),
+    ]
+    by_code = {row[0].split(".")[0]: row for row in summary[1:]}
+    assert by_code["sonn · 5"][1:] == ["Không đạt", 1, 1, 0]  # land at 95.59%
+    assert by_code["stnmt · 5"][1:] == ["Đạt", 1, 0, 0]  # its land needs 95%, and has 97.72%
+
+
 def test_xlsx_holds_every_status_row_of_the_period(director, demo):
     book = _workbook(director, year=2021, quarter=2)
     rows = sum(len(_rows(book[name])) - 1 for name in book.sheetnames[1:])
@@ -95,14 +124,14 @@ def test_xlsx_header_is_bold_frozen_and_columns_are_sized(director, demo):
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
         assert all(cell.font.bold for cell in sheet[1])
-    sheet = book["Cam kết 5"]
+    sheet = book["sonn · Cam kết 5"]
     widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFG"}
     assert widths["B"] > widths["A"] >= 8  # indicator names are wider than their codes
 
 
-def test_xlsx_in_english_once_the_user_chooses_it(director, demo):
-    director.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    book = _workbook(director, year=2021, quarter=2)
+def test_xlsx_in_english_once_the_user_chooses_it(dard):
+    dard.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    book = _workbook(dard, year=2021, quarter=2)
     assert book.sheetnames == ["Summary"] + [f"Commitment {n}" for n in range(1, 10)]
     summary = _rows(book["Summary"])
     assert summary[0] == ["Commitment", "Overall status", "Met", "Not met", "At risk"]
@@ -115,8 +144,8 @@ def test_xlsx_in_english_once_the_user_chooses_it(director, demo):
     assert land[6] == "Not met"
 
 
-def test_xlsx_of_the_year_to_date_judges_the_year_rows(director, demo):
-    book = _workbook(director, year=2021, quarter=0)
+def test_xlsx_of_the_year_to_date_judges_the_year_rows(dard):
+    book = _workbook(dard, year=2021, quarter=0)
     by_code = {row[0].split(".")[0]: row for row in _rows(book["Tổng hợp"])[1:]}
     # 4.6: one division without an initiative; 4.5 is tracked, so it is not counted.
     assert by_code["4"][1:] == ["Không đạt", 4, 1, 0]

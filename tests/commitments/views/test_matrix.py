@@ -123,3 +123,32 @@ def test_the_matrix_reads_in_english(client, department, settings):
     legend = html[html.index('<ul class="legend"') : html.index("</ul>", html.index("legend"))]
     assert "Met, or the unit meets the condition" in legend
     assert not re.search(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ]", legend)
+
+
+def test_each_unit_is_judged_on_its_own_departments_sheet_in_one_column_a_number(
+    client, department
+):
+    """Two departments' units on one matrix (a superuser's): sheets number their
+    indicators alike, so a column is a number; each unit's cell is its own sheet's."""
+    health, own = factories.department_with_sheet("soyt")
+    desk = factories.unit("soyt-vp", parent=health, receives_dossiers=True)
+    factories.figure(desk, "survey_responses", 100)
+    factories.figure(desk, "survey_satisfied", 70)  # 70%: short of 91%, meets its own 60%
+    target = factories.sheet_target(own, "4.1")
+    target.threshold = 60
+    target.save()
+    services.recompute.statuses_recompute(year=2021)
+    client.force_login(factories.superuser())
+    page = client.get(reverse("commitments:matrix"), PERIOD)
+    codes = [c.code for c in page.context["columns"]]
+    assert len(codes) == len(set(codes))
+    assert (_cell(page, "cc", "4.1")["status"], _cell(page, "soyt-vp", "4.1")["status"]) == (
+        engine.NOT_MET,
+        engine.MET,
+    )
+    assert _cell(page, "soyt-vp", "4.1")["indicator"].sheet == own
+    assert {r["unit"].code for r in page.context["rows"] if r["top"]} == {"sonn", "soyt"}
+    # A cell opens the indicator page of the unit's own department.
+    html = page.content.decode()
+    assert "?year=2021&amp;quarter=0&amp;unit=soyt" in html
+    assert "?year=2021&amp;quarter=0&amp;unit=sonn" in html

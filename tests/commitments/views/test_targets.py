@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from commitments import services
 from commitments.demo import demo_load
-from commitments.models import Category, RecomputeState, Status, Target, TargetChange
+from commitments.models import Category, RecomputeState, Sheet, Status, Target, TargetChange
 from tests import factories
 from tests.commitments.shortcuts import overrides_of
 
@@ -361,7 +361,7 @@ def test_errors_read_in_english_for_an_english_user(client, admin, catalogue, se
 def test_preview_judges_the_current_figures_without_saving(client, db):
     demo_load(as_of=AFTER_2021)
     client.login(username="demo-admin", password="demo")
-    target = factories.target("5.1")
+    target = factories.sheet_target(Sheet.objects.get(year=2021, department__code="sonn"), "5.1")
     stored = list(Status.objects.filter(year=2021).values_list("pk", "status", "target"))
     land = Category.objects.get(code="land")
     data = _form_data(target, preview="1")
@@ -395,7 +395,7 @@ def test_preview_judges_the_current_figures_without_saving(client, db):
         ("land", "", "", ">=", Decimal(96)),
     ]
     assert list(Status.objects.filter(year=2021).values_list("pk", "status", "target")) == stored
-    assert not TargetChange.objects.filter(year=2021).exists()
+    assert not TargetChange.objects.filter(target=target).exists()
     # What was typed stays in the form for the save.
     assert f'name="overrides-{row}-threshold" value="95"' in html
 

@@ -1,5 +1,5 @@
-"""The signed-in survey pages: who sees which desks, the overview against the year's
-target, a desk's quarter, voiding with a reason, moderating comments, publishing a
+"""The signed-in survey pages: who sees which desks, the overview against the target
+of each desk's department's sheet, a desk's quarter, voiding with a reason, moderating comments, publishing a
 desk's quarter (6.2), the navigation links, and the query budgets (the desks and
 people are tests/surveys/conftest.py's ``desks`` and ``people``)."""
 
@@ -101,6 +101,31 @@ def test_a_desk_with_a_threshold_of_its_own_is_judged_on_it(client, desks, peopl
     assert cell_of(page, "mot-cua", 1).status == "not_met"
     assert cell_of(page, "ccts", 1).status == "met"
     assert "mục tiêu riêng ≥ 85%" in page.content.decode()
+
+
+def test_each_desk_is_judged_on_the_target_of_its_own_departments_sheet(client, desks, people):
+    # Another department signed a sheet of its own, whose 4.1 asks for 85%.
+    health, own = factories.department_with_sheet("soyt")
+    their_desk = factories.unit("soyt-mc", parent=health, receives_dossiers=True)
+    Target.objects.filter(pk=factories.sheet_target(own, "4.1").pk).update(threshold=85)
+    season(desks)  # 9/10 at the desk
+    for i in range(10):
+        answer(their_desk, 5 if i < 9 else 2, quarter=1)
+    page = as_user(client, people, "superuser").get(OVERVIEW, {"year": 2021})
+    assert cell_of(page, "mot-cua", 1).status == "not_met"  # 90% against the common 91%
+    assert cell_of(page, "soyt-mc", 1).status == "met"  # 90% against its own 85%
+    # Desks judged on different targets: the page says so, their total is not judged.
+    assert page.context["target"] is None and page.context["total"].threshold is None
+    html = page.content.decode()
+    assert "theo mục tiêu hài lòng (chỉ tiêu 4.1) trong bản đăng ký của sở mình" in html
+    assert "mục tiêu riêng ≥ 85%" in html and "mục tiêu riêng ≥ 91%" in html
+    # The desk's own page, and its director's overview, judge it on its sheet alone.
+    desk_page = client.get(desk_url("soyt-mc"))
+    assert (desk_page.context["threshold"], desk_page.context["status"]) == (85, "met")
+    client.force_login(factories.director("giamdoc-yte", health))
+    page = client.get(OVERVIEW, {"year": 2021})
+    assert page.context["target"].threshold == 85
+    assert "Mục tiêu: ≥ 85%" in page.content.decode()
 
 
 def test_91_of_100_meets_on_the_overview(client, desks, people):
@@ -459,9 +484,10 @@ def more_desks(desks, count):
 def test_overview_query_budget(client, desks, people, django_assert_max_num_queries, extra):
     more_desks(desks, extra)
     as_user(client, people, "director")
-    # Session and user (2), scope (2), years (1), desks (1), target and overrides (2),
-    # counts (1), publications (1); the frame: permissions (2), the navigation (1).
-    with django_assert_max_num_queries(13):
+    # Session and user (2), scope (2), years (1), desks (1), the desks' departments (1),
+    # their targets and overrides (2), counts (1), publications (1); the frame:
+    # permissions (2), the navigation (1).
+    with django_assert_max_num_queries(14):
         page = client.get(OVERVIEW, {"year": 2021})
     assert len(page.context["rows"]) == 2 + extra
 
@@ -473,9 +499,9 @@ def test_desk_page_query_budget(client, desks, people, django_assert_max_num_que
     spam = Response.objects.filter(unit=desks["desk"]).first()
     Response.objects.filter(pk=spam.pk).update(voided_at=spam.submitted_at, void_reason="x")
     as_user(client, people, "director")
-    # Session and user (2), scope (2), desk (1), target (2), counts (1), results (3),
-    # page of responses and its count (2), publications (1), comments (1), voided (1);
-    # the frame: permissions (2), the navigation (1).
-    with django_assert_max_num_queries(20):
+    # Session and user (2), scope (2), desk (1), its department (1), target (2), counts
+    # (1), results (3), page of responses and its count (2), publications (1), comments
+    # (1), voided (1); the frame: permissions (2), the navigation (1).
+    with django_assert_max_num_queries(21):
         page = client.get(desk_url())
     assert page.status_code == 200
