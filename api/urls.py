@@ -7,7 +7,13 @@ app_name = "api"
 
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "v1/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
     path("v1/", reads.ApiRoot.as_view(), name="root"),
     path("v1/units/", reads.UnitList.as_view(), name="units"),
     path("v1/indicators/", reads.IndicatorList.as_view(), name="indicators"),
