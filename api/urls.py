@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views import reads, tokens, writes
@@ -27,6 +27,8 @@ urlpatterns = [
         writes.ReportAction.as_view(),
         name="report_action",
     ),
+    # Last: any other address under /api/v1/ answers a 404 problem.
+    re_path(r"^v1/", reads.NoSuchEndpoint.as_view()),
     path("tokens/", tokens.tokens, name="tokens"),
     path("tokens/<str:key>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]

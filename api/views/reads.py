@@ -9,7 +9,7 @@ import json
 from django.urls import reverse
 from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, permissions, serializers
+from rest_framework import exceptions, generics, permissions, serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -207,3 +207,19 @@ class ApiRoot(APIView):
         return Response(
             {name: request.build_absolute_uri(reverse(f"api:{name}")) for name in names}
         )
+
+
+@extend_schema(exclude=True)
+class NoSuchEndpoint(APIView):
+    """Any other address under /api/v1/: a 404 problem, not the site's HTML page."""
+
+    permission_classes = []
+
+    def dispatch(self, request, *args, **kwargs):
+        self.http_method_names = [m for m in APIView.http_method_names if m != "options"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def _not_found(self, request, *args, **kwargs):
+        raise exceptions.NotFound()
+
+    get = post = put = patch = delete = head = _not_found
