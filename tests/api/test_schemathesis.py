@@ -9,8 +9,10 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -38,6 +40,18 @@ def _schema() -> dict:
 
 schema = schemathesis.openapi.from_dict(_schema())
 APP = get_wsgi_application()
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept():
+    """The WSGI application closes the database connection after each request, unless
+    told otherwise as Django's test client tells it: the test's transaction must live
+    on (PostgreSQL)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
