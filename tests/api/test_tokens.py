@@ -85,3 +85,14 @@ def test_an_admin_creates_a_token_for_any_user_in_the_admin(client):
     assert ApiToken.objects.get().user == user
     assert _reads(token) == 200
     assert client.get("/admin/api/apitoken/").status_code == 200
+
+
+def test_the_command_prints_a_token_that_reads(capsys):
+    from django.core.management import call_command
+
+    factories.user("hethong")
+    call_command("api_token", "hethong", "--name", "một cửa", "--days", "7")
+    token = capsys.readouterr().out.strip()
+    assert re.fullmatch(r"[0-9a-f]{64}", token)
+    assert ApiToken.objects.get().name == "một cửa"
+    assert _reads(token) == 200
