@@ -139,3 +139,31 @@ class ReportActionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=ACTIONS)
     version = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class EvidenceSerializer(serializers.Serializer):
+    """An evidence record's metadata (the file itself: /evidence/<id>/file/, signed in)."""
+
+    id = serializers.IntegerField()
+    unit = serializers.CharField(source="unit.code")
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    date = serializers.DateField()
+    subject_unit = serializers.CharField(source="subject_unit.code", allow_null=True, default=None)
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    has_file = serializers.SerializerMethodField()
+    link = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def get_has_file(self, evidence) -> bool:
+        return bool(evidence.file)
+
+
+class PublicationSerializer(serializers.Serializer):
+    unit = serializers.CharField(source="unit.code")
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField()
+    published_at = serializers.DateTimeField()
+    note = serializers.CharField()
+    snapshot = serializers.JSONField()

@@ -22,6 +22,8 @@ urlpatterns = [
     path("v1/figures/", reads.FigureList.as_view(), name="figures"),
     path("v1/figures/batch/", writes.FigureBatch.as_view(), name="figure_batch"),
     path("v1/reports/", reads.ReportList.as_view(), name="reports"),
+    path("v1/evidence/", reads.EvidenceList.as_view(), name="evidence"),
+    path("v1/publications/", reads.PublicationList.as_view(), name="publications"),
     path(
         "v1/reports/<str:code>/<int:year>/<int:quarter>/action/",
         writes.ReportAction.as_view(),

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from api import serializers as out
 from commitments import access, selectors
-from commitments.models import Indicator, QuarterlyReport, Status
+from commitments.models import Evidence, Indicator, QuarterlyReport, Status
 
 
 class Cursor(CursorPagination):
@@ -223,3 +223,45 @@ class NoSuchEndpoint(APIView):
         raise exceptions.NotFound()
 
     get = post = put = patch = delete = head = _not_found
+
+
+class EvidenceFilter(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
+    unit = serializers.CharField(required=False, max_length=50)
+    kind = serializers.ChoiceField(choices=Evidence.Kind.choices, required=False)
+
+
+class EvidenceList(generics.ListAPIView):
+    """The evidence records (metadata) of the units whose reports the caller writes or
+    reviews."""
+
+    serializer_class = out.EvidenceSerializer
+    pagination_class = Cursor
+
+    def get_queryset(self):
+        return selectors.api.evidence_listed(
+            scope=access.user_scope(user=self.request.user),
+            filters=_filters(self.request, EvidenceFilter),
+        )
+
+    @extend_schema(parameters=[EvidenceFilter])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class PublicationFilter(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    unit = serializers.CharField(required=False, max_length=50)
+
+
+class PublicationList(APIView):
+    """The results the departments' directors published (public, as /results/), each
+    with its snapshot."""
+
+    @extend_schema(parameters=[PublicationFilter], responses=out.PublicationSerializer(many=True))
+    def get(self, request):
+        publications = selectors.api.publications_listed(
+            filters=_filters(request, PublicationFilter)
+        )
+        return Response(out.PublicationSerializer(publications, many=True).data)

@@ -1,6 +1,7 @@
 """The rows the REST API lists (/api/v1/), each narrowed to what the caller may see by
 ``access``: the units (as a tree), statuses (official, or provisional on request),
-figures and reports, with the filters of their endpoints."""
+figures, reports, evidence records and publications, with the filters of their
+endpoints."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ from collections.abc import Mapping
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from commitments import access
-from commitments.models import Figure, QuarterlyReport, Status, Target, Unit
+from commitments.models import (
+    Evidence,
+    Figure,
+    Publication,
+    QuarterlyReport,
+    Status,
+    Target,
+    Unit,
+)
 
 
 def units_tree(*, scope: access.Scope) -> list[tuple[Unit, int]]:
@@ -100,3 +109,30 @@ def targets_listed(*, year: int | None) -> QuerySet[Target]:
         "indicator__position",
         "pk",
     )
+
+
+def evidence_listed(*, scope: access.Scope, filters: Mapping[str, object]) -> QuerySet[Evidence]:
+    """The evidence records (metadata) of the units ``scope`` sees (those of the report
+    form), filtered by year, quarter (of their date), unit code and kind."""
+    evidence = Evidence.objects.all()
+    if filters.get("year") is not None:
+        evidence = evidence.filter(date__year=filters["year"])
+    if filters.get("quarter") is not None:
+        first = 3 * int(filters["quarter"]) - 2
+        evidence = evidence.filter(date__month__gte=first, date__month__lte=first + 2)
+    if filters.get("unit") is not None:
+        evidence = evidence.filter(unit__code=filters["unit"])
+    if filters.get("kind") is not None:
+        evidence = evidence.filter(kind=filters["kind"])
+    return scope.filter(evidence).select_related("unit", "subject_unit")
+
+
+def publications_listed(*, filters: Mapping[str, object]) -> QuerySet[Publication]:
+    """The published results (public, as /results/), filtered by year and department
+    code, with their snapshots."""
+    publications = Publication.objects.select_related("unit")
+    if filters.get("year") is not None:
+        publications = publications.filter(year=filters["year"])
+    if filters.get("unit") is not None:
+        publications = publications.filter(unit__code=filters["unit"])
+    return publications.order_by("unit__code", "-year", "quarter")

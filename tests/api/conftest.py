@@ -50,6 +50,8 @@ def world(catalogue, django_capture_on_commit_callbacks):
         factories.figure(b, "dossiers_resolved", 100, category="crop")
         factories.figure(b, "dossiers_on_time", 90, category="crop")
         services.recompute.statuses_recompute(year=2021)
+        factories.evidence(a, "initiative", dt.date(2021, 2, 1), title="Sáng kiến A")
+        factories.evidence(b, "initiative", dt.date(2021, 2, 2), title="Sáng kiến B")
         for unit in (a, b):
             factories.report(unit, state=QuarterlyReport.State.SUBMITTED)
     users = {

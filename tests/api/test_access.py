@@ -36,6 +36,9 @@ ENDPOINTS = {
     "/api/v1/statuses/?year=2021": ([401, 200, 200, 200, 200, 200, 200, 200, 200], READS),
     "/api/v1/figures/?year=2021": ([401, 200, 200, 200, 200, 200, 200, 200, 200], REPORTS),
     "/api/v1/reports/?year=2021": ([401, 200, 200, 200, 200, 200, 200, 200, 200], REPORTS),
+    "/api/v1/evidence/?year=2021": ([401, 200, 200, 200, 200, 200, 200, 200, 200], REPORTS),
+    # Published results are public (/results/): every signed-in user reads them.
+    "/api/v1/publications/": ([401, 200, 200, 200, 200, 200, 200, 200, 200], None),
 }
 # Of the units seen, those with figures (the department has none of its own).
 HAVE_FIGURES = {A, B}
@@ -58,7 +61,7 @@ def test_each_role_gets_its_status_and_only_its_units(call, path):
             continue
         units = _units(path, response.json())
         expected = sees[role]
-        if "figures" in path:
+        if "figures" in path or "evidence" in path:
             expected = expected & HAVE_FIGURES
         if "reports" in path:
             expected = expected - {DEPARTMENT}  # only A and B have reports

@@ -148,3 +148,26 @@ def test_figures_and_reports_lists(call, world):
     factories.report(world["units"][A], quarter=2)
     drafts = results(call("staff_a", "get", "/api/v1/reports/?state=draft"))
     assert [(r["unit"], r["quarter"]) for r in drafts] == [(A, 2)]
+
+
+def test_publications_and_evidence(call, world):
+    department = world["units"][DEPARTMENT]
+    services.publishing.results_publish(
+        department=department,
+        year=2021,
+        quarter=1,
+        user=world["users"]["superuser"],
+        note="Công bố thử",
+    )
+    (publication,) = call("staff_b", "get", "/api/v1/publications/?year=2021").json()
+    assert (publication["unit"], publication["quarter"], publication["note"]) == (
+        DEPARTMENT,
+        1,
+        "Công bố thử",
+    )
+    assert publication["snapshot"]
+    evidence = results(call("staff_a", "get", "/api/v1/evidence/?year=2021&quarter=1"))
+    assert [(e["unit"], e["kind"], e["title"], e["has_file"]) for e in evidence] == [
+        (A, "initiative", "Sáng kiến A", False)
+    ]
+    assert results(call("staff_a", "get", "/api/v1/evidence/?year=2021&quarter=2")) == []
