@@ -44,6 +44,7 @@ class OverrideSerializer(serializers.Serializer):
 
 
 class TargetSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
     indicator = serializers.CharField(source="indicator.code")
     year = serializers.IntegerField()
     threshold = serializers.DecimalField(
@@ -167,3 +168,31 @@ class PublicationSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField()
     note = serializers.CharField()
     snapshot = serializers.JSONField()
+
+
+class OverrideWriteSerializer(serializers.Serializer):
+    category = serializers.CharField(allow_null=True, required=False, max_length=50)
+    unit_kind = serializers.CharField(allow_blank=True, required=False, default="", max_length=20)
+    unit_sector = serializers.CharField(allow_blank=True, required=False, default="", max_length=50)
+    threshold = serializers.DecimalField(max_digits=12, decimal_places=4)
+    comparator = serializers.CharField(max_length=2)
+
+
+class TargetWriteSerializer(serializers.Serializer):
+    """A target's new values (those given), as on the targets page; ``overrides``
+    given replace its scoped thresholds, left out keep them."""
+
+    threshold = serializers.DecimalField(
+        max_digits=12, decimal_places=4, allow_null=True, required=False
+    )
+    comparator = serializers.CharField(allow_blank=True, required=False, max_length=2)
+    deadline = serializers.DateField(allow_null=True, required=False)
+    baseline_year = serializers.IntegerField(
+        allow_null=True, required=False, min_value=2000, max_value=2100
+    )
+    baseline_value = serializers.DecimalField(
+        max_digits=16, decimal_places=4, allow_null=True, required=False
+    )
+    wording = serializers.CharField(allow_blank=True, required=False, max_length=500)
+    note = serializers.CharField(allow_blank=True, required=False, default="", max_length=1000)
+    overrides = OverrideWriteSerializer(many=True, required=False, max_length=100)

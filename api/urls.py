@@ -18,6 +18,7 @@ urlpatterns = [
     path("v1/units/", reads.UnitList.as_view(), name="units"),
     path("v1/indicators/", reads.IndicatorList.as_view(), name="indicators"),
     path("v1/targets/", reads.TargetList.as_view(), name="targets"),
+    path("v1/targets/<int:pk>/", writes.TargetUpdate.as_view(), name="target_update"),
     path("v1/statuses/", reads.StatusList.as_view(), name="statuses"),
     path("v1/figures/", reads.FigureList.as_view(), name="figures"),
     path("v1/figures/batch/", writes.FigureBatch.as_view(), name="figure_batch"),

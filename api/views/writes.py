@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -16,13 +18,16 @@ from api import idempotency
 from api import serializers as io
 from api.problems import Refused
 from commitments import access, selectors, services
-from commitments.models import Unit
+from commitments.models import Category, Target, TargetOverride, Unit
 
 NOT_A_BATCH = _('Gửi một đối tượng {"rows": [...]} có từ 1 đến %(max)s dòng.')
 BATCH_REFUSED = _("Lô số liệu có lỗi: chưa lưu gì.")
 NO_UNIT = _("Không có đơn vị này.")
 ACTION_REFUSED = _("Bạn không có quyền làm việc này với báo cáo.")
 REPORT_REFUSED = _("Báo cáo chưa được xử lý.")
+TARGETS_REFUSED = _("Chỉ người quản lý mục tiêu được sửa mục tiêu.")
+TARGET_REFUSED = _("Mục tiêu chưa được lưu.")
+NO_CATEGORY = _("Không có phân loại này.")
 
 KEY_PARAMETER = OpenApiParameter(
     idempotency.HEADER,
@@ -114,3 +119,65 @@ class ReportAction(APIView):
             ]
             raise Refused(REPORT_REFUSED, errors=errors, status_code=409) from None
         return Response(io.ReportSerializer(report).data)
+
+
+class TargetUpdate(APIView):
+    """Change a target (admins of targets, ``change_target``): its threshold,
+    comparator, deadline, baseline and wording, and its overrides when given; the
+    targets page's checks and history, and the year is recomputed."""
+
+    @extend_schema(
+        request=io.TargetWriteSerializer,
+        responses={
+            200: io.TargetSerializer,
+            422: OpenApiResponse(description="Values refused: errors with their pointers"),
+        },
+    )
+    def patch(self, request, pk: int):
+        if not request.user.has_perm(access.CHANGE_TARGETS):
+            raise exceptions.PermissionDenied(TARGETS_REFUSED)
+        target = get_object_or_404(selectors.targets.targets_for_edit(), pk=pk)
+        body = io.TargetWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        overrides = _overrides(target, data.pop("overrides", None))
+        try:
+            services.targets.target_update(
+                target=target,
+                data=data,
+                overrides=overrides,
+                user=request.user,
+                note=data.pop("note", ""),
+            )
+        except ValidationError as error:
+            raise Refused(TARGET_REFUSED, errors=_model_errors(error)) from None
+        target = selectors.api.targets_listed(year=None).get(pk=pk)
+        return Response(io.TargetSerializer(target).data)
+
+
+def _overrides(target: Target, given: list | None) -> list[TargetOverride]:
+    """The overrides given, as unsaved rows (unknown categories refused); the stored
+    ones when none were given."""
+    if given is None:
+        return list(target.overrides.all())
+    categories = {c.code: c for c in Category.objects.all()}
+    errors, rows = [], []
+    for index, item in enumerate(given):
+        code = item.get("category")
+        if code and code not in categories:
+            errors.append({"pointer": f"/overrides/{index}/category", "detail": str(NO_CATEGORY)})
+            continue
+        rows.append(TargetOverride(**{**item, "category": categories.get(code) if code else None}))
+    if errors:
+        raise Refused(TARGET_REFUSED, errors=errors)
+    return rows
+
+
+def _model_errors(error: ValidationError) -> list[dict]:
+    if not hasattr(error, "error_dict"):
+        return [{"pointer": "/", "detail": message} for message in error.messages]
+    return [
+        {"pointer": "/" if field == NON_FIELD_ERRORS else f"/{field}", "detail": message}
+        for field, messages in error.message_dict.items()
+        for message in messages
+    ]
