@@ -327,6 +327,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 KNOX_TOKEN_MODEL = "api.ApiToken"
+# django-rest-knox's migrations create its own token table even when the token model is
+# swapped (as here, for api.ApiToken); without them nothing of knox is in the database.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     # A token lasts API_TOKEN_DAYS unless its owner picks a shorter life.
     "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_DAYS", default=90)),
