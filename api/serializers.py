@@ -24,6 +24,15 @@ class UnitSerializer(serializers.Serializer):
     receives_dossiers = serializers.BooleanField()
 
 
+class CommitmentSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    year = serializers.IntegerField(source="sheet.year")
+    department = serializers.CharField(
+        source="sheet.department.code", allow_null=True, default=None
+    )
+
+
 class IndicatorSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()

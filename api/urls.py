@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("v1/", reads.ApiRoot.as_view(), name="root"),
     path("v1/units/", reads.UnitList.as_view(), name="units"),
+    path("v1/commitments/", reads.CommitmentList.as_view(), name="commitments"),
     path("v1/indicators/", reads.IndicatorList.as_view(), name="indicators"),
     path("v1/targets/", reads.TargetList.as_view(), name="targets"),
     path("v1/targets/<int:pk>/", writes.TargetUpdate.as_view(), name="target_update"),

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from api import serializers as out
 from commitments import access, selectors
-from commitments.models import Evidence, Indicator, QuarterlyReport, Status
+from commitments.models import Commitment, Evidence, Indicator, QuarterlyReport, Status
 
 
 class Cursor(CursorPagination):
@@ -61,6 +61,23 @@ class UnitList(APIView):
 
 class YearFilter(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
+class CommitmentList(APIView):
+    """The commitments of the sheets (of a year), with the department of their sheet
+    (``null`` for a sheet common to every department)."""
+
+    permission_classes = [SeesSomething]
+
+    @extend_schema(parameters=[YearFilter], responses=out.CommitmentSerializer(many=True))
+    def get(self, request):
+        year = _filters(request, YearFilter).get("year")
+        commitments = Commitment.objects.select_related("sheet__department").order_by(
+            "sheet__year", "sheet_id", "position", "pk"
+        )
+        if year is not None:
+            commitments = commitments.filter(sheet__year=year)
+        return Response(out.CommitmentSerializer(commitments, many=True).data)
 
 
 class IndicatorList(APIView):
@@ -196,6 +213,7 @@ class ApiRoot(APIView):
     def get(self, request):
         names = (
             "units",
+            "commitments",
             "indicators",
             "targets",
             "statuses",

@@ -171,3 +171,12 @@ def test_publications_and_evidence(call, world):
         (A, "initiative", "Sáng kiến A", False)
     ]
     assert results(call("staff_a", "get", "/api/v1/evidence/?year=2021&quarter=2")) == []
+
+
+def test_commitments_and_indicators_of_a_year(call, world):
+    commitments = call("staff_a", "get", "/api/v1/commitments/?year=2021").json()
+    assert len(commitments) == 9  # the built-in catalogue's
+    assert all(c["year"] == 2021 for c in commitments)
+    indicators = call("staff_a", "get", "/api/v1/indicators/?year=2021").json()
+    assert len(indicators) == 21
+    assert {i["commitment"] for i in indicators} == {c["code"] for c in commitments}

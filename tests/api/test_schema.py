@@ -18,6 +18,7 @@ def test_the_schema_is_valid_openapi_3(client):
     validate_schema(schema)  # raises on a schema that is not OpenAPI 3
     assert {
         "/api/v1/units/",
+        "/api/v1/commitments/",
         "/api/v1/indicators/",
         "/api/v1/targets/",
         "/api/v1/statuses/",
