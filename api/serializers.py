@@ -205,3 +205,13 @@ class TargetWriteSerializer(serializers.Serializer):
     wording = serializers.CharField(allow_blank=True, required=False, max_length=500)
     note = serializers.CharField(allow_blank=True, required=False, default="", max_length=1000)
     overrides = OverrideWriteSerializer(many=True, required=False, max_length=100)
+
+
+class SurveyResultSerializer(serializers.Serializer):
+    """A desk's published survey results of a quarter (its snapshot as published)."""
+
+    unit = serializers.CharField(source="unit.code")
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField()
+    published_at = serializers.DateTimeField()
+    snapshot = serializers.JSONField()

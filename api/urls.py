@@ -26,6 +26,7 @@ urlpatterns = [
     path("v1/reports/", reads.ReportList.as_view(), name="reports"),
     path("v1/evidence/", reads.EvidenceList.as_view(), name="evidence"),
     path("v1/publications/", reads.PublicationList.as_view(), name="publications"),
+    path("v1/survey-results/", reads.SurveyResultList.as_view(), name="survey_results"),
     path(
         "v1/reports/<str:code>/<int:year>/<int:quarter>/action/",
         writes.ReportAction.as_view(),

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from api import serializers as out
 from commitments import access, selectors
 from commitments.models import Commitment, Evidence, Indicator, QuarterlyReport, Status
+from surveys import selectors as surveys_selectors
 
 
 class Cursor(CursorPagination):
@@ -283,3 +284,13 @@ class PublicationList(APIView):
             filters=_filters(request, PublicationFilter)
         )
         return Response(out.PublicationSerializer(publications, many=True).data)
+
+
+class SurveyResultList(APIView):
+    """The desks' published survey results (public, as each desk's results page)."""
+
+    @extend_schema(parameters=[PublicationFilter], responses=out.SurveyResultSerializer(many=True))
+    def get(self, request):
+        filters = _filters(request, PublicationFilter)
+        rows = surveys_selectors.desk_publications_listed(**filters)
+        return Response(out.SurveyResultSerializer(rows, many=True).data)

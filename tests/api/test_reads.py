@@ -180,3 +180,20 @@ def test_commitments_and_indicators_of_a_year(call, world):
     indicators = call("staff_a", "get", "/api/v1/indicators/?year=2021").json()
     assert len(indicators) == 21
     assert {i["commitment"] for i in indicators} == {c["code"] for c in commitments}
+
+
+def test_published_survey_results(call, world):
+    from django.utils import timezone
+
+    from surveys.models import DeskPublication
+
+    DeskPublication.objects.create(
+        unit=world["units"][A],
+        year=2021,
+        quarter=1,
+        published_at=timezone.now(),
+        snapshot={"responses": 10, "satisfied": 9},
+    )
+    rows = call("staff_b", "get", "/api/v1/survey-results/?year=2021").json()
+    assert [(r["unit"], r["quarter"], r["snapshot"]["responses"]) for r in rows] == [(A, 1, 10)]
+    assert call("staff_b", "get", "/api/v1/survey-results/?year=2020").json() == []

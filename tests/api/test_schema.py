@@ -27,6 +27,7 @@ def test_the_schema_is_valid_openapi_3(client):
         "/api/v1/reports/",
         "/api/v1/evidence/",
         "/api/v1/publications/",
+        "/api/v1/survey-results/",
         "/api/v1/targets/{id}/",
         "/api/v1/reports/{code}/{year}/{quarter}/action/",
     } <= set(schema["paths"])
