@@ -69,8 +69,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "reform.apps.AxesConfig",  # django-axes, its admin section named in the reader's language
     "csp",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "commitments",
     "surveys",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -301,6 +306,51 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "form-action": [SELF],
     },
+}
+
+# The REST API (/api/v1/, README "REST API"): JSON only, a token (django-rest-knox,
+# stored hashed, with an expiry) or the session of a signed-in user; every error is an
+# RFC 9457 problem; each token (or user, or address) is throttled on its own, counted in
+# the default cache (Redis when REDIS_URL is set).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_THROTTLE_RATE", default="600/min")},
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+KNOX_TOKEN_MODEL = "api.ApiToken"
+# django-rest-knox's migrations create its own token table even when the token model is
+# swapped (as here, for api.ApiToken); without them nothing of knox is in the database.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    # A token lasts API_TOKEN_DAYS unless its owner picks a shorter life.
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_DAYS", default=90)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Reform commitments API",
+    "DESCRIPTION": "REST API v1 of the reform commitments tracker (README, REST API).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The docs load Swagger UI from the project's own static files: the CSP stays self-only.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.problems.problem_responses_hook",
+    ],
 }
 
 LOGGING = {

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
+    path("api/", include("api.urls")),
     path("", include("surveys.urls")),
     path("", include("commitments.urls")),
 ]

@@ -380,3 +380,14 @@ def desk_results(*, unit: Unit, year: int, quarter: int) -> dict:
         "aspects": aspects,
         "comments": comments,
     }
+
+
+def desk_publications_listed(*, year: int | None = None, unit: str | None = None) -> QuerySet:
+    """The desks' published survey results (public, as each desk's results page), by
+    year and desk code, with their snapshots (the REST API)."""
+    rows = DeskPublication.objects.select_related("unit")
+    if year is not None:
+        rows = rows.filter(year=year)
+    if unit is not None:
+        rows = rows.filter(unit__code=unit)
+    return rows.order_by("unit__code", "-year", "quarter")

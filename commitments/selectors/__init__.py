@@ -5,11 +5,13 @@ the statuses the pages and exports show (``statuses``), the targets page
 director's review inbox (``reviews``), what a report's page shows of its results
 before it is approved (``report_results``), the published results (``publications``),
 the signed sheets (``sheets``: which applies to each department, who may read one,
-the wording check) and every department's sheet side by side (``city``). Callers name
+the wording check), every department's sheet side by side (``city``) and the rows the
+REST API lists (``api``). Callers name
 the module: ``selectors.reports.report_lines(...)``. Who may see and do what is
 ``commitments.access``."""
 
 from commitments.selectors import (  # noqa: F401
+    api,
     calendar,
     city,
     completeness,

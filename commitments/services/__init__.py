@@ -9,6 +9,8 @@
   (``definition_version_add``).
 - ``imports``: units, figures and evidence from CSV or XLSX files (``units_import``,
   ``figures_import``, ``evidence_import``); all or nothing.
+- ``batches``: figures another system sends through the API, a batch of rows checked
+  as the import checks them, all or nothing (``figures_batch_save``, ``BatchRefused``).
 - ``figures``: checking one figure with the one set of messages (``figure_check``,
   ``FigureError``, ``FORM_MESSAGES``) and saving figures against the validation rules
   (``figures_save``, ``FigureInput``, ``ImportResult``, ``RulesBroken``,
@@ -46,6 +48,7 @@ Callers import the package and call through the module:
 
 from commitments.services import (  # noqa: F401
     audit,
+    batches,
     catalogue,
     definitions,
     evidence,

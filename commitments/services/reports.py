@@ -358,6 +358,37 @@ def _report_decide(
     )
 
 
+def report_act(
+    *, report: QuarterlyReport, user, action: str, version: int, comment: str = ""
+) -> QuarterlyReport:
+    """Take ``action`` (submit, withdraw, approve, return or reopen) on the report as
+    read at ``version`` (the API's way to the same services as the form): refused
+    (``ReportRefused``, nothing written) when someone changed the report since. The
+    caller has checked the user's role (``access.may_take_report_action``)."""
+    with transaction.atomic():
+        row = _report_stored(report)
+        stored = QuarterlyReport.objects.select_for_update().get(pk=row.pk)
+        if stored.version != version:
+            raise ReportRefused({NON_FIELD: _report_stale(stored, version)})
+        _report_refresh(report, row)
+        if action == "submit":
+            return report_submit(report=report, user=user, values={}, version=version)
+        if action == "withdraw":
+            return report_withdraw(report=report, user=user)
+        if action == "approve":
+            return report_approve(report=report, user=user)
+        if action == "return":
+            return report_return(report=report, user=user, comment=comment)
+        return report_reopen(report=report, user=user, reason=comment)
+
+
+def _report_stale(stored: QuarterlyReport, version: int) -> str:
+    return gettext(
+        "Báo cáo đã thay đổi (phiên bản %(stored)s, bạn đọc phiên bản %(version)s). "
+        "Chưa làm gì: hãy đọc lại báo cáo."
+    ) % {"stored": stored.version, "version": version}
+
+
 def reports_touched(*, periods: Iterable[tuple[int, int, int]]) -> int:
     """Move the version of the reports whose figures another channel (the admin)
     changed, by (unit id, year, quarter): a form opened before the change is then
