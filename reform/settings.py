@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "csp",
     "commitments",
     "surveys",
+    "dossiers",
 ]
 
 MIDDLEWARE = [
