@@ -144,6 +144,7 @@ def counts_write(*, periods: set[tuple[int, int, int]], source: str, user=None):
     if not wanted:
         return figures.ImportResult()
     typed = _typed_values(wanted, stored)
+    by_id = {e.pk: e for e in elements.values()}
     units = Unit.objects.in_bulk({key[0] for key in wanted})
     categories = Category.objects.in_bulk({key[4] for key in wanted})
     inputs = [
@@ -152,7 +153,7 @@ def counts_write(*, periods: set[tuple[int, int, int]], source: str, user=None):
             y,
             q,
             units[u],
-            elements[e],
+            by_id[e],
             categories[c],
             value,
         )
