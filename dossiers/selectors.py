@@ -129,3 +129,8 @@ def reconciliation(*, year: int, units: QuerySet | None = None) -> list[Differen
         differences,
         key=lambda d: (-abs(d.difference), d.unit, d.quarter, d.element, d.category),
     )
+
+
+def reconciliation_years() -> list[int]:
+    """The years with figures derived from dossier records, oldest first."""
+    return sorted(set(DossierCount.objects.values_list("year", flat=True)))

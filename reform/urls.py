@@ -16,5 +16,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
     path("", include("surveys.urls")),
+    path("", include("dossiers.urls")),
     path("", include("commitments.urls")),
 ]
