@@ -213,7 +213,8 @@ def _counts_store(wanted: dict, stored: dict, typed: dict) -> None:
             count.typed = typed.get(key)
         count.value, count.records = value, records
         changed.append(count)
-    DossierCount.objects.bulk_create([c for c in changed if c.pk is None], batch_size=1000)
-    DossierCount.objects.bulk_update(
-        [c for c in changed if c.pk is not None], ["value", "records", "updated_at"], 1000
-    )
+    # Split before creating: PostgreSQL gives the created ones their keys.
+    new = [c for c in changed if c.pk is None]
+    updated = [c for c in changed if c.pk is not None]
+    DossierCount.objects.bulk_create(new, batch_size=1000)
+    DossierCount.objects.bulk_update(updated, ["value", "records", "updated_at"], 1000)
