@@ -32,7 +32,7 @@ class Dossier(models.Model):
         Unit, verbose_name=_("đơn vị tiếp nhận"), on_delete=models.PROTECT, related_name="+"
     )
     category = models.ForeignKey(
-        Category, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="+"
+        Category, verbose_name=_("lĩnh vực thủ tục"), on_delete=models.PROTECT, related_name="+"
     )
     procedure = models.CharField(_("mã thủ tục"), max_length=100)
     channel = models.CharField(_("kênh tiếp nhận"), max_length=10, choices=Channel.choices)

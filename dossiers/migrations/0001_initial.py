@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('resolved_year', models.PositiveIntegerField(null=True)),
                 ('resolved_quarter', models.PositiveSmallIntegerField(null=True)),
                 ('on_time', models.BooleanField(null=True)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='commitments.category', verbose_name='lĩnh vực')),
+                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='commitments.category', verbose_name='lĩnh vực thủ tục')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='commitments.unit', verbose_name='đơn vị tiếp nhận')),
             ],
             options={
