@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from commitments.tabular import ImportFailed, _cell_text
+# openpyxl's read-only mode streams the sheet: the figures import's reader is ours too.
+from commitments.tabular import ImportFailed, _xlsx_lines
 from dossiers import rules
 
 # Each column by its English name, with the Vietnamese headers that mean it.
@@ -120,20 +121,6 @@ def _csv_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
             raise ImportFailed(
                 [f"line {reader.line_num}: file: not a readable CSV row ({exc})"]
             ) from exc
-
-
-def _xlsx_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportFailed([f"line 0: file: not a readable XLSX workbook ({exc})"]) from exc
-    try:
-        for number, cells in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
-            yield number, [_cell_text(c) for c in cells]
-    finally:
-        workbook.close()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ import csv
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from commitments import demo
 from commitments.models import Unit
@@ -25,7 +27,7 @@ def test_the_hand_figures_of_the_demo_are_the_records_figures():
 
 
 @pytest.mark.django_db
-def test_the_demo_loads_the_records_and_shows_late_dossiers():
+def test_the_demo_loads_the_records_and_shows_late_dossiers(client):
     demo.demo_load(as_of=dt.date(2022, 2, 1))
     assert Dossier.objects.count() == 341
     desk = Unit.objects.get(code="sonn-vp")
@@ -38,3 +40,9 @@ def test_the_demo_loads_the_records_and_shows_late_dossiers():
     overdue = selectors.overdue_open(unit=desk, year=2021, quarter=3)
     assert [d.code for d in overdue] == ["000.00.12.H29-2130184"]
     assert overdue[0].days_late > 60
+    client.force_login(get_user_model().objects.get(username="demo-director"))
+    late_url = reverse("dossiers:late", args=["sonn-vp", 2021, 2])
+    page = client.get(reverse("commitments:indicator", args=["5.1"]), {"year": 2021, "quarter": 2})
+    assert late_url in page.content.decode()
+    html = client.get(late_url, {"field": "investment"}).content.decode()
+    assert all(d.code in html for d in late)
