@@ -45,11 +45,11 @@ class Dossier(models.Model):
     # Derived at import (dossiers.rules): the due date that counts, the quarters the
     # dossier counts in and whether it was resolved on time (None: not resolved).
     due_by = models.DateTimeField(_("hạn tính cả ngày tạm dừng"))
-    received_year = models.PositiveIntegerField()
-    received_quarter = models.PositiveSmallIntegerField()
-    resolved_year = models.PositiveIntegerField(null=True)
-    resolved_quarter = models.PositiveSmallIntegerField(null=True)
-    on_time = models.BooleanField(null=True)
+    received_year = models.PositiveIntegerField(_("năm tiếp nhận"))
+    received_quarter = models.PositiveSmallIntegerField(_("quý tiếp nhận"))
+    resolved_year = models.PositiveIntegerField(_("năm có kết quả"), null=True)
+    resolved_quarter = models.PositiveSmallIntegerField(_("quý có kết quả"), null=True)
+    on_time = models.BooleanField(_("đúng hạn"), null=True)
 
     class Meta:
         ordering = ["code"]
