@@ -6,8 +6,8 @@ sheet is loaded from a file (``demo_stnmt``).
 units), its 2020 baseline figures and the four quarters of 2021, the 2021 evidence,
 plan tasks and milestones, a season of citizens' answers to the satisfaction survey at
 its eight receiving desks (``surveys/demo.py``: the desks' survey figures are counted
-from them, never written here), and three users (password ``demo``), then recomputes
-the statuses. Everything is an explicit table below, so a reader can check any status
+from them, never written here), its three users and the city office's ``demo-city`` (password
+``demo``), then recomputes the statuses. Everything is an explicit table below, so a reader can check any status
 by hand; nothing is random. Running it again writes the same data (upserts on natural
 keys).
 
@@ -66,6 +66,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -96,6 +97,9 @@ YEAR = 2021
 BASELINE_YEAR = 2020
 DEPARTMENT = "sonn"
 PASSWORD = "demo"
+# The city's coordinating office: a group holding ``view_city``, as an admin sets it up.
+CITY_USER = "demo-city"
+CITY_GROUP = "Điều phối cải cách toàn thành phố"
 
 # (username, role shown to the person loading the demo)
 USERS = [
@@ -103,6 +107,7 @@ USERS = [
     ("demo-director", "Giám đốc Sở, lãnh đạo đơn vị sonn"),
     ("demo-staff", "chuyên viên Văn phòng Sở (bộ phận một cửa), sonn-vp"),
     (demo_stnmt.DIRECTOR, "Giám đốc Sở Tài nguyên và Môi trường, lãnh đạo đơn vị stnmt"),
+    (CITY_USER, "Văn phòng điều phối cải cách hành chính thành phố (Sở Nội vụ): xem /city/"),
 ]
 STAFF_UNIT = "sonn-vp"
 
@@ -958,7 +963,7 @@ def _in_year(text: str, year: int) -> str:
 
 
 def _users_save(units: dict[str, Unit]) -> None:
-    """The three demo users; the password is set on every run so it stays ``demo``."""
+    """The demo users of DARD and the city office's; the password is set on every run so it stays ``demo``."""
     User = get_user_model()
     people = {
         # username: (first name, last name, is superuser, unit, role)
@@ -979,3 +984,18 @@ def _users_save(units: dict[str, Unit]) -> None:
             Membership.objects.update_or_create(
                 user=user, unit=units[unit], defaults={"role": role}
             )
+    _city_office_save()
+
+
+def _city_office_save() -> None:
+    """The city office's user: a member of the group holding ``view_city``, of no unit,
+    so that it reads every department and acts nowhere."""
+    group, _ = Group.objects.get_or_create(name=CITY_GROUP)
+    group.permissions.add(Permission.objects.get(codename="view_city"))
+    user, _ = get_user_model().objects.get_or_create(username=CITY_USER)
+    user.first_name, user.last_name = "Sở Nội vụ", "Demo"
+    user.email = f"{CITY_USER}@example.invalid"
+    user.is_active, user.is_staff, user.is_superuser = True, False, False
+    user.set_password(PASSWORD)
+    user.save()
+    user.groups.add(group)

@@ -283,9 +283,7 @@ def _definitions_write(
             versions[code] = described.stored
         elif described is not None:
             last += 1
-            definition = IndicatorDefinition.objects.create(
-                code=code, name_vi=described.name_vi, name_en=described.name_en, position=last
-            )
+            definition = _definition_create(described, position=last)
             version = DefinitionVersion(
                 definition=definition,
                 valid_from=year,
@@ -299,6 +297,25 @@ def _definitions_write(
         else:
             versions[code] = definitions.version_in_force(definition=stored[code], year=year)
     return versions, sorted(added)
+
+
+def _definition_create(described: sheet_file.DefinitionLine, *, position: int):
+    """The new definition a file describes; a load that stores the same code first (two
+    departments' files at once) makes this one a refusal, and loading the file again
+    then finds the stored one."""
+    try:
+        with transaction.atomic():
+            return IndicatorDefinition.objects.create(
+                code=described.code,
+                name_vi=described.name_vi,
+                name_en=described.name_en,
+                position=position,
+            )
+    except IntegrityError:
+        reason = gettext(
+            "định nghĩa %(code)s vừa được một lần tải khác tạo cùng lúc; hãy tải lại tệp."
+        ) % {"code": described.code}
+        raise SheetLoadFailed([Row(described.line, {}).error("definition", reason)]) from None
 
 
 def _commitments_write(

@@ -507,3 +507,22 @@ def test_load_demo_prints_the_second_directors_login(settings):
     assert "demo-director-2 / demo" in out.getvalue()
     director = Membership.objects.get(user__username="demo-director-2")
     assert (director.unit.code, director.role, director.unit.parent) == ("stnmt", "director", None)
+
+
+def test_the_demo_city_office_reads_both_departments_and_acts_nowhere(client):
+    """demo-city holds view_city through a group and belongs to no unit: the city view
+    ranks both demo departments, each department's dashboard opens, and it reviews no
+    report."""
+    from django.urls import reverse
+
+    demo_load(as_of=AFTER_2021)
+
+    assert client.login(username="demo-city", password="demo")
+    city = client.get(reverse("commitments:city"), {"year": 2021})
+    assert city.status_code == 200
+    assert sorted(r.department.code for r in city.context["rows"]) == ["sonn", "stnmt"]
+    for code in ("sonn", "stnmt"):
+        dashboard = client.get(reverse("commitments:dashboard"), {"year": 2021, "unit": code})
+        assert dashboard.status_code == 200, code
+    assert not Membership.objects.filter(user__username="demo-city").exists()
+    assert client.get(reverse("commitments:review")).status_code == 403

@@ -11,7 +11,8 @@ class Command(BaseCommand):
         "Create the demo department (HCMC DARD: units, 2020-2021 figures, evidence, and the "
         "current year in progress) and the users demo-admin, demo-director and demo-staff, "
         "and a second department (HCMC DONRE, its sheet loaded from a file) with its "
-        "director demo-director-2; password 'demo'. DEBUG only."
+        "director demo-director-2, and demo-city of the city's coordinating office (the city "
+        "view); password 'demo'. DEBUG only."
     )
 
     def handle(self, *args, **options) -> None:

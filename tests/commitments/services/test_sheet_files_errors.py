@@ -468,3 +468,22 @@ def test_an_empty_comparator_is_read_from_the_signed_words(stnmt, tmp_path):
 
     target = Target.objects.get(indicator__sheet=loaded.sheet)
     assert (target.threshold, target.comparator, loaded.warnings) == (95, ">", [])
+
+
+@pytest.mark.django_db
+def test_a_definition_another_load_stores_first_is_a_refusal_naming_its_line():
+    """Two departments' files describing the same new definition at once: the load that
+    commits second is refused with the line of its definition, not a database error."""
+    from commitments.services.sheet_files import SheetLoadFailed, _definition_create
+
+    IndicatorDefinition.objects.create(code="digitised", name_vi="Số hóa", position=90)
+    described = sheet_file.DefinitionLine(7, "digitised", "Số hóa hồ sơ", "", {})
+
+    with translation.override("en"), pytest.raises(SheetLoadFailed) as refused:
+        _definition_create(described, position=91)
+
+    assert refused.value.errors == [
+        "line 7: definition: definition digitised was created by another load at the same "
+        "time; load the file again."
+    ]
+    assert IndicatorDefinition.objects.filter(code="digitised").count() == 1
