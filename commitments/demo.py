@@ -86,6 +86,8 @@ from commitments.models import (
     Target,
     Unit,
 )
+from dossiers import demo as dossier_demo
+from dossiers import services as dossier_services
 from surveys import demo as survey_demo
 
 CATALOGUE = "hcmc-dard-2021"
@@ -654,6 +656,9 @@ def demo_load(*, as_of: dt.date | None = None) -> dict[str, int]:
         years = [BASELINE_YEAR, YEAR]
         _reports_save(units, YEAR, quarters=4, today=today)
         _surveys_save(units, YEAR, quarters=4)
+        # The one-stop desk's investment dossiers of 2021, from its software's export:
+        # they give the figures it typed, now shown as the records' (dossiers/demo.py).
+        dossier_services.dossiers_import(path=dossier_demo.EXPORT)
         if today.year > YEAR:
             ended = (today.month - 1) // 3
             _current_year_save(units, today)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "commitments",
     "surveys",
     "api",
+    "dossiers",
 ]
 
 MIDDLEWARE = [

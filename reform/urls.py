@@ -17,5 +17,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("api/", include("api.urls")),
     path("", include("surveys.urls")),
+    path("", include("dossiers.urls")),
     path("", include("commitments.urls")),
 ]

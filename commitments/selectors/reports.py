@@ -25,6 +25,7 @@ from commitments.models import (
     ValidationRule,
 )
 from commitments.selectors import completeness, engine_inputs, sheets
+from dossiers import selectors as dossier_selectors
 
 
 def report_for(*, unit: Unit, year: int, quarter: int) -> QuarterlyReport:
@@ -51,6 +52,8 @@ class ReportLine:
     stored: int | None
     initial: int | None
     not_above: tuple[str, ...] = ()
+    # The number of dossier records the figure is derived from; None when typed.
+    records: int | None = None
 
     @property
     def field(self) -> str:
@@ -67,8 +70,9 @@ class ReportLine:
     @property
     def read_only(self) -> bool:
         """Whether the figure comes from elsewhere than the unit's report (the citizens'
-        survey): shown with its source, never typed (DOMAIN.md, "Official figures")."""
-        return self.element.source != DataElement.Source.REPORT
+        survey, the unit's dossier records): shown with its source, never typed
+        (DOMAIN.md, "Official figures")."""
+        return self.element.source != DataElement.Source.REPORT or self.records is not None
 
 
 @dataclass(frozen=True)
@@ -110,13 +114,14 @@ def report_lines(
     dossiers), with the bounds of their validation rules, and any element it already has
     a figure for in the quarter. Elements split by field list the fields the unit has
     figures for in any quarter of this year or the previous one (all fields when it has
-    none yet); elements split by channel list every channel. Nine queries (three with
-    the ``catalogue`` of the unit and year read already).
+    none yet); elements split by channel list every channel; a figure derived from the
+    unit's dossier records says how many. Nine queries (three with the ``catalogue`` of
+    the unit and year read already).
     """
     catalogue = catalogue or report_catalogue(year=year, unit=unit)
     elements, categories = catalogue.elements, catalogue.categories
     bounds = _validation_bounds(elements)
-    current, before = _figures_of_quarter_and_previous(unit, year, quarter)
+    current, before, derived = _figures_of_quarter_and_previous(unit, year, quarter)
     by_kind = _categories_offered(unit, year, categories)
     applies = _elements_for_unit(unit, catalogue.targets, bounds)
     stored_elements = {element_id for element_id, _category in current}
@@ -136,7 +141,8 @@ def report_lines(
                 for bound in bounds.get(element.pk, ())
                 if bound.category_kind == element.category_kind
             )
-            lines.append(ReportLine(element, category, stored, initial, not_above))
+            records = derived.get(key)
+            lines.append(ReportLine(element, category, stored, initial, not_above, records))
     return lines
 
 
@@ -156,21 +162,25 @@ _Values = dict[tuple[int, int | None], int]
 
 def _figures_of_quarter_and_previous(
     unit: Unit, year: int, quarter: int
-) -> tuple[_Values, _Values]:
+) -> tuple[_Values, _Values, _Values]:
     """The unit's figures of the quarter and of the quarter before, each by (element
-    id, category id); one query."""
+    id, category id), and the number of dossier records behind those of the quarter
+    derived from them; one query."""
     previous = engine.previous_quarter(year, quarter)
     figures = Figure.objects.filter(unit=unit).filter(
         Q(year=year, quarter=quarter) | Q(year=previous[0], quarter=previous[1])
     )
     current: _Values = {}
     before: _Values = {}
-    for y, q, element_id, category_id, value in figures.values_list(
-        "year", "quarter", "element_id", "category_id", "value"
-    ):
+    derived: _Values = {}
+    for y, q, element_id, category_id, value, records in figures.annotate(
+        records=dossier_selectors.figure_records()
+    ).values_list("year", "quarter", "element_id", "category_id", "value", "records"):
         target = current if (y, q) == (year, quarter) else before
         target[(element_id, category_id)] = value
-    return current, before
+        if records is not None and target is current:
+            derived[(element_id, category_id)] = records
+    return current, before, derived
 
 
 def _categories_offered(

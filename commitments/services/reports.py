@@ -16,6 +16,7 @@ from commitments import access, selectors
 from commitments.models import AuditEntry, Category, DataElement, Figure, QuarterlyReport
 from commitments.services import audit, figures, notices, official, recompute
 from commitments.services.figures import FigureInput, ImportResult
+from dossiers import selectors as dossier_selectors
 
 # The key of a report's figure: (element code, category code or None).
 FigureKey = tuple[str, str | None]
@@ -82,16 +83,22 @@ def _report_inputs(report: QuarterlyReport, values: Mapping[FigureKey, str]) -> 
     errors: dict[str, str] = {}
     elements = {e.code: e for e in DataElement.objects.all()}
     categories = {c.code: c for c in Category.objects.all()}
-    stored = set(
-        Figure.objects.filter(
-            unit=report.unit, year=report.year, quarter=report.quarter
-        ).values_list("element__code", "category__code")
-    )
+    stored, derived = set(), set()
+    for key in (
+        Figure.objects.filter(unit=report.unit, year=report.year, quarter=report.quarter)
+        .annotate(records=dossier_selectors.figure_records())
+        .values_list("element__code", "category__code", "records")
+    ):
+        stored.add(key[:2])
+        if key[2] is not None:
+            derived.add(key[:2])
     inputs: list[FigureInput] = []
     for (element_code, category_code), text in values.items():
         element = elements.get(element_code)
         if element is not None and element.source != DataElement.Source.REPORT:
             continue  # counted from citizens' answers: never the desk's to type
+        if (element_code, category_code) in derived:
+            continue  # counted from the unit's dossier records: never typed over
         field = selectors.reports.report_field(element_code, category_code)
         value, refused = figures.figure_check(
             where=field,

@@ -1,0 +1,71 @@
+"""The dossier pages: upload (admins), late dossiers with CSV, reconciliation (directors)."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from dossiers.models import Dossier
+from tests import factories
+from tests.dossiers.conftest import HEADER, WORKED
+
+
+def test_admin_uploads_an_export(client, desk):
+    client.force_login(factories.superuser())
+    upload = SimpleUploadedFile("d.csv", (HEADER + WORKED).encode())
+    response = client.post(reverse("dossiers:upload"), {"file": upload})
+    assert response.status_code == 200
+    assert "6 hồ sơ" in response.content.decode()
+    assert Dossier.objects.count() == 6
+
+
+def test_a_bad_upload_lists_every_bad_row_and_writes_nothing(client, desk):
+    client.force_login(factories.superuser())
+    bad = WORKED + "HS-9,nowhere,land,TT-01,online,2021-01-04,2021-01-15,,0,in_progress,\n"
+    upload = SimpleUploadedFile("d.csv", (HEADER + bad).encode())
+    html = client.post(reverse("dossiers:upload"), {"file": upload}).content.decode()
+    assert "unknown unit &#x27;nowhere&#x27;" in html
+    assert not Dossier.objects.exists()
+
+
+def test_only_admins_upload(client, desk):
+    client.force_login(factories.staff("chuyenvien", desk))
+    assert client.get(reverse("dossiers:upload")).status_code == 403
+
+
+def test_late_dossiers_page_and_csv(client, imported, desk):
+    client.force_login(factories.director("giamdoc", desk.parent))
+    url = reverse("dossiers:late", args=[desk.code, 2021, 1])
+    html = client.get(url, {"field": "land"}).content.decode()
+    assert "HS-2" in html and "HS-6" in html and "HS-1" not in html
+    csv_text = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    lines = csv_text.splitlines()
+    assert lines[0].startswith("kind,code,procedure")
+    assert lines[1].startswith("resolved_late,HS-2,TT-01,land,")
+    assert lines[1].endswith(",2")
+    assert lines[2].startswith("open_overdue,HS-6,")
+
+
+def test_late_dossiers_of_an_unseen_unit_are_404(client, imported, desk):
+    other = factories.unit("khac")
+    client.force_login(factories.staff("khac", other))
+    assert client.get(reverse("dossiers:late", args=[desk.code, 2021, 1])).status_code == 404
+
+
+def test_unit_and_indicator_pages_link_to_late_dossiers(client, imported, desk):
+    client.force_login(factories.superuser())
+    late = reverse("dossiers:late", args=[desk.code, 2021, 1])
+    unit_page = client.get(reverse("commitments:unit", args=[desk.code]), {"year": 2021})
+    assert late in unit_page.content.decode()
+
+
+def test_director_sees_the_reconciliation(client, desk, write_file):
+    from dossiers.services import dossiers_import
+
+    factories.figure(desk, "dossiers_received", 9, category="land")
+    dossiers_import(path=write_file("d.csv", HEADER + WORKED))
+    client.force_login(factories.director("giamdoc", desk.parent))
+    html = client.get(reverse("dossiers:reconciliation"), {"year": 2021}).content.decode()
+    assert "dossiers_received" in html and ">9<" in html and ">3<" in html
+    client.force_login(factories.staff("chuyenvien", desk))
+    assert client.get(reverse("dossiers:reconciliation")).status_code == 403
