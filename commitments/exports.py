@@ -309,22 +309,14 @@ def workbook(*, year: int, quarter: int, scope: access.Scope, stale_note: str = 
     (the indicators' names, the categories, the statuses' words).
     """
     categories = selectors.statuses.category_names()
-    indicators = indicators_in_force(year=year)
-    commitments = _commitments_read(indicators, year=year, quarter=quarter, scope=scope)
+    indicators = selectors.statuses.report_indicators(year=year, quarter=quarter, scope=scope)
+    commitments = _in_order(indicators)
     # Several departments' sheets (a superuser's workbook): each sheet says whose.
     several = len({c.sheet_id for c in commitments}) > 1
     book = Workbook(write_only=True)
     summary = book.create_sheet(_("Tổng hợp"))  # first, filled last
     department_rows: list[Status] = []
-    sheets = {}
-    for commitment in commitments:
-        title = _("Cam kết %(code)s") % {"code": commitment.code}
-        if several:
-            title = f"{_sheet_owner(commitment)} · {title}"[:31]  # Excel's longest name
-        sheet = book.create_sheet(title)
-        names = [i.name for i in indicators if i.commitment_id == commitment.pk]
-        _commitment_header(sheet, names, categories)
-        sheets[commitment.pk] = sheet
+    sheets = _commitment_sheets(book, commitments, indicators, categories, several=several)
     counts = Counter()
     rows = _streamed(
         year=year, quarter=quarter, scope=scope, indicators=indicators, categories=categories
@@ -353,15 +345,34 @@ def workbook(*, year: int, quarter: int, scope: access.Scope, stale_note: str = 
     return out.getvalue()
 
 
-def indicators_in_force(*, year: int) -> list[Indicator]:
-    """The indicators with a target in ``year``, with their commitments, in the
-    commitments' order then their own: the report names each commitment in force, even
-    one with nothing judged in a quarter. One query."""
-    return list(
-        Indicator.objects.filter(targets__year=year)
-        .select_related("commitment__sheet__department", "denominator", "element")
-        .distinct()
-    )
+def _commitment_sheets(
+    book: Workbook, commitments, indicators, categories, *, several: bool
+) -> dict[int, Worksheet]:
+    """Each commitment's sheet with its header (``several``: named with whose it is)."""
+    sheets = {}
+    for commitment in commitments:
+        title = _("Cam kết %(code)s") % {"code": commitment.code}
+        if several:
+            title = f"{_sheet_owner(commitment)} · {title}"[:31]  # Excel's longest name
+        sheet = book.create_sheet(title)
+        names = [i.name for i in indicators if i.commitment_id == commitment.pk]
+        _commitment_header(sheet, names, categories)
+        sheets[commitment.pk] = sheet
+    return sheets
+
+
+def _in_order(indicators: list[Indicator]) -> list[Commitment]:
+    """The indicators' commitments: the departments' sheets by code, then the common
+    sheet's, each in its order."""
+    commitments = {i.commitment_id: i.commitment for i in indicators}.values()
+    # "\uffff" sorts after every code: the common sheet last.
+    return sorted(commitments, key=lambda c: (_sheet_owner(c, common="\uffff"), c.position, c.code))
+
+
+def _sheet_owner(commitment: Commitment, common: str = "") -> str:
+    """Whose a commitment is: its department's code, or the common sheet's word."""
+    department = commitment.sheet.department
+    return department.code if department is not None else common or _("chung")
 
 
 def _streamed(
@@ -417,40 +428,6 @@ def _group_ordered(
         status.unit_name = unit_name(status.unit)
         status.category_name = categories.get(status.category, status.category)
     return group
-
-
-def _sheet_owner(commitment: Commitment) -> str:
-    """Whose a commitment is: its department's code, or the common sheet's word."""
-    department = commitment.sheet.department
-    return department.code if department is not None else _("chung")
-
-
-def _commitments_read(
-    indicators: list[Indicator], *, year: int, quarter: int, scope: access.Scope
-) -> list[Commitment]:
-    """The commitments of ``indicators`` that the report names: those of the sheets
-    the scope's top units are judged on in the period (another department's sheet is
-    not theirs; all of them when nothing is judged yet), the departments' by code,
-    then the common sheet's, each in its order. One query."""
-    judged = set(
-        access.top_units_only(Status.objects.filter(year=year, quarter=quarter), scope)
-        .values_list("indicator__sheet_id", flat=True)
-        .distinct()
-    )
-    commitments = {
-        i.commitment_id: i.commitment
-        for i in indicators
-        if not judged or i.commitment.sheet_id in judged
-    }
-    return sorted(
-        commitments.values(),
-        key=lambda c: (
-            c.sheet.department is None,
-            c.sheet.department.code if c.sheet.department else "",
-            c.position,
-            c.code,
-        ),
-    )
 
 
 def _summary_sheet(

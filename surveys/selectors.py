@@ -241,16 +241,12 @@ class DeskRow:
 def satisfaction_by_desk(
     *, units: list[Unit], year: int, today: dt.date, every_desk: QuerySet[Unit] | None = None
 ) -> tuple[list[DeskRow], DeskRow, engine.TargetSpec | None]:
-    """Each desk's satisfaction by quarter against the target of its department's
-    sheet, its published quarters, and every desk added up (Σ satisfied / Σ responses)
-    against the department's target: the desks of ``every_desk`` (a query), added up
-    in the database, when the rows are a page of them. The target returned is the one
-    every desk's department shares (its threshold and comparator); None when the
-    desks' departments are judged on different ones (or none), and the total row is
-    then not judged. A constant number of queries whatever the number of desks and
-    departments."""
-    every = units if every_desk is None else every_desk.only("pk")
-    targets = satisfaction_targets(year=year, units=every)
+    """Each desk's satisfaction by quarter against its department's sheet's target, its
+    published quarters, and every desk (``every_desk``, a query, when the rows are a
+    page) added up in the database against the target all their departments share
+    (returned; None, and the total not judged, when they differ). A constant number of
+    queries whatever the number of desks and departments."""
+    targets = satisfaction_targets(year=year, units=units if every_desk is None else every_desk)
     shared = {None if t is None else (t.threshold, t.comparator) for t in targets.values()}
     target = next(iter(targets.values())) if len(shared) == 1 else None
     ids = [unit.pk for unit in units]

@@ -350,3 +350,23 @@ def export_number(value: Decimal | None) -> float | None:
     two places, ``None`` for none."""
     value = engine.rounded(value)
     return None if value is None else float(value)
+
+
+def report_indicators(*, year: int, quarter: int, scope: access.Scope) -> list[Indicator]:
+    """The indicators with a target in ``year``, with their commitments, those of the
+    sheets the top units of ``scope`` are judged on in the quarter (another
+    department's sheet is not theirs; every sheet while nothing is judged): the report
+    names each of their commitments, even one with nothing judged. One query."""
+    judged = access.top_units_only(
+        Status.objects.filter(year=year, quarter=quarter, indicator__sheet=OuterRef("sheet")),
+        scope,
+    )
+    indicators = list(
+        Indicator.objects.filter(targets__year=year)
+        .select_related("commitment__sheet__department", "denominator", "element")
+        .annotate(judged=Exists(judged))
+        .distinct()
+    )
+    if any(i.judged for i in indicators):
+        indicators = [i for i in indicators if i.judged]
+    return indicators
