@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The port `make run` serves on: make run PORT=8001
 PORT ?= 8000
 
-.PHONY: install run test lint worker beat load
+.PHONY: install run serve test bench lint worker beat load
 
 install: $(STAMP)
 
@@ -22,6 +22,14 @@ run: install
 	PORT=$(PORT) $(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The production shape: DEBUG off, the static files collected (hashed, compressed and
+# served by WhiteNoise), gunicorn with several workers (reform/gunicorn.conf.py: BIND,
+# WEB_CONCURRENCY, WEB_TIMEOUT). Needs the production variables (README, Operations).
+serve: export DEBUG ?= false
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/gunicorn -c reform/gunicorn.conf.py
+
 # SQLite and in-process tasks; PostgreSQL, Redis and a real worker when
 # DATABASE_URL and REDIS_URL are set.
 test: install
@@ -32,6 +40,12 @@ test: install
 # LOAD_DATABASE_URL names the database it drops and creates (default reform_load).
 load: install
 	$(BIN)/python loadtest/run.py $(LOAD_ARGS)
+
+# The scale benchmark on PostgreSQL (bench/run.py): the city and national trees, each
+# measure beside its floor. Not part of `make test`. BENCH_DATABASE_URL names the
+# database it drops and creates (default reform_bench); BENCH_ARGS="--scale city".
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -14,7 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from commitments import engine
@@ -43,8 +45,14 @@ class Scope:
     unit_ids: frozenset[int]
     director_ids: frozenset[int]  # units where the user acts as a director
     staff_ids: frozenset[int]  # units whose reports the user writes
-    # The departments (top units) of the units seen, when the tree was read for the
-    # scope; else ``departments_seen`` reads it.
+    # The units of the user's director memberships: ``director_ids`` are they and every
+    # unit below them.
+    heads: frozenset[int] = frozenset()
+    # The top units (``is_top_unit``), when known: units of the user's memberships,
+    # since every other unit they see lies below one they direct.
+    top_ids: frozenset[int] | None = None
+    # The departments (top units of the tree) of the units seen, when read with the
+    # scope; else ``departments_seen`` reads them.
     departments: frozenset[int] | None = None
     reads_all: bool = False  # sees every unit, as the city office on the result pages
 
@@ -61,12 +69,26 @@ class Scope:
         """The queryset narrowed to rows whose ``field`` is a visible unit."""
         if self.sees_all:
             return queryset
-        return queryset.filter(**{f"{field}__in": self.unit_ids})
+        return queryset.filter(**{f"{field}__in": self.ids()})
+
+    def ids(self, *, directed: bool = False):
+        """The visible units (``directed``: those the user directs), to filter a query
+        by: the ids themselves while they are few; for a director of thousands of units
+        (a country's), the walk down the tree from the units they direct, done by the
+        database, rather than thousands of ids sent with every query."""
+        ids = self.director_ids if directed else self.unit_ids
+        if len(ids) <= FEW_UNITS or not self.heads:
+            return ids
+        staff = () if directed else tuple(self.staff_ids - self.director_ids)
+        return _units_below_sql(self.heads, staff)
 
     @property
     def empty(self) -> bool:
         return not self.sees_all and not self.unit_ids
 
+
+# How many units a scope names by id in a query; more are walked in the database.
+FEW_UNITS = 500
 
 NO_SCOPE = Scope(False, frozenset(), frozenset(), frozenset())
 # Every unit, as a superuser sees them: what the reminders look at.
@@ -74,29 +96,81 @@ ALL_UNITS = Scope(True, frozenset(), frozenset(), frozenset())
 
 
 def user_scope(*, user) -> Scope:
-    """What a user may see and do, by unit (at most two queries: the memberships and,
-    for a director, the tree of units)."""
+    """What a user may do, by unit (one query: the memberships and, for a director,
+    every unit below their units, walked in the database)."""
     if not getattr(user, "is_authenticated", False):
         return NO_SCOPE
     if user.is_superuser:
         return Scope(True, frozenset(), frozenset(), frozenset())
-    memberships = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))
-    if not memberships:
+    rows = _memberships_and_units_below(user.pk)
+    if not any(role for _, role, _ in rows):
         return NO_SCOPE
-    staff = frozenset(pk for pk, role in memberships if role == ROLE_STAFF)
-    heads = {pk for pk, role in memberships if role == ROLE_DIRECTOR}
-    if not heads:
-        return Scope(False, staff, frozenset(), staff)
-    tree = _tree()
-    directed = _units_below(heads, tree)
-    departments = frozenset(_top_of(pk, tree) for pk in directed | staff)
-    return Scope(False, staff | frozenset(directed), frozenset(directed), staff, departments)
+    staff = frozenset(pk for pk, role, _ in rows if role == ROLE_STAFF)
+    directed = frozenset(pk for pk, role, _ in rows if role is None)
+    heads = frozenset(pk for pk, role, _ in rows if role == ROLE_DIRECTOR)
+    departments = frozenset(pk for pk, role, _ in rows if role == _DEPARTMENT)
+    seen = staff | directed
+    tops = frozenset(
+        pk for pk, role, parent in rows if role and (parent is None or parent not in seen)
+    )
+    return Scope(False, seen, directed, staff, heads, tops, departments)
+
+
+# The role of a row of ``_memberships_and_units_below`` that names the department (top
+# unit of the tree) above one of the user's memberships.
+_DEPARTMENT = ""
+
+
+def _memberships_and_units_below(user_id: int) -> list[tuple[int, str | None, int | None]]:
+    """The user's memberships as (unit id, role, the unit's parent id), then each unit
+    they direct or that lies below one they direct as (unit id, None, None), and the
+    department above each membership as (unit id, ``_DEPARTMENT``, None): one recursive
+    query, which SQLite and PostgreSQL both run, that reads only the subtrees the user
+    directs and the units above their memberships."""
+    quote = connection.ops.quote_name
+    membership, unit = (quote(model._meta.db_table) for model in (Membership, Unit))
+    sql = f"""
+        WITH RECURSIVE directed(id) AS (
+            SELECT unit_id FROM {membership} WHERE user_id = %s AND role = %s
+            UNION
+            SELECT child.id FROM {unit} child JOIN directed ON child.parent_id = directed.id
+        ), above(id, parent_id) AS (
+            SELECT u.id, u.parent_id FROM {unit} u
+                JOIN {membership} m ON m.unit_id = u.id WHERE m.user_id = %s
+            UNION
+            SELECT u.id, u.parent_id FROM {unit} u JOIN above ON u.id = above.parent_id
+        )
+        SELECT m.unit_id, m.role, u.parent_id
+            FROM {membership} m JOIN {unit} u ON u.id = m.unit_id WHERE m.user_id = %s
+        UNION ALL
+        SELECT id, NULL, NULL FROM directed
+        UNION ALL
+        SELECT id, %s, NULL FROM above WHERE parent_id IS NULL
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, ROLE_DIRECTOR, user_id, user_id, _DEPARTMENT])
+        return cursor.fetchall()
+
+
+def _units_below_sql(heads: frozenset[int], also: tuple[int, ...] = ()) -> RawSQL:
+    """The ids of ``heads`` and of every unit below them, and of ``also``, as a
+    subquery (a recursive query, which SQLite and PostgreSQL both run)."""
+    unit = connection.ops.quote_name(Unit._meta.db_table)
+    listed = ", ".join(["%s"] * len(heads))
+    sql = f"""WITH RECURSIVE below(id) AS (
+            SELECT id FROM {unit} WHERE id IN ({listed})
+            UNION
+            SELECT child.id FROM {unit} child JOIN below ON child.parent_id = below.id
+        ) SELECT id FROM below"""
+    if also:
+        sql += f" UNION SELECT id FROM {unit} WHERE id IN ({', '.join(['%s'] * len(also))})"
+    return RawSQL(sql, [*sorted(heads), *also])
 
 
 def unit_scope(*, unit: Unit) -> Scope:
     """The units a director of ``unit`` sees: it and every unit below (one query)."""
     below = frozenset(_units_below({unit.pk}, _tree()))
-    return Scope(False, below, below, frozenset())
+    return Scope(False, below, below, frozenset(), frozenset({unit.pk}), frozenset({unit.pk}))
 
 
 def _tree() -> dict[int, int | None]:
@@ -188,7 +262,19 @@ def top_units_only(queryset: QuerySet, scope: Scope | None, field: str = "unit")
     ``is_top_unit``); without a scope, or for a superuser, the departments' rows."""
     if scope is None or scope.sees_all:
         return queryset.filter(**{f"{field}__parent__isnull": True})
-    return scope.filter(queryset, field).exclude(**{f"{field}__parent__in": scope.unit_ids})
+    if scope.top_ids is not None:
+        return queryset.filter(**{f"{field}__in": scope.top_ids})
+    return scope.filter(queryset, field).exclude(**{f"{field}__parent__in": scope.ids()})
+
+
+def below_top_units(queryset: QuerySet, scope: Scope | None, field: str = "unit") -> QuerySet:
+    """The rows of ``queryset`` whose ``field`` is a unit of ``scope`` below its top
+    units (the complement of ``top_units_only`` within the scope)."""
+    if scope is None or scope.sees_all:
+        return queryset.filter(**{f"{field}__parent__isnull": False})
+    if scope.top_ids is not None:
+        return scope.filter(queryset, field).exclude(**{f"{field}__in": scope.top_ids})
+    return scope.filter(queryset, field).filter(**{f"{field}__parent__in": scope.ids()})
 
 
 def directs_units(*, scope: Scope) -> bool:

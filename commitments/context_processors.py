@@ -19,12 +19,20 @@ def navigation(request: HttpRequest) -> dict:
     desk; by URL name: this app knows nothing else of them). Read once, only where a
     page shows the links (for a signed-in user): one query, none for an anonymous
     visitor."""
-    review = SimpleLazyObject(lambda: selectors.reviews.review_badge(user=request.user))
+    review = SimpleLazyObject(lambda: reviews_waiting(request))
     return {
         "review": review,
         "sees_completeness": SimpleLazyObject(lambda: review.directs),
         "sees_surveys": SimpleLazyObject(lambda: review.directs or review.desk_staff),
     }
+
+
+def reviews_waiting(request: HttpRequest) -> selectors.reviews.ReviewBadge:
+    """The user's ``review_badge``, read once a request: the review inbox reads it
+    first, to count its pages."""
+    if not hasattr(request, "review_badge"):
+        request.review_badge = selectors.reviews.review_badge(user=request.user)
+    return request.review_badge
 
 
 def recompute(request: HttpRequest) -> dict:

@@ -37,14 +37,52 @@ def unit_condition(row: Status, code: str) -> str | None:
     in the matrix alike: met when the unit satisfies the condition; when it does not,
     not met (at risk while the period is open) where the target asks it of every unit,
     else only ``UNCOVERED``. None when the row does not speak of the unit."""
+    return unit_conditions(row, [code]).get(code)
+
+
+def unit_conditions(row: Status, codes: Iterable[str]) -> dict[str, str]:
+    """``unit_condition`` of each of ``codes`` the row speaks of, reading the row's
+    lists of units once (a national row names thousands)."""
     facts = row.facts
-    if code in facts.covered_units:
-        return engine.MET
-    if code not in facts.missing:
-        return None
+    covered, missing = set(facts.covered_units), set(facts.missing)
     if not engine.every_unit_must(row.target):
-        return UNCOVERED
-    return engine.AT_RISK if row.status == engine.AT_RISK else engine.NOT_MET
+        failing = UNCOVERED
+    else:
+        failing = engine.AT_RISK if row.status == engine.AT_RISK else engine.NOT_MET
+    states = {}
+    for code in codes:
+        if code in covered:
+            states[code] = engine.MET
+        elif code in missing:
+            states[code] = failing
+    return states
+
+
+# A page names at most this many of the units a row names (those that miss a
+# condition), and says how many more there are.
+NAMED_AT_MOST = 10
+
+
+def named_codes(statuses: Iterable[Status]) -> set[str]:
+    """The codes of the units the rows' gaps name (``named_units``): what a page reads
+    the names of, rather than every unit."""
+    return {
+        code
+        for status in statuses
+        if status.indicator.kind == engine.COVERAGE
+        for code in status.facts.missing[:NAMED_AT_MOST]
+    }
+
+
+def named_units(codes: Iterable[str], unit_names: Mapping[str, str]) -> str:
+    """The units of ``codes`` by name, the first ``NAMED_AT_MOST`` of them, then how
+    many more: "A, B, C" or "A, B, … và 4.113 đơn vị khác"."""
+    codes = list(codes)
+    names = ", ".join(unit_names.get(code, code) for code in codes[:NAMED_AT_MOST])
+    more = len(codes) - NAMED_AT_MOST
+    if more <= 0:
+        return names
+    return _("%(names)s và %(more)s đơn vị khác") % {"names": names, "more": _number(more)}
 
 
 @dataclass
@@ -268,9 +306,8 @@ def _gap(row: Status, where: str, unit_names: Mapping[str, str], is_open: bool) 
             "period": period,
         }
     if indicator.kind == engine.COVERAGE and row.target is not None:
-        missing = [unit_names.get(code, code) for code in facts.missing]
-        if missing and engine.every_unit_must(row.target):  # name those that do not
-            return _("Chưa đạt: %(units)s.") % {"units": ", ".join(missing)}
+        if facts.missing and engine.every_unit_must(row.target):  # name those that do not
+            return _("Chưa đạt: %(units)s.") % {"units": named_units(facts.missing, unit_names)}
         if needed:
             return _("Cần thêm %(n)s đơn vị đạt điều kiện %(period)s.") % {
                 "n": _number(needed),

@@ -1,7 +1,8 @@
 """The units x indicators matrix (bảng đơn vị và chỉ tiêu) as its page reads it: an
-indicator a column, a unit a row, the top units the reader sees (the department, for
-its director) apart at the top with every status of their own, the other units worst
-first or sorted by one indicator.
+indicator a column, a unit a row, one level of the unit tree at a time: the unit the
+reader stands on (at first the top units they see: the department, for its director)
+apart at the top with every status of its own, then the units directly below it worst
+first or sorted by one indicator, each a step further down the tree.
 
 Each cell says the unit's status in colour, icon and words, with its value in one
 number format; a department's coverage indicator judges each of its units as the unit
@@ -11,14 +12,19 @@ page does (``insights.unit_condition``). Works on Status rows already read
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from commitments import engine, insights
-from commitments.access import Scope, is_top_unit
 from commitments.models import Indicator, Status, Unit
-from commitments.templatetags.statuses import condition_label, status_label, status_target
+from commitments.templatetags.statuses import (
+    condition_label,
+    fixed_value,
+    status_label,
+    status_target,
+)
 
 # What a cell may say, as the legend explains it (the icon of each is the
 # stylesheet's, the colour the badge's).
@@ -42,18 +48,23 @@ LEGEND = (
 def matrix_table(
     statuses: Iterable[Status],
     *,
-    units: Mapping[str, Unit],
-    scope: Scope,
-    category_names: Mapping[str, str],
+    units: Iterable[Unit],
+    tops: Collection[int],
+    roots: Collection[int],
 ) -> tuple[list[Indicator], list[dict]]:
     """The columns (indicators, in the sheet's order) and the rows: a row per unit of
-    ``units`` (those the reader sees) that has something in some column, the top units
-    first (``top``). A top unit's cell of a coverage indicator is its own status; any
-    other unit's is its standing against the condition.
+    ``units`` (the level the page shows) that has something in some column, the units
+    of ``tops`` (the level the reader stands on) marked ``top``. A top unit's cell of
+    a coverage indicator is its own status; any other unit's is its standing against
+    the condition of its department (one of ``roots``). The rows say enough to be
+    sorted; ``dressed`` says the rest of the rows a page shows.
 
     Each unit's statuses are those of its own department's sheet; sheets number their
     indicators alike, so a column is a number (named as the first sheet read names it)
     and each unit's cell holds its own sheet's indicator of that number."""
+    units = list(units)
+    codes = [unit.code for unit in units]
+    by_code = {unit.code: unit for unit in units}
     columns: dict[str, Indicator] = {}
     own: dict[tuple[int, str], Status] = {}
     conditions: dict[tuple[int, str], str] = {}
@@ -61,40 +72,20 @@ def matrix_table(
         code = status.indicator.code
         columns.setdefault(code, status.indicator)
         own[(status.unit_id, code)] = status
-        if status.indicator.kind == engine.COVERAGE and status.unit.parent_id is None:
-            for unit_code, unit in units.items():
-                state = insights.unit_condition(status, unit_code)
-                if state is not None:
-                    conditions[(unit.pk, code)] = state
-    by_pk = {unit.pk: unit for unit in units.values()}
+        if status.indicator.kind == engine.COVERAGE and status.unit_id in roots:
+            for unit_code, state in insights.unit_conditions(status, codes).items():
+                conditions[(by_code[unit_code].pk, code)] = state
     rows = []
-    for unit in units.values():
-        top = is_top_unit(unit, scope)
-        cells = [
-            _cell(unit, column, own, conditions, top=top, category_names=category_names)
-            for column in columns.values()
-        ]
+    for unit in units:
+        top = unit.pk in tops
+        cells = [_cell(unit, column, own, conditions, top=top) for column in columns.values()]
         if any(cell["status"] for cell in cells):
-            rows.append({**_row(unit, cells, top=top), "department": _department(unit, by_pk)})
+            rows.append(_row(unit, cells, top=top))
     return list(columns.values()), rows
 
 
-def _department(unit: Unit, by_pk: Mapping[int, Unit]) -> Unit | None:
-    """The unit's department (the top of its tree, whose sheet its indicator pages
-    show) when it is among the units the reader sees, else None."""
-    while unit.parent_id is not None and unit.parent_id in by_pk:
-        unit = by_pk[unit.parent_id]
-    return unit if unit.parent_id is None else None
-
-
 def _cell(
-    unit: Unit,
-    indicator: Indicator,
-    own: Mapping,
-    conditions: Mapping,
-    *,
-    top: bool,
-    category_names: Mapping[str, str],
+    unit: Unit, indicator: Indicator, own: Mapping, conditions: Mapping, *, top: bool
 ) -> dict:
     """One cell: the unit's own row where it has one (a coverage indicator's only for
     a top unit), else its standing against the department's condition, else empty."""
@@ -104,23 +95,48 @@ def _cell(
     if row is not None and (top or not coverage):
         return {
             "status": row.status,
-            "label": status_label(row.status),
             "value": row.value,
-            "target": status_target(row, category_names) if row.target is not None else "",
             "indicator": row.indicator,  # of the unit's own sheet
+            "row": row,
             "differs": row.differs,
             "condition": False,
         }
     state = conditions.get(key, "")
     return {
         "status": state,
-        "label": condition_label(state) if state else "",
         "value": None,
-        "target": "",
         "indicator": indicator,
+        "row": None,
         "differs": False,
         "condition": bool(state),
     }
+
+
+def dressed(rows: list[dict], category_names: Mapping[str, str]) -> list[dict]:
+    """The rows a page shows, each cell with what it says in words: its status
+    (``label``), its value always to two decimals, side by side (``shown``), and its
+    target, with the status, on hover (``title``). Done for a page's rows only: a
+    level may have hundreds of units; each label is translated once."""
+    conditions = {state: condition_label(state) for state, _ in LEGEND}
+    statuses = {state: status_label(state) for state, _ in LEGEND}
+    target_word = _("mục tiêu")
+    for row in rows:
+        for cell in row["cells"]:
+            status, own = cell["status"], cell["row"]
+            if own is None:
+                label = conditions.get(status, status)
+                cell.update(label=label, shown="", target="", title=label)
+                continue
+            kind = cell["indicator"].kind
+            label = statuses.get(status, status)
+            target = "" if own.target is None else status_target(own, category_names)
+            cell.update(
+                label=label,
+                shown="" if own.value is None else fixed_value(own.value, kind),
+                target=target,
+                title=f"{label} · {target_word} {target}" if target else label,
+            )
+    return rows
 
 
 def _row(unit: Unit, cells: list[dict], *, top: bool) -> dict:
@@ -128,6 +144,8 @@ def _row(unit: Unit, cells: list[dict], *, top: bool) -> dict:
     return {
         "unit": unit,
         "top": top,
+        # How many units are directly below: the row leads a level further down.
+        "below": getattr(unit, "child_count", 0),
         "cells": cells,
         "not_met": statuses.count(engine.NOT_MET),
         "at_risk": statuses.count(engine.AT_RISK),

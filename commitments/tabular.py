@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import io
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path, PurePath
 
 
@@ -56,6 +56,12 @@ class Row:
         return f"line {self.line}: {column}: {reason}"
 
 
+def line_number(error: str) -> tuple[int, str]:
+    """Sorts the messages of rows ("line 12: …") by their line."""
+    match = re.match(r"line (\d+):", error)
+    return (int(match.group(1)) if match else 0, error)
+
+
 def read_rows(
     path: str | Path,
     columns: tuple[str, ...],
@@ -63,11 +69,36 @@ def read_rows(
     xlsx: bool = True,
     optional: tuple[str, ...] = (),
 ) -> list[Row]:
-    """The file's data rows, keyed by the expected columns.
+    """The file's data rows, keyed by the expected columns, each value stripped.
 
     The header must name every expected column (in any order), and may name the
     ``optional`` ones, which read as empty when it does not; a missing or unknown
     column fails the whole file. Blank rows are skipped.
+    """
+    named = (*columns, *optional)
+    return [
+        Row(
+            line=line,
+            values={name: cell.strip() for name, cell in zip(named, cells, strict=True)},
+        )
+        for line, cells in row_cells(path, columns, xlsx=xlsx, optional=optional)
+    ]
+
+
+def row_cells(
+    path: str | Path,
+    columns: tuple[str, ...],
+    *,
+    xlsx: bool = True,
+    optional: tuple[str, ...] = (),
+) -> Iterator[tuple[int, Sequence[str]]]:
+    """The file's data rows one at a time, as they are read: each row's line and its
+    cells in the order of ``columns`` then ``optional`` (empty where the header does
+    not name one), as written (not stripped), so that a file of any size is read in
+    constant memory.
+
+    The header is checked at once, before this returns (``ImportFailed``, as in
+    ``read_rows``); a row that cannot be read fails while iterating.
     """
     path = Path(path)
     if not path.is_file():
@@ -88,38 +119,74 @@ def read_rows(
     problems = [f"line {header_line}: {c}: missing column" for c in missing]
     problems += [f"line {header_line}: {n}: unknown column" for n in unknown]
     if problems:
+        lines.close()
         raise ImportFailed(problems)
+    # A column named twice: its last cell counts.
+    where = {name: i for i, name in enumerate(names) if name}
+    return _picked(
+        lines, len(names), [where[c] for c in columns] + [where.get(c) for c in optional]
+    )
 
-    rows = []
+
+# ``_picked``'s way when an optional column is not in the file.
+_SOME_ABSENT = object()
+
+
+def _picked(
+    lines: Iterator[tuple[int, list[str]]], width: int, indexes: list[int | None]
+) -> Iterator[tuple[int, Sequence[str]]]:
+    """The non-blank rows of ``lines`` (the header read) as the cells at ``indexes``
+    (an empty cell where an index is None)."""
+    if None in indexes:
+        pick = _SOME_ABSENT
+    else:
+        pick = None if indexes == list(range(width)) else itemgetter(*indexes)
+    single = len(indexes) == 1
     for line, cells in lines:
-        if not any(c.strip() for c in cells):
+        if len(cells) != width:
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                raise ImportFailed([f"line {line}: row: more cells than columns in the header"])
+            cells = [*cells[:width], *[""] * (width - len(cells))]
+        first = cells[0] if cells else ""
+        # Most rows start with a value: the blank test of every cell only when not.
+        if (not first or first.isspace()) and not any(c.strip() for c in cells):
             continue
-        padded = [*cells, *[""] * (len(names) - len(cells))]
-        values = dict.fromkeys(optional, "")
-        values.update({name: padded[i].strip() for i, name in enumerate(names) if name})
-        if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
-            raise ImportFailed([f"line {line}: row: more cells than columns in the header"])
-        rows.append(Row(line=line, values=values))
-    return rows
+        if pick is None:  # the columns as expected, in their order
+            yield line, cells
+        elif pick is _SOME_ABSENT:
+            yield line, [cells[i] if i is not None else "" for i in indexes]
+        else:
+            picked = pick(cells)
+            yield line, ((picked,) if single else picked)
 
 
 def _csv_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        reader = csv.reader(stream)
+        try:
+            for cells in reader:
+                yield reader.line_num, cells
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(path) from exc
+        except csv.Error as exc:  # a cell over the csv module's limit, a stray NUL byte…
+            raise ImportFailed(
+                [f"line {reader.line_num}: file: not a readable CSV row ({exc})"]
+            ) from exc
+
+
+def _not_utf8(path: Path) -> ImportFailed:
+    """The failure of a file that is not UTF-8, naming the line of its first bad byte
+    (read again whole: this happens once, on a file refused)."""
     data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
+        data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        guess = _encoding_guess(data)
-        looks = f" (it looks like {guess})" if guess else ""
-        raise ImportFailed([f"line {line}: file: not UTF-8; save it as UTF-8{looks}"]) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        for cells in reader:
-            yield reader.line_num, cells
-    except csv.Error as exc:  # a cell over the csv module's limit, a stray NUL byte…
-        raise ImportFailed(
-            [f"line {reader.line_num}: file: not a readable CSV row ({exc})"]
-        ) from exc
+    else:  # pragma: no cover - the stream refused what the whole file decodes
+        line = 0
+    guess = _encoding_guess(data)
+    looks = f" (it looks like {guess})" if guess else ""
+    return ImportFailed([f"line {line}: file: not UTF-8; save it as UTF-8{looks}"])
 
 
 def _encoding_guess(data: bytes) -> str:

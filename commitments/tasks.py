@@ -41,21 +41,46 @@ KICK_RETRY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2, "in
 @shared_task(**RECOMPUTE)
 def recompute_year(year: int) -> int:
     """Recompute the statuses of a year, whether or not a change asked for it;
-    returns how many were written."""
-    return services.recompute.statuses_recompute(year=year)
+    returns how many were written (0 when a large tree's parts were queued)."""
+    return services.recompute.statuses_recompute(year=year, fan_out=recompute_parts_queue)
 
 
 @shared_task(**RECOMPUTE)
 def recompute_pending() -> list[int]:
     """Recompute each year that has requests waiting in the outbox (after a save, and
     every minute from the beat); returns the years recomputed."""
-    return services.recompute.recompute_drain()
+    return services.recompute.recompute_drain(fan_out=recompute_parts_queue)
+
+
+@shared_task(**RECOMPUTE)
+def recompute_part(year: int, run: str, units: list[int], summed: bool, as_of: str) -> int | None:
+    """Compute one part of a year's recompute in parts; any worker may take it."""
+    return services.recompute.statuses_recompute_part(
+        year=year, run=run, units=units, summed=summed, as_of=as_of
+    )
+
+
+def recompute_parts_queue(*, year: int, run: str, parts: list[dict], as_of: str) -> None:
+    """Queue the parts of a run (``statuses_recompute``'s ``fan_out``), once its start
+    has committed. A part that cannot be queued is left to the run's timeout: the
+    next drain after it starts the year again."""
+    try:
+        for part in parts:
+            recompute_part.delay(year, run, part["units"], part["summed"], as_of)
+    except Exception:
+        logger.warning(
+            "Queueing the parts of the recompute of %s failed; the next drain after %s s "
+            "starts it again.",
+            year,
+            settings.RECOMPUTE_RUN_TIMEOUT_SECONDS,
+            exc_info=True,
+        )
 
 
 @receiver(services.recompute.recompute_needed)
 def recompute_kick(sender, *, years: list[int], **kwargs) -> None:
     """Queue a drain once a change that asked for a recompute commits, after a short
-    countdown so that a burst of saves is read once.
+    countdown (``RECOMPUTE_DELAY_SECONDS``) so that a burst of saves is read once.
 
     The change is saved and its request is in the outbox whatever happens here: a
     broker that cannot be reached is logged, never an error for the user, and the

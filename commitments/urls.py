@@ -5,21 +5,23 @@ from commitments.views import (
     completeness,
     dashboard,
     documents,
+    indicators,
     reporting,
     results,
     review,
     sheets,
     targets,
+    units,
 )
 
 app_name = "commitments"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
-    path("indicators/<str:code>/", dashboard.indicator_detail, name="indicator"),
-    path("matrix/", dashboard.matrix, name="matrix"),
+    path("indicators/<str:code>/", indicators.indicator_detail, name="indicator"),
+    path("matrix/", units.matrix, name="matrix"),
     path("city/", city.city_overview, name="city"),
-    path("units/<str:code>/", dashboard.unit_detail, name="unit"),
+    path("units/<str:code>/", units.unit_detail, name="unit"),
     path("recompute/", dashboard.recompute_now, name="recompute_now"),
     path("reports/xlsx/", documents.report_xlsx, name="report_xlsx"),
     path("reports/csv/", documents.report_csv, name="report_csv"),

@@ -150,6 +150,7 @@ def server_env(options: Options, redis_url: str) -> dict[str, str]:
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         "SECURE_HSTS_SECONDS": "0",
+        "STATIC_MANIFEST": "false",  # no collectstatic: the form's page is what is measured
         "SURVEY_RATE_CLIENT": "",
         "SURVEY_RATE_DESK": "",
         "LOG_LEVEL": "WARNING",

@@ -81,6 +81,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the web processes themselves (compressed, cached for ever under
+    # their hashed names), right after the security headers and before any session.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "reform.middleware.VietnameseFirstMiddleware",
@@ -188,8 +191,17 @@ SURVEY_TALLY_SECONDS = env.int("SURVEY_TALLY_SECONDS", default=5)
 # cannot be reached the answers go through, and the log says so.
 SURVEY_RATE_CLIENT = _rate("SURVEY_RATE_CLIENT", "10/10m")
 SURVEY_RATE_DESK = _rate("SURVEY_RATE_DESK", "600/m")
-# Saves within this many seconds of each other are covered by one recompute.
-RECOMPUTE_DELAY_SECONDS = env.int("RECOMPUTE_DELAY_SECONDS", default=5)
+# A save's drain is queued this many seconds after it commits: at once by default, as a
+# change of figures recomputes only what it touched, and a drain covers every request
+# waiting when it starts, so saves made while one runs share the next.
+RECOMPUTE_DELAY_SECONDS = env.int("RECOMPUTE_DELAY_SECONDS", default=0)
+# A tree of more units is recomputed in parts of at most this many units, each a task
+# that any worker runs (memory bounded by a part; more workers, sooner done).
+RECOMPUTE_PART_UNITS = env.int("RECOMPUTE_PART_UNITS", default=500)
+# A change that touches more (unit, data element) pairs asks for the whole year.
+RECOMPUTE_TOUCHED_MAX = env.int("RECOMPUTE_TOUCHED_MAX", default=200)
+# A recompute in parts not finished after this long is started again by the next drain.
+RECOMPUTE_RUN_TIMEOUT_SECONDS = env.int("RECOMPUTE_RUN_TIMEOUT_SECONDS", default=900)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -249,7 +261,13 @@ EVIDENCE_ROOT = str(env.path("EVIDENCE_ROOT", default=MEDIA_ROOT("private")))
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed, compressed copies for production (collectstatic); the development server
+    # and the tests serve the files as they are.
+    "staticfiles": {
+        "BACKEND": "reform.storage.StaticFiles"
+        if _bool("STATIC_MANIFEST", not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
     "evidence": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": EVIDENCE_ROOT, "base_url": None},

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import Avg, Case, Count, F, Q, QuerySet, When
+from django.db.models import Avg, Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 
 from commitments import engine
 from commitments.models import Target, Unit
@@ -239,15 +239,14 @@ class DeskRow:
 
 
 def satisfaction_by_desk(
-    *, units: list[Unit], year: int, today: dt.date
+    *, units: list[Unit], year: int, today: dt.date, every_desk: QuerySet[Unit] | None = None
 ) -> tuple[list[DeskRow], DeskRow, engine.TargetSpec | None]:
-    """Each desk's satisfaction by quarter against the target of its department's
-    sheet, its published quarters, and every desk added up (Σ satisfied / Σ responses)
-    against the department's target. The target returned is the one every desk's
-    department shares (its threshold and comparator); None when the desks' departments
-    are judged on different ones (or none), and the total row is then not judged.
-    Five queries whatever the number of desks and departments."""
-    targets = satisfaction_targets(year=year, units=units)
+    """Each desk's satisfaction by quarter against its department's sheet's target, its
+    published quarters, and every desk (``every_desk``, a query, when the rows are a
+    page) added up in the database against the target all their departments share
+    (returned; None, and the total not judged, when they differ). A constant number of
+    queries whatever the number of desks and departments."""
+    targets = satisfaction_targets(year=year, units=units if every_desk is None else every_desk)
     shared = {None if t is None else (t.threshold, t.comparator) for t in targets.values()}
     target = next(iter(targets.values())) if len(shared) == 1 else None
     ids = [unit.pk for unit in units]
@@ -287,17 +286,65 @@ def satisfaction_by_desk(
         )
         for unit in units
     ]
-    total = row(
-        None,
-        lambda q: sum((counts.get((pk, q), NOTHING) for pk in ids), NOTHING),
-        lambda q: None,
-    )
-    published = [sum(1 for r in rows if r.quarters[q].publication) for q in range(4)]
+    if every_desk is None:
+        totals, published_by_quarter = _rows_totals(ids=ids, counts=counts, published=published)
+    else:
+        totals, published_by_quarter = desk_totals(desks=every_desk, year=year)
+    total = row(None, lambda q: totals.get(q, NOTHING), lambda q: None)
     total = replace(
         total,
-        quarters=[replace(c, published=n) for c, n in zip(total.quarters, published, strict=True)],
+        quarters=[
+            replace(c, published=published_by_quarter.get(c.quarter, 0)) for c in total.quarters
+        ],
     )
     return rows, total, target
+
+
+def _rows_totals(
+    *, ids: list[int], counts: dict, published: dict
+) -> tuple[dict[int, DeskQuarter], dict[int, int]]:
+    """The counts of each quarter added up over the desks of the rows, and how many of
+    them published each quarter, from what the rows already read."""
+    totals = {q: sum((counts.get((pk, q), NOTHING) for pk in ids), NOTHING) for q in (1, 2, 3, 4)}
+    published_by_quarter = {q: sum(1 for pk in ids if (pk, q) in published) for q in (1, 2, 3, 4)}
+    return totals, published_by_quarter
+
+
+def desk_totals(
+    *, desks: QuerySet[Unit], year: int
+) -> tuple[dict[int, DeskQuarter], dict[int, int]]:
+    """The counts of each quarter of ``year`` added up over ``desks``, and how many of
+    them published each quarter: one query, counted in the database whatever the
+    number of desks. (A published quarter has responses: publishing needs a valid one,
+    and a voided one still counts as voided.)"""
+    valid = Q(voided_at__isnull=True)
+    published = (
+        DeskPublication.objects.filter(
+            unit__in=desks.values("pk"), year=year, quarter=OuterRef("quarter")
+        )
+        .order_by()
+        .values("quarter")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        Response.objects.filter(unit__in=desks.values("pk"), year=year)
+        .values_list("quarter")
+        .annotate(
+            responses=Count("pk", filter=valid),
+            satisfied=Count("pk", filter=valid & Q(satisfied=True)),
+            flagged=Count("pk", filter=valid & Q(flagged=True)),
+            pending=Count("pk", filter=valid & Q(comment_state=Response.Comment.PENDING)),
+            voided=Count("pk", filter=~valid),
+            published=Subquery(published),
+        )
+        .order_by()
+    )
+    totals, publications = {}, {}
+    for quarter, *counts, n in rows:
+        totals[quarter] = DeskQuarter(*counts)
+        publications[quarter] = n or 0
+    return totals, publications
 
 
 def desk_responses(*, unit: Unit, year: int, quarter: int, flagged_only: bool = False) -> QuerySet:

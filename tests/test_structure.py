@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("commitments", "surveys", "api", "dossiers", "reform", "loadtest", "tests")
+PACKAGES = ("commitments", "surveys", "api", "dossiers", "reform", "loadtest", "bench", "tests")
 # The built-in data reads best as one table each; migrations are generated.
 LONG_BY_NATURE = {"commitments/catalogue.py", "commitments/demo.py"}
 MAX_MODULE_LINES = 600

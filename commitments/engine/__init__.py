@@ -29,6 +29,9 @@ What lives where (callers use the flat API below, ``engine.compute_statuses``,
   department above each unit; figures added up over units and quarters);
 - ``kinds``: how each indicator kind computes its value and the numbers behind it;
 - ``compute``: ``compute_statuses``, every status row of a year as of a date;
+- ``parts``: a year's recompute in parts of bounded size (``parts_of``, ``Part``), and
+  the nodes that stand for the units below a part's top read as sums
+  (``stand_ins``);
 - ``projection``: ``project_ratio``, the year-end projection of a ratio;
 - ``detail``: ``Detail``, the numbers behind a row's value as stored, read by attribute;
 - ``rounding``: ``rounded``, half up, for storage and display only;
@@ -51,6 +54,14 @@ from commitments.engine.judgement import (
     every_unit_must,
     judge,
     overall_status,
+)
+from commitments.engine.parts import (
+    Part,
+    ancestors,
+    elements_read,
+    parts_of,
+    read_per_unit,
+    stand_ins,
 )
 from commitments.engine.periods import (
     YEAR,
@@ -161,6 +172,7 @@ __all__ = [
     "MilestoneRow",
     "Outlier",
     "Override",
+    "Part",
     "PlanTaskRow",
     "SignedTarget",
     "StatusRow",
@@ -170,17 +182,20 @@ __all__ = [
     "UnitNode",
     "WordingMismatch",
     "WorkCalendar",
+    "ancestors",
     "at_top",
     "combine",
     "compare",
     "compute_statuses",
     "counted_as_official",
+    "elements_read",
     "every_unit_must",
     "in_year",
     "judge",
     "outlier",
     "overall_status",
     "own_results",
+    "parts_of",
     "period_bounds",
     "period_label",
     "previous_quarter",
@@ -188,10 +203,12 @@ __all__ = [
     "project_ratio",
     "quarter_of",
     "quarters_of",
+    "read_per_unit",
     "read_signed_targets",
     "reads_figures",
     "rounded",
     "shift_years",
+    "stand_ins",
     "subtree",
     "wording_mismatches",
 ]

@@ -40,9 +40,8 @@ def compute_statuses(
     # date (a `last` element would take them as its latest quarter); a record dated
     # later does not count; a task or milestone done later is not done yet. Baseline
     # years are not touched.
-    figures = [
-        f for f in data.figures if f.year != year or period_bounds(year, f.quarter)[0] <= as_of
-    ]
+    begun = {q for q in (1, 2, 3, 4) if period_bounds(year, q)[0] <= as_of}
+    figures = [f for f in data.figures if f.year != year or f.quarter in begun]
     data = replace(
         data,
         evidence=[r for r in data.evidence if r.date <= as_of],
@@ -70,6 +69,8 @@ def compute_statuses(
             [YEAR] if indicator.yearly else []
         )
         units = ctx.tree.roots if indicator.level == LEVEL_DEPARTMENT else ctx.tree.ordered()
+        if data.rows_for is not None:
+            units = [u for u in units if u in data.rows_for]
         if indicator.departments is not None:
             # A sheet's indicator speaks of its own departments' units only.
             units = [u for u in units if ctx.tree.root_of[u] in indicator.departments]
@@ -127,18 +128,19 @@ def _rows_for(
     if not members:
         return [row("", None, NOT_APPLICABLE)]
 
-    start, end = period_bounds(ctx.year, quarter)
-    if ctx.as_of < start:
+    begun, is_open = _period(indicator, quarter, ctx)
+    if not begun:
         # The period has not begun: nothing can be said yet.
-        threshold, comparator = _target_for(indicator, unit, None)
-        signed = _category_targets(indicator, unit)
+        threshold, comparator = _target_for(indicator, unit, None, ctx)
+        signed = _category_targets(indicator, unit, ctx)
         return [row("", None, NO_DATA, threshold, comparator, **signed)]
-    closes = min(end, indicator.target.deadline) if indicator.target.deadline else end
-    is_open = ctx.as_of <= closes
 
-    def judged(category: str | None, value: Fraction | None, detail: dict) -> StatusRow:
-        threshold, comparator = _target_for(indicator, unit, category)
-        status = judge(value, threshold, comparator, is_open=is_open, tracked=indicator.tracked)
+    def judged(
+        category: str | None, value: Fraction | None, detail: dict, status: str | None = None
+    ) -> StatusRow:
+        threshold, comparator = _target_for(indicator, unit, category, ctx)
+        if status is None:
+            status = judge(value, threshold, comparator, is_open=is_open, tracked=indicator.tracked)
         return row(category or "", value, status, threshold, comparator, **detail)
 
     compute = KINDS[indicator.kind]
@@ -146,37 +148,60 @@ def _rows_for(
         categories = _categories(indicator, members, quarter, ctx)
         parts = [judged(cat, *compute(indicator, members, quarter, ctx, cat)) for cat in categories]
         whole_value, whole_detail = compute(indicator, members, quarter, ctx, ANY)
-        whole = judged(None, whole_value, {**whole_detail, **_category_targets(indicator, unit)})
+        detail = {**whole_detail, **_category_targets(indicator, unit, ctx)}
+        status = None
         if parts and not indicator.tracked:
             # "In each field": the whole is met only when every category with data is.
             # The categories that hold the whole back are named for the reader.
-            behind = [p.category for p in parts if p.status in BEHIND]
-            whole = replace(
-                whole,
-                status=combine(p.status for p in parts),
-                detail={**whole.detail, "behind": behind},
-            )
-        return [whole, *parts]
+            status = combine(p.status for p in parts)
+            detail["behind"] = [p.category for p in parts if p.status in BEHIND]
+        return [judged(None, whole_value, detail, status), *parts]
     value, detail = compute(indicator, members, quarter, ctx, ANY)
     return [judged(None, value, detail)]
 
 
+def _period(indicator: IndicatorSpec, quarter: int, ctx: Context) -> tuple[bool, bool]:
+    """Whether the period has begun, and whether it is still open (up to the
+    target's deadline, when it has one), as of the computation's date."""
+    key = ("period", id(indicator), quarter)
+    if key not in ctx.memo:
+        start, end = period_bounds(ctx.year, quarter)
+        deadline = indicator.target.deadline
+        closes = min(end, deadline) if deadline else end
+        ctx.memo[key] = (ctx.as_of >= start, ctx.as_of <= closes)
+    return ctx.memo[key]
+
+
 def _target_for(
-    indicator: IndicatorSpec, unit: UnitNode, category: str | None
+    indicator: IndicatorSpec, unit: UnitNode, category: str | None, ctx: Context | None = None
 ) -> tuple[Decimal | None, str | None]:
     if indicator.tracked:
         return None, None
-    return indicator.target.resolve(unit, category)
+    if ctx is None:
+        return indicator.target.resolve(unit, category)
+    # An override selects on the unit's kind and sector and the category alone: the
+    # same answer for every unit alike, worked out once.
+    key = ("target", id(indicator), unit.kind, unit.sector, category)
+    if key not in ctx.memo:
+        ctx.memo[key] = indicator.target.resolve(unit, category)
+    return ctx.memo[key]
 
 
-def _category_targets(indicator: IndicatorSpec, unit: UnitNode) -> dict[str, list]:
+def _category_targets(indicator: IndicatorSpec, unit: UnitNode, ctx: Context) -> dict[str, list]:
     """For the whole of a per-category indicator: the categories whose own target
     differs from the whole's, as ``category_targets`` ([category, threshold,
     comparator] each), so that its target reads as signed: "each field >= 98% (land,
-    investment >= 96%)". Resolved for this unit, as its categories are judged; empty for
-    any other indicator."""
+    investment >= 96%)". Resolved for this unit, as its categories are judged (the same
+    for every unit of its kind and sector); empty for any other indicator."""
     if not indicator.per_category or indicator.tracked:
         return {}
+    key = ("category targets", id(indicator), unit.kind, unit.sector)
+    if key not in ctx.memo:
+        ctx.memo[key] = _category_targets_of(indicator, unit)
+    return ctx.memo[key]
+
+
+def _category_targets_of(indicator: IndicatorSpec, unit: UnitNode) -> dict[str, list]:
     whole = _target_for(indicator, unit, None)
     differing: dict[str, tuple] = {}
     for override in indicator.target.overrides:

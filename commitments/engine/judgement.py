@@ -21,13 +21,26 @@ JUDGED = (MET, NOT_MET, AT_RISK)
 BEHIND = (NOT_MET, AT_RISK)  # judged, and short of the target
 
 
+# Each threshold as a fraction, converted once (a recompute compares thousands of
+# values against a handful of thresholds).
+_BOUNDS: dict[Decimal, Fraction] = {}
+
+
 def compare(value: Fraction, threshold: Decimal, comparator: str) -> bool:
     """Exact comparison: ``Fraction(Decimal)`` is exact, so 3.00 points meets ">= 3"."""
-    bound = Fraction(threshold)
+    bound = _BOUNDS.get(threshold)
+    if bound is None:
+        bound = _BOUNDS.setdefault(threshold, Fraction(threshold))
+    if type(value) is not Fraction:
+        value = Fraction(value)
+    # Cross-multiplied in whole numbers (denominators are positive): the same answer as
+    # comparing the fractions, without their generic comparison's cost.
+    left = value.numerator * bound.denominator
+    right = bound.numerator * value.denominator
     if comparator == GE:
-        return value >= bound
+        return left >= right
     if comparator == GT:
-        return value > bound
+        return left > right
     raise ValueError(f"unknown comparator {comparator!r}")
 
 

@@ -5,7 +5,7 @@ coverage, milestone)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from commitments.engine.periods import YEAR, period_bounds, quarters_of
@@ -37,6 +37,10 @@ class Context:
     tree: Tree
     figures: Figures
     data: Dataset
+    # What one computation works out once for many rows (targets resolved by unit
+    # kind and sector), keyed by the indicator's spec itself (``id``): two sheets may
+    # number their indicators alike, with different targets.
+    memo: dict = field(default_factory=dict)
 
 
 # Each kind returns (value, detail); detail keeps the numbers behind the value.
@@ -52,7 +56,7 @@ def _ratio(
     num, den = _sums(indicator, members, ctx.year, quarters_of(quarter), ctx, category)
     if den is None or den == 0:
         return None, {"numerator": num, "denominator": den}
-    return HUNDRED * Fraction(num or 0, den), {"numerator": num or 0, "denominator": den}
+    return Fraction(100 * (num or 0), den), {"numerator": num or 0, "denominator": den}
 
 
 def _sums(
@@ -163,6 +167,7 @@ def _coverage(
 ) -> Computed:
     """100 · units that satisfy the per-unit condition / units in scope."""
     quarters = quarters_of(quarter)
+    members = ctx.tree.counted(members)
     if indicator.coverage_rule == ELEMENT_AT_LEAST:
         values = ctx.figures.per_unit(indicator.element, ctx.year, quarters, category)
         if not any(u in values for u in members):

@@ -4,8 +4,13 @@ four, and the pages and exports show two."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
+
+# Enough digits for any value a status stores; one context, not one per call (the
+# recompute rounds every value it stores).
+_CONTEXT = Context(prec=60)
+_STEPS = {places: Decimal(1).scaleb(-places) for places in range(12)}
 
 
 def rounded(value: Fraction | Decimal | None, places: int = 2) -> Decimal | None:
@@ -13,8 +18,7 @@ def rounded(value: Fraction | Decimal | None, places: int = 2) -> Decimal | None
     98.425 reads 98.43, 3.125 reads 3.13."""
     if value is None:
         return None
-    with localcontext() as ctx:
-        ctx.prec = 60
-        if isinstance(value, Fraction):
-            value = Decimal(value.numerator) / Decimal(value.denominator)
-        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if isinstance(value, Fraction):
+        value = _CONTEXT.divide(Decimal(value.numerator), Decimal(value.denominator))
+    step = _STEPS.get(places) or Decimal(1).scaleb(-places)
+    return value.quantize(step, rounding=ROUND_HALF_UP, context=_CONTEXT)

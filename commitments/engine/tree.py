@@ -48,12 +48,18 @@ class Tree:
             self._in_scope[key] = [m for m in self.subtree[unit_id] if scope.admits(self.units[m])]
         return self._in_scope[key]
 
+    def counted(self, members: list[int]) -> list[int]:
+        """The units among ``members``, without the nodes that stand for sums."""
+        units = self.units
+        return [m for m in members if not units[m].aggregate]
+
     def ordered(self) -> list[int]:
         """Every unit, each department first and then its subtree."""
         return [m for root in self.roots for m in self.subtree[root]]
 
 
 ANY = object()  # all categories together
+_NONE: dict[int, int] = {}  # no unit has a figure (never written to)
 
 
 class Figures:
@@ -69,7 +75,7 @@ class Figures:
             self._rows[(f.element, f.year)][f.unit_id].setdefault(f.category, {})[f.quarter] = (
                 f.value
             )
-        self._cache: dict[tuple, dict[int, int]] = {}
+        self._cache: dict[tuple, dict] = {}
 
     def per_unit(self, element: str, year: int, quarters: range, category=ANY) -> dict[int, int]:
         """Each unit's value over the quarters; only units with at least one figure.
@@ -77,24 +83,26 @@ class Figures:
         A ``sum`` element adds the quarters; a ``last`` element (stocks, 0/1 flags) takes
         each category's latest quarter with a figure.
         """
-        key = (element, year, quarters.start, quarters.stop, category)
-        if key in self._cache:
-            return self._cache[key]
+        key = (element, year, quarters.start, quarters.stop)
+        by_category = self._cache.get(key)
+        if by_category is None:
+            by_category = self._cache[key] = self._per_unit(element, year, quarters)
+        return by_category.get(category, _NONE)
+
+    def _per_unit(self, element: str, year: int, quarters: range) -> dict:
+        """``per_unit`` of every category at once, and of them all together (``ANY``):
+        one pass over the element's figures."""
         last = self.aggregations.get(element) == LAST
-        result: dict[int, int] = {}
+        result: dict = {ANY: {}}
+        together = result[ANY]
         for unit_id, by_category in self._rows.get((element, year), {}).items():
-            total, seen = 0, False
-            for cat, by_quarter in by_category.items():
-                if category is not ANY and cat != category:
-                    continue
+            for category, by_quarter in by_category.items():
                 present = [q for q in quarters if q in by_quarter]
                 if not present:
                     continue
-                seen = True
-                total += by_quarter[present[-1]] if last else sum(by_quarter[q] for q in present)
-            if seen:
-                result[unit_id] = total
-        self._cache[key] = result
+                value = by_quarter[present[-1]] if last else sum(by_quarter[q] for q in present)
+                result.setdefault(category, {})[unit_id] = value
+                together[unit_id] = together.get(unit_id, 0) + value
         return result
 
     def total(

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from commitments.engine.periods import period_label
 
@@ -59,7 +60,13 @@ HUNDRED = Fraction(100)
 
 @dataclass(frozen=True)
 class UnitNode:
-    """A unit of the tree (đơn vị) with the attributes a ``UnitFilter`` selects on."""
+    """A unit of the tree (đơn vị) with the attributes a ``UnitFilter`` selects on.
+
+    An ``aggregate`` node is not a unit: it stands for units read as the sums of their
+    figures (units of one kind, sector and flags, below one unit of a part's
+    recompute, ``engine.parts``). The sums count wherever those units' figures would;
+    it is never counted as a unit (coverage) and never has rows of its own.
+    """
 
     id: int
     code: str
@@ -68,10 +75,12 @@ class UnitNode:
     sector: str = ""
     public_service: bool = False
     receives_dossiers: bool = False
+    aggregate: bool = False
 
 
-@dataclass(frozen=True)
-class FigureRow:
+class FigureRow(NamedTuple):
+    """One figure: a plain tuple, as a year of a national tree reads a million."""
+
     year: int
     quarter: int
     unit_id: int
@@ -203,7 +212,12 @@ class IndicatorSpec:
 
 @dataclass(frozen=True)
 class Dataset:
-    """Everything the engine reads for one year (and its baseline years)."""
+    """Everything the engine reads for one year (and its baseline years).
+
+    ``rows_for``: the units whose rows are computed, when only some are (a part of
+    the tree, ``engine.parts``); the others are read only as members of their
+    subtrees. ``None``: every unit.
+    """
 
     units: Sequence[UnitNode]
     aggregations: Mapping[str, str]  # element code -> SUM or LAST
@@ -211,6 +225,7 @@ class Dataset:
     evidence: Sequence[EvidenceRow] = ()
     plan_tasks: Sequence[PlanTaskRow] = ()
     milestones: Sequence[MilestoneRow] = ()
+    rows_for: frozenset[int] | None = None
 
 
 # ---------------------------------------------------------------------------

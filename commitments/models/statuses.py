@@ -94,7 +94,15 @@ class Status(models.Model):
                 name="status_unique",
             ),
         ]
-        indexes = [models.Index(fields=["year", "quarter"], name="status_year_quarter")]
+        indexes = [
+            models.Index(fields=["year", "quarter"], name="status_year_quarter"),
+            # An indicator's rows of one period, every unit's, as its page ranks them
+            # worst first: thousands of a national tree's, not every indicator's.
+            models.Index(
+                fields=["indicator", "year", "quarter", "category"],
+                name="status_indicator_period",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.unit.code} {self.period}: {self.status}"
@@ -116,12 +124,17 @@ class RecomputeRequest(models.Model):
     Written in the same transaction as the change (``services.recompute.
     recompute_request``), so it commits or rolls back with it and no broker or worker
     fault can lose it; deleted by the recompute that read the change, in the
-    recompute's own transaction. Rows are only inserted and deleted, never updated: a
-    save never waits for a row that a running recompute holds.
+    recompute's own transaction. Rows are only inserted and deleted, never updated once
+    committed (the transaction that writes one may add to what it touched): a save
+    never waits for a row that a running recompute holds.
     """
 
     year = models.PositiveIntegerField(_("năm"), db_index=True)
     requested_at = models.DateTimeField(_("yêu cầu lúc"))
+    # A change of figures names what it touched: [unit id, data element id] pairs. The
+    # recompute then reads and writes only the statuses of those units and the units
+    # above them, for the indicators that read those elements. None: the whole year.
+    touched = models.JSONField(_("số liệu đã thay đổi"), null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at"]
@@ -162,6 +175,10 @@ class RecomputeState(models.Model):
     # exception); a successful recompute clears both.
     failed_at = models.DateTimeField(_("lỗi lúc"), null=True, blank=True)
     last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)
+    # A recompute split into parts that workers compute at once, while it runs: its id,
+    # when it started, the date it judges as of, the parts not finished, the requests
+    # it covers, and what its finished parts found (``services.recompute``).
+    run = models.JSONField(_("lần tính lại theo phần"), null=True, blank=True)
 
     # Not a column: the oldest request of the year still waiting, read with the state
     # (``RecomputeStates``, ``selectors.statuses.years_with_states``).

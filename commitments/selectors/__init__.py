@@ -1,13 +1,15 @@
-"""Reads, one module a concern: what the engine reads for a year (``engine_inputs``),
+"""Reads, one module a concern: what the engine reads for a year (``engine_inputs``)
+and for one part of it (``part_inputs``),
 the statuses the pages and exports show (``statuses``), the targets page
 (``targets``), a unit's quarterly report (``reports``), the reporting completeness
 (``completeness``), the working days its deadlines count (``calendar``), the
 director's review inbox (``reviews``), what a report's page shows of its results
 before it is approved (``report_results``), the published results (``publications``),
 the signed sheets (``sheets``: which applies to each department, who may read one,
-the wording check), every department's sheet side by side (``city``) and the rows the
-REST API lists (``api``). Callers name
-the module: ``selectors.reports.report_lines(...)``. Who may see and do what is
+the wording check), every department's sheet side by side (``city``), the rows the
+REST API lists (``api``), the unit tree a level at a time (``units``) and what one part
+of a recompute reads (``part_inputs``). Callers name the module:
+``selectors.reports.report_lines(...)``. Who may see and do what is
 ``commitments.access``."""
 
 from commitments.selectors import (  # noqa: F401
@@ -16,6 +18,7 @@ from commitments.selectors import (  # noqa: F401
     city,
     completeness,
     engine_inputs,
+    part_inputs,
     publications,
     report_results,
     reports,
@@ -23,4 +26,5 @@ from commitments.selectors import (  # noqa: F401
     sheets,
     statuses,
     targets,
+    units,
 )

@@ -4,11 +4,22 @@ which units must report, where each stands, and whom a reminder reaches."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from commitments import access, engine
@@ -151,6 +162,7 @@ class UnitReporting:
 
 # The units that need someone's attention first: overdue, then not yet submitted.
 _ATTENTION = {"late": 0, "pending": 1, "submitted_late": 2, "on_time": 3}
+TIMELINESS = tuple(_ATTENTION)
 
 
 @dataclass(frozen=True)
@@ -170,6 +182,8 @@ class Completeness:
     submitted: int
     on_time: int
     approved: int
+    # How many units are in each ``UnitReporting.timeliness``.
+    timeliness: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def deadline_passed(self) -> bool:
@@ -198,54 +212,114 @@ def report_completeness(
     """Where each expected unit of the scope stands with its report of the quarter,
     and the totals (tình hình nộp báo cáo). ``today`` (default: the local date) says
     whether the deadline has passed. Five queries, whatever the number of units."""
+    summary = completeness_summary(scope=scope, year=year, quarter=quarter, today=today)
+    return replace(summary, units=unit_reporting(unit_standing(scope=scope, summary=summary)))
+
+
+def completeness_summary(
+    *, scope: access.Scope, year: int, quarter: int, today: dt.date | None = None
+) -> Completeness:
+    """The deadline and the totals of ``report_completeness``, counted in the database,
+    without the units (a page reads them a page at a time: ``unit_standing``). Three
+    queries: the working days, the deadline set by an admin, the totals."""
     today = today or timezone.localdate()
     work = calendar.work_calendar(years={year, year + 1, today.year})
     deadline = report_deadlines(periods=[(year, quarter)], work=work)[(year, quarter)]
-    expected = expected_units(scope=scope)
-    reports = {
-        unit_id: (state, first_submitted_at or submitted_at)
-        for unit_id, state, first_submitted_at, submitted_at in QuarterlyReport.objects.filter(
-            year=year, quarter=quarter, unit__in=expected
-        ).values_list("unit_id", "state", "first_submitted_at", "submitted_at")
-    }
-    staff = dict(
-        _reachable_staff()
-        .filter(unit__in=expected)
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .values_list("unit_id", "n")
-    )
-    # The deadline is a day in Vietnam: a report sent at 23:30 local time on that day
-    # (16:30 UTC) is on time, one sent at 00:30 the next day is not.
-    local = timezone.get_default_timezone()
-    rows = []
-    for unit in expected:
-        # A report stored before first submissions were kept counts from its last one.
-        state, sent_at = reports.get(unit.pk, (NOT_STARTED, None))
-        submitted = state in SUBMITTED_STATES
-        rows.append(
-            UnitReporting(
-                unit=unit,
-                state=state,
-                first_submitted_at=sent_at,
-                submitted=submitted,
-                on_time=submitted
-                and sent_at is not None
-                and timezone.localtime(sent_at, local).date() <= deadline,
-                late=not submitted and today > deadline,
-                staff_with_email=staff.get(unit.pk, 0),
-            )
-        )
-    rows.sort(key=lambda row: (_ATTENTION[row.timeliness], row.unit.code))
-    return Completeness(
+    summary = Completeness(
         year=year,
         quarter=quarter,
         deadline=deadline,
         today=today,
         days_left=work.working_days_between(today, deadline),
-        units=tuple(rows),
-        expected=len(rows),
-        submitted=sum(row.submitted for row in rows),
-        on_time=sum(row.on_time for row in rows),
-        approved=sum(row.state == QuarterlyReport.State.APPROVED for row in rows),
+        units=(),
+        expected=0,
+        submitted=0,
+        on_time=0,
+        approved=0,
+    )
+    counts = {name: Count("pk", filter=Q(attention=rank)) for name, rank in _ATTENTION.items()}
+    totals = unit_standing(scope=scope, summary=summary).aggregate(
+        expected=Count("pk"),
+        approved=Count("pk", filter=Q(report_state=QuarterlyReport.State.APPROVED)),
+        **counts,
+    )
+    return replace(
+        summary,
+        expected=totals["expected"],
+        submitted=totals["on_time"] + totals["submitted_late"],
+        on_time=totals["on_time"],
+        approved=totals["approved"],
+        timeliness={name: totals[name] for name in _ATTENTION},
+    )
+
+
+def unit_standing(
+    *, scope: access.Scope, summary: Completeness, timeliness: str = ""
+) -> QuerySet[Unit]:
+    """The expected units of the scope, the ones that need attention first (overdue,
+    then not yet due, submitted late, on time; then by code), each with the state of
+    its report of the quarter (``report_state``: ``NOT_STARTED`` without one), when it
+    was first sent (``sent_at``; a report stored before first submissions were kept
+    counts from its last one) and its place in that order (``attention``); only those
+    of one ``timeliness`` when it names one. A query to page."""
+    # The deadline is a day in Vietnam: a report sent at 23:30 local time on that day
+    # (16:30 UTC) is on time, one sent at 00:30 the next day is not.
+    day_after = summary.deadline + dt.timedelta(days=1)
+    until = timezone.make_aware(
+        dt.datetime.combine(day_after, dt.time.min), timezone.get_default_timezone()
+    )
+    submitted = Q(report_state__in=SUBMITTED_STATES)
+    units = (
+        expected_units(scope=scope)
+        .annotate(
+            report=FilteredRelation(
+                "quarterly_reports",
+                condition=Q(
+                    quarterly_reports__year=summary.year,
+                    quarterly_reports__quarter=summary.quarter,
+                ),
+            )
+        )
+        .annotate(
+            report_state=Coalesce(F("report__state"), Value(NOT_STARTED)),
+            sent_at=Coalesce(F("report__first_submitted_at"), F("report__submitted_at")),
+        )
+        .annotate(
+            attention=Case(
+                When(submitted & Q(sent_at__lt=until), then=Value(_ATTENTION["on_time"])),
+                When(submitted, then=Value(_ATTENTION["submitted_late"])),
+                default=Value(_ATTENTION["late" if summary.deadline_passed else "pending"]),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("attention", "code")
+    )
+    if timeliness in _ATTENTION:
+        units = units.filter(attention=_ATTENTION[timeliness])
+    return units
+
+
+def unit_reporting(units: Iterable[Unit]) -> tuple[UnitReporting, ...]:
+    """Each unit of ``unit_standing`` (a page of them, or all) where it stands, with
+    its active staff who have an email (one query)."""
+    units = list(units)
+    staff = dict(
+        _reachable_staff()
+        .filter(unit__in=[unit.pk for unit in units])
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    timeliness = {rank: name for name, rank in _ATTENTION.items()}
+    return tuple(
+        UnitReporting(
+            unit=unit,
+            state=unit.report_state,
+            first_submitted_at=unit.sent_at,
+            submitted=unit.report_state in SUBMITTED_STATES,
+            on_time=timeliness[unit.attention] == "on_time",
+            late=timeliness[unit.attention] == "late",
+            staff_with_email=staff.get(unit.pk, 0),
+        )
+        for unit in units
     )

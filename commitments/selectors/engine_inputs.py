@@ -4,7 +4,7 @@ evidence record, plan task and milestone they read."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Subquery, Value
@@ -74,7 +74,7 @@ def engine_inputs(
     years = {year} | baseline_years(indicators)
 
     figures = official_figure_rows(years)
-    evidence, plan_tasks, milestones = _records(year)
+    evidence, plan_tasks, milestones = records(year)
     data = engine.Dataset(
         units=units,
         aggregations=element_aggregations(),
@@ -169,6 +169,35 @@ def _unit_nodes(year: int) -> tuple[list[engine.UnitNode], set[int]]:
     return nodes, signed
 
 
+def unit_nodes() -> list[engine.UnitNode]:
+    """Every unit, as the engine places it in the tree and in an indicator's scope."""
+    return [engine.UnitNode(*columns) for columns in Unit.objects.values_list(*UNIT_NODE_FIELDS)]
+
+
+def signed_departments(year: int) -> set[int]:
+    """The departments that signed a sheet of their own for ``year`` (one query)."""
+    return set(
+        Sheet.objects.filter(year=year, department__isnull=False).values_list(
+            "department_id", flat=True
+        )
+    )
+
+
+def departments_of(units: Sequence[engine.UnitNode], ids: Iterable[int]) -> dict[int, int]:
+    """The department (the top of its tree) of each unit of ``ids``, by a walk up
+    from each; ``units`` is the whole tree."""
+    parent = {u.id: u.parent_id for u in units}
+    found: dict[int, int] = {}
+    for unit_id in ids:
+        path, node = [], unit_id
+        while node not in found and parent.get(node) is not None and parent[node] in parent:
+            path.append(node)
+            node = parent[node]
+        top = found.get(node, node)
+        found.update((step, top) for step in (*path, node))
+    return {unit_id: found[unit_id] for unit_id in ids}
+
+
 def unit_node(unit: Unit) -> engine.UnitNode:
     """A unit already read, as the engine reads it."""
     return engine.UnitNode(*(getattr(unit, name) for name in UNIT_NODE_FIELDS))
@@ -230,27 +259,29 @@ def _with_report_state(model, years: set[int], elements: Iterable[str] | None, *
     )
 
 
-def _records(
-    year: int,
+def records(
+    year: int, units: Collection[int] | None = None
 ) -> tuple[list[engine.EvidenceRow], list[engine.PlanTaskRow], list[engine.MilestoneRow]]:
-    """The evidence, plan tasks and milestones of a year (three queries)."""
+    """The evidence, plan tasks and milestones of a year (three queries); only those of
+    ``units`` (ids) when given."""
+    mine = {} if units is None else {"unit_id__in": list(units)}
     evidence = [
         engine.EvidenceRow(unit_id, kind, date, subject)
-        for unit_id, kind, date, subject in Evidence.objects.filter(date__year=year).values_list(
-            "unit_id", "kind", "date", "subject_unit_id"
-        )
+        for unit_id, kind, date, subject in Evidence.objects.filter(
+            date__year=year, **mine
+        ).values_list("unit_id", "kind", "date", "subject_unit_id")
     ]
     plan_tasks = [
         engine.PlanTaskRow(unit_id, y, done_on)
-        for unit_id, y, done_on in PlanTask.objects.filter(year=year).values_list(
+        for unit_id, y, done_on in PlanTask.objects.filter(year=year, **mine).values_list(
             "unit_id", "year", "done_on"
         )
     ]
     milestones = [
         engine.MilestoneRow(code, unit_id, y, done_on, bool(reference))
-        for code, unit_id, y, done_on, reference in Milestone.objects.filter(year=year).values_list(
-            "indicator__code", "unit_id", "year", "done_on", "evidence_reference"
-        )
+        for code, unit_id, y, done_on, reference in Milestone.objects.filter(
+            year=year, **mine
+        ).values_list("indicator__code", "unit_id", "year", "done_on", "evidence_reference")
     ]
     return evidence, plan_tasks, milestones
 

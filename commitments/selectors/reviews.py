@@ -4,9 +4,12 @@ approve or return, oldest first, and how many there are for the navigation."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from commitments import access
@@ -35,14 +38,29 @@ def review_inbox(*, scope: access.Scope, today: dt.date | None = None) -> list[R
     the one waiting longest first. Three queries, whatever the number of units or
     reports: the reports with their units and senders, the deadlines set by an admin,
     the working-day calendar."""
-    today = today or timezone.localdate()
+    return review_items(review_reports(scope=scope), today=today)
+
+
+def review_reports(*, scope: access.Scope) -> QuerySet[QuarterlyReport]:
+    """The submitted reports of the units a user directs (every unit for a superuser),
+    the one waiting longest first, with their units and senders: a query to page."""
     reports = (
         QuarterlyReport.objects.filter(state=QuarterlyReport.State.SUBMITTED)
         .select_related("unit", "submitted_by")
         .order_by("submitted_at", "unit__code", "pk")
     )
     if not scope.everything:
-        reports = reports.filter(unit_id__in=scope.director_ids)
+        reports = reports.filter(unit_id__in=scope.ids(directed=True))
+    return reports
+
+
+def review_items(
+    reports: Iterable[QuarterlyReport], *, today: dt.date | None = None
+) -> list[ReviewItem]:
+    """Each report (of ``review_reports``, or a page of them) with its deadline, how
+    late it was first sent and how long it has waited, in working days. Two queries
+    (the deadlines set by an admin, the working-day calendar), none for no report."""
+    today = today or timezone.localdate()
     reports = list(reports)
     if not reports:
         return []
@@ -51,6 +69,8 @@ def review_inbox(*, scope: access.Scope, today: dt.date | None = None) -> list[R
     work = calendar.work_calendar(years=years | {year + 1 for year in years} | {today.year})
     deadlines = completeness.report_deadlines(periods=periods, work=work)
     local = timezone.get_default_timezone()
+    # A page of reports sent on a few days: each span of days is counted once.
+    between = functools.cache(work.working_days_between)
     items = []
     for report in reports:
         deadline = deadlines[(report.year, report.quarter)]
@@ -61,8 +81,8 @@ def review_inbox(*, scope: access.Scope, today: dt.date | None = None) -> list[R
             ReviewItem(
                 report=report,
                 deadline=deadline,
-                days_late=max(work.working_days_between(deadline, sent_on), 0),
-                days_waiting=max(work.working_days_between(waiting_since, today), 0),
+                days_late=max(between(deadline, sent_on), 0),
+                days_waiting=max(between(waiting_since, today), 0),
             )
         )
     return items

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 
 from commitments import access, engine
 from commitments.models import (
@@ -189,14 +189,20 @@ def unit_targets(
     that belongs to the sheet applying to the unit's department: its own sheet, else
     the common one; None where that sheet has no such target (a department with a sheet
     of its own is never judged on the common one's). Each target comes with its sheet
-    and overrides. Three queries, whatever the number of units, departments and sheets."""
-    parents, signed = {}, set()
-    for pk, parent_id, has_sheet in Unit.objects.annotate(
-        signed=Exists(Sheet.objects.filter(department=OuterRef("pk"), year=year))
-    ).values_list("pk", "parent_id", "signed"):
+    and overrides. Three queries, whatever the number of units, departments and sheets
+    (``units`` may be a query, read with the tree rather than apart)."""
+    query = isinstance(units, QuerySet)
+    parents, signed, ids = {}, set(), [] if query else [unit.pk for unit in units]
+    rows = Unit.objects.annotate(
+        signed=Exists(Sheet.objects.filter(department=OuterRef("pk"), year=year)),
+        wanted=Exists(units.filter(pk=OuterRef("pk"))) if query else Value(False),
+    )
+    for pk, parent_id, has_sheet, wanted in rows.values_list("pk", "parent_id", "signed", "wanted"):
         parents[pk] = parent_id
         if has_sheet:
             signed.add(pk)
+        if wanted:
+            ids.append(pk)
     found = (
         targets.filter(year=year)
         .select_related("indicator__sheet")
@@ -214,11 +220,11 @@ def unit_targets(
         else:
             own.setdefault(department, target)
     applying = {}
-    for unit in units:
-        top = unit.pk
+    for pk in ids:
+        top = pk
         while parents.get(top) is not None:
             top = parents[top]
-        applying[unit.pk] = own.get(top) if top in signed else common
+        applying[pk] = own.get(top) if top in signed else common
     return applying
 
 

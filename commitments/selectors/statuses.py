@@ -3,17 +3,28 @@ units x indicators matrix, the departments' coverage rows, and the names they sh
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from commitments import access, engine
+from commitments.insights import SEVERITY
 from commitments.models import (
     Category,
     Indicator,
-    QuarterlyReport,
     RecomputeState,
     Status,
     Target,
@@ -43,31 +54,27 @@ class Basis:
         typed = {_key(s) for s in statuses if s.provisional}
         return [s for s in statuses if s.provisional or _key(s) not in typed]
 
+    def narrow(self, statuses: QuerySet[Status]) -> QuerySet[Status]:
+        """What ``pick`` keeps, said in the database: for a query a page sorts and
+        pages rather than reads whole."""
+        if not self.provisional:
+            return statuses
+        typed = Status.every.filter(
+            provisional=True,
+            indicator=OuterRef("indicator"),
+            unit=OuterRef("unit"),
+            category=OuterRef("category"),
+            year=OuterRef("year"),
+            quarter=OuterRef("quarter"),
+        )
+        return statuses.filter(Q(provisional=True) | ~Exists(typed))
+
 
 OFFICIAL = Basis()
 
 
 def _key(status: Status) -> tuple:
     return (status.indicator_id, status.unit_id, status.category, status.year, status.quarter)
-
-
-@dataclass(frozen=True)
-class ApprovalProgress:
-    """How many of the reports a period's figures come from are approved: "12 of 16
-    reports approved" for a quarter, every report of the quarters begun for a year."""
-
-    approved: int
-    expected: int
-
-
-def approval_progress(units: Iterable[Unit], *, quarters: list[int]) -> ApprovalProgress:
-    """The approved reports among ``units`` as read by ``units_by_code(approvals=…)``:
-    only the units that must report count (the department has no report)."""
-    reporting = [u for u in units if u.kind != Unit.Kind.DEPARTMENT]
-    return ApprovalProgress(
-        approved=sum(getattr(u, "approved_reports", 0) for u in reporting),
-        expected=len(reporting) * len(quarters),
-    )
 
 
 def statuses_for_export(*, year: int, scope: access.Scope | None = None) -> QuerySet[Status]:
@@ -148,11 +155,10 @@ def indicator_statuses(
     scope: access.Scope | None = None,
     basis: Basis = OFFICIAL,
 ) -> list[Status]:
-    """Every status of one indicator in a year: each unit (each unit ``scope`` sees),
-    period and category."""
-    statuses = basis.statuses().filter(indicator=indicator, year=year)
-    if scope is not None:
-        statuses = scope.filter(statuses)
+    """Every status of one indicator in a year of the top units of ``scope`` (without
+    one: the departments): each period and category, for its chart and its table of
+    the department. One query."""
+    statuses = access.top_units_only(basis.statuses().filter(indicator=indicator, year=year), scope)
     return basis.pick(
         statuses.select_related("unit", "indicator__denominator", "indicator__element").order_by(
             "unit__code", "quarter", "category"
@@ -160,25 +166,79 @@ def indicator_statuses(
     )
 
 
-def matrix_statuses(
-    *, year: int, quarter: int, scope: access.Scope | None = None, basis: Basis = OFFICIAL
-) -> list[Status]:
-    """The rows of the units x indicators matrix for one period: every unit's rows of
-    unit-level indicators (of the units ``scope`` sees), and the departments' rows of
-    coverage indicators (whose detail names the units that miss the condition; a page
-    reads there only the units it shows)."""
-    own_rows = Q(indicator__level=engine.LEVEL_UNIT)
-    if scope is not None and not scope.sees_all:
-        own_rows &= Q(unit__in=scope.unit_ids)
-    return basis.pick(
+# Worst first, as ``insights.SEVERITY`` orders them, said in the database.
+_SEVERITY = Case(
+    *(When(status=status, then=Value(rank)) for status, rank in SEVERITY.items()),
+    default=Value(len(SEVERITY)),
+    output_field=IntegerField(),
+)
+
+
+def indicator_units_worst_first(
+    *,
+    indicator: Indicator,
+    year: int,
+    quarter: int,
+    scope: access.Scope | None = None,
+    basis: Basis = OFFICIAL,
+) -> QuerySet[Status]:
+    """The wholes of one indicator in one period of every unit ``scope`` sees below
+    its top units, the indicator in the unit's scope: the worst status first, then the
+    lowest value (none last), then by code. A query to page: only the period shown,
+    only the rows of the page are read."""
+    statuses = basis.narrow(
         basis.statuses()
-        .filter(year=year, quarter=quarter, category="")
-        .filter(own_rows | Q(indicator__kind=engine.COVERAGE, unit__parent__isnull=True))
-        .select_related(
-            "unit", "indicator__commitment", "indicator__denominator", "indicator__element"
+        .filter(indicator=indicator, year=year, quarter=quarter, category="")
+        .exclude(status=engine.NOT_APPLICABLE)
+    )
+    # Every row is of the one indicator: each row of the page is given it
+    # (``with_indicator``) rather than read with it, so that the rows the database
+    # sorts stay narrow.
+    return (
+        access.below_top_units(statuses, scope)
+        .select_related("unit")
+        .order_by(_SEVERITY, F("value").asc(nulls_last=True), "unit__code")
+    )
+
+
+def with_indicator(statuses: Iterable[Status], indicator: Indicator) -> list[Status]:
+    """The rows of one indicator read without it, each given it, as read already."""
+    statuses = list(statuses)
+    for status in statuses:
+        status.indicator = indicator
+    return statuses
+
+
+def matrix_statuses(
+    *,
+    year: int,
+    quarter: int,
+    units: Iterable[Unit],
+    roots: Collection[int],
+    basis: Basis = OFFICIAL,
+) -> list[Status]:
+    """The rows of the units x indicators matrix for one period and the units it
+    shows: their own rows of unit-level indicators, and the coverage rows of their
+    departments (``roots``: ``selectors.units.root_ids``), whose detail names the units
+    that miss the condition (a page reads there only the units it shows), in the
+    sheet's order. Two queries: the rows of those units only, then their indicators
+    (a few, each read once rather than with every row)."""
+    shown = [u.pk for u in units]
+    statuses = basis.pick(
+        basis.statuses()
+        .filter(year=year, quarter=quarter, category="", unit__in=[*shown, *roots])
+        .filter(
+            Q(indicator__level=engine.LEVEL_UNIT, unit__in=shown)
+            | Q(indicator__kind=engine.COVERAGE, unit__in=roots)
         )
         .order_by("indicator__commitment__position", "indicator__position")
     )
+    indicators = Indicator.objects.select_related("commitment", "denominator", "element").in_bulk(
+        {s.indicator_id for s in statuses}
+    )
+    for status in statuses:
+        status.indicator = indicators[status.indicator_id]
+    return statuses
 
 
 def coverage_statuses(*, year: int, quarter: int, basis: Basis = OFFICIAL) -> list[Status]:
@@ -196,26 +256,6 @@ def coverage_statuses(*, year: int, quarter: int, basis: Basis = OFFICIAL) -> li
         .select_related("indicator")
         .order_by("indicator__commitment__position", "indicator__position")
     )
-
-
-def units_by_code(*, approvals: tuple[int, list[int]] | None = None) -> dict[str, Unit]:
-    """Every unit by code; with ``approvals`` (a year and its quarters), each unit also
-    counts its approved reports of those quarters (``approved_reports``), in the same
-    query."""
-    units = Unit.objects.all()
-    if approvals is not None:
-        year, quarters = approvals
-        units = units.annotate(
-            approved_reports=Count(
-                "quarterly_reports",
-                filter=Q(
-                    quarterly_reports__year=year,
-                    quarterly_reports__quarter__in=quarters,
-                    quarterly_reports__state=QuarterlyReport.State.APPROVED,
-                ),
-            )
-        )
-    return {u.code: u for u in units}
 
 
 def recompute_state(*, year: int) -> RecomputeState | None:
@@ -262,19 +302,47 @@ EXPORT_COLUMNS = [
 def status_export_rows(*, year: int, scope: access.Scope | None = None) -> list[dict]:
     """The statuses of a year (of the units ``scope`` sees) in the shape of CONTRACT.md:
     numbers rounded to 2 places (half up), ``null`` for what is absent."""
-    return [
-        {
-            "indicator": s.indicator.code,
-            "unit": s.unit.code,
-            "category": s.category or None,
-            "period": s.period,
-            "value": export_number(s.value),
-            "target": export_number(s.target),
-            "comparator": s.comparator or None,
-            "status": s.status,
+    return list(status_export_stream(year=year, scope=scope))
+
+
+def status_export_stream(
+    *, year: int, scope: access.Scope | None = None, chunk: int = 2000
+) -> Iterator[dict]:
+    """``status_export_rows`` one row at a time, read from the database ``chunk`` rows
+    at a time as plain values: the whole country's year (a few hundred thousand rows)
+    goes out without ever being held whole."""
+    rows = statuses_for_export(year=year, scope=scope).values_list(
+        "indicator__code",
+        "unit__code",
+        "category",
+        "year",
+        "quarter",
+        "value",
+        "target",
+        "comparator",
+        "status",
+    )
+    for (
+        indicator,
+        unit,
+        category,
+        year_,
+        quarter,
+        value,
+        target,
+        comparator,
+        status,
+    ) in rows.iterator(chunk_size=chunk):
+        yield {
+            "indicator": indicator,
+            "unit": unit,
+            "category": category or None,
+            "period": engine.period_label(year_, quarter),
+            "value": export_number(value),
+            "target": export_number(target),
+            "comparator": comparator or None,
+            "status": status,
         }
-        for s in statuses_for_export(year=year, scope=scope)
-    ]
 
 
 def export_number(value: Decimal | None) -> float | None:
@@ -282,3 +350,23 @@ def export_number(value: Decimal | None) -> float | None:
     two places, ``None`` for none."""
     value = engine.rounded(value)
     return None if value is None else float(value)
+
+
+def report_indicators(*, year: int, quarter: int, scope: access.Scope) -> list[Indicator]:
+    """The indicators with a target in ``year``, with their commitments, those of the
+    sheets the top units of ``scope`` are judged on in the quarter (another
+    department's sheet is not theirs; every sheet while nothing is judged): the report
+    names each of their commitments, even one with nothing judged. One query."""
+    judged = access.top_units_only(
+        Status.objects.filter(year=year, quarter=quarter, indicator__sheet=OuterRef("sheet")),
+        scope,
+    )
+    indicators = list(
+        Indicator.objects.filter(targets__year=year)
+        .select_related("commitment__sheet__department", "denominator", "element")
+        .annotate(judged=Exists(judged))
+        .distinct()
+    )
+    if any(i.judged for i in indicators):
+        indicators = [i for i in indicators if i.judged]
+    return indicators

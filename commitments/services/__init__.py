@@ -11,16 +11,25 @@
   ``figures_import``, ``evidence_import``); all or nothing.
 - ``batches``: figures another system sends through the API, a batch of rows checked
   as the import checks them, all or nothing (``figures_batch_save``, ``BatchRefused``).
+- ``figure_rows``: a row of a figures file checked, and the lines that say what is
+  wrong with it (``figure_row_parse``), for both ways of importing the file.
+- ``figure_stream``: the figures import on PostgreSQL, streamed through a staging
+  table in constant memory (``figures_stream_import``).
 - ``figures``: checking one figure with the one set of messages (``figure_check``,
   ``FigureError``, ``FORM_MESSAGES``) and saving figures against the validation rules
   (``figures_save``, ``FigureInput``, ``ImportResult``, ``RulesBroken``,
   ``years_affected``).
 - ``official``: official figures (DOMAIN.md): the values of a reopened report kept
   until it is approved again, and the reports a trusted import approves
-  (``official_keep``, ``official_release``, ``reports_approve_trusted``).
-- ``recompute``: recomputing a year's statuses (``statuses_recompute``), asking for that
-  recompute in the transaction of a write (``recompute_request``, a row of the outbox)
-  and recomputing the years asked for (``recompute_drain``).
+  (``official_keep``, ``official_release``, ``reports_approve_trusted``, and
+  ``reports_approve_listed`` for the periods of a staging table).
+- ``recompute``: recomputing a year's statuses (``statuses_recompute``, in parts on
+  several workers for a large tree: ``statuses_recompute_part``), asking for that
+  recompute in the transaction of a write (``recompute_request``, a row of the outbox,
+  naming the figures a change touched) and recomputing the years asked for
+  (``recompute_drain``), or only what a change touched.
+- ``status_writes``: writing computed statuses, only those that changed
+  (``statuses_write``).
 - ``targets``: preparing a year from another, a sheet copied into another year, and
   editing a target (``targets_copy_year``, ``sheet_copy``, ``target_update``,
   ``TargetsCopyRefused``).
@@ -52,6 +61,8 @@ from commitments.services import (  # noqa: F401
     catalogue,
     definitions,
     evidence,
+    figure_rows,
+    figure_stream,
     figures,
     imports,
     notices,
@@ -63,5 +74,6 @@ from commitments.services import (  # noqa: F401
     reports,
     sheet_files,
     sheets,
+    status_writes,
     targets,
 )

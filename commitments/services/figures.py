@@ -246,7 +246,8 @@ def figures_save(
             label=source,
         )
         if history:
-            recompute.recompute_request(years=years_affected(years))
+            touched = {(i.unit.pk, i.element.pk) for i in inputs}
+            recompute.recompute_request(years=years_affected(years), touched=touched)
     unchanged = len(inputs) - len(new) - len(changed) - len(removed)
     return ImportResult(len(new), len(changed), unchanged, len(removed))
 

@@ -11,29 +11,25 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 
 from commitments import engine, selectors
-from commitments.models import AuditEntry, Category, DataElement, Evidence, Unit
-from commitments.services import audit, evidence, figures, official, recompute
-from commitments.services.figures import (
-    FigureError,
-    FigureInput,
-    ImportResult,
-    RuleViolation,
-    whole,
+from commitments.models import AuditEntry, Category, DataElement, Evidence, Figure, Unit
+from commitments.services import (
+    audit,
+    evidence,
+    figure_rows,
+    figure_stream,
+    figures,
+    official,
+    recompute,
 )
-from commitments.tabular import ImportFailed, Row, read_rows
+from commitments.services.figure_rows import FIGURE_COLUMNS
+from commitments.services.figures import FigureInput, ImportResult
+from commitments.tabular import ImportFailed, Row, line_number, read_rows
 
 CODE = re.compile(r"^[-a-zA-Z0-9_]+$")
-
-
-def line_number(error: str) -> tuple[int, str]:
-    """Sorts the messages of rows ("line 12: …") by their line."""
-    match = re.match(r"line (\d+):", error)
-    return (int(match.group(1)) if match else 0, error)
 
 
 # ---------------------------------------------------------------------------
@@ -177,8 +173,6 @@ def _units_write(parsed: Mapping[str, dict], stored: Mapping[str, Unit]) -> tupl
 # Figures
 # ---------------------------------------------------------------------------
 
-FIGURE_COLUMNS = ("year", "quarter", "unit", "element", "category", "value")
-
 
 def figures_import(*, path: str | Path) -> ImportResult:
     """Upsert figures from a CSV or XLSX file (CONTRACT.md: figures CSV).
@@ -188,7 +182,21 @@ def figures_import(*, path: str | Path) -> ImportResult:
     negative, 0 or 1 for flags), then the whole file together with the figures already
     stored against the validation rules (e.g. dossiers on time cannot exceed dossiers
     resolved). The messages are in English whatever the active language.
+
+    On PostgreSQL the file is streamed through a staging table (``figure_stream``), so
+    a file of any size takes memory that does not grow with it; elsewhere it is read
+    whole (``figures_import_in_memory``). Both give the same figures, messages, audit
+    entries and approvals.
     """
+    if connection.vendor == "postgresql":
+        return figure_stream.figures_stream_import(path=path)
+    return figures_import_in_memory(path=path)
+
+
+def figures_import_in_memory(*, path: str | Path) -> ImportResult:
+    """``figures_import`` with the whole file read first and checked in Python: the
+    import on SQLite, and on PostgreSQL the reference the streamed import must agree
+    with."""
     rows = read_rows(path, FIGURE_COLUMNS)
     units = {u.code: u for u in Unit.objects.all()}
     elements = {e.code: e for e in DataElement.objects.all()}
@@ -198,13 +206,11 @@ def figures_import(*, path: str | Path) -> ImportResult:
     seen: dict[tuple, int] = {}
     with translation.override("en"):
         for row in rows:
-            parsed = _parse_figure(row, units, elements, categories, errors)
+            parsed = figure_rows.figure_row_parse(row, units, elements, categories, errors)
             if parsed is None:
                 continue
             if parsed.key in seen:
-                errors.append(
-                    row.error("value", f"the same figure is already on line {seen[parsed.key]}")
-                )
+                errors.append(figure_rows.duplicate_line(row.line, seen[parsed.key]))
                 continue
             seen[parsed.key] = row.line
             inputs.append(parsed)
@@ -212,74 +218,38 @@ def figures_import(*, path: str | Path) -> ImportResult:
         # Every error of the file at once: the rules too, on the rows that parse.
         with translation.override("en"):
             broken = figures.figures_rule_violations(inputs=inputs)
-            errors += [_violation_line(v) for v in broken]
+            errors += [figure_rows.violation_line(v) for v in broken]
         raise ImportFailed(sorted(errors, key=lambda error: line_number(error)[0]))
     source = Path(path).name
     try:
         with transaction.atomic():
+            written = _periods_written(inputs)
             result = figures.figures_save(inputs=inputs, source=source)
             # An admin's import is a trusted channel: its figures are official on
             # arrival (DOMAIN.md), so the reports they land in are approved, and say so.
             official.reports_approve_trusted(
                 periods={(i.unit, i.year, i.quarter) for i in inputs},
-                note=gettext("Duyệt khi nhập tệp %(file)s") % {"file": source},
+                written=written,
+                note=official.import_note(source),
             )
     except figures.RulesBroken as broken:
         with translation.override("en"):
-            lines = [_violation_line(v) for v in broken.violations]
+            lines = [figure_rows.violation_line(v) for v in broken.violations]
         raise ImportFailed(sorted(lines, key=line_number)) from None
     return result
 
 
-def _parse_figure(row, units, elements, categories, errors) -> FigureInput | None:
-    """A row of the figures file as a figure to save (its ``where``: the row's line);
-    None when it has problems, which are added to ``errors``."""
-    v = row.values
-    problems = []
-    year = whole(v["year"])
-    if year is None or not 2000 <= year <= 2100:
-        problems.append(row.error("year", f"{v['year']!r} is not a year"))
-    quarter = whole(v["quarter"])
-    if quarter is None or not 1 <= quarter <= 4:
-        problems.append(row.error("quarter", f"{v['quarter']!r} must be 1, 2, 3 or 4"))
-    unit = units.get(v["unit"])
-    if unit is None:
-        problems.append(row.error("unit", f"unknown unit {v['unit']!r}"))
-    value, refused = figures.figure_check(
-        where=row.line,
-        element_code=v["element"],
-        category_code=v["category"],
-        text=v["value"],
-        elements=elements,
-        categories=categories,
+def _periods_written(inputs: list[FigureInput]) -> set[tuple[Unit, int, int]]:
+    """The reports whose figures the inputs change: a new figure or another value."""
+    stored = (
+        Figure.objects.filter(
+            year__in={i.year for i in inputs}, unit_id__in={i.unit.pk for i in inputs}
+        )
+        .order_by()
+        .values_list("year", "quarter", "unit_id", "element_id", "category_id", "value")
     )
-    problems += [_figure_error_line(e, elements.get(v["element"])) for e in refused]
-    if problems:
-        errors.extend(problems)
-        return None
-    element = elements[v["element"]]
-    category = categories[v["category"]] if element.category_kind else None
-    return FigureInput(row.line, year, quarter, unit, element, category, value)
-
-
-def _figure_error_line(error: FigureError, element: DataElement | None) -> str:
-    """``line N: column: 'cell': reason`` for a figure refused on the row of line
-    ``error.where``; the value of a flag says so."""
-    cell = repr(error.text)
-    if error.part == "value" and element is not None and element.is_flag:
-        cell += f" ({DataElement._meta.get_field('is_flag').verbose_name})"
-    return f"line {error.where}: {error.part}: {cell}: {error}"
-
-
-def _violation_line(violation: RuleViolation) -> str:
-    """``line N: value: period unit [category]: reason`` for a broken validation rule,
-    on the line of the figure it is reported on."""
-    item = violation.item
-    subject = f"{item.year}-Q{item.quarter} {item.unit.code}"
-    if item.category:
-        subject += f" {item.category.code}"
-    error = violation.error()
-    return f"line {error.where}: {error.part}: {subject}: {error}"
+    values = {tuple(key): value for *key, value in stored}
+    return {(i.unit, i.year, i.quarter) for i in inputs if values.get(i.key) != i.value}
 
 
 # ---------------------------------------------------------------------------

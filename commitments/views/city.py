@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from commitments import access, city, selectors
-from commitments.views.periods import QUARTERS, approvals, basis, period, provisional_note
+from commitments.views.periods import QUARTERS, basis, period, provisional_note
 
 
 @login_required
@@ -29,13 +29,6 @@ def city_overview(request: HttpRequest) -> HttpResponse:
     rows, columns = city.city_table(
         selectors.city.city_reading(year=year, quarter=quarter, basis=reading),
         category_names=selectors.statuses.category_names(),
-    )
-    # Every unit's reports count in the provisional view's note; the official view
-    # says nothing of them and reads no unit.
-    units = (
-        selectors.statuses.units_by_code(approvals=approvals(reading, year, quarter)).values()
-        if reading.provisional
-        else ()
     )
     sort = request.GET.get("sort", "")
     return render(
@@ -52,8 +45,9 @@ def city_overview(request: HttpRequest) -> HttpResponse:
             "compared": city.sort_rows(rows, columns, sort),
             "sort": sort,
             "legend": city.LEGEND,
+            # Every unit's reports count in the provisional view's note.
             "provisional": provisional_note(
-                reading, units, year=year, quarter=quarter, scope=access.ALL_UNITS
+                reading, year=year, quarter=quarter, scope=access.ALL_UNITS
             ),
         },
     )

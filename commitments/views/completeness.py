@@ -3,6 +3,8 @@ quarter's report, on time or late, for the directors and admins who follow it.""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from commitments import access, engine, selectors
+from commitments.views import paging
 from commitments.views.periods import choice
 
 QUARTERS = [1, 2, 3, 4]
@@ -31,11 +34,21 @@ def _quarter(request: HttpRequest) -> tuple[list[int], int, int]:
 @require_GET
 def completeness(request: HttpRequest) -> HttpResponse:
     """Each unit the user directs (every unit for an admin) with the state of its
-    report of the quarter, late units first, under the reporting rates."""
+    report of the quarter, late units first, under the reporting rates: a page of
+    them at a time, or only the units of one timeliness (``?timeliness=late``)."""
     scope = access.user_scope(user=request.user)
     if not access.completeness_visible(user=request.user, scope=scope):
         raise PermissionDenied
     years, year, quarter = _quarter(request)
+    summary = selectors.completeness.completeness_summary(scope=scope, year=year, quarter=quarter)
+    timeliness = request.GET.get("timeliness", "")
+    if timeliness not in selectors.completeness.TIMELINESS:
+        timeliness = ""
+    page = paging.page_of(
+        selectors.completeness.unit_standing(scope=scope, summary=summary, timeliness=timeliness),
+        request,
+        count=summary.timeliness[timeliness] if timeliness else summary.expected,
+    )
     return render(
         request,
         "commitments/completeness.html",
@@ -44,8 +57,12 @@ def completeness(request: HttpRequest) -> HttpResponse:
             "year": year,
             "quarter": quarter,
             "quarters": QUARTERS,
-            "completeness": selectors.completeness.report_completeness(
-                scope=scope, year=year, quarter=quarter
+            "completeness": replace(
+                summary, units=selectors.completeness.unit_reporting(page.object_list)
             ),
+            "timeliness": timeliness,
+            "page": page,
+            "page_query": paging.query(request),
+            "filter_query": paging.query(request, without=("page", "timeliness")),
         },
     )

@@ -5,7 +5,7 @@ statuses of the units the user sees (``access.reading_scope``)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -51,12 +51,13 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_csv(request: HttpRequest) -> HttpResponse:
     """Every status of a year (each quarter and the year to date) in the columns of the
-    status export contract, UTF-8 with a byte order mark for Excel."""
+    status export contract, UTF-8 with a byte order mark for Excel; streamed as it is
+    read, so that the whole country's year starts at once and is never held whole."""
     scope, year, _quarter = _report_period(request)
-    return _attachment(
+    return StreamingHttpResponse(
         exports.status_csv(year=year, scope=scope),
         content_type="text/csv; charset=utf-8",
-        filename=f"trang-thai-{year}.csv",
+        headers={"Content-Disposition": f'attachment; filename="trang-thai-{year}.csv"'},
     )
 
 

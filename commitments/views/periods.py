@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 
-from commitments import access, engine, selectors
-from commitments.models import RecomputeState
+from commitments import access, engine, insights, selectors
+from commitments.models import RecomputeState, Unit
 from commitments.templatetags.statuses import period_name
 
 QUARTERS = [engine.YEAR, 1, 2, 3, 4]
@@ -54,28 +54,56 @@ def basis(request: HttpRequest) -> selectors.statuses.Basis:
     return selectors.statuses.Basis(provisional=request.GET.get("provisional") == "1")
 
 
-def approvals(basis: selectors.statuses.Basis, year: int, quarter: int):
-    """What ``units_by_code`` counts for the provisional view's note (the period's
-    quarters begun), or None for the official view, which says nothing of it."""
-    if not basis.provisional:
-        return None
+def approval_quarters(year: int, quarter: int) -> list[int]:
+    """The quarters whose reports the provisional view's note counts: the quarter
+    shown, or the year's quarters begun."""
+    if quarter:
+        return [quarter]
     today = timezone.localdate()
-    begun = [q for q in (1, 2, 3, 4) if engine.period_bounds(year, q)[0] <= today]
-    return year, [quarter] if quarter else begun
+    return [q for q in (1, 2, 3, 4) if engine.period_bounds(year, q)[0] <= today]
 
 
 def provisional_note(
-    basis: selectors.statuses.Basis, units, *, year: int, quarter: int, scope: access.Scope
+    basis: selectors.statuses.Basis,
+    *,
+    year: int,
+    quarter: int,
+    scope: access.Scope,
+    within: Unit | None = None,
 ) -> dict:
     """What a page says of the figures it shows: nothing in the official view; in the
     provisional view, how many of the period's reports are approved among the units
-    the user sees ("12/16")."""
+    the user sees, or within one unit's subtree ("12/16"), counted in the database."""
     if not basis.provisional:
         return {"requested": False}
-    _, quarters = approvals(basis, year, quarter)
-    seen = [u for u in units if u in scope]
+    quarters = approval_quarters(year, quarter)
     return {
         "requested": True,
-        "progress": selectors.statuses.approval_progress(seen, quarters=quarters),
+        "progress": selectors.units.approval_progress(
+            scope=scope, year=year, quarters=quarters, within=within
+        ),
         "period": period_name(year, quarter),
     }
+
+
+def is_open(year: int, quarter: int) -> bool:
+    """Whether the period shown has not ended yet."""
+    return timezone.localdate() <= engine.period_bounds(year, quarter)[1]
+
+
+def quarters_ended(year: int) -> int:
+    """How many quarters of ``year`` have ended today (4 for a past year)."""
+    today = timezone.localdate()
+    if year != today.year:
+        return 4 if year < today.year else 0
+    return engine.quarter_of(today) - 1
+
+
+def compared_periods(year: int, quarter: int, ended: int) -> tuple | None:
+    """The two quarters a page's changes compare (``insights.comparison``), as (year,
+    quarter), the earlier first; None when there are not two."""
+    compared = insights.comparison(quarter, ended)
+    if compared is None:
+        return None
+    before, after = compared
+    return ((year - 1, 4) if before == 0 else (year, before)), (year, after)

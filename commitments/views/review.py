@@ -12,22 +12,32 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from commitments import access, selectors
+from commitments.context_processors import reviews_waiting
+from commitments.views import paging
 
 
 @login_required
 @require_GET
 def review(request: HttpRequest) -> HttpResponse:
-    """The submitted reports of the units the user directs (every unit for an admin);
-    403 for anyone who reviews none."""
+    """The submitted reports of the units the user directs (every unit for an admin),
+    a page of them at a time; 403 for anyone who reviews none."""
     scope = access.user_scope(user=request.user)
     if not access.directs_units(scope=scope):
         raise PermissionDenied
     today = timezone.localdate()
+    # The navigation's count of the reports waiting is the inbox's: read once, it
+    # counts the pages too.
+    badge = reviews_waiting(request)
+    page = paging.page_of(
+        selectors.reviews.review_reports(scope=scope), request, count=badge.waiting
+    )
     return render(
         request,
         "commitments/review.html",
         {
-            "items": selectors.reviews.review_inbox(scope=scope, today=today),
+            "items": selectors.reviews.review_items(page.object_list, today=today),
+            "page": page,
+            "page_query": paging.query(request),
             "today": today,
             "writes_reports": bool(scope.staff_ids),
         },

@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,7 +32,7 @@ from commitments import access, engine
 from commitments.exports import XLSX_CONTENT_TYPE, unit_name
 from commitments.models import Unit
 from commitments.templatetags.statuses import period_name
-from commitments.views import periods
+from commitments.views import paging, periods
 from surveys import exports, selectors, services
 from surveys.models import Response
 
@@ -44,8 +45,12 @@ DESK_TEMPLATE = "surveys/staff_desk.html"
 
 def visible_desks(scope: access.Scope) -> list[Unit]:
     """The receiving desks (bộ phận tiếp nhận) a user sees, by code; one query."""
-    desks = Unit.objects.filter(receives_dossiers=True).order_by("code")
-    return list(scope.filter(desks, "pk"))
+    return list(visible_desks_query(scope))
+
+
+def visible_desks_query(scope: access.Scope) -> QuerySet[Unit]:
+    """``visible_desks`` as a query, to page."""
+    return scope.filter(Unit.objects.filter(receives_dossiers=True).order_by("code"), "pk")
 
 
 def desk_for_user(request: HttpRequest, code: str) -> tuple[Unit, frozenset[str]]:
@@ -85,14 +90,18 @@ def desk_url(unit: Unit, year: int, quarter: int, **query) -> str:
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     """Each desk's satisfaction by quarter and for the year to date against the target
-    (4.1) of its department's sheet, its published quarters, responses flagged and comments awaiting moderation;
-    every desk added up. A constant number of queries whatever the number of desks."""
+    (4.1) of its department's sheet, its published quarters, responses flagged and
+    comments awaiting moderation, a page of desks at a time; every desk added up. A
+    constant number of queries whatever the number of desks."""
     scope = access.user_scope(user=request.user)
     today = timezone.localdate()
     years = selectors.survey_years(today=today)
     year = periods.choice(request, "year", years, today.year)
-    desks = visible_desks(scope)
-    rows, total, target = selectors.satisfaction_by_desk(units=desks, year=year, today=today)
+    desks = visible_desks_query(scope)
+    page = paging.page_counted(desks, request)
+    rows, total, target = selectors.satisfaction_by_desk(
+        units=list(page.object_list), year=year, today=today, every_desk=desks
+    )
     return render(
         request,
         "surveys/staff_overview.html",
@@ -103,11 +112,14 @@ def overview(request: HttpRequest) -> HttpResponse:
                 {"row": row, "decides": scope.everything or row.unit.pk in scope.director_ids}
                 for row in rows
             ],
-            "total": total if len(rows) > 1 else None,
+            "desk_count": page.paginator.count,
+            "total": total if page.paginator.count > 1 else None,
             "target": target,
             # Desks of departments whose sheets set different satisfaction targets.
             "targets_differ": target is None and any(r.threshold is not None for r in rows),
             "quarters": (1, 2, 3, 4),
+            "page": page,
+            "page_query": paging.query(request),
         },
     )
 

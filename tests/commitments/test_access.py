@@ -151,7 +151,8 @@ def _xlsx(response, role):
 
 
 def _csv(response, role):
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")  # streamed
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert {row["unit"] for row in rows} == SEES[role], role
 
 

@@ -90,15 +90,22 @@ def test_a_burst_of_saves_in_one_transaction_queues_one_recompute(
 
 @pytest.fixture
 def recomputes(monkeypatch):
-    """The years each recompute read, in order (one read of the engine's inputs each)."""
+    """The years each recompute read, in order (one read of the engine's inputs each:
+    the year's, or, for a change that names the figures it wrote, what it touched)."""
     years: list[int] = []
     read = selectors.engine_inputs.engine_inputs
+    read_part = selectors.part_inputs.part_inputs
 
     def counted(*, year):
         years.append(year)
         return read(year=year)
 
+    def counted_part(*, year, **part):
+        years.append(year)
+        return read_part(year=year, **part)
+
     monkeypatch.setattr(selectors.engine_inputs, "engine_inputs", counted)
+    monkeypatch.setattr(selectors.part_inputs, "part_inputs", counted_part)
     return years
 
 

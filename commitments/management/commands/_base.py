@@ -12,6 +12,10 @@ class ImportCommand(BaseCommand):
     lines on standard error when any row is bad."""
 
     service = None  # a services function taking path=
+    # The system checks load every page's code (the URLs, the views, the workbook's
+    # library): a second and more before a file is read. An import needs none of it;
+    # ``manage.py check`` and the web processes run them.
+    requires_system_checks = []
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", help="CSV (UTF-8, BOM allowed) or XLSX file")

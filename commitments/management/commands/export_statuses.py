@@ -1,5 +1,6 @@
 import csv
 import json
+import textwrap
 
 from django.core.management.base import BaseCommand
 
@@ -14,9 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "csv"], default="json")
 
     def handle(self, *args, **options) -> None:
-        rows = selectors.statuses.status_export_rows(year=options["year"])
+        # Written row by row as the database gives them: the whole country's year is
+        # never held whole. The JSON is what json.dumps(rows, indent=2) would write.
+        rows = selectors.statuses.status_export_stream(year=options["year"])
         if options["format"] == "json":
-            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            self._json(rows)
             return
         writer = csv.DictWriter(
             self.stdout, fieldnames=selectors.statuses.EXPORT_COLUMNS, lineterminator="\n"
@@ -24,3 +27,11 @@ class Command(BaseCommand):
         writer.writeheader()
         for row in rows:
             writer.writerow({k: "" if v is None else v for k, v in row.items()})
+
+    def _json(self, rows) -> None:
+        first = True
+        for row in rows:
+            item = textwrap.indent(json.dumps(row, ensure_ascii=False, indent=2), "  ")
+            self.stdout.write(("[\n" if first else ",\n") + item, ending="")
+            first = False
+        self.stdout.write("[]" if first else "\n]")

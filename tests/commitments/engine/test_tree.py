@@ -173,3 +173,24 @@ def test_indicator_reports_each_department_of_the_dataset_on_its_own_units():
     assert {r.unit_id for r in rows} == {1, 5}
     assert one(rows, unit_id=1).status == MET
     assert one(rows, unit_id=5).status == NOT_MET
+
+
+def test_two_sheets_numbering_an_indicator_alike_judge_each_department_on_its_own_target():
+    """Sheets number their indicators alike: the 4.1 of department A (91%) and of B
+    (60%) are two indicators, each judging its own department's units, whole or in
+    parts of the tree (``rows_for``)."""
+    from dataclasses import replace
+
+    data = dataset(
+        [department(1, "A"), desk(2, parent=1), department(5, "B"), desk(6, parent=5)],
+        [*survey(2, 70, 100), *survey(6, 70, 100)],
+    )
+    sheets = [
+        replace(satisfaction_4_1("91"), departments=frozenset({1})),
+        replace(satisfaction_4_1("60"), departments=frozenset({5})),
+    ]
+    for rows_for in (None, frozenset({2}), frozenset({6}), frozenset({1, 2, 5, 6})):
+        rows = run(sheets, replace(data, rows_for=rows_for))
+        judged = {(r.unit_id, r.target, r.status) for r in rows if r.quarter == YEAR}
+        expected = {(1, 91, NOT_MET), (2, 91, NOT_MET), (5, 60, MET), (6, 60, MET)}
+        assert judged == {row for row in expected if rows_for is None or row[0] in rows_for}

@@ -150,3 +150,33 @@ def test_figures_without_any_report_are_official(desk):
     factories.figure(desk, "dossiers_on_time", 98, quarter=2, category="land")
     _recomputed()
     assert _exported(desk) == (98.0, "met")
+
+
+def test_an_import_grows_the_version_only_of_the_reports_it_changes(desk, write_file):
+    """A form opened before an import cannot save over what it changed; a report the
+    import leaves as it was (approved, the same figures) keeps its version."""
+    header = "year,quarter,unit,element,category,value\n"
+    first = header + "2021,2,vp,dossiers_resolved,land,100\n2021,3,vp,dossiers_resolved,land,10\n"
+    path = write_file("so-lieu.csv", first)
+
+    def versions() -> dict[int, int]:
+        reports = QuarterlyReport.objects.filter(unit=desk)
+        return dict(reports.values_list("quarter", "version"))
+
+    call_command("import_figures", path, stdout=io.StringIO())
+    assert versions() == {2: 1, 3: 1}  # created, then approved
+    call_command("import_figures", path, stdout=io.StringIO())
+    assert versions() == {2: 1, 3: 1}  # the same file: nothing changed
+    second = header + "2021,2,vp,dossiers_resolved,land,100\n2021,3,vp,dossiers_resolved,land,12\n"
+    call_command("import_figures", write_file("so-lieu-2.csv", second), stdout=io.StringIO())
+    assert versions() == {2: 1, 3: 2}
+    # A reopened report (not approved) grows it even when its figures stay the same.
+    services.reports.report_reopen(
+        report=QuarterlyReport.objects.get(unit=desk, quarter=2),
+        user=factories.superuser(),
+        reason="Kiểm tra lại",
+    )
+    reopened = versions()[2]
+    call_command("import_figures", write_file("so-lieu-3.csv", second), stdout=io.StringIO())
+    assert versions() == {2: reopened + 1, 3: 2}
+    assert QuarterlyReport.objects.get(unit=desk, quarter=2).state == "approved"

@@ -13,7 +13,8 @@ from decimal import Decimal
 import pytest
 
 from commitments import services
-from commitments.models import Figure, QuarterlyReport, Status
+from commitments.models import AuditEntry, DataElement, Figure, QuarterlyReport, Status
+from commitments.services.figures import FigureInput
 from tests import factories
 from tests.commitments.shortcuts import desk_figures, desk_report, report_post, report_url
 
@@ -23,13 +24,25 @@ SOURCE_EN = "From the citizens' satisfaction survey"
 
 
 @pytest.fixture
-def counted(units):
-    """The desk's Q2 survey figures, as the survey's tally and a publication write them."""
-    desk = units["desk"]
-    factories.figure(desk, "survey_responses", 120, quarter=2)
-    factories.figure(desk, "survey_satisfied", 111, quarter=2)
-    factories.figure(desk, "survey_published", 1, quarter=2)
-    return {"survey_responses": 120, "survey_satisfied": 111, "survey_published": 1}
+def counted(units, django_capture_on_commit_callbacks):
+    """The desk's Q2 survey figures, as the survey's tally and a publication write them:
+    through the figure service, whose request recomputes what they touched."""
+    figures = {"survey_responses": 120, "survey_satisfied": 111, "survey_published": 1}
+    inputs = [
+        FigureInput(
+            where=code,
+            year=2021,
+            quarter=2,
+            unit=units["desk"],
+            element=DataElement.objects.get(code=code),
+            category=None,
+            value=value,
+        )
+        for code, value in figures.items()
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.figures.figures_save(inputs=inputs, action=AuditEntry.Action.COUNTED)
+    return figures
 
 
 def _cell(html: str, field: str) -> str:

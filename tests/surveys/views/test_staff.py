@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from commitments.models import AuditEntry, Figure, Target
+from commitments.views.paging import PER_PAGE
 from surveys.models import DeskPublication, Response
 from tests import factories
 from tests.surveys.conftest import answer
@@ -490,6 +491,23 @@ def test_overview_query_budget(client, desks, people, django_assert_max_num_quer
     with django_assert_max_num_queries(14):
         page = client.get(OVERVIEW, {"year": 2021})
     assert len(page.context["rows"]) == 2 + extra
+
+
+def test_the_overview_pages_the_desks_and_adds_up_every_one(client, desks, people):
+    more_desks(desks, PER_PAGE)  # a page and two more
+    as_user(client, people, "director")
+    first = client.get(OVERVIEW, {"year": 2021})
+    assert len(first.context["rows"]) == PER_PAGE
+    second = client.get(OVERVIEW, {"year": 2021, "page": 2})
+    assert len(second.context["rows"]) == 2
+    assert first.context["page"].paginator.count == PER_PAGE + 2
+    # The total counts every desk, whichever page is shown.
+    for page in (first, second):
+        total = page.context["total"]
+        for cell in total.quarters:
+            valid = Response.objects.filter(year=2021, quarter=cell.quarter, voided_at=None)
+            assert cell.counts.responses == valid.count()
+    assert 'rel="next"' in first.content.decode()
 
 
 @pytest.mark.parametrize("responses", [3, 120])
