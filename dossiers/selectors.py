@@ -108,6 +108,8 @@ class Difference:
     typed: int
     derived: int
     records: int
+    # The unit's, element's and field's names in the reader's language.
+    names: tuple[str, str, str] = ("", "", "")
 
     @property
     def difference(self) -> int:
@@ -120,11 +122,14 @@ def reconciliation(*, year: int, units: QuerySet | None = None) -> list[Differen
     counts = DossierCount.objects.filter(year=year, typed__isnull=False)
     if units is not None:
         counts = counts.filter(unit__in=units)
-    rows = counts.values_list(
-        "unit__code", "year", "quarter", "element__code", "category__code", "typed", "value",
-        "records",
-    )  # fmt: skip
-    differences = [Difference(*row) for row in rows]
+    counts = counts.select_related("unit", "element", "category")
+    differences = [
+        Difference(
+            c.unit.code, c.year, c.quarter, c.element.code, c.category.code, c.typed, c.value,
+            c.records, names=(c.unit.label, c.element.name, c.category.name),
+        )
+        for c in counts
+    ]  # fmt: skip
     return sorted(
         differences,
         key=lambda d: (-abs(d.difference), d.unit, d.quarter, d.element, d.category),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from commitments.models import Category, DataElement
 from dossiers.models import Dossier
 from tests import factories
 from tests.dossiers.conftest import HEADER, WORKED
@@ -66,6 +67,10 @@ def test_director_sees_the_reconciliation(client, desk, write_file):
     dossiers_import(path=write_file("d.csv", HEADER + WORKED))
     client.force_login(factories.director("giamdoc", desk.parent))
     html = client.get(reverse("dossiers:reconciliation"), {"year": 2021}).content.decode()
-    assert "dossiers_received" in html and ">9<" in html and ">3<" in html
+    assert ">9<" in html and ">3<" in html
+    # The element and the field by their names in the reader's language, not their codes.
+    received = DataElement.objects.get(code="dossiers_received")
+    land = Category.objects.get(code="land")
+    assert f"<td>{received.name_vi}</td><td>{land.name_vi}</td>" in html
     client.force_login(factories.staff("chuyenvien", desk))
     assert client.get(reverse("dossiers:reconciliation")).status_code == 403
