@@ -4,8 +4,6 @@ used."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from api.models import ApiToken
+from api.services import create_token
 
 
 class TokenForm(forms.Form):
@@ -33,10 +32,8 @@ def tokens(request):
     form = TokenForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():
-        _token, created = ApiToken.objects.create(
-            user=request.user,
-            expiry=dt.timedelta(days=form.cleaned_data["days"]),
-            name=form.cleaned_data["name"],
+        _token, created = create_token(
+            request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
         )
         form = TokenForm()
     return render(
