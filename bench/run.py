@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import sys
 import tempfile
 from contextlib import ExitStack
@@ -38,7 +37,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bench import floors, generate
 from bench.measure import BenchFailed, Run, load, timed
-from loadtest.run import free_port, fresh_database, local_only, own_redis, process, wait_for
+from loadtest.run import (
+    free_port,
+    fresh_database,
+    local_only,
+    local_production_env,
+    own_redis,
+    process,
+    wait_for,
+)
 
 PYTHON = sys.executable
 MANAGE = ["manage.py"]
@@ -98,17 +105,8 @@ def environment(database: str, redis_url: str, static_root: Path) -> dict[str, s
     """Production settings on plain HTTP at 127.0.0.1; a save's recompute is queued at
     once (``RECOMPUTE_DELAY_SECONDS=0``) so that its latency is the work's own."""
     return {
-        **os.environ,
+        **local_production_env(database, redis_url),
         "DJANGO_SETTINGS_MODULE": "reform.settings",
-        "DATABASE_URL": database,
-        "REDIS_URL": redis_url,
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "SECURE_HSTS_SECONDS": "0",
         "STATIC_ROOT": str(static_root),
         "RECOMPUTE_DELAY_SECONDS": "0",
         "LOG_LEVEL": "WARNING",

@@ -137,11 +137,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def server_env(options: Options, redis_url: str) -> dict[str, str]:
-    """Production settings on plain HTTP at 127.0.0.1, throttles lifted."""
+def local_production_env(database: str, redis_url: str) -> dict[str, str]:
+    """Production settings (``DEBUG`` off, a fresh secret) served on plain HTTP at
+    127.0.0.1, as the load test and the benchmark run the server."""
     return {
         **os.environ,
-        "DATABASE_URL": options.database,
+        "DATABASE_URL": database,
         "REDIS_URL": redis_url,
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -150,6 +151,13 @@ def server_env(options: Options, redis_url: str) -> dict[str, str]:
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         "SECURE_HSTS_SECONDS": "0",
+    }
+
+
+def server_env(options: Options, redis_url: str) -> dict[str, str]:
+    """Production settings on plain HTTP at 127.0.0.1, throttles lifted."""
+    return {
+        **local_production_env(options.database, redis_url),
         "STATIC_MANIFEST": "false",  # no collectstatic: the form's page is what is measured
         "SURVEY_RATE_CLIENT": "",
         "SURVEY_RATE_DESK": "",
