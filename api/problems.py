@@ -132,4 +132,7 @@ def problem_responses_hook(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for code, description in PROBLEM_STATUSES.items():
                 responses.setdefault(code, {"description": description, "content": content})
+            for code, response in responses.items():
+                if code.isdigit() and int(code) >= 400 and not response.get("content"):
+                    response["content"] = content  # an error an operation names: a problem
     return result

@@ -3,13 +3,16 @@ describes; names in the caller's language (``Accept-Language``)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.services import max_token_days
 from commitments.models import QuarterlyReport, Status
 from commitments.selectors.statuses import export_number
 from commitments.services import batches
 
+TOO_LONG = _("Mã truy cập sống nhiều nhất %(max)s ngày.")
 ACTIONS = ("submit", "withdraw", "approve", "return", "reopen")
 
 
@@ -215,3 +218,22 @@ class SurveyResultSerializer(serializers.Serializer):
     quarter = serializers.IntegerField()
     published_at = serializers.DateTimeField()
     snapshot = serializers.JSONField()
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    days = serializers.IntegerField(required=False, min_value=1)
+
+    def validate_days(self, days: int) -> int:
+        if days > max_token_days():
+            raise serializers.ValidationError(TOO_LONG % {"max": max_token_days()})
+        return days
+
+
+class TokenCreatedSerializer(serializers.Serializer):
+    """A new token: ``token`` is shown this once (only its hash is kept)."""
+
+    token = serializers.CharField()
+    token_key = serializers.CharField(help_text="Its first characters, as the tokens page lists it")
+    name = serializers.CharField()
+    expiry = serializers.DateTimeField()

@@ -32,6 +32,8 @@ urlpatterns = [
         writes.ReportAction.as_view(),
         name="report_action",
     ),
+    path("v1/tokens/", tokens.TokenCreate.as_view(), name="token_create"),
+    path("v1/tokens/current/", tokens.TokenCurrent.as_view(), name="token_current"),
     # Last: any other address under /api/v1/ answers a 404 problem.
     re_path(r"^v1/", reads.NoSuchEndpoint.as_view()),
     path("tokens/", tokens.tokens, name="tokens"),

@@ -30,8 +30,18 @@ def test_the_schema_is_valid_openapi_3(client):
         "/api/v1/survey-results/",
         "/api/v1/targets/{id}/",
         "/api/v1/reports/{code}/{year}/{quarter}/action/",
+        "/api/v1/tokens/",
+        "/api/v1/tokens/current/",
     } <= set(schema["paths"])
     assert "tokenAuth" in schema["components"]["securitySchemes"]
+    # The password is taken where a token is created, and nowhere else.
+    assert schema["paths"]["/api/v1/tokens/"]["post"]["security"] == [{"basicAuth": []}]
+    assert all(
+        {"basicAuth": []} not in operation.get("security", [])
+        for path, operations in schema["paths"].items()
+        if path != "/api/v1/tokens/"
+        for operation in operations.values()
+    )
 
 
 def test_every_operation_documents_its_problems(client):

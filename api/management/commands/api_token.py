@@ -3,13 +3,11 @@ print it (shown once: only its hash is kept), as the tokens page and the admin d
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from api.models import ApiToken
+from api.services import create_token
 
 
 class Command(BaseCommand):
@@ -32,7 +30,5 @@ class Command(BaseCommand):
         days = options["days"]
         if not 1 <= days <= settings.REST_KNOX["TOKEN_TTL"].days:
             raise CommandError(f"--days must be 1 to {settings.REST_KNOX['TOKEN_TTL'].days}")
-        _, token = ApiToken.objects.create(
-            user=user, expiry=dt.timedelta(days=days), name=options["name"]
-        )
+        _, token = create_token(user, name=options["name"], days=days)
         self.stdout.write(token)
