@@ -13,6 +13,7 @@ from commitments.selectors.statuses import export_number
 from commitments.services import batches
 
 TOO_LONG = _("Mã truy cập sống nhiều nhất %(max)s ngày.")
+MAX_SHEET_LINES = 10_000
 ACTIONS = ("submit", "withdraw", "approve", "return", "reopen")
 
 
@@ -237,3 +238,52 @@ class TokenCreatedSerializer(serializers.Serializer):
     token_key = serializers.CharField(help_text="Its first characters, as the tokens page lists it")
     name = serializers.CharField()
     expiry = serializers.DateTimeField()
+
+
+class SheetSummarySerializer(serializers.Serializer):
+    """A signed sheet: its department (``null`` for the sheet common to every department
+    that signed none of its own), year, signature and commitments waiting for review."""
+
+    id = serializers.IntegerField()
+    department = serializers.CharField(source="department.code", allow_null=True, default=None)
+    year = serializers.IntegerField()
+    signed_by = serializers.CharField()
+    signed_on = serializers.DateField(allow_null=True)
+    to_review = serializers.SerializerMethodField()
+
+    def get_to_review(self, sheet) -> int:
+        return len(getattr(sheet, "waiting", ()))
+
+
+class SheetLinesSerializer(serializers.Serializer):
+    """A sheet as the lines of its file (README, the sheet file): each line an object of
+    the file's columns, its empty cells left out."""
+
+    lines = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)),
+        max_length=MAX_SHEET_LINES,
+    )
+
+
+class SheetSerializer(SheetLinesSerializer):
+    department = serializers.CharField()
+    year = serializers.IntegerField()
+    common = serializers.BooleanField(help_text="The sheet common to every department")
+
+
+class SheetWriteSerializer(SheetLinesSerializer):
+    pass
+
+
+class SheetLoadedSerializer(serializers.Serializer):
+    sheet = SheetSummarySerializer()
+    created = serializers.BooleanField()
+    written = serializers.IntegerField(
+        help_text="Parts written; 0 when the lines say what is stored"
+    )
+    counts = serializers.DictField(child=serializers.IntegerField())
+    definitions_added = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text="Signed words stating another target than the one given, with their pointers",
+    )

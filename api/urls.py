@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import reads, tokens, writes
+from api.views import reads, sheets, tokens, writes
 
 app_name = "api"
 
@@ -31,6 +31,12 @@ urlpatterns = [
         "v1/reports/<str:code>/<int:year>/<int:quarter>/action/",
         writes.ReportAction.as_view(),
         name="report_action",
+    ),
+    path("v1/sheets/", sheets.SheetList.as_view(), name="sheets"),
+    path(
+        "v1/sheets/<str:department>/<int:year>/",
+        sheets.SheetOfDepartment.as_view(),
+        name="sheet",
     ),
     path("v1/tokens/", tokens.TokenCreate.as_view(), name="token_create"),
     path("v1/tokens/current/", tokens.TokenCurrent.as_view(), name="token_current"),

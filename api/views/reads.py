@@ -220,6 +220,10 @@ class ApiRoot(APIView):
             "statuses",
             "figures",
             "reports",
+            "evidence",
+            "publications",
+            "survey_results",
+            "sheets",
             "schema",
             "docs",
         )

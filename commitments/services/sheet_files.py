@@ -88,30 +88,60 @@ def sheet_load(
     source: str = "",
 ) -> SheetLoaded:
     """Load the sheet that ``department`` (a top unit's code) signed for ``year`` from
-    a CSV or XLSX file (README: the sheet file), all or nothing.
+    a CSV or XLSX file (README: the sheet file), all or nothing, as ``sheet_rows_load``.
+    """
+    unit, errors = _load_start(department, year)
+    try:
+        rows = read_rows(path, sheet_file.COLUMNS, optional=sheet_file.MEASURE_COLUMNS)
+    except ImportFailed as failed:
+        raise SheetLoadFailed(errors + failed.errors) from None
+    return _load(
+        rows, unit, year, errors, replace=replace, user=user, source=source or Path(path).name
+    )
 
-    Refused (``SheetLoadFailed``) with every problem of the file at once; when the
+
+def sheet_rows_load(
+    *,
+    rows: list[Row],
+    department: str,
+    year: int,
+    replace: bool = False,
+    user=None,
+    source: str,
+) -> SheetLoaded:
+    """Load the sheet that ``department`` (a top unit's code) signed for ``year`` from
+    the rows of its file, all or nothing.
+
+    Refused (``SheetLoadFailed``) with every problem of the rows at once; when the
     department already has a sheet of the year, unless ``replace``; and when replacing
     it would change a sheet whose results of the year are published, or drop an
-    indicator that has milestones recorded. A new definition the file describes is
+    indicator that has milestones recorded. A new definition the rows describe is
     shared from then on, its first version valid from ``year``. The commitments loaded
     are as signed (none waits for review); every target written is in the targets'
-    history, the load in the audit log, and the year is recomputed once it commits.
+    history, the load in the audit log (``source`` naming it), and the year is
+    recomputed once it commits.
     """
+    unit, errors = _load_start(department, year)
+    return _load(rows, unit, year, errors, replace=replace, user=user, source=source)
+
+
+def _load_start(department: str, year: int) -> tuple[Unit | None, list[str]]:
+    """The department (its problems as errors) for a year that can be read."""
     errors: list[str] = []
     unit = _department(department, errors)
     if not 2000 <= year <= 2100:
         # The definitions in force are the year's: its rows cannot be checked without it.
         errors.append(Row(0, {}).error("year", gettext("Năm phải từ 2000 đến 2100.")))
         raise SheetLoadFailed(errors)
-    try:
-        rows = read_rows(path, sheet_file.COLUMNS, optional=sheet_file.MEASURE_COLUMNS)
-    except ImportFailed as failed:
-        raise SheetLoadFailed(errors + failed.errors) from None
+    return unit, errors
+
+
+def _load(
+    rows: list[Row], unit: Unit | None, year: int, errors: list[str], *, replace, user, source
+) -> SheetLoaded:
     plan = sheet_file.sheet_plan(rows, _known(year), errors)
     if errors:
         raise SheetLoadFailed(sorted(errors, key=line_number), plan.warnings)
-    source = source or Path(path).name
     with transaction.atomic():
         stored = Sheet.objects.select_for_update().filter(department=unit, year=year).first()
         _refusal_check(stored, plan, unit=unit, year=year, replace=replace)

@@ -40,6 +40,9 @@ ENDPOINTS = {
     "/api/v1/evidence/?year=2021": ([401, 200, 200, 200, 200, 200, 200, 200, 200], REPORTS),
     # Published results are public (/results/): every signed-in user reads them.
     "/api/v1/publications/": ([401, 200, 200, 200, 200, 200, 200, 200, 200], None),
+    # The sheets, as /sheets/: those who see some unit's results, and admins of targets.
+    "/api/v1/sheets/?year=2021": ([401, 403, 200, 200, 200, 200, 200, 200, 200], None),
+    "/api/v1/sheets/so-nnptnt/2021/": ([401, 403, 200, 200, 200, 200, 200, 200, 200], None),
 }
 # Of the units seen, those with figures (the department has none of its own).
 HAVE_FIGURES = {A, B}
