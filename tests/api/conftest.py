@@ -1,5 +1,5 @@
 """The REST API's world: a department (Sở) with two receiving units, A and B, their Q1
-2021 figures and statuses, a user per role (as tests/commitments/test_access.py) and a
+2021 figures and statuses, a user per role (tests/roles.py, as for the pages) and a
 token for each; ``call`` sends a request with a role's token."""
 
 from __future__ import annotations
@@ -14,19 +14,7 @@ from api.models import ApiToken
 from commitments import services
 from commitments.models import QuarterlyReport
 from tests import factories
-
-DEPARTMENT, A, B = "so-nnptnt", "cc-thuyloi", "cc-kiemlam"
-ROLES = [
-    "anonymous",
-    "no_membership",
-    "staff_a",
-    "staff_b",
-    "director_a",
-    "director_department",
-    "target_editor",
-    "superuser",
-    "city_office",
-]
+from tests.roles import role_units, role_users
 
 
 @pytest.fixture(autouse=True)
@@ -42,9 +30,7 @@ def world(catalogue, django_capture_on_commit_callbacks):
     """The department, A and B with Q1 2021 figures and statuses; A's and B's reports
     of Q1 are submitted; a user per role."""
     with django_capture_on_commit_callbacks(execute=True):
-        department = factories.unit(DEPARTMENT, kind="department", name="Sở Nông nghiệp")
-        a = factories.unit(A, parent=department, receives_dossiers=True, name="Chi cục Thủy lợi")
-        b = factories.unit(B, parent=department, receives_dossiers=True, name="Chi cục Kiểm lâm")
+        department, a, b = role_units()
         factories.figure(a, "dossiers_resolved", 1000, category="land")
         factories.figure(a, "dossiers_on_time", 955, category="land")
         factories.figure(b, "dossiers_resolved", 100, category="crop")
@@ -54,18 +40,8 @@ def world(catalogue, django_capture_on_commit_callbacks):
         factories.evidence(b, "initiative", dt.date(2021, 2, 2), title="Sáng kiến B")
         for unit in (a, b):
             factories.report(unit, state=QuarterlyReport.State.SUBMITTED)
-    users = {
-        "anonymous": None,
-        "no_membership": factories.user("nguoidung"),
-        "staff_a": factories.staff("chuyenvien-a", a),
-        "staff_b": factories.staff("chuyenvien-b", b),
-        "director_a": factories.director("truongphong-a", a),
-        "director_department": factories.director("giamdoc", department),
-        "target_editor": factories.user("bientap", permissions=["change_target"]),
-        "superuser": factories.superuser(),
-        "city_office": factories.city_office(),
-    }
-    return {"units": {DEPARTMENT: department, A: a, B: b}, "users": users}
+    users = role_users(department, a, b)
+    return {"units": {u.code: u for u in (department, a, b)}, "users": users}
 
 
 @pytest.fixture

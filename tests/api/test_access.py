@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import DEPARTMENT, ROLES, A, B
+from tests.roles import DEPARTMENT, ROLES, A, B
 
 pytestmark = pytest.mark.django_db
 

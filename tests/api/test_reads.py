@@ -13,7 +13,7 @@ from commitments import services
 from commitments.models import Status
 from commitments.selectors.statuses import Basis
 from tests import factories
-from tests.api.conftest import DEPARTMENT, A, B
+from tests.roles import DEPARTMENT, A, B
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from commitments.models import AuditEntry, QuarterlyReport
-from tests.api.conftest import A, B
+from tests.roles import A, B
 
 pytestmark = pytest.mark.django_db
 

@@ -21,27 +21,11 @@ from commitments import services
 from commitments.models import Figure, QuarterlyReport
 from tests import factories
 from tests.commitments.shortcuts import as_role
+from tests.roles import DEPARTMENT, NAMES, ROLES, A, B, role_units, role_users
 
-DEPARTMENT, A, B = "so-nnptnt", "cc-thuyloi", "cc-kiemlam"
-NAMES = {
-    DEPARTMENT: "Sở Nông nghiệp và Phát triển nông thôn",
-    A: "Chi cục Thủy lợi",
-    B: "Chi cục Kiểm lâm",
-}
 NO_UNIT = "Bạn chưa được phân công đơn vị nào. Hãy liên hệ quản trị viên."
 PERIOD = {"year": 2021, "quarter": 1}
 
-ROLES = [
-    "anonymous",
-    "no_membership",
-    "staff_a",
-    "staff_b",
-    "director_a",
-    "director_department",
-    "target_editor",  # may change targets, member of no unit
-    "superuser",
-    "city_office",  # holds view_city through a group, member of no unit
-]
 # The units each role sees, and those of them shown where the department was.
 SEES = {
     "anonymous": set(),
@@ -60,9 +44,7 @@ TOPS = {role: {DEPARTMENT} if DEPARTMENT in units else units for role, units in 
 @pytest.fixture
 def world(catalogue):
     """The department, A and B with Q1 2021 figures and statuses, and a user per role."""
-    department = factories.unit(DEPARTMENT, kind="department", name=NAMES[DEPARTMENT])
-    a = factories.unit(A, parent=department, receives_dossiers=True, name=NAMES[A])
-    b = factories.unit(B, parent=department, receives_dossiers=True, name=NAMES[B])
+    department, a, b = role_units()
     factories.figure(a, "dossiers_resolved", 1000, category="land")
     factories.figure(a, "dossiers_on_time", 955, category="land")
     factories.figure(a, "survey_responses", 10)
@@ -72,19 +54,7 @@ def world(catalogue):
     # A's and B's reports of Q1 wait for a director (the review inbox).
     for unit in (a, b):
         factories.report(unit, state=QuarterlyReport.State.SUBMITTED)
-
-    editor = factories.user("bientap", permissions=["change_target"])
-    users = {
-        "anonymous": None,
-        "no_membership": factories.user("nguoidung"),
-        "staff_a": factories.staff("chuyenvien-a", a),
-        "staff_b": factories.staff("chuyenvien-b", b),
-        "director_a": factories.director("truongphong-a", a),
-        "director_department": factories.director("giamdoc", department),
-        "target_editor": editor,
-        "superuser": factories.superuser(),
-        "city_office": factories.city_office(),
-    }
+    users = role_users(department, a, b)
     return {"units": {DEPARTMENT: department, A: a, B: b}, "users": users}
 
 
