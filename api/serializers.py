@@ -271,10 +271,6 @@ class SheetSerializer(SheetLinesSerializer):
     common = serializers.BooleanField(help_text="The sheet common to every department")
 
 
-class SheetWriteSerializer(SheetLinesSerializer):
-    pass
-
-
 class SheetLoadedSerializer(serializers.Serializer):
     sheet = SheetSummarySerializer()
     created = serializers.BooleanField()

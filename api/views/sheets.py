@@ -76,7 +76,7 @@ class SheetOfDepartment(APIView):
         return Response(io.SheetSerializer(body).data)
 
     @extend_schema(
-        request=io.SheetWriteSerializer,
+        request=io.SheetLinesSerializer,
         responses={
             200: io.SheetLoadedSerializer,
             201: io.SheetLoadedSerializer,
