@@ -44,17 +44,41 @@ def year_has_statuses(*, year: int) -> bool:
     return Status.objects.filter(year=year).exists()
 
 
-def period_statuses(*, year: int, quarter: int, scope: access.Scope) -> list[Status]:
-    """Every status of one period (``quarter`` 0: the year to date) of the units
-    ``scope`` sees: the departments' rows and every unit's, each with its indicator
-    (and the elements whose categories it is split by), commitment and unit; one
-    query."""
-    statuses = scope.filter(Status.objects.filter(year=year, quarter=quarter))
-    return list(
-        statuses.select_related(
-            "indicator__commitment", "indicator__denominator", "indicator__element", "unit"
-        )
+# How many rows of units behind, and names of units a coverage indicator did not count,
+# a department's printed report lists: a country's would list thousands. The rest are
+# counted, and the matrix shows them all.
+UNITS_LISTED = 200
+RELATED = ("indicator__commitment", "indicator__denominator", "indicator__element", "unit")
+
+
+def report_statuses(
+    *, year: int, quarter: int, scope: access.Scope, top_of
+) -> tuple[list[Status], Counter]:
+    """The statuses of one period (``quarter`` 0: the year to date) that the report
+    shows: every row of the top units of ``scope``; of the units below them, the whole
+    rows (no category) not met or at risk, the first ``UNITS_LISTED`` of each top unit
+    (``top_of``) in the report's order. With how many such rows each top unit has in
+    all. Two queries, and rows that do not grow with the units past the bound."""
+    period = Status.objects.filter(year=year, quarter=quarter)
+    behind = access.below_top_units(period.filter(category="", status__in=engine.BEHIND), scope)
+    keys = behind.values_list(
+        "pk",
+        "unit_id",
+        "indicator__commitment__position",
+        "indicator__commitment__code",
+        "indicator__position",
+        "indicator__code",
+        "unit__code",
     )
+    rows_of: dict[int, list[tuple]] = defaultdict(list)
+    for pk, unit_id, *order in keys:
+        rows_of[top_of(unit_id)].append((*order, pk))
+    counts, shown = Counter(), []
+    for top, rows in rows_of.items():
+        counts[top] = len(rows)
+        shown += [row[-1] for row in sorted(rows)[:UNITS_LISTED]]
+    statuses = access.top_units_only(period, scope) | period.filter(pk__in=shown)
+    return list(statuses.select_related(*RELATED)), counts
 
 
 def commitments_in_force(*, year: int) -> list[Commitment]:
@@ -156,6 +180,7 @@ class MissingUnits:
 
     status: Status
     units: list[str]
+    more: int = 0  # the units not named (past ``UNITS_LISTED``)
 
 
 @dataclass
@@ -167,6 +192,7 @@ class DepartmentReport:
     commitments: list[CommitmentResult]
     fields_behind: list[Status] = field(default_factory=list)
     units_behind: list[Status] = field(default_factory=list)
+    units_behind_more: int = 0  # the rows not listed (past ``UNITS_LISTED``)
     units_missing: list[MissingUnits] = field(default_factory=list)
 
 
@@ -225,7 +251,8 @@ def period_report(*, year: int, quarter: int, scope: access.Scope) -> Report:
     - the units a coverage indicator that falls short did not count
       (``Status.facts.missing``).
 
-    Four queries, whatever the number of units.
+    The units behind and the units missing are listed up to ``UNITS_LISTED`` a
+    department, the rest counted. Five queries, whatever the number of units.
     """
     categories = selectors.statuses.category_names()
     commitments = commitments_in_force(year=year)
@@ -239,8 +266,9 @@ def period_report(*, year: int, quarter: int, scope: access.Scope) -> Report:
             unit_id = units[unit_id].parent_id
         return unit_id
 
+    statuses, behind = report_statuses(year=year, quarter=quarter, scope=scope, top_of=top)
     rows_of: dict[int, list[Status]] = defaultdict(list)
-    for status in _ordered(period_statuses(year=year, quarter=quarter, scope=scope), categories):
+    for status in _ordered(statuses, categories):
         rows_of[top(status.unit_id)].append(status)
 
     departments = []
@@ -252,12 +280,9 @@ def period_report(*, year: int, quarter: int, scope: access.Scope) -> Report:
             name=unit_name(units[department_id]),
             commitments=commitment_results(commitments, own),
             fields_behind=[s for s in own if s.category and s.status in engine.BEHIND],
-            units_behind=[
-                s
-                for s in rows
-                if s.unit_id != department_id and not s.category and s.status in engine.BEHIND
-            ],
+            units_behind=[s for s in rows if s.unit_id != department_id],
         )
+        department.units_behind_more = behind[department_id] - len(department.units_behind)
         for status in own:
             missing = status.facts.missing
             if (
@@ -265,8 +290,9 @@ def period_report(*, year: int, quarter: int, scope: access.Scope) -> Report:
                 and status.status in engine.BEHIND
                 and missing
             ):
-                names = [code_to_name.get(code, code) for code in missing]
-                department.units_missing.append(MissingUnits(status=status, units=names))
+                names = [code_to_name.get(code, code) for code in missing[:UNITS_LISTED]]
+                more = len(missing) - len(names)
+                department.units_missing.append(MissingUnits(status, names, more))
         departments.append(department)
     return Report(year=year, quarter=quarter, departments=departments, category_names=categories)
 

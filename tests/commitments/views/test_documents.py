@@ -292,7 +292,7 @@ def test_dashboard_links_to_the_three_reports(director, demo):
 
 @pytest.mark.parametrize("units", [10, 100])
 @pytest.mark.parametrize(
-    ("name", "budget"), [("report_xlsx", 7), ("report_csv", 5), ("report_print", 8)]
+    ("name", "budget"), [("report_xlsx", 7), ("report_csv", 5), ("report_print", 9)]
 )
 def test_report_query_budget_does_not_grow_with_units(
     client, admin, catalogue, django_assert_max_num_queries, units, name, budget
@@ -312,3 +312,28 @@ def test_report_query_budget_does_not_grow_with_units(
         content = b"".join(response.streaming_content) if response.streaming else response.content
     assert response.status_code == 200
     assert content
+
+
+def test_a_large_reports_units_behind_are_listed_up_to_a_bound_and_counted(
+    client, admin, catalogue, monkeypatch
+):
+    """A country's report would list thousands of units behind: it lists the first
+    (in the report's order), says how many more, and names as many units missing."""
+    from commitments import exports
+
+    monkeypatch.setattr(exports, "UNITS_LISTED", 3)
+    department = factories.department()
+    for n in range(7):
+        desk = factories.unit(f"desk-{n}", parent=department, receives_dossiers=True)
+        factories.figure(desk, "dossiers_resolved", 100, category="land")
+        factories.figure(desk, "dossiers_on_time", 50, category="land")
+    services.recompute.statuses_recompute(year=2021, as_of=AFTER_2021)
+    behind = Status.objects.filter(
+        year=2021, quarter=1, category="", status="not_met", unit__parent=department
+    )
+    assert behind.count() >= 7  # each desk misses 5.1, at least
+    client.force_login(admin)
+    html = client.get(reverse("commitments:report_print"), {"year": 2021, "quarter": 1}).content
+    units = _section(html.decode(), "2. Đơn vị chưa đạt", "3. Đơn vị chưa đáp ứng")
+    assert units.count("<tr>") - 1 == 3  # the header's row, and three rows
+    assert f"… và {behind.count() - 3} dòng khác" in units
