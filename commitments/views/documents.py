@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from commitments import access, engine, exports
+from commitments import access, engine, exports, print_report
 from commitments.templatetags import recompute as recompute_text
 from commitments.views.periods import period, recompute_state
 
@@ -70,7 +70,7 @@ def report_print(request: HttpRequest) -> HttpResponse:
         request,
         "commitments/report_print.html",
         {
-            "report": exports.period_report(year=year, quarter=quarter, scope=scope),
+            "report": print_report.period_report(year=year, quarter=quarter, scope=scope),
             "today": timezone.localdate(),
         },
     )

@@ -1,0 +1,180 @@
+"""The printed report (báo cáo in, A4): what it shows of a period, one part per
+department (per top unit the user sees), read from the stored statuses
+(``exports`` has the words, titles and commitments' summaries it shares with the
+workbook)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from commitments import access, engine, selectors
+from commitments.exports import (
+    CommitmentResult,
+    commitment_results,
+    commitments_in_force,
+    period_title,
+    report_title,
+    unit_name,
+)
+from commitments.models import Status, Unit
+
+# How many rows of units behind, and names of units a coverage indicator did not count,
+# a department's printed report lists: a country's would list thousands. The rest are
+# counted, and the matrix shows them all.
+UNITS_LISTED = 200
+RELATED = ("indicator__commitment", "indicator__denominator", "indicator__element", "unit")
+
+
+def report_statuses(
+    *, year: int, quarter: int, scope: access.Scope, top_of
+) -> tuple[list[Status], Counter]:
+    """The statuses of one period (``quarter`` 0: the year to date) that the report
+    shows: every row of the top units of ``scope``; of the units below them, the whole
+    rows (no category) not met or at risk, the first ``UNITS_LISTED`` of each top unit
+    (``top_of``) in the report's order. With how many such rows each top unit has in
+    all. Two queries, and rows that do not grow with the units past the bound."""
+    period = Status.objects.filter(year=year, quarter=quarter)
+    behind = access.below_top_units(period.filter(category="", status__in=engine.BEHIND), scope)
+    keys = behind.values_list(
+        "pk",
+        "unit_id",
+        "indicator__commitment__position",
+        "indicator__commitment__code",
+        "indicator__position",
+        "indicator__code",
+        "unit__code",
+    )
+    rows_of: dict[int, list[tuple]] = defaultdict(list)
+    for pk, unit_id, *order in keys:
+        rows_of[top_of(unit_id)].append((*order, pk))
+    counts, shown = Counter(), []
+    for top, rows in rows_of.items():
+        counts[top] = len(rows)
+        shown += [row[-1] for row in sorted(rows)[:UNITS_LISTED]]
+    statuses = access.top_units_only(period, scope) | period.filter(pk__in=shown)
+    return list(statuses.select_related(*RELATED)), counts
+
+
+@dataclass
+class MissingUnits:
+    """A coverage indicator that falls short, and the units it did not count."""
+
+    status: Status
+    units: list[str]
+    more: int = 0  # the units not named (past ``UNITS_LISTED``)
+
+
+@dataclass
+class DepartmentReport:
+    """What one department (Sở) reports for a period."""
+
+    unit: Unit
+    name: str
+    commitments: list[CommitmentResult]
+    fields_behind: list[Status] = field(default_factory=list)
+    units_behind: list[Status] = field(default_factory=list)
+    units_behind_more: int = 0  # the rows not listed (past ``UNITS_LISTED``)
+    units_missing: list[MissingUnits] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    year: int
+    quarter: int
+    departments: list[DepartmentReport]
+    # Category code -> name in the active language: the categories a per-category
+    # indicator's target names ("each field ≥ 98% (Land, Investment ≥ 96%)").
+    category_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return report_title(year=self.year, quarter=self.quarter)
+
+    @property
+    def period(self) -> str:
+        return period_title(year=self.year, quarter=self.quarter)
+
+
+def _ordered(statuses: Iterable[Status], categories: dict[str, str]) -> list[Status]:
+    """In the order a report reads: commitment, indicator, the department before its
+    units, each unit's whole before its categories (in the categories' own order); each
+    row also gets ``unit_name``, ``category_name`` and ``behind`` (the names of the
+    fields behind), in the active language."""
+    position = {code: n for n, code in enumerate(categories, start=1)}  # "" (the whole): 0
+    rows = sorted(
+        statuses,
+        key=lambda s: (
+            s.indicator.commitment.position,
+            s.indicator.commitment.code,
+            s.indicator.position,
+            s.indicator.code,
+            s.unit.parent_id is not None,
+            s.unit.code,
+            position.get(s.category, 0),
+            s.category,
+        ),
+    )
+    for status in rows:
+        status.unit_name = unit_name(status.unit)
+        status.category_name = categories.get(status.category, status.category)
+        status.behind = [categories.get(code, code) for code in status.facts.behind]
+    return rows
+
+
+def period_report(*, year: int, quarter: int, scope: access.Scope) -> Report:
+    """The report of a quarter (or of the year to date), one part per department (per
+    top unit of ``scope``):
+
+    - each commitment in force with its indicators' results, targets and statuses;
+    - the fields behind: the department's per-category rows not met or at risk;
+    - the units behind: the units' own rows (the whole of an indicator) not met or at
+      risk;
+    - the units a coverage indicator that falls short did not count
+      (``Status.facts.missing``).
+
+    The units behind and the units missing are listed up to ``UNITS_LISTED`` a
+    department, the rest counted. Five queries, whatever the number of units.
+    """
+    categories = selectors.statuses.category_names()
+    commitments = commitments_in_force(year=year)
+    units = {u.pk: u for u in Unit.objects.all()}
+    code_to_name = {u.code: unit_name(u) for u in units.values()}
+
+    def top(unit_id: int) -> int:
+        seen = set()
+        while not access.is_top_unit(units[unit_id], scope) and unit_id not in seen:
+            seen.add(unit_id)
+            unit_id = units[unit_id].parent_id
+        return unit_id
+
+    statuses, behind = report_statuses(year=year, quarter=quarter, scope=scope, top_of=top)
+    rows_of: dict[int, list[Status]] = defaultdict(list)
+    for status in _ordered(statuses, categories):
+        rows_of[top(status.unit_id)].append(status)
+
+    departments = []
+    for department_id in sorted(rows_of, key=lambda pk: units[pk].code):
+        rows = rows_of[department_id]
+        own = [s for s in rows if s.unit_id == department_id]
+        department = DepartmentReport(
+            unit=units[department_id],
+            name=unit_name(units[department_id]),
+            commitments=commitment_results(commitments, own),
+            fields_behind=[s for s in own if s.category and s.status in engine.BEHIND],
+            units_behind=[s for s in rows if s.unit_id != department_id],
+        )
+        department.units_behind_more = behind[department_id] - len(department.units_behind)
+        for status in own:
+            missing = status.facts.missing
+            if (
+                status.indicator.kind == engine.COVERAGE
+                and status.status in engine.BEHIND
+                and missing
+            ):
+                names = [code_to_name.get(code, code) for code in missing[:UNITS_LISTED]]
+                more = len(missing) - len(names)
+                department.units_missing.append(MissingUnits(status, names, more))
+        departments.append(department)
+    return Report(year=year, quarter=quarter, departments=departments, category_names=categories)
