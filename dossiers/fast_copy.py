@@ -102,10 +102,11 @@ def _import(cursor, path: Path, now, zone, progress):
     # Every row on one line of its own: the lines are the Python path's line numbers.
     if cursor.cursor.rowcount != lines:
         raise NotFast
+    cursor.execute(f"ANALYZE {RAW}")  # the plans below go by its size
     where = {name: i for i, name in enumerate(names) if name}
     cells = {name: _cell(where.get(name)) for name in reading.COLUMNS}
-    periods = _old_periods(cursor, cells["code"])
-    rows, new = _upsert(cursor, cells, len(names), now, zone)
+    periods, stored = _old_periods(cursor, cells["code"])
+    rows, new = _upsert(cursor, cells, len(names), now, zone, stored=stored)
     cursor.execute(f"DROP TABLE {RAW}")
     if progress is not None:
         progress(rows)
@@ -163,14 +164,16 @@ def _cell(index: int | None) -> str:
     return "''" if index is None else rf"btrim(coalesce(r.c{index}, ''), E' \t')"
 
 
-def _old_periods(cursor, code: str) -> set[tuple[int, int, int]]:
-    """The quarters the stored dossiers of the file's codes counted in."""
+def _old_periods(cursor, code: str) -> tuple[set[tuple[int, int, int]], bool]:
+    """The quarters the stored dossiers of the file's codes counted in, and whether any
+    of them is stored."""
     cursor.execute(
         "SELECT d.unit_id, d.received_year, d.received_quarter, d.resolved_year, "
         "d.resolved_quarter FROM dossiers_dossier d "
         f"WHERE d.code IN (SELECT {code} FROM {RAW} r) GROUP BY 1, 2, 3, 4, 5"
     )
-    return _periods(cursor.fetchall())
+    rows = cursor.fetchall()
+    return _periods(rows), bool(rows)
 
 
 def _periods(rows) -> set[tuple[int, int, int]]:
@@ -182,9 +185,12 @@ def _periods(rows) -> set[tuple[int, int, int]]:
     return found
 
 
-def _upsert(cursor, cells: dict[str, str], width: int, now, zone) -> tuple[int, set]:
-    """Check, convert and upsert every row; the rows and the quarters they count in."""
+def _upsert(cursor, cells: dict[str, str], width: int, now, zone, *, stored: bool):
+    """Check, convert and upsert every row; the rows and the quarters they count in.
+    When none of the codes is ``stored`` yet, a plain insert (a code stored meanwhile, or
+    twice in the file, then breaks the unique constraint: the Python path takes over)."""
     updates = ", ".join(f"{name} = excluded.{name}" for name in STORED if name != "code")
+    conflict = f"ON CONFLICT (code) DO UPDATE SET {updates} " if stored else ""
     # Day first for 01/03/2021, as reading._parse_moment reads it (ISO dates are the same
     # whatever the style); the style is put back after.
     cursor.execute("SHOW DateStyle")
@@ -192,7 +198,7 @@ def _upsert(cursor, cells: dict[str, str], width: int, now, zone) -> tuple[int, 
     cursor.execute("SET LOCAL DateStyle = 'ISO, DMY'")
     cursor.execute(
         f"WITH stored AS (INSERT INTO dossiers_dossier ({', '.join(STORED)}) "
-        f"{_converted(cells, width)} ON CONFLICT (code) DO UPDATE SET {updates} "
+        f"{_converted(cells, width)} {conflict}"
         "RETURNING unit_id, received_year, received_quarter, resolved_year, resolved_quarter) "
         "SELECT *, COUNT(*) FROM stored GROUP BY 1, 2, 3, 4, 5",
         {

@@ -355,3 +355,13 @@ def test_a_bad_header_gives_the_python_messages(desks, write_file, monkeypatch):
     )
     assert used == [False]
     assert outcomes[0][0] == "line 1: colour: unknown column"
+
+
+def test_a_code_twice_over_stored_dossiers_gives_the_python_messages(
+    desks, write_file, monkeypatch
+):
+    twice = WORKED + WORKED.splitlines(keepends=True)[0]
+    paths = [write_file("worked.csv", HEADER + WORKED), write_file("twice.csv", HEADER + twice)]
+    outcomes, _state, used = _same_both_ways(paths, monkeypatch)
+    assert used == [True, False]
+    assert outcomes[1] == ["line 8: code: dossier 'HS-1' is already on line 2"]
