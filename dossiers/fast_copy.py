@@ -285,7 +285,7 @@ DATES = ("received_at", "due_at", "resolved_at")
 def _parsed(cells: dict[str, str], width: int) -> str:
     """Each non-blank raw row, its cells trimmed, its dates, choices and numbers read
     (NULL when not read); each OFFSET 0 keeps what its level computes computed once."""
-    shapes = ", ".join(f"translate(t.{d}, '0123456789', '0000000000') AS {d}_shape" for d in DATES)
+    shapes = ", ".join(f"{_kind('t.' + d)} AS {d}_kind" for d in DATES)
     clock = " AND ".join(_clock(f"t.{d}") for d in DATES)
     return (
         "SELECT i.*, "
@@ -333,6 +333,16 @@ def _choice(value: str, choices: dict[str, str], letters: str) -> str:
     )
 
 
+def _kind(value: str) -> str:
+    """1 for a moment of a naive form the SQL reads, 2 for one with an offset, NULL
+    for any other text (each digit written 0, compared with ``_shapes``)."""
+    shape = f"translate({value}, '0123456789', '0000000000')"
+    return (
+        f"CASE WHEN {shape} = ANY(%(naive)s::text[]) THEN 1 "
+        f"WHEN {shape} = ANY(%(offset)s::text[]) THEN 2 END"
+    )
+
+
 def _moment(value: str, *, end_of_day: bool = False) -> str:
     """A moment read as reading._moment reads it (NULL when not of a form the SQL is
     sure of), and the same on the department's clock: naive on that clock, a due date
@@ -345,11 +355,11 @@ def _moment(value: str, *, end_of_day: bool = False) -> str:
             f"ELSE {naive} END)"
         )
     local = (
-        f"CASE WHEN {value}_shape = ANY(%(naive)s::text[]) THEN {naive} "
-        f"WHEN {value}_shape = ANY(%(offset)s::text[]) THEN {value}::timestamptz AT TIME ZONE %(zone)s END"
+        f"CASE {value}_kind WHEN 1 THEN {naive} "
+        f"WHEN 2 THEN {value}::timestamptz AT TIME ZONE %(zone)s END"
     )
     moment = (
-        f"CASE WHEN {value}_shape = ANY(%(naive)s::text[]) THEN {naive} AT TIME ZONE %(zone)s "
-        f"WHEN {value}_shape = ANY(%(offset)s::text[]) THEN {value}::timestamptz END"
+        f"CASE {value}_kind WHEN 1 THEN {naive} AT TIME ZONE %(zone)s "
+        f"WHEN 2 THEN {value}::timestamptz END"
     )
     return f"{moment} AS {name}, {local} AS {name}_local"
