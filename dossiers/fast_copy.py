@@ -39,11 +39,6 @@ LONGEST = 131_072
 # such a line alike; a line with a quote of another kind goes the Python way.
 _CELL = rb'(?:[^",\r\n]*|"(?:[^"\r\n]|"")*")'
 _WELL_FORMED = re.compile(_CELL + rb"(?:," + _CELL + rb")*\r?")
-# A date or moment as reading._parse_moment reads it (a strict subset of what it reads).
-_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])?"
-ISO = rf"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}([ T]{_TIME})?$"
-SLASHED = rf"^[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}( {_TIME})?$"
-OFFSET = r"(Z|[+-][0-9]{2}:[0-9]{2})$"
 # Before 1976 Hồ Chí Minh City's clock changed; after 2200 nothing is expected: such
 # dates go the Python way.
 EARLIEST, LATEST = dt.datetime(1976, 1, 1, tzinfo=dt.UTC), dt.datetime(2200, 1, 1, tzinfo=dt.UTC)

@@ -365,3 +365,12 @@ def test_a_code_twice_over_stored_dossiers_gives_the_python_messages(
     outcomes, _state, used = _same_both_ways(paths, monkeypatch)
     assert used == [True, False]
     assert outcomes[1] == ["line 8: code: dossier 'HS-1' is already on line 2"]
+
+
+@pytest.mark.parametrize(
+    "text", [HEADER + WORKED.rstrip("\n"), HEADER], ids=["no last new line", "header only"]
+)
+def test_a_last_line_without_its_new_line_and_a_header_alone(desks, write_file, monkeypatch, text):
+    _outcomes, state, used = _same_both_ways([write_file("d.csv", text)], monkeypatch)
+    assert used == [True]
+    assert len(state["dossiers"]) == (6 if "HS-6" in text else 0)
