@@ -1,11 +1,13 @@
 """Importing dossier records and deriving the dossier figures from them (CONTRACT.md:
 ``import_dossiers FILE``).
 
-All or nothing: every row is checked and staged inside one transaction; one bad row
-and the transaction is rolled back, ``ImportFailed`` listing every bad row. Then the
-dossiers are upserted by code, and the four dossier figures of every unit, field and
-quarter they touch (before and after) are counted in SQL and written through the one
-figure service (``figures_save``) as official, the reports they land in approved.
+All or nothing: every row is checked inside one transaction (in SQL after COPY for a CSV
+file on PostgreSQL, ``fast_copy``; row by row in Python otherwise, or when the SQL finds
+a row it is not sure of); one bad row and the transaction is rolled back,
+``ImportFailed`` listing every bad row. Then the dossiers are upserted by code, and the
+four dossier figures of every unit, field and quarter they touch (before and after) are
+counted in SQL and written through the one figure service (``figures_save``) as
+official, the reports they land in approved.
 """
 
 from __future__ import annotations
@@ -56,8 +58,10 @@ def dossiers_import(
     """
     now, zone = timezone.now(), settings.TIME_ZONE
     with transaction.atomic(), connection.cursor() as cursor:
-        fast = fast_copy.fast_import(cursor, path, now=now, zone=zone, progress=progress)
-        if fast is None:
+        # A CSV file on PostgreSQL through COPY and SQL; otherwise, or when the SQL is not
+        # sure of a row, row by row in Python (its messages for a bad row).
+        imported = fast_copy.fast_import(cursor, path, now=now, zone=zone, progress=progress)
+        if imported is None:
             lookups = Lookups(
                 units=dict(Unit.objects.values_list("code", "pk")),
                 fields=dict(
@@ -66,8 +70,8 @@ def dossiers_import(
                 now=now,
                 zone=ZoneInfo(zone),
             )
-            fast = _import_rows(cursor, path, lookups, progress)
-        rows, periods = fast
+            imported = _import_rows(cursor, path, lookups, progress)
+        rows, periods = imported
         result = counts_write(periods=periods, source=Path(path).name, user=user)
     return DossierImportResult(rows, result, len(periods))
 
