@@ -1,11 +1,13 @@
 """Importing dossier records and deriving the dossier figures from them (CONTRACT.md:
 ``import_dossiers FILE``).
 
-All or nothing: every row is checked and staged inside one transaction; one bad row
-and the transaction is rolled back, ``ImportFailed`` listing every bad row. Then the
-dossiers are upserted by code, and the four dossier figures of every unit, field and
-quarter they touch (before and after) are counted in SQL and written through the one
-figure service (``figures_save``) as official, the reports they land in approved.
+All or nothing: every row is checked inside one transaction (in SQL after COPY for a CSV
+file on PostgreSQL, ``fast_copy``; row by row in Python otherwise, or when the SQL finds
+a row it is not sure of); one bad row and the transaction is rolled back,
+``ImportFailed`` listing every bad row. Then the dossiers are upserted by code, and the
+four dossier figures of every unit, field and quarter they touch (before and after) are
+counted in SQL and written through the one figure service (``figures_save``) as
+official, the reports they land in approved.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from commitments.models import Category, DataElement, Figure, Unit
 from commitments.services import figures, official
 from commitments.services.figures import FigureInput
 from commitments.tabular import ImportFailed
-from dossiers import staging
+from dossiers import fast_copy, staging
 from dossiers.models import DossierCount
 from dossiers.reading import Lookups, file_rows, row_check
 
@@ -54,23 +56,39 @@ def dossiers_import(
 
     ``progress`` is told the number of rows read every ``PROGRESS_EVERY`` rows.
     """
-    lookups = Lookups(
-        units=dict(Unit.objects.values_list("code", "pk")),
-        fields=dict(Category.objects.filter(kind=Category.Kind.FIELD).values_list("code", "pk")),
-        now=timezone.now(),
-        zone=ZoneInfo(settings.TIME_ZONE),
-    )
+    now, zone = timezone.now(), settings.TIME_ZONE
     with transaction.atomic(), connection.cursor() as cursor:
-        staging.stage_create(cursor)
-        rows, errors = _stage_file(cursor, path, lookups, progress)
-        errors += staging.stage_duplicates(cursor)
-        if errors:
-            raise ImportFailed(sorted(errors, key=_line))
-        periods = staging.stage_periods(cursor)
-        staging.stage_upsert(cursor)
-        staging.stage_drop(cursor)
+        # A CSV file on PostgreSQL through COPY and SQL; otherwise, or when the SQL is not
+        # sure of a row, row by row in Python (its messages for a bad row).
+        imported = fast_copy.fast_import(cursor, path, now=now, zone=zone, progress=progress)
+        if imported is None:
+            lookups = Lookups(
+                units=dict(Unit.objects.values_list("code", "pk")),
+                fields=dict(
+                    Category.objects.filter(kind=Category.Kind.FIELD).values_list("code", "pk")
+                ),
+                now=now,
+                zone=ZoneInfo(zone),
+            )
+            imported = _import_rows(cursor, path, lookups, progress)
+        rows, periods = imported
         result = counts_write(periods=periods, source=Path(path).name, user=user)
     return DossierImportResult(rows, result, len(periods))
+
+
+def _import_rows(cursor, path, lookups: Lookups, progress) -> tuple[int, set]:
+    """Read, check and stage the file row by row in Python (XLSX, SQLite, and a CSV
+    file the SQL of ``fast_copy`` is not sure of), then upsert it; the rows and the
+    (unit id, year, quarter) touched."""
+    staging.stage_create(cursor)
+    rows, errors = _stage_file(cursor, path, lookups, progress)
+    errors += staging.stage_duplicates(cursor)
+    if errors:
+        raise ImportFailed(sorted(errors, key=_line))
+    periods = staging.stage_periods(cursor)
+    staging.stage_upsert(cursor)
+    staging.stage_drop(cursor)
+    return rows, periods
 
 
 def _stage_file(cursor, path, lookups: Lookups, progress) -> tuple[int, list[str]]:
