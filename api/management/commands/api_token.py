@@ -3,11 +3,10 @@ print it (shown once: only its hash is kept), as the tokens page and the admin d
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from api.services import create_token
+from api.services import create_token, max_token_days
 
 
 class Command(BaseCommand):
@@ -19,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--days",
             type=int,
-            default=settings.REST_KNOX["TOKEN_TTL"].days,
+            default=max_token_days(),
             help="days until it expires (at most API_TOKEN_DAYS)",
         )
 
@@ -27,8 +26,8 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None or not user.is_active:
             raise CommandError(f"no active user {options['username']!r}")
-        days = options["days"]
-        if not 1 <= days <= settings.REST_KNOX["TOKEN_TTL"].days:
-            raise CommandError(f"--days must be 1 to {settings.REST_KNOX['TOKEN_TTL'].days}")
-        _, token = create_token(user, name=options["name"], days=days)
+        try:
+            _, token = create_token(user, name=options["name"], days=options["days"])
+        except ValueError as error:  # the service's bound on a token's life
+            raise CommandError(f"--days: {error}") from None
         self.stdout.write(token)
