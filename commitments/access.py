@@ -248,6 +248,15 @@ def reading_scope(*, user) -> Scope:
     return dataclasses.replace(scope, reads_all=True)
 
 
+def sheets_scope(*, user) -> Scope:
+    """The units whose signed sheets a user reads (``/sheets/``, the API's sheets): an
+    admin of targets every unit's, since they load, sign and copy every sheet; anyone
+    else those of ``reading_scope``."""
+    if user.has_perm(CHANGE_TARGETS):
+        return ALL_UNITS
+    return reading_scope(user=user)
+
+
 # --- the scope on the director's pages ---
 
 

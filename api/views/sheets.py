@@ -28,13 +28,6 @@ NOT_A_CELL = _("Ô phải là chuỗi, số hoặc null.")
 NAMED = frozenset((*sheet_file.COLUMNS, *sheet_file.MEASURE_COLUMNS))
 
 
-def _scope(user) -> access.Scope:
-    """An admin of targets reads every sheet, as on /sheets/; others those they see."""
-    if user.has_perm(access.CHANGE_TARGETS):
-        return access.ALL_UNITS
-    return access.reading_scope(user=user)
-
-
 class SheetList(APIView):
     """The sheets the caller reads (of a year), the latest year first."""
 
@@ -43,7 +36,7 @@ class SheetList(APIView):
     @extend_schema(parameters=[YearFilter], responses=io.SheetSummarySerializer(many=True))
     def get(self, request):
         year = _filters(request, YearFilter).get("year")
-        sheets = selectors.sheets.visible_sheets(scope=_scope(request.user))
+        sheets = selectors.sheets.visible_sheets(scope=access.sheets_scope(user=request.user))
         if year is not None:
             sheets = [sheet for sheet in sheets if sheet.year == year]
         return Response(io.SheetSummarySerializer(sheets, many=True).data)
@@ -62,7 +55,7 @@ class SheetOfDepartment(APIView):
         unit = _department(department)
         sheet = selectors.sheets.sheet_of_unit(unit=unit, year=year)
         if sheet is None or not selectors.sheets.sheet_visible(
-            sheet=sheet, scope=_scope(request.user)
+            sheet=sheet, scope=access.sheets_scope(user=request.user)
         ):
             raise Http404(NO_SHEET)
         rows = sheet_file.sheet_rows(selectors.sheets.sheet_contents(sheet=sheet))
