@@ -26,6 +26,17 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language, Vietnamese, whatever language a test
+    before it left active in this thread (a request's or a command's)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process(request, settings):
     """Run queued tasks in this process, unless the test drives a real worker."""
     from reform.celery import app
