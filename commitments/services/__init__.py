@@ -28,6 +28,8 @@
   recompute in the transaction of a write (``recompute_request``, a row of the outbox,
   naming the figures a change touched) and recomputing the years asked for
   (``recompute_drain``), or only what a change touched.
+- ``recompute_here``: a year recomputed from this process, a large tree's parts by
+  several processes at once (``statuses_recompute_here``).
 - ``status_writes``: writing computed statuses, only those that changed
   (``statuses_write``).
 - ``targets``: preparing a year from another, a sheet copied into another year, and
@@ -70,6 +72,7 @@ from commitments.services import (  # noqa: F401
     plan,
     publishing,
     recompute,
+    recompute_here,
     reminders,
     reports,
     sheet_files,

@@ -1,13 +1,25 @@
+import os
+
 from django.core.management.base import BaseCommand
 
 from commitments import selectors, services
 
 
 class Command(BaseCommand):
-    help = "Recompute statuses now, in this process, with the code the Celery task runs."
+    help = (
+        "Recompute statuses now, from this process, with the code the Celery tasks run; "
+        "a large tree's parts by --jobs processes at once (PostgreSQL)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--year", type=int, help="one year (default: every year with targets)")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes computing a large tree's parts at once (default: the cores; "
+            "1: part after part in one transaction)",
+        )
 
     def handle(self, *args, **options) -> None:
         years = (
@@ -15,7 +27,10 @@ class Command(BaseCommand):
         )
         total = 0
         for year in years:
-            count = services.recompute.statuses_recompute(year=year)
+            count = services.recompute_here.statuses_recompute_here(year=year, jobs=options["jobs"])
+            if count is None:
+                self.stdout.write(f"{year}: a recompute of the year is running; it covers it")
+                continue
             total += count
             self.stdout.write(f"{year}: {count} statuses")
         self.stdout.write(self.style.SUCCESS(f"{total} statuses written"))
