@@ -29,15 +29,15 @@ def test_parts_in_several_processes_store_what_one_transaction_stores(
     Status.every.all().delete()
     services.recompute.recompute_request(years=[2021])
 
-    forked, computed = [], services.recompute_here._parts_computed
+    handed, computed = [], services.recompute_here._parts_computed
     monkeypatch.setattr(
         services.recompute_here,
         "_parts_computed",
-        lambda *args: forked.append(args) or computed(*args),
+        lambda *args: handed.append(args) or computed(*args),
     )
     at_once = services.recompute_here.statuses_recompute_here(year=2021, jobs=2)
 
-    ((year, _run, parts, _as_of, jobs),) = forked
+    ((year, _run, parts, _as_of, jobs),) = handed
     assert (year, jobs) == (2021, 2) and len(parts) > 2
     assert at_once == in_turn > 0
     assert _stored() == stored
