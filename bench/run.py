@@ -36,7 +36,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit, urlunsplit
 
 from bench import floors, generate
-from bench.measure import BenchFailed, Run, load, timed
+from bench.measure import BenchFailed, Run, get, load, timed
 from loadtest.run import (
     free_port,
     fresh_database,
@@ -131,11 +131,15 @@ def measure_import(result: ScaleResult, files: dict, env: dict, log: Path) -> No
 
 
 def measure_recompute(result: ScaleResult, env: dict, log: Path) -> None:
+    """The recompute beside its floor. Its goal (3x) is the country's, as the issue
+    states it; a city's is shown without one: its floor is half a second, about what
+    the command's processes take to start."""
     floors.vacuum(env["DATABASE_URL"])
     floor, sums = floors.recompute_floor(env["DATABASE_URL"], YEAR)
     run = timed([PYTHON, *MANAGE, "recompute", "--year", str(YEAR)], env, log)
     note = f"{run.output.strip().splitlines()[-1]}; floor: {sums:,} sums"
-    result.add(Measure(f"recompute --year {YEAR}", run.seconds, floor, 3, run.peak_mib, note))
+    goal = 3 if result.scale == "national" else None
+    result.add(Measure(f"recompute --year {YEAR}", run.seconds, floor, goal, run.peak_mib, note))
     floors.vacuum(env["DATABASE_URL"])
 
 
@@ -163,10 +167,16 @@ def pages(session: dict) -> dict[str, str]:
 
 def measure_pages(result: ScaleResult, host: str, session: dict, options) -> None:
     cookie = session["cookie"]
-    healthz = load(f"{host}/healthz", most=60, budget=15)
+    healthz = load(f"{host}/healthz", most=60, budget=15, warm=options.web_workers)
     result.add(Measure("/healthz", healthz.p95, note=f"p50 {healthz.p50 * 1000:.1f} ms"))
     for name, path in pages(session).items():
-        timing = load(f"{host}{path}", cookie=cookie, most=options.requests, budget=options.budget)
+        timing = load(
+            f"{host}{path}",
+            cookie=cookie,
+            most=options.requests,
+            budget=options.budget,
+            warm=options.web_workers,
+        )
         note = (
             f"p50 {timing.p50 * 1000:.0f} ms, {timing.size / 1024:.0f} KB, n={timing.requests}"
             + ("" if timing.ok else f", HTTP {timing.statuses}")
@@ -231,7 +241,7 @@ def servers(stack: ExitStack, env: dict, logs: Path, options) -> str:
 
 def _answers(url: str) -> bool:
     try:
-        return load(url, most=1, budget=0, timeout=2).ok
+        return get(url, "", 2)[1] == 200
     except OSError:
         return False
 

@@ -25,3 +25,11 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+
+def post_worker_init(worker):
+    """Each worker compiles the templates and loads what pages import lazily before it
+    takes its first request (``reform.warm``)."""
+    from reform.warm import warm
+
+    warm()

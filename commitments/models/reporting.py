@@ -307,6 +307,17 @@ class QuarterlyReport(models.Model):
                 name="quarterly_report_quarter_1_to_4",
             ),
         ]
+        indexes = [
+            # A period's reports, whatever their unit (completeness, the review inbox).
+            models.Index(fields=["year", "quarter"], name="quarterly_report_period"),
+            # The reports waiting for review, counted on every page (the review
+            # inbox's badge): a few among a country's hundred thousand.
+            models.Index(
+                fields=["unit"],
+                condition=Q(state="submitted"),
+                name="quarterly_report_waiting",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}-Q{self.quarter} {self.unit.code}: {self.state}"

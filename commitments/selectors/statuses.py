@@ -122,6 +122,18 @@ def year_statuses(
     )
 
 
+def given_indicators(statuses: list[Status]) -> list[Status]:
+    """Each row given its indicator, with its commitment and the elements a page names,
+    read once for all the rows (one query): a page's rows repeat a few indicators
+    hundreds of times."""
+    indicators = Indicator.objects.select_related(
+        "commitment", "numerator", "denominator", "element"
+    ).in_bulk({s.indicator_id for s in statuses})
+    for status in statuses:
+        status.indicator = indicators[status.indicator_id]
+    return statuses
+
+
 def period_statuses(
     *,
     year: int,
@@ -157,12 +169,11 @@ def indicator_statuses(
 ) -> list[Status]:
     """Every status of one indicator in a year of the top units of ``scope`` (without
     one: the departments): each period and category, for its chart and its table of
-    the department. One query."""
+    the department. One query; each row is given ``indicator``, as read already."""
     statuses = access.top_units_only(basis.statuses().filter(indicator=indicator, year=year), scope)
-    return basis.pick(
-        statuses.select_related("unit", "indicator__denominator", "indicator__element").order_by(
-            "unit__code", "quarter", "category"
-        )
+    return with_indicator(
+        basis.pick(statuses.select_related("unit").order_by("unit__code", "quarter", "category")),
+        indicator,
     )
 
 
@@ -224,21 +235,17 @@ def matrix_statuses(
     sheet's order. Two queries: the rows of those units only, then their indicators
     (a few, each read once rather than with every row)."""
     shown = [u.pk for u in units]
-    statuses = basis.pick(
-        basis.statuses()
-        .filter(year=year, quarter=quarter, category="", unit__in=[*shown, *roots])
-        .filter(
-            Q(indicator__level=engine.LEVEL_UNIT, unit__in=shown)
-            | Q(indicator__kind=engine.COVERAGE, unit__in=roots)
+    return given_indicators(
+        basis.pick(
+            basis.statuses()
+            .filter(year=year, quarter=quarter, category="", unit__in=[*shown, *roots])
+            .filter(
+                Q(indicator__level=engine.LEVEL_UNIT, unit__in=shown)
+                | Q(indicator__kind=engine.COVERAGE, unit__in=roots)
+            )
+            .order_by("indicator__commitment__position", "indicator__position")
         )
-        .order_by("indicator__commitment__position", "indicator__position")
     )
-    indicators = Indicator.objects.select_related("commitment", "denominator", "element").in_bulk(
-        {s.indicator_id for s in statuses}
-    )
-    for status in statuses:
-        status.indicator = indicators[status.indicator_id]
-    return statuses
 
 
 def coverage_statuses(*, year: int, quarter: int, basis: Basis = OFFICIAL) -> list[Status]:

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.utils import translation
+from django.utils.formats import number_format
 
 from commitments import engine, selectors
 from commitments.models import Indicator, TargetOverride, Unit
@@ -161,3 +162,42 @@ def test_a_page_puts_the_fields_with_their_own_target_on_a_line_of_their_own():
         )
         assert status_text.status_target_cell(_whole(), names) == "từng lĩnh vực ≥ 98%"
         assert status_text.status_target_cell(_whole(category="land", target="96")) == "≥ 96%"
+
+
+NUMBERS = [
+    "0",
+    "-0.00",
+    "0.004",
+    "-0.004",
+    "0.005",
+    "1",
+    "7.5",
+    "98.425",
+    "-3.125",
+    "999.999",
+    "1000",
+    "1234.5",
+    "-1234567.891",
+    "12345678901234.56",
+]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("fixed", [False, True])
+@pytest.mark.parametrize("number", NUMBERS)
+def test_a_number_reads_as_djangos_own_formatting_writes_it(language, fixed, number):
+    # The pages' numbers are written without number_format, for speed: each must read
+    # exactly as number_format writes it in the language, grouped, rounded half up.
+    value = Decimal(number)
+    rounded = engine.rounded(value)
+    places = 0 if rounded == rounded.to_integral_value() and not fixed else 2
+    with translation.override(language):
+        expected = number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
+        assert status_text._number(value, fixed=fixed) == expected
+
+
+def test_numbers_read_in_each_languages_marks():
+    with translation.override("vi"):
+        assert status_text.value_text(Decimal("1234.5"), engine.RATIO) == "1.234,50%"
+    with translation.override("en"):
+        assert status_text.value_text(Decimal("1234.5"), engine.RATIO) == "1,234.50%"
