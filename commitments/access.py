@@ -263,7 +263,13 @@ def sheets_scope(*, user) -> Scope:
 def is_top_unit(unit: Unit, scope: Scope) -> bool:
     """A unit the pages show where they showed the department: a visible unit whose
     parent is not visible (for a superuser, a root unit)."""
-    return unit.parent_id is None or unit.parent_id not in scope
+    return is_top_below(unit.parent_id, scope)
+
+
+def is_top_below(parent_id: int | None, scope: Scope) -> bool:
+    """``is_top_unit`` of a visible unit whose parent is ``parent_id``: for a walk up
+    the tree that reads the units' parents only."""
+    return parent_id is None or parent_id not in scope
 
 
 def top_units_only(queryset: QuerySet, scope: Scope | None, field: str = "unit") -> QuerySet:
