@@ -141,24 +141,25 @@ def period_report(*, year: int, quarter: int, scope: access.Scope) -> Report:
       (``Status.facts.missing``).
 
     The units behind and the units missing are listed up to ``UNITS_LISTED`` a
-    department, the rest counted. Five queries (six when a coverage indicator names
-    units), whatever the number of units.
+    department, the rest counted. Five queries, one more when a coverage indicator
+    names units, and one more when a top unit has no row of its own; whatever the
+    number of units.
     """
     categories = selectors.statuses.category_names()
     commitments = commitments_in_force(year=year)
     # The tree as parents only: a country's units are walked up to their top unit
     # (each once), and only the units the report names are read whole.
     parents = dict(Unit.objects.values_list("pk", "parent_id"))
-    tops: dict[int, int] = {}
+    top_of_unit: dict[int, int] = {}
 
     def top(unit_id: int) -> int:
-        if unit_id not in tops:
+        if unit_id not in top_of_unit:
             walked, seen = unit_id, set()
             while not access.is_top_below(parents[walked], scope) and walked not in seen:
                 seen.add(walked)
                 walked = parents[walked]
-            tops[unit_id] = walked
-        return tops[unit_id]
+            top_of_unit[unit_id] = walked
+        return top_of_unit[unit_id]
 
     tops_seen = scope.top_ids
     if tops_seen is None:
