@@ -6,7 +6,7 @@ workbook)."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -147,8 +147,37 @@ def period_report(*, year: int, quarter: int, scope: access.Scope) -> Report:
     """
     categories = selectors.statuses.category_names()
     commitments = commitments_in_force(year=year)
-    # The tree as parents only: a country's units are walked up to their top unit
-    # (each once), and only the units the report names are read whole.
+    top, tops = _tree(scope)
+    statuses, behind = report_statuses(
+        year=year, quarter=quarter, scope=scope, top_of=top, tops=tops
+    )
+    rows_of: dict[int, list[Status]] = defaultdict(list)
+    for status in _ordered(statuses, categories):
+        rows_of[top(status.unit_id)].append(status)
+    units = _top_units(rows_of)
+    missing = _units_missing(rows_of)
+
+    departments = []
+    for department_id in sorted(rows_of, key=lambda pk: units[pk].code):
+        rows = rows_of[department_id]
+        own = [s for s in rows if s.unit_id == department_id]
+        department = DepartmentReport(
+            unit=units[department_id],
+            name=unit_name(units[department_id]),
+            commitments=commitment_results(commitments, own),
+            fields_behind=[s for s in own if s.category and s.status in engine.BEHIND],
+            units_behind=[s for s in rows if s.unit_id != department_id],
+            units_missing=[missing[s.pk] for s in own if s.pk in missing],
+        )
+        department.units_behind_more = behind[department_id] - len(department.units_behind)
+        departments.append(department)
+    return Report(year=year, quarter=quarter, departments=departments, category_names=categories)
+
+
+def _tree(scope: access.Scope) -> tuple[Callable[[int], int], Collection[int]]:
+    """The walk from a unit up to its top unit in ``scope`` (each unit walked once),
+    and the ids of the top units: the tree read as parents only, one query, however
+    many units a country has."""
     parents = dict(Unit.objects.values_list("pk", "parent_id"))
     top_of_unit: dict[int, int] = {}
 
@@ -161,58 +190,45 @@ def period_report(*, year: int, quarter: int, scope: access.Scope) -> Report:
             top_of_unit[unit_id] = walked
         return top_of_unit[unit_id]
 
-    tops_seen = scope.top_ids
-    if tops_seen is None:
-        tops_seen = [
+    tops = scope.top_ids
+    if tops is None:
+        tops = [
             pk
             for pk, parent in parents.items()
             if pk in scope and access.is_top_below(parent, scope)
         ]
-    statuses, behind = report_statuses(
-        year=year, quarter=quarter, scope=scope, top_of=top, tops=tops_seen
-    )
-    rows_of: dict[int, list[Status]] = defaultdict(list)
-    for status in _ordered(statuses, categories):
-        rows_of[top(status.unit_id)].append(status)
-    # A top unit is read with its own rows; one without any (only rows of units
-    # below it) is read on its own.
-    tops_read = {
-        s.unit_id: s.unit for rows in rows_of.values() for s in rows if s.unit_id in rows_of
-    }
-    if unread := set(rows_of) - set(tops_read):
-        tops_read |= Unit.objects.in_bulk(unread)
+    return top, tops
 
-    missing_of = {}
-    for department_id, rows in rows_of.items():
-        for status in rows:
-            if (
-                status.unit_id == department_id
-                and status.indicator.kind == engine.COVERAGE
-                and status.status in engine.BEHIND
-                and status.facts.missing
-            ):
-                missing_of[status.pk] = status.facts.missing
-    code_to_name = selectors.units.unit_names(
-        codes={code for missing in missing_of.values() for code in missing[:UNITS_LISTED]}
-    )
 
-    departments = []
-    for department_id in sorted(rows_of, key=lambda pk: tops_read[pk].code):
-        rows = rows_of[department_id]
-        own = [s for s in rows if s.unit_id == department_id]
-        department = DepartmentReport(
-            unit=tops_read[department_id],
-            name=unit_name(tops_read[department_id]),
-            commitments=commitment_results(commitments, own),
-            fields_behind=[s for s in own if s.category and s.status in engine.BEHIND],
-            units_behind=[s for s in rows if s.unit_id != department_id],
-        )
-        department.units_behind_more = behind[department_id] - len(department.units_behind)
-        for status in own:
-            if status.pk in missing_of:
-                missing = missing_of[status.pk]
-                names = [code_to_name.get(code, code) for code in missing[:UNITS_LISTED]]
-                more = len(missing) - len(names)
-                department.units_missing.append(MissingUnits(status, names, more))
-        departments.append(department)
-    return Report(year=year, quarter=quarter, departments=departments, category_names=categories)
+def _top_units(rows_of: dict[int, list[Status]]) -> dict[int, Unit]:
+    """The top units of the report, by id: each read with its own rows; one without
+    any (only rows of units below it) read on its own."""
+    units = {s.unit_id: s.unit for rows in rows_of.values() for s in rows if s.unit_id in rows_of}
+    if unread := set(rows_of) - set(units):
+        units |= Unit.objects.in_bulk(unread)
+    return units
+
+
+def _units_missing(rows_of: dict[int, list[Status]]) -> dict[int, MissingUnits]:
+    """Of each top unit's coverage rows that fall short, by the row's id: the units it
+    did not count, named up to ``UNITS_LISTED`` (only their names are read) and the
+    rest counted."""
+    short = [
+        status
+        for department_id, rows in rows_of.items()
+        for status in rows
+        if status.unit_id == department_id
+        and status.indicator.kind == engine.COVERAGE
+        and status.status in engine.BEHIND
+    ]
+    # Each row's detail read once: a country's row lists thousands of codes.
+    missing_of = {status.pk: (status, status.facts.missing) for status in short}
+    names = selectors.units.unit_names(
+        codes={code for _s, codes in missing_of.values() for code in codes[:UNITS_LISTED]}
+    )
+    listed = {}
+    for pk, (status, codes) in missing_of.items():
+        if codes:
+            named = [names.get(code, code) for code in codes[:UNITS_LISTED]]
+            listed[pk] = MissingUnits(status, named, len(codes) - len(named))
+    return listed
