@@ -63,7 +63,7 @@ def _state() -> tuple:
     quote = connection.ops.quote_name
     parts = [
         f"SELECT COUNT(*), "
-        f"{f'MAX({quote(m._meta.pk.column)})' if _numbered(m) else 'NULL'} "
+        f"{f'MAX({quote(m._meta.pk.column)})' if _numbered(m) else 'CAST(NULL AS bigint)'} "
         f"FROM {quote(m._meta.db_table)}"
         for m in _models()
     ]

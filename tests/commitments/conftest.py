@@ -7,14 +7,21 @@ world of its own defines it in the file):
 - ``world``: a department with two units, their 2021 statuses and a user per role, whose
   results are published (services/test_publishing.py, views/test_results.py);
 - ``mix``: seven units, one in each situation of reporting for Q1 2021 (completeness);
-- ``reminder_units``: units to remind of their Q1 2021 report, with their staff.
+- ``reminder_units``: units to remind of their Q1 2021 report, with their staff;
+- ``demo_after_2021``: the demo, loaded once for a module of tests that only read it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.utils import translation
 
 from commitments import services
+from commitments.demo import demo_load
 from commitments.models import Membership, QuarterlyReport
 from tests import factories
 from tests.commitments.shortcuts import DEPARTMENT, A, B
@@ -201,3 +208,25 @@ def inbox(db):
         "director": boss,
         "head": head,
     }
+
+
+# --- the demo, once a module --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_after_2021(django_db_setup, django_db_blocker):
+    """The demo as of 31 March 2022 (every period of 2021 closed), loaded once for the
+    module that asks for it, in a transaction rolled back after the module's last test:
+    each test runs in a savepoint of its own inside it, so what a test writes is undone
+    and the next finds the demo as loaded. Once loaded it stays until the module ends:
+    every test of such a module sees it."""
+    translation.deactivate()  # the site's language, whatever a test before left active
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=fast),
+        transaction.atomic(),
+    ):
+        demo_load(as_of=dt.date(2022, 3, 31))
+        yield
+        transaction.set_rollback(True)

@@ -15,10 +15,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from commitments import selectors, services
-from commitments.demo import demo_load
+from commitments import selectors
 from commitments.models import Status
-from tests import factories
 
 AFTER_2021 = dt.date(2022, 3, 31)  # every period of 2021 has closed
 DEPARTMENT = "Sở Nông nghiệp và Phát triển nông thôn Thành phố Hồ Chí Minh"
@@ -27,8 +25,9 @@ HEADER_EN = ["Indicator code", "Indicator", "Unit", "Category", "Result", "Targe
 
 
 @pytest.fixture
-def demo(db):
-    demo_load(as_of=AFTER_2021)
+def demo(demo_after_2021, db):
+    """The demo, loaded once for the module (every test of the module reads it: a test
+    that needs a database without it is in test_documents_scale.py)."""
 
 
 @pytest.fixture
@@ -269,12 +268,6 @@ def test_reports_require_login(client, demo, name):
 
 
 @pytest.mark.parametrize("name", ["report_xlsx", "report_csv", "report_print"])
-def test_a_year_without_statuses_has_no_report(director, catalogue, name):
-    # The 2021 targets are loaded, but nothing has been computed yet.
-    assert director.get(reverse(f"commitments:{name}"), {"year": 2021}).status_code == 404
-
-
-@pytest.mark.parametrize("name", ["report_xlsx", "report_csv", "report_print"])
 def test_reports_answer_get_only(director, demo, name):
     assert director.post(reverse(f"commitments:{name}"), {"year": 2021}).status_code == 405
 
@@ -288,52 +281,3 @@ def test_dashboard_links_to_the_three_reports(director, demo):
     assert f"{reverse('commitments:report_xlsx')}?year=2021&amp;quarter=2" in nav
     assert f"{reverse('commitments:report_csv')}?year=2021" in nav
     assert f"{reverse('commitments:report_print')}?year=2021&amp;quarter=2" in nav
-
-
-@pytest.mark.parametrize("units", [10, 100])
-@pytest.mark.parametrize(
-    ("name", "budget"), [("report_xlsx", 7), ("report_csv", 5), ("report_print", 9)]
-)
-def test_report_query_budget_does_not_grow_with_units(
-    client, admin, catalogue, django_assert_max_num_queries, units, name, budget
-):
-    department = factories.department()
-    for n in range(units):
-        desk = factories.unit(f"desk-{n}", parent=department, receives_dossiers=True)
-        factories.figure(desk, "survey_responses", 100)
-        factories.figure(desk, "survey_satisfied", 90 if n % 2 else 95)
-        factories.figure(desk, "dossiers_resolved", 100, category="land")
-        factories.figure(desk, "dossiers_on_time", 95, category="land")
-    services.recompute.statuses_recompute(year=2021, as_of=AFTER_2021)
-    client.force_login(admin)
-    with django_assert_max_num_queries(budget):
-        response = client.get(reverse(f"commitments:{name}"), {"year": 2021, "quarter": 1})
-        # A streamed response reads as it is sent: its queries count too.
-        content = b"".join(response.streaming_content) if response.streaming else response.content
-    assert response.status_code == 200
-    assert content
-
-
-def test_a_large_reports_units_behind_are_listed_up_to_a_bound_and_counted(
-    client, admin, catalogue, monkeypatch
-):
-    """A country's report would list thousands of units behind: it lists the first
-    (in the report's order), says how many more, and names as many units missing."""
-    from commitments import print_report
-
-    monkeypatch.setattr(print_report, "UNITS_LISTED", 3)
-    department = factories.department()
-    for n in range(7):
-        desk = factories.unit(f"desk-{n}", parent=department, receives_dossiers=True)
-        factories.figure(desk, "dossiers_resolved", 100, category="land")
-        factories.figure(desk, "dossiers_on_time", 50, category="land")
-    services.recompute.statuses_recompute(year=2021, as_of=AFTER_2021)
-    behind = Status.objects.filter(
-        year=2021, quarter=1, category="", status="not_met", unit__parent=department
-    )
-    assert behind.count() >= 7  # each desk misses 5.1, at least
-    client.force_login(admin)
-    html = client.get(reverse("commitments:report_print"), {"year": 2021, "quarter": 1}).content
-    units = _section(html.decode(), "2. Đơn vị chưa đạt", "3. Đơn vị chưa đáp ứng")
-    assert units.count("<tr>") - 1 == 3  # the header's row, and three rows
-    assert f"… và {behind.count() - 3} dòng khác" in units

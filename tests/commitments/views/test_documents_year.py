@@ -11,14 +11,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from commitments import services
-from commitments.demo import demo_load
 from commitments.models import Unit
-from tests.commitments.views.test_documents import AFTER_2021
 
 
 @pytest.fixture
-def demo(db):
-    demo_load(as_of=AFTER_2021)
+def demo(demo_after_2021, db):
+    """The demo, loaded once for the module (every test reads it)."""
 
 
 @pytest.fixture

@@ -18,20 +18,17 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from commitments import services
-from commitments.demo import demo_load
 from commitments.models import Unit
 
 SIGNED_VI = "từng lĩnh vực ≥ 98% (Đất đai, Đầu tư ≥ 96%)"
 SIGNED_EN = "each field ≥ 98% (Land, Investment ≥ 96%)"
-AFTER_2021 = dt.date(2022, 3, 31)
 User = get_user_model()
 Q2 = {"year": 2021, "quarter": 2}
 
 
 @pytest.fixture
-def director(client, db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    demo_load(as_of=AFTER_2021)
+def director(client, demo_after_2021, db):
+    """DARD's director on the demo, loaded once for the module (every test reads it)."""
     client.force_login(User.objects.get(username="demo-director"))
     return client
 
