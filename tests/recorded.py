@@ -2,12 +2,13 @@
 
 The first test that asks for it inside its own transaction loads it for real and
 records what the load wrote over the database as that test found it: the rows added,
-changed and removed, model by model. A later test of the same module, with the same
+changed and removed, model by model. A later test gets the same rows written in bulk,
+a few queries instead of some nine hundred, when it is of the same module with the same
 fixtures set up before it (so the same things patched: a module that stops the
-recompute's kick gets a catalogue never computed), that finds the database in the same state (every table's
-count and largest key alike) gets the same rows written in bulk: a few queries instead
-of some nine hundred. A test that runs outside a transaction (a real worker,
-``transaction=True``), or finds the database in another state, loads it for real.
+recompute's kick gets a catalogue never computed) and finds the database in the same
+state (every table's count and largest key alike). A test that runs outside a
+transaction (a real worker, ``transaction=True``), or finds the database in another
+state, loads it for real.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ def load_once(request, name: str, load) -> None:
         return
     # The fixtures set up before this one (pytest keeps them in a private dict; without
     # it, the module alone).
-    before = sorted(getattr(request, "_fixture_defs", {}))
-    like = (request.node.module.__name__, tuple(before))
+    set_up = sorted(getattr(request, "_fixture_defs", {}))
+    like = (request.node.module.__name__, tuple(set_up))
     state = (connection.vendor, name, like, _state())
     changes = _recorded.get(state)
     if changes is not None:
