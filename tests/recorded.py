@@ -85,8 +85,8 @@ def _rows() -> dict:
     found = {}
     for model in _models():
         names = _names(model)
-        rows = model._base_manager.values_list(*names)
-        found[model] = {row[names.index(model._meta.pk.attname)]: row for row in rows}
+        key = names.index(model._meta.pk.attname)
+        found[model] = {row[key]: row for row in model._base_manager.values_list(*names)}
     return found
 
 
@@ -117,14 +117,14 @@ def _apply(changes: Changes) -> None:
         created = model._base_manager.bulk_create([model(**row) for row in rows])
         # bulk_create stamps auto_now fields with the time now: put back those recorded.
         stamped = [
-            f.name
+            f.attname
             for f in model._meta.concrete_fields
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
         ]
         if stamped:
             for obj, row in zip(created, rows, strict=True):
                 for name in stamped:
-                    setattr(obj, name, row[model._meta.get_field(name).attname])
+                    setattr(obj, name, row[name])
             model._base_manager.bulk_update(created, stamped)
     reset = connection.ops.sequence_reset_sql(no_style(), list(changes.added))
     if reset:
