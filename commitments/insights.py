@@ -74,12 +74,15 @@ def named_codes(statuses: Iterable[Status]) -> set[str]:
     }
 
 
-def named_units(codes: Iterable[str], unit_names: Mapping[str, str]) -> str:
+def named_units(
+    codes: Iterable[str], unit_names: Mapping[str, str], total: int | None = None
+) -> str:
     """The units of ``codes`` by name, the first ``NAMED_AT_MOST`` of them, then how
-    many more: "A, B, C" or "A, B, … và 4.113 đơn vị khác"."""
+    many more: "A, B, C" or "A, B, … và 4.113 đơn vị khác". ``total``: how many there
+    are in all, when ``codes`` holds only the first of them (``Detail.missing_total``)."""
     codes = list(codes)
     names = ", ".join(unit_names.get(code, code) for code in codes[:NAMED_AT_MOST])
-    more = len(codes) - NAMED_AT_MOST
+    more = (len(codes) if total is None else total) - NAMED_AT_MOST
     if more <= 0:
         return names
     return _("%(names)s và %(more)s đơn vị khác") % {"names": names, "more": _number(more)}
@@ -307,7 +310,9 @@ def _gap(row: Status, where: str, unit_names: Mapping[str, str], is_open: bool) 
         }
     if indicator.kind == engine.COVERAGE and row.target is not None:
         if facts.missing and engine.every_unit_must(row.target):  # name those that do not
-            return _("Chưa đạt: %(units)s.") % {"units": named_units(facts.missing, unit_names)}
+            return _("Chưa đạt: %(units)s.") % {
+                "units": named_units(facts.missing, unit_names, facts.missing_total)
+            }
         if needed:
             return _("Cần thêm %(n)s đơn vị đạt điều kiện %(period)s.") % {
                 "n": _number(needed),

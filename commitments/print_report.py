@@ -21,6 +21,7 @@ from commitments.exports import (
     unit_name,
 )
 from commitments.models import Status, Unit
+from commitments.selectors import unit_lists
 
 # How many rows of units behind, and names of units a coverage indicator did not count,
 # a department's printed report lists: a country's would list thousands. The rest are
@@ -60,7 +61,8 @@ def report_statuses(
     # top units through their parents read the whole period of a country (forty
     # thousand rows) to keep a few hundred.
     statuses = period.filter(Q(unit_id__in=tops) | Q(pk__in=shown))
-    return list(statuses.select_related(*RELATED)), counts
+    statuses = unit_lists.listed(statuses.select_related(*RELATED), listed=UNITS_LISTED)
+    return [unit_lists.adopted(status) for status in statuses], counts
 
 
 @dataclass
@@ -221,14 +223,15 @@ def _units_missing(rows_of: dict[int, list[Status]]) -> dict[int, MissingUnits]:
         and status.indicator.kind == engine.COVERAGE
         and status.status in engine.BEHIND
     ]
-    # Each row's detail read once: a country's row lists thousands of codes.
-    missing_of = {status.pk: (status, status.facts.missing) for status in short}
+    # Each row's detail read once: a country's row lists thousands of codes (the
+    # rows are read with the first ``UNITS_LISTED`` only, and how many in all).
+    facts_of = {status.pk: (status, status.facts) for status in short}
     names = selectors.units.unit_names(
-        codes={code for _s, codes in missing_of.values() for code in codes[:UNITS_LISTED]}
+        codes={code for _s, facts in facts_of.values() for code in facts.missing[:UNITS_LISTED]}
     )
     listed = {}
-    for pk, (status, codes) in missing_of.items():
-        if codes:
-            named = [names.get(code, code) for code in codes[:UNITS_LISTED]]
-            listed[pk] = MissingUnits(status, named, len(codes) - len(named))
+    for pk, (status, facts) in facts_of.items():
+        if facts.missing:
+            named = [names.get(code, code) for code in facts.missing[:UNITS_LISTED]]
+            listed[pk] = MissingUnits(status, named, facts.missing_total - len(named))
     return listed

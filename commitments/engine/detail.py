@@ -47,6 +47,9 @@ class Detail:
     covered: int | None = None
     covered_units: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    # How many units ``missing`` holds in all, when a page read it cut to the first few
+    # (``selectors.unit_lists``); None when it holds them all.
+    missing_count: int | None = None
     behind: tuple[str, ...] = ()
     category_targets: tuple[tuple[str, Decimal, str], ...] = ()
     done_on: dt.date | None = None
@@ -71,6 +74,7 @@ class Detail:
             covered=_whole(stored.get("covered")),
             covered_units=tuple(stored.get("covered_units") or ()),
             missing=tuple(stored.get("missing") or ()),
+            missing_count=_whole(stored.get("missing_count")),
             behind=tuple(stored.get("behind") or ()),
             category_targets=tuple(
                 (str(category), Decimal(str(threshold)), str(comparator))
@@ -83,6 +87,12 @@ class Detail:
             failed_quarters=tuple(int(q) for q in stored.get("failed_quarters") or ()),
             error=stored.get("error") or None,
         )
+
+    @property
+    def missing_total(self) -> int:
+        """How many units miss the condition, whether ``missing`` names them all or
+        only the first few."""
+        return len(self.missing) if self.missing_count is None else self.missing_count
 
     def to_json(self) -> dict[str, object]:
         """The stored form of the fields that are set (``from_json`` reads it back to an

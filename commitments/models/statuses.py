@@ -113,8 +113,12 @@ class Status(models.Model):
 
     @property
     def facts(self) -> engine.Detail:
-        """The numbers behind the value (``detail``), read by attribute."""
-        return engine.Detail.from_json(self.detail)
+        """The numbers behind the value (``detail``), read by attribute; read once for
+        the ``detail`` the row holds (a page reads a row's facts several times)."""
+        read = self.__dict__.get("_facts")
+        if read is None or read[0] is not self.detail:
+            read = self.__dict__["_facts"] = (self.detail, engine.Detail.from_json(self.detail))
+        return read[1]
 
 
 class RecomputeRequest(models.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from django.db.models import (
     Case,
@@ -21,7 +22,7 @@ from django.db.models import (
 )
 
 from commitments import access, engine
-from commitments.insights import SEVERITY
+from commitments.insights import NAMED_AT_MOST, SEVERITY
 from commitments.models import (
     Category,
     Indicator,
@@ -31,6 +32,7 @@ from commitments.models import (
     Unit,
 )
 from commitments.models.statuses import oldest_request
+from commitments.selectors import unit_lists
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,9 @@ class Basis:
         return Status.every.all() if self.provisional else Status.objects.all()
 
     def pick(self, statuses: Iterable[Status]) -> list[Status]:
-        """The rows to show, in their order: each row's provisional version if any."""
-        statuses = list(statuses)
+        """The rows to show, in their order: each row's provisional version if any
+        (each row read through ``unit_lists.listed`` given its cut detail)."""
+        statuses = [unit_lists.adopted(status) for status in statuses]
         if not self.provisional:
             return statuses
         typed = {_key(s) for s in statuses if s.provisional}
@@ -106,20 +109,26 @@ def year_statuses(
 ) -> list[Status]:
     """Every status of a year (all periods, the wholes and each category) of one unit,
     or of the top units of ``scope`` (without one: the departments), with what a page
-    shows of each row; one query."""
+    shows of each row (the units a row names: the first few, ``unit_lists``); two
+    queries."""
     statuses = basis.statuses().filter(year=year)
     statuses = (
         access.top_units_only(statuses, scope) if unit is None else statuses.filter(unit=unit)
     )
-    return basis.pick(
-        statuses.select_related(
-            "unit",
-            "indicator__commitment",
-            "indicator__numerator",
-            "indicator__denominator",
-            "indicator__element",
-        ).order_by("unit__code", "indicator__commitment__position", "indicator__position")
+    return _page_rows(statuses, basis)
+
+
+def _page_rows(statuses: QuerySet[Status], basis: Basis) -> list[Status]:
+    """The rows of a unit's or a department's page in the sheet's order, each with its
+    unit, its indicator (``given_indicators``) and its detail naming the first
+    ``NAMED_AT_MOST`` units it misses."""
+    rows = unit_lists.listed(
+        statuses.select_related("unit").order_by(
+            "unit__code", "indicator__commitment__position", "indicator__position"
+        ),
+        listed=NAMED_AT_MOST,
     )
+    return given_indicators(basis.pick(rows))
 
 
 def given_indicators(statuses: list[Status]) -> list[Status]:
@@ -144,20 +153,12 @@ def period_statuses(
 ) -> list[Status]:
     """The wholes of one period of one unit, or of the top units of ``scope`` (without
     one: the departments), with what a commitment card reads of each: what a first
-    quarter is compared with, from the year before (one query)."""
+    quarter is compared with, from the year before (two queries)."""
     statuses = basis.statuses().filter(year=year, quarter=quarter, category="")
     statuses = (
         access.top_units_only(statuses, scope) if unit is None else statuses.filter(unit=unit)
     )
-    return basis.pick(
-        statuses.select_related(
-            "unit",
-            "indicator__commitment",
-            "indicator__numerator",
-            "indicator__denominator",
-            "indicator__element",
-        ).order_by("unit__code", "indicator__commitment__position", "indicator__position")
-    )
+    return _page_rows(statuses, basis)
 
 
 def indicator_statuses(
@@ -169,12 +170,11 @@ def indicator_statuses(
 ) -> list[Status]:
     """Every status of one indicator in a year of the top units of ``scope`` (without
     one: the departments): each period and category, for its chart and its table of
-    the department. One query; each row is given ``indicator``, as read already."""
+    the department. One query; each row is given ``indicator``, as read already, and
+    names the first ``NAMED_AT_MOST`` units it misses (``unit_lists``)."""
     statuses = access.top_units_only(basis.statuses().filter(indicator=indicator, year=year), scope)
-    return with_indicator(
-        basis.pick(statuses.select_related("unit").order_by("unit__code", "quarter", "category")),
-        indicator,
-    )
+    statuses = statuses.select_related("unit").order_by("unit__code", "quarter", "category")
+    return with_indicator(basis.pick(unit_lists.listed(statuses, listed=NAMED_AT_MOST)), indicator)
 
 
 # Worst first, as ``insights.SEVERITY`` orders them, said in the database.
@@ -235,23 +235,26 @@ def matrix_statuses(
     sheet's order. Two queries: the rows of those units only, then their indicators
     (a few, each read once rather than with every row)."""
     shown = [u.pk for u in units]
-    return given_indicators(
-        basis.pick(
-            basis.statuses()
-            .filter(year=year, quarter=quarter, category="", unit__in=[*shown, *roots])
-            .filter(
-                Q(indicator__level=engine.LEVEL_UNIT, unit__in=shown)
-                | Q(indicator__kind=engine.COVERAGE, unit__in=roots)
-            )
-            .order_by("indicator__commitment__position", "indicator__position")
+    statuses = (
+        basis.statuses()
+        .filter(year=year, quarter=quarter, category="", unit__in=[*shown, *roots])
+        .filter(
+            Q(indicator__level=engine.LEVEL_UNIT, unit__in=shown)
+            | Q(indicator__kind=engine.COVERAGE, unit__in=roots)
         )
+        .order_by("indicator__commitment__position", "indicator__position")
     )
+    # The departments' coverage rows are read whole: cutting a country's lists to the
+    # units of a level in SQL (``unit_lists``, as for one unit) took longer.
+    return given_indicators(basis.pick(statuses))
 
 
-def coverage_statuses(*, year: int, quarter: int, basis: Basis = OFFICIAL) -> list[Status]:
-    """The departments' coverage rows of a period: each names the units that meet its
-    condition and those that miss it."""
-    return basis.pick(
+def coverage_statuses(
+    *, year: int, quarter: int, codes: Collection[str], basis: Basis = OFFICIAL
+) -> list[Status]:
+    """The departments' coverage rows of a period: each names, of the units of
+    ``codes``, those that meet its condition and those that miss it (``unit_lists``)."""
+    statuses = (
         basis.statuses()
         .filter(
             year=year,
@@ -263,6 +266,7 @@ def coverage_statuses(*, year: int, quarter: int, basis: Basis = OFFICIAL) -> li
         .select_related("indicator")
         .order_by("indicator__commitment__position", "indicator__position")
     )
+    return basis.pick(unit_lists.listed(statuses, codes=codes))
 
 
 def recompute_state(*, year: int) -> RecomputeState | None:
@@ -274,16 +278,24 @@ def years_with_states() -> dict[int, RecomputeState | None]:
     oldest of its requests still waiting (None before its first recompute or
     request): what the period chooser reads and, in the same query, what a page
     showing statuses says of them (``RecomputeState.behind_since``)."""
-    fields = [f.attname for f in RecomputeState._meta.concrete_fields if f.name != "year"]
+    return {row["year"]: _state(row, _STATE_FIELDS) for row in _years_with_states().all()}
+
+
+_STATE_FIELDS = [f.attname for f in RecomputeState._meta.concrete_fields if f.name != "year"]
+
+
+@cache
+def _years_with_states() -> QuerySet:
+    """The query of ``years_with_states``, built once a process: every page runs it,
+    and building its eight subqueries cost twice what running it does."""
     state = RecomputeState.objects.filter(year=OuterRef("year"))
-    rows = (
+    return (
         Target.objects.order_by("year")
         .values("year")
         .distinct()
-        .annotate(**{f"state_{name}": Subquery(state.values(name)[:1]) for name in fields})
+        .annotate(**{f"state_{name}": Subquery(state.values(name)[:1]) for name in _STATE_FIELDS})
         .annotate(requested_at=oldest_request(OuterRef("year")))
     )
-    return {row["year"]: _state(row, fields) for row in rows}
 
 
 def _state(row: dict, fields: list[str]) -> RecomputeState | None:

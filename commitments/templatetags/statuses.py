@@ -4,16 +4,18 @@ locale), the sign of its comparator and its label. The pages and the report docu
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
 
 from django import template
+from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import get_format, number_format
+from django.utils.formats import get_format, localize, number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from commitments import engine
@@ -76,6 +78,15 @@ def status_value(status) -> str:
     return _with_unit(status.value, status.indicator.kind, signed=True)
 
 
+@register.filter
+def whole(value) -> str:
+    """A whole number with the locale's thousands mark ("1.234" in Vietnamese), as
+    ``floatformat:"0g"`` writes it at a fraction of its cost; "" for none."""
+    if value is None or value == "":
+        return ""
+    return _number(Decimal(value))
+
+
 def value_text(value: Decimal, kind: str) -> str:
     """A value of an indicator kind as the pages show it, e.g. "95,12%", "5"."""
     return _with_unit(value, kind)
@@ -121,6 +132,47 @@ def status_target_cell(status, category_names: Mapping[str, str] | None = None) 
     for sign in COMPARATOR_SIGNS.values():
         fields = fields.replace(f"{sign} ", f"{sign}\u00a0")
     return format_html('{} <span class="target-fields">({})</span>', every, fields)
+
+
+@register.simple_tag
+def figures_behind(status) -> str:
+    """The figures behind a status's value, as the indicator page's tables show them:
+    numerator / denominator; covered / units in scope (a count of distinct units has
+    records and units, no covered); records; and why a row could not be computed.
+    Written here rather than in an included template: the page has a row a unit."""
+    facts = status.facts
+    error = (
+        format_html('<span class="gap">{} {}</span>', _("Không tính được:"), facts.error)
+        if facts.error
+        else ""
+    )
+    if facts.denominator:
+        shown = f"{whole(facts.numerator or 0)} / {whole(facts.denominator)}"
+    elif facts.units:
+        covered = localize(facts.covered) if facts.records is None else ""
+        shown = f"{covered} / {localize(facts.units)}"
+    elif facts.records is not None:
+        shown = str(localize(facts.records))
+    else:
+        shown = ""
+    return format_html("{}{}\n", error, shown)
+
+
+@register.simple_tag
+def judged_cells(status, category_names: Mapping[str, str] | None = None) -> str:
+    """The last three cells of a row of the printed report (``report_print.html``):
+    the result, the target and the status, with the quarters that hold the year back.
+    Written here rather than by an included template: the report has a row for each
+    status it lists."""
+    why = quarters_behind(status)
+    return format_html(
+        '\n<td class="num">{}</td>\n<td class="num">{}</td>\n<td class="status {}">{}{}</td>\n\n',
+        status_value(status),
+        status_target_cell(status, category_names),
+        status.status,
+        status.get_status_display(),
+        format_html('<div class="gap">{}</div>', why) if why else "",
+    )
 
 
 def is_per_category_whole(status) -> bool:
@@ -173,8 +225,28 @@ def _each_category_parts(
     indicator, threshold: Decimal, comparator: str, exceptions: Iterable[tuple[str, Decimal, str]]
 ) -> tuple[str, str]:
     """ "từng lĩnh vực ≥ 98%" and "Đất đai, Đầu tư ≥ 96%" ("" without exceptions)."""
-    kind = indicator.kind
-    every = EACH[category_kind(indicator)] % {"target": _threshold(threshold, comparator, kind)}
+    return _category_parts(
+        get_language(),
+        indicator.kind,
+        category_kind(indicator),
+        threshold,
+        comparator,
+        tuple(exceptions),
+    )
+
+
+@lru_cache(maxsize=256)
+def _category_parts(
+    language: str | None,
+    kind: str,
+    split: str,
+    threshold: Decimal,
+    comparator: str,
+    exceptions: tuple[tuple[str, Decimal, str], ...],
+) -> tuple[str, str]:
+    """``_each_category_parts`` in the active ``language``, of plain values: a page
+    writes the same few targets for each of its units."""
+    every = EACH[split] % {"target": _threshold(threshold, comparator, kind)}
     groups: dict[tuple[str, Decimal], list[str]] = {}
     for name, own_threshold, own_comparator in exceptions:
         groups.setdefault((own_comparator, own_threshold), []).append(name)
@@ -308,9 +380,16 @@ def sparkline(values, target=None, width: int = 96, height: int = 24):
 def status_label(status: str) -> str:
     """The label of a status value in the active language ("Đạt", "Met"...); a value
     that is not a status reads as itself."""
+    return _status_labels(get_language()).get(status, status)
+
+
+@lru_cache(maxsize=8)
+def _status_labels(language: str | None) -> dict[str, str]:
+    """Each status value's label in ``language``: a page labels hundreds of statuses."""
     from commitments.models import Status
 
-    return str(Status.Value(status).label) if status in Status.Value.values else status
+    with translation.override(language):
+        return {value: str(label) for value, label in Status.Value.choices}
 
 
 @register.simple_tag
@@ -324,6 +403,45 @@ def status_badge(status: str) -> str:
 
 
 @register.simple_tag
+def matrix_row(row: Mapping, year: int, quarter: int, level_query: str) -> str:
+    """One row of the units x indicators matrix (``matrix.dressed``): the unit, linked
+    to its page of the period, with how many units are directly below it (a link a
+    level down, ``level_query`` kept), its counts of indicators not met and at risk,
+    then its cells. Written here rather than in an included template: a page has a
+    row for each of its units."""
+    unit = row["unit"]
+    below = ""
+    if row["below"] and not row["top"]:
+        count = row["below"]
+        words = ngettext("%(n)s đơn vị trực thuộc", "%(n)s đơn vị trực thuộc", count) % {
+            "n": localize(count)
+        }
+        below = format_html(
+            ' <a class="down" href="?{}{}unit={}"><span aria-hidden="true">▸</span> {}</a>',
+            level_query,
+            mark_safe("&amp;") if level_query else "",
+            unit.code,
+            words,
+        )
+    head = format_html(
+        '<tr{}>\n      <th scope="row"><a href="{}?year={}&amp;quarter={}">{}</a>'
+        ' <span class="muted">{}</span>{}</th>\n'
+        '      <td class="num count">{}</td>\n      <td class="num count">{}</td>\n      ',
+        mark_safe(' class="top"') if row["top"] else "",
+        reverse("commitments:unit", args=[unit.code]),
+        year,
+        localize(quarter),
+        unit.label,
+        unit.code,
+        below,
+        localize(row["not_met"]),
+        localize(row["at_risk"]),
+    )
+    cells = mark_safe("".join(matrix_cell(cell) for cell in row["cells"]))
+    return format_html("{}{}\n    </tr>\n", head, cells)
+
+
+@register.simple_tag
 def matrix_cell(cell: Mapping) -> str:
     """One cell of the units x indicators matrix (``matrix.dressed``, its link from the
     view): the status's colour, icon and label, the value shown and the target on
@@ -333,18 +451,25 @@ def matrix_cell(cell: Mapping) -> str:
     status = cell["status"]
     if not status:
         return mark_safe('<td class="cell none"></td>')
-    return format_html(
-        '<td class="cell {}"><a href="{}" title="{}"><span class="icon" aria-hidden="true">'
-        '</span>{}<span class="t">{}</span>{}</a></td>',
-        status,
-        cell["href"],
-        cell["title"],
-        format_html('<span class="v">{}</span>', cell["shown"]) if cell["shown"] else "",
-        cell["label"],
-        format_html('<span class="provisional-mark">{}</span>', _("tạm tính"))
+    # Built with one format rather than format_html's escaping of each part: the same
+    # escaping, at a fraction of the cost.
+    shown = f'<span class="v">{_escaped(cell["shown"])}</span>' if cell["shown"] else ""
+    mark = (
+        f'<span class="provisional-mark">{_escaped(_("tạm tính"))}</span>'
         if cell["differs"]
-        else "",
+        else ""
     )
+    return mark_safe(
+        f'<td class="cell {_escaped(status)}"><a href="{_escaped(cell["href"])}"'
+        f' title="{_escaped(cell["title"])}"><span class="icon" aria-hidden="true"></span>'
+        f'{shown}<span class="t">{_escaped(cell["label"])}</span>{mark}</a></td>'
+    )
+
+
+def _escaped(value) -> str:
+    """``conditional_escape`` of a value, as text: safe text as it is, any other
+    escaped for HTML."""
+    return str(value) if hasattr(value, "__html__") else html.escape(str(value))
 
 
 # A unit that misses a coverage condition its target does not ask of every unit ("at

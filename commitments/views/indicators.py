@@ -113,7 +113,9 @@ def _department_rows(rows: list[Status], quarter: int, category_names: dict) -> 
     unit_names = selectors.units.unit_names(codes=insights.named_codes(period_rows))
     for row in period_rows:
         row.category_name = category_names.get(row.category, row.category)
-        row.missing_names = insights.named_units(row.facts.missing, unit_names)
+        row.missing_names = insights.named_units(
+            row.facts.missing, unit_names, row.facts.missing_total
+        )
         row.behind = [category_names.get(c, c) for c in row.facts.behind]
     return period_rows
 

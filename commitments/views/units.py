@@ -164,7 +164,10 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         ended=ended,
     )
     conditions = []
-    for row in selectors.statuses.coverage_statuses(year=year, quarter=quarter, basis=reading):
+    coverage = selectors.statuses.coverage_statuses(
+        year=year, quarter=quarter, codes=[code], basis=reading
+    )
+    for row in coverage:
         state = insights.unit_condition(row, code)
         if state is not None:
             conditions.append((row, state))

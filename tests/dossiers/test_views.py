@@ -74,3 +74,19 @@ def test_director_sees_the_reconciliation(client, desk, write_file):
     assert f"<td>{received.name_vi}</td><td>{land.name_vi}</td>" in html
     client.force_login(factories.staff("chuyenvien", desk))
     assert client.get(reverse("dossiers:reconciliation")).status_code == 403
+
+
+def test_a_desk_links_to_its_late_dossiers_of_the_quarter_or_of_each_quarter():
+    from django.utils import translation
+
+    from dossiers.templatetags.dossiers import late_links
+
+    with translation.override("vi"):
+        assert late_links("desk-1", 2021, 2) == (
+            '<span class="late-links">Hồ sơ trễ hạn: '
+            '<a href="/dossiers/late/desk-1/2021/2/">quý 2</a></span>\n'
+        )
+    with translation.override("en"):
+        year = late_links("desk-1", 2021, 0)
+    assert year.count("<a ") == 4 and year.count(" · ") == 3
+    assert '<a href="/dossiers/late/desk-1/2021/4/">Q4</a></span>' in year

@@ -201,3 +201,103 @@ def test_numbers_read_in_each_languages_marks():
         assert status_text.value_text(Decimal("1234.5"), engine.RATIO) == "1.234,50%"
     with translation.override("en"):
         assert status_text.value_text(Decimal("1234.5"), engine.RATIO) == "1,234.50%"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("number", [0, 7, 999, 1000, 1234, 98765, 1234567, None, ""])
+def test_a_whole_number_reads_as_floatformat_writes_it(language, number):
+    # The figures behind a value are written without floatformat, for speed.
+    from django.template.defaultfilters import floatformat
+
+    with translation.override(language):
+        assert status_text.whole(number) == floatformat(number, "0g")
+
+
+def test_a_status_reads_in_the_readers_language_each_time():
+    with translation.override("vi"):
+        assert status_text.status_label(engine.NOT_MET) == "Không đạt"
+    with translation.override("en"):
+        assert status_text.status_label(engine.NOT_MET) == "Not met"
+    with translation.override("vi"):
+        assert status_text.status_label(engine.NOT_MET) == "Không đạt"
+    assert status_text.status_label("something-else") == "something-else"
+
+
+def test_a_target_written_once_reads_in_each_language_after():
+    # The words of a per-category target are kept once written: never another
+    # language's, never another target's.
+    row = _whole(LAND_96, INVESTMENT_96)
+    with translation.override("en"):
+        english = status_text.status_target(row, NAMES_EN)
+    with translation.override("vi"):
+        assert status_text.status_target(row, NAMES_VI) == (
+            "từng lĩnh vực ≥ 98% (Đất đai, Đầu tư ≥ 96%)"
+        )
+    with translation.override("en"):
+        assert status_text.status_target(row, NAMES_EN) == english
+        assert english == "each field ≥ 98% (Land, Investment ≥ 96%)"
+        assert status_text.status_target(_whole(LAND_96, target="97"), NAMES_EN) == (
+            "each field ≥ 97% (Land ≥ 96%)"
+        )
+
+
+def test_a_printed_rows_cells_say_its_result_target_and_status():
+    row = SimpleNamespace(
+        **vars(_whole(LAND_96)),
+        value=Decimal("97.5"),
+        status=engine.NOT_MET,
+        get_status_display=lambda: "Không đạt",
+    )
+    row.indicator = SimpleNamespace(**vars(row.indicator), code="5.1")
+    with translation.override("vi"):
+        cells = status_text.judged_cells(row, NAMES_VI)
+    assert cells.count("<td") == 3
+    assert '<td class="num">97,50%</td>' in cells
+    assert (
+        '<td class="num">từng lĩnh vực ≥ 98% <span class="target-fields">(Đất đai ≥\u00a096%)'
+        "</span></td>" in cells
+    )
+    assert '<td class="status not_met">Không đạt</td>' in cells
+
+
+@pytest.mark.parametrize(
+    ("facts", "vi", "en"),
+    [
+        (engine.Detail(numerator=1234, denominator=1500), "1.234 / 1.500", "1,234 / 1,500"),
+        (engine.Detail(numerator=None, denominator=7), "0 / 7", "0 / 7"),
+        (engine.Detail(covered=229, units=7957), "229 / 7.957", "229 / 7,957"),
+        (engine.Detail(records=12, units=5), " / 5", " / 5"),
+        (engine.Detail(records=1200), "1.200", "1,200"),
+        (engine.Detail(), "", ""),
+    ],
+)
+def test_the_figures_behind_a_value_read_in_each_language(facts, vi, en):
+    row = SimpleNamespace(facts=facts)
+    with translation.override("vi"):
+        assert status_text.figures_behind(row) == f"{vi}\n"
+    with translation.override("en"):
+        assert status_text.figures_behind(row) == f"{en}\n"
+
+
+def test_a_value_that_could_not_be_computed_says_why():
+    row = SimpleNamespace(facts=engine.Detail(error="chia cho 0 <lỗi>"))
+    with translation.override("vi"):
+        assert status_text.figures_behind(row) == (
+            '<span class="gap">Không tính được: chia cho 0 &lt;lỗi&gt;</span>\n'
+        )
+
+
+def test_a_matrix_row_links_its_unit_and_the_level_below_it():
+    unit = SimpleNamespace(code="vn-p01", label="Tỉnh <1>")
+    row = {"unit": unit, "top": False, "below": 1234, "not_met": 3, "at_risk": 0, "cells": []}
+    with translation.override("vi"):
+        html = status_text.matrix_row(row, 2021, 2, "year=2021&quarter=2")
+    assert html.startswith("<tr>\n") and html.endswith("</tr>\n")
+    assert '<a href="/units/vn-p01/?year=2021&amp;quarter=2">Tỉnh &lt;1&gt;</a>' in html
+    assert (
+        '<a class="down" href="?year=2021&amp;quarter=2&amp;unit=vn-p01">'
+        '<span aria-hidden="true">▸</span> 1.234 đơn vị trực thuộc</a>'
+    ) in html
+    assert '<td class="num count">3</td>' in html
+    top = status_text.matrix_row({**row, "top": True}, 2021, 2, "")
+    assert top.startswith('<tr class="top">') and "down" not in top
