@@ -1,5 +1,11 @@
 """A real headless Chromium (Debian's package) driven by Playwright against a live
-server. Screenshots go to test-artifacts/ for people to look at."""
+server. Screenshots go to test-artifacts/ for people to look at.
+
+CI (``.ci/run``) runs the suite twice side by side, on PostgreSQL and on SQLite, and each
+browser test once: ``BROWSER_TESTS=flows`` keeps the tests that write through a flow
+(report, review, publication, survey, recompute) for the real server's database,
+``BROWSER_TESTS=pages`` the tests that read pages for the other. Without it (``make
+test`` by hand) every browser test runs."""
 
 from __future__ import annotations
 
@@ -19,6 +25,40 @@ ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+# The modules whose tests write through a flow; every other module reads pages.
+FLOWS = {
+    "test_broker_down",
+    "test_publish",
+    "test_report_flow",
+    "test_report_survey",
+    "test_review",
+    "test_review_inbox",
+    "test_sheets",
+    "test_stale",
+    "test_survey",
+    "test_survey_desks",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With ``BROWSER_TESTS`` (``flows`` or ``pages``), the browser tests of the other
+    kind are left out, said in the summary."""
+    chosen = os.environ.get("BROWSER_TESTS", "")
+    if not chosen:
+        return
+    if chosen not in ("flows", "pages"):
+        raise pytest.UsageError(f"BROWSER_TESTS must be flows or pages, not {chosen!r}")
+    kept, left = [], []
+    for item in items:
+        if item.get_closest_marker("browser") is None:
+            kept.append(item)
+            continue
+        kind = "flows" if item.module.__name__.rsplit(".", 1)[-1] in FLOWS else "pages"
+        (kept if kind == chosen else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")
