@@ -8,7 +8,8 @@ before it is approved (``report_results``), the published results (``publication
 the signed sheets (``sheets``: which applies to each department, who may read one,
 the wording check), every department's sheet side by side (``city``), the rows the
 REST API lists (``api``), the unit tree a level at a time (``units``) and what one part
-of a recompute reads (``part_inputs``). Callers name the module:
+of a recompute reads (``part_inputs``), and a coverage row's lists of units cut to
+what a page shows (``unit_lists``). Callers name the module:
 ``selectors.reports.report_lines(...)``. Who may see and do what is
 ``commitments.access``."""
 
@@ -26,5 +27,6 @@ from commitments.selectors import (  # noqa: F401
     sheets,
     statuses,
     targets,
+    unit_lists,
     units,
 )
