@@ -7,14 +7,14 @@ units it shows. ``UnitLists`` is the detail cut to that in the database, so that
 neither the wire nor Python carries the rest:
 
 - ``covered_units`` and ``missing`` hold only the codes of ``codes`` when given (what
-  a page asks about: the unit shown, the units of a level of the matrix); else
-  ``covered_units`` is empty and ``missing`` holds its first ``listed`` codes;
+  a page asks about: the unit it shows); else ``covered_units`` is empty and
+  ``missing`` holds its first ``listed`` codes;
 - ``missing_count`` says how many units ``missing`` holds in all
   (``engine.Detail.missing_count``), so that "… and 4,113 other units" still counts
   them all.
 
 A detail without a list of units is read as it is. On PostgreSQL the cut is done in
-SQL (jsonpath); the embedded SQLite reads the whole detail, which holds the same
+SQL; the embedded SQLite reads the whole detail, which holds the same
 answers for what a page asks (it is never a country's database).
 
 Read a query's rows with ``listed`` (the detail deferred, the cut one annotated), then
@@ -80,7 +80,8 @@ class UnitLists(Func):
 
     @staticmethod
     def _among(array: str) -> str:
-        # The codes asked for that the list holds, in the order asked.
+        # The codes asked for that the list holds (in the codes' order: ``codes`` is
+        # sorted).
         return (
             "(SELECT COALESCE(jsonb_agg(asked.code ORDER BY asked.n), '[]'::jsonb)"
             " FROM unnest(%s::text[]) WITH ORDINALITY AS asked(code, n)"
