@@ -170,7 +170,7 @@ def judged_cells(status, category_names: Mapping[str, str] | None = None) -> str
         status_value(status),
         status_target_cell(status, category_names),
         status.status,
-        status.get_status_display(),
+        status_label(status.status),  # a label read once a language
         format_html('<div class="gap">{}</div>', why) if why else "",
     )
 

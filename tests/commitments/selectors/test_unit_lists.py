@@ -23,7 +23,7 @@ from tests import factories
 MISSING = [f"unit-m{n:03}" for n in range(230)]
 COVERED = [f"unit-c{n:03}" for n in range(31)]
 CUT_IN_SQL = pytest.mark.skipif(
-    "connection.vendor != 'postgresql'", reason="the embedded SQLite reads the lists whole"
+    connection.vendor != "postgresql", reason="the embedded SQLite reads the lists whole"
 )
 
 
@@ -137,9 +137,8 @@ def test_on_postgresql_the_database_cuts_the_lists(department):
     assert row.detail["covered_units"] == [COVERED[2]]
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL cuts them")
 def test_on_sqlite_the_lists_are_read_whole(department):
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL cuts them")
     row = unit_lists.adopted(
         unit_lists.listed(Status.objects.filter(indicator__code="4.4", quarter=1), listed=3).get()
     )
