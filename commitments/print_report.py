@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 
 from commitments import access, engine, selectors
 from commitments.exports import (
@@ -27,7 +27,17 @@ from commitments.selectors import unit_lists
 # a department's printed report lists: a country's would list thousands. The rest are
 # counted, and the matrix shows them all.
 UNITS_LISTED = 200
-RELATED = ("indicator__commitment", "indicator__denominator", "indicator__element", "unit")
+
+
+# The order a report lists the units behind in (``_ordered``, of the rows of units).
+BEHIND_ORDER = (
+    "indicator__commitment__position",
+    "indicator__commitment__code",
+    "indicator__position",
+    "indicator__code",
+    "unit__code",
+    "pk",
+)
 
 
 def report_statuses(
@@ -37,32 +47,40 @@ def report_statuses(
     shows: every row of the top units of ``scope``; of the units below them, the whole
     rows (no category) not met or at risk, the first ``UNITS_LISTED`` of each top unit
     (``top_of``) in the report's order. With how many such rows each top unit has in
-    all; ``tops``: the ids of the top units. Two queries, and rows that do not grow
-    with the units past the bound."""
+    all; ``tops``: the ids of the top units. Three queries (the rows' indicators read
+    once for all of them), and rows that do not grow with the units past the bound."""
     period = Status.objects.filter(year=year, quarter=quarter)
     behind = access.below_top_units(period.filter(category="", status__in=engine.BEHIND), scope)
-    keys = behind.values_list(
-        "pk",
-        "unit_id",
-        "indicator__commitment__position",
-        "indicator__commitment__code",
-        "indicator__position",
-        "indicator__code",
-        "unit__code",
-    )
+    if len(tops) == 1:
+        # One top unit (a department's director; a tree with one root): its first
+        # rows and their count are the database's, sorted and counted there.
+        ranked = behind.annotate(rows_in_list=Window(Count("pk"))).order_by(*BEHIND_ORDER)
+        ranked = list(ranked.values_list("pk", "rows_in_list")[:UNITS_LISTED])
+        shown = [pk for pk, _count in ranked]
+        counts = Counter({next(iter(tops)): ranked[0][1]} if ranked else {})
+    else:
+        shown, counts = _first_behind(behind, top_of)
+    # The top units by id and the rows by id: both through an index, where reading the
+    # top units through their parents read the whole period of a country (forty
+    # thousand rows) to keep a few hundred.
+    statuses = period.filter(Q(unit_id__in=tops) | Q(pk__in=shown))
+    statuses = unit_lists.listed(statuses.select_related("unit"), listed=UNITS_LISTED)
+    statuses = [unit_lists.adopted(status) for status in statuses]
+    return selectors.statuses.given_indicators(statuses), counts
+
+
+def _first_behind(behind, top_of) -> tuple[list[int], Counter]:
+    """Of the rows ``behind``, the ids of the first ``UNITS_LISTED`` of each top unit
+    in the report's order, and how many each top unit has: the rows' keys read and
+    each walked up to its top unit (``top_of``)."""
     rows_of: dict[int, list[tuple]] = defaultdict(list)
-    for pk, unit_id, *order in keys:
+    for pk, unit_id, *order in behind.values_list("pk", "unit_id", *BEHIND_ORDER[:-1]):
         rows_of[top_of(unit_id)].append((*order, pk))
     counts, shown = Counter(), []
     for top, rows in rows_of.items():
         counts[top] = len(rows)
         shown += [row[-1] for row in sorted(rows)[:UNITS_LISTED]]
-    # The top units by id and the rows by id: both through an index, where reading the
-    # top units through their parents read the whole period of a country (forty
-    # thousand rows) to keep a few hundred.
-    statuses = period.filter(Q(unit_id__in=tops) | Q(pk__in=shown))
-    statuses = unit_lists.listed(statuses.select_related(*RELATED), listed=UNITS_LISTED)
-    return [unit_lists.adopted(status) for status in statuses], counts
+    return shown, counts
 
 
 @dataclass
@@ -143,9 +161,10 @@ def period_report(*, year: int, quarter: int, scope: access.Scope) -> Report:
       (``Status.facts.missing``).
 
     The units behind and the units missing are listed up to ``UNITS_LISTED`` a
-    department, the rest counted. Five queries, one more when a coverage indicator
-    names units, and one more when a top unit has no row of its own; whatever the
-    number of units.
+    department, the rest counted. Six queries at most (the top units read first when
+    the user sees every unit; the tree too when there are several), one more when a
+    coverage indicator names units, and one more when a top unit has no row of its
+    own; whatever the number of units.
     """
     categories = selectors.statuses.category_names()
     commitments = commitments_in_force(year=year)
@@ -179,7 +198,14 @@ def period_report(*, year: int, quarter: int, scope: access.Scope) -> Report:
 def _tree(scope: access.Scope) -> tuple[Callable[[int], int], Collection[int]]:
     """The walk from a unit up to its top unit in ``scope`` (each unit walked once),
     and the ids of the top units: the tree read as parents only, one query, however
-    many units a country has."""
+    many units a country has; none when there is one top unit, which every unit seen
+    lies below."""
+    tops = scope.top_ids
+    if tops is None and scope.sees_all:
+        tops = list(Unit.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+    if tops is not None and len(tops) == 1:
+        (only,) = tops
+        return (lambda _unit_id: only), tops
     parents = dict(Unit.objects.values_list("pk", "parent_id"))
     top_of_unit: dict[int, int] = {}
 
@@ -192,7 +218,6 @@ def _tree(scope: access.Scope) -> tuple[Callable[[int], int], Collection[int]]:
             top_of_unit[unit_id] = walked
         return top_of_unit[unit_id]
 
-    tops = scope.top_ids
     if tops is None:
         tops = [
             pk

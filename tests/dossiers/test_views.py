@@ -90,3 +90,24 @@ def test_a_desk_links_to_its_late_dossiers_of_the_quarter_or_of_each_quarter():
         year = late_links("desk-1", 2021, 0)
     assert year.count("<a ") == 4 and year.count(" · ") == 3
     assert '<a href="/dossiers/late/desk-1/2021/4/">Q4</a></span>' in year
+
+
+def test_the_late_links_written_once_a_period_are_each_units_own():
+    """The links of a period are written once and the unit's code put in: each unit's
+    links are still those reverse() gives it, in the active language, and a code that
+    is not a plain slug is written the long way, escaped."""
+    from django.utils import translation
+
+    from dossiers.templatetags.dossiers import late_links
+
+    for language, word in (("vi", "quý"), ("en", "Q")):
+        with translation.override(language):
+            for code in ("desk-1", "desk-2", "a_b-3"):
+                for quarter in (0, 3):
+                    links = late_links(code, 2022, quarter)
+                    for q in (1, 2, 3, 4) if quarter == 0 else (quarter,):
+                        href = reverse("dossiers:late", args=[code, 2022, q])
+                        assert f'<a href="{href}">{word}' in links
+                    assert "PLACEHOLDER" not in links
+            odd = late_links('d<"&>', 2022, 1)
+            assert "d%3C%22&amp;%3E" in odd and '<"' not in odd
