@@ -243,6 +243,7 @@ def matrix_statuses(
             | Q(indicator__kind=engine.COVERAGE, unit__in=roots)
         )
         .order_by("indicator__commitment__position", "indicator__position")
+        .defer("computed_at")
     )
     # The departments' coverage rows are read whole: cutting a country's lists to the
     # units of a level in SQL (``unit_lists``, as for one unit) took longer.
