@@ -49,3 +49,12 @@ def test_without_debug_a_missing_secret_key_is_refused_where_one_is_needed():
 def test_development_defaults_need_no_configuration():
     result = _import_settings(DEBUG="true", SECRET_KEY="")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_the_checks_migrate_runs_on_the_database_warn_of_nothing():
+    """``migrate`` runs the system checks of the database (``make run`` on SQLite):
+    none warns, on either database."""
+    from django.core.management import call_command
+
+    call_command("check", "--database", "default", "--fail-level", "WARNING")
