@@ -161,10 +161,10 @@ def period_report(*, year: int, quarter: int, scope: access.Scope) -> Report:
       (``Status.facts.missing``).
 
     The units behind and the units missing are listed up to ``UNITS_LISTED`` a
-    department, the rest counted. Six queries at most (the top units read first when
-    the user sees every unit; the tree too when there are several), one more when a
-    coverage indicator names units, and one more when a top unit has no row of its
-    own; whatever the number of units.
+    department, the rest counted. Five queries, one more to find the top units when
+    the user sees every unit, one more to read the tree when there are several top
+    units, one more when a coverage indicator names units, and one more when a top
+    unit has no row of its own; whatever the number of units.
     """
     categories = selectors.statuses.category_names()
     commitments = commitments_in_force(year=year)
