@@ -14,6 +14,9 @@ from commitments import selectors, services
 from commitments.models import Figure, QuarterlyReport, Target
 from tests import factories
 
+# A day when every period of 2021 has closed (its statuses judged as final).
+AFTER_2021 = dt.date(2022, 3, 31)
+
 # --- the quarterly report of the desk (conftest's ``units``) -----------------------------
 
 

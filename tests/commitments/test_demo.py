@@ -26,11 +26,11 @@ from commitments.models import (
     Target,
     Unit,
 )
+from tests.commitments.shortcuts import AFTER_2021
 
 pytestmark = pytest.mark.django_db
 
 # Every period of 2021 (and the deadline of 31 October for 1.1) has closed.
-AFTER_2021 = dt.date(2022, 3, 31)
 USERNAMES = ["demo-admin", "demo-director", "demo-staff"]
 
 

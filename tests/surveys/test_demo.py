@@ -16,10 +16,10 @@ from commitments.demo import demo_load
 from commitments.models import AuditEntry, Figure
 from surveys import selectors
 from surveys.models import Answer, DeskPublication, Response
+from tests.commitments.shortcuts import AFTER_2021
 
 pytestmark = pytest.mark.django_db
 
-AFTER_2021 = dt.date(2022, 3, 31)
 # The desks of both demo departments: DARD's and STNMT's.
 SURVEY = {**DARD_SURVEY, **demo_stnmt.SURVEY}
 

@@ -5,7 +5,6 @@ printable report, on the demo department whose 2021 outcomes are worked out by h
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 
@@ -18,7 +17,6 @@ from openpyxl import load_workbook
 from commitments import selectors
 from commitments.models import Status
 
-AFTER_2021 = dt.date(2022, 3, 31)  # every period of 2021 has closed
 DEPARTMENT = "Sở Nông nghiệp và Phát triển nông thôn Thành phố Hồ Chí Minh"
 HEADER_VI = ["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị", "Phân loại", "Kết quả", "Mục tiêu", "Trạng thái"]
 HEADER_EN = ["Indicator code", "Indicator", "Unit", "Category", "Result", "Target", "Status"]

@@ -9,7 +9,8 @@ from django.urls import reverse
 from commitments import services
 from commitments.models import Status
 from tests import factories
-from tests.commitments.views.test_documents import AFTER_2021, _section
+from tests.commitments.shortcuts import AFTER_2021
+from tests.commitments.views.test_documents import _section
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ an edit would give, and the history of both."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -14,9 +13,7 @@ from commitments import services
 from commitments.demo import demo_load
 from commitments.models import Category, RecomputeState, Sheet, Status, Target, TargetChange
 from tests import factories
-from tests.commitments.shortcuts import overrides_of
-
-AFTER_2021 = dt.date(2022, 3, 31)
+from tests.commitments.shortcuts import AFTER_2021, overrides_of
 
 
 @pytest.fixture
