@@ -7,7 +7,8 @@ import re
 from functools import lru_cache
 
 from django import template
-from django.urls import get_script_prefix, reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -29,14 +30,15 @@ def late_links(unit_code: str, year: int, quarter: int) -> str:
     period are written once a language, the unit's code put in."""
     if not _PLAIN.fullmatch(unit_code):
         return _late_links(unit_code, year, quarter)
-    written = _written(get_language(), get_script_prefix(), year, quarter)
+    urls = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    written = _written(get_language(), urls, year, quarter)
     return mark_safe(written.replace(_PLACEHOLDER, unit_code))
 
 
 @lru_cache(maxsize=256)
-def _written(_language: str, _prefix: str, year: int, quarter: int) -> SafeString:
+def _written(_language: str, _urls: tuple, year: int, quarter: int) -> SafeString:
     """The links of a period with a placeholder for the unit's code (the active
-    language and the script prefix are the cache's key)."""
+    language, the URL configuration and the script prefix are the cache's key)."""
     return _late_links(_PLACEHOLDER, year, quarter)
 
 

@@ -111,3 +111,13 @@ def test_the_late_links_written_once_a_period_are_each_units_own():
                     assert "PLACEHOLDER" not in links
             odd = late_links('d<"&>', 2022, 1)
             assert "d%3C%22&amp;%3E" in odd and '<"' not in odd
+    # Served under a prefix (SCRIPT_NAME), the links are the prefix's.
+    from django.urls import get_script_prefix, set_script_prefix
+
+    before = get_script_prefix()
+    set_script_prefix("/cchc/")
+    try:
+        assert 'href="/cchc/dossiers/late/desk-1/2022/3/"' in late_links("desk-1", 2022, 3)
+    finally:
+        set_script_prefix(before)
+    assert 'href="/dossiers/late/desk-1/2022/3/"' in late_links("desk-1", 2022, 3)
