@@ -3,11 +3,11 @@ of the quarter shown or of each quarter of the year."""
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from django import template
 from django.conf import settings
+from django.core.validators import slug_re
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
-# A unit's code that stands for itself in a URL and in HTML (a slug, as unit codes are):
-# its links are the ones of any other code with the code put in.
-_PLAIN = re.compile(r"[-A-Za-z0-9_]+")
+# A unit's code that is a slug, as unit codes are, stands for itself in a URL and in
+# HTML: its links are the ones of any other code with the code put in.
 _PLACEHOLDER = "UNITCODE0PLACEHOLDER"
 
 
@@ -28,7 +27,7 @@ def late_links(unit_code: str, year: int, quarter: int) -> str:
     link a quarter when ``quarter`` is 0 (the year). Written here rather than in an
     included template: the indicator page has a row a unit, and the links of one
     period are written once a language, the unit's code put in."""
-    if not _PLAIN.fullmatch(unit_code):
+    if not slug_re.match(unit_code):
         return _late_links(unit_code, year, quarter)
     urls = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
     written = _written(get_language(), urls, year, quarter)

@@ -1,7 +1,7 @@
 """A real headless Chromium (Debian's package) driven by Playwright against a live
 server. Screenshots go to test-artifacts/ for people to look at.
 
-CI (``.ci/run``) runs the suite twice side by side, on PostgreSQL and on SQLite, and each
+CI (``.ci/run``) runs the suite side by side on PostgreSQL and on SQLite, and each
 browser test once: ``BROWSER_TESTS=flows`` keeps the tests that write through a flow
 (report, review, publication, survey, recompute) for the real server's database,
 ``BROWSER_TESTS=pages`` the tests that read pages for the other. Without it (``make
