@@ -4,7 +4,10 @@ database: what PostgreSQL alone takes for the same work, written by hand.
 - **import**: the file sent with ``COPY … FROM STDIN`` (what ``psql``'s ``\\copy`` does)
   into a staging table, then one ``INSERT … SELECT … ON CONFLICT DO UPDATE`` per unique
   index of the figures (with a category, without) into a table shaped like the figures'
-  (its columns, constraints and indexes), resolving the codes by joins.
+  (its columns, constraints, indexes and foreign keys, which PostgreSQL checks row by
+  row as it checks the figures'), resolving the codes by joins. ``LIKE … INCLUDING
+  ALL`` copies everything but the foreign keys: they are added from the figures' own
+  definitions. Without them (``foreign_keys=False``), for comparison.
 - **recompute**: one ``GROUP BY`` over the year's figures and the unit tree (each unit
   with every ancestor, a recursive query): the sum of every element for every unit,
   category and quarter and for the year, which is every sum behind a ratio's value.
@@ -17,6 +20,7 @@ from pathlib import Path
 
 import psycopg
 
+FIGURE_TABLE = "commitments_figure"
 FLOOR_TABLE = "bench_floor_figure"
 
 STAGING = """
@@ -58,16 +62,31 @@ GROUP BY GROUPING SETS (
 """
 
 
-def floor_table(database: str) -> None:
-    """The floor's own table, shaped like the figures' (constraints and indexes too)."""
+FOREIGN_KEYS = """
+SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname
+"""
+
+
+def floor_table(database: str, *, table: str = FLOOR_TABLE, foreign_keys: bool = True) -> None:
+    """The floor's own table (empty), shaped like the figures': constraints and
+    indexes, and their foreign keys unless ``foreign_keys`` is false."""
     with psycopg.connect(database, autocommit=True) as connection:
-        connection.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
-        connection.execute(f"CREATE TABLE {FLOOR_TABLE} (LIKE commitments_figure INCLUDING ALL)")
+        connection.execute(f"DROP TABLE IF EXISTS {table}")
+        connection.execute(f"CREATE TABLE {table} (LIKE {FIGURE_TABLE} INCLUDING ALL)")
+        keys = connection.execute(FOREIGN_KEYS, (FIGURE_TABLE,)).fetchall() if foreign_keys else []
+        for n, (_name, definition) in enumerate(keys, start=1):
+            connection.execute(f"ALTER TABLE {table} ADD CONSTRAINT {table}_fk{n} {definition}")
 
 
-def import_floor(database: str, figures_csv: Path) -> float:
+def drop_table(database: str, table: str) -> None:
+    with psycopg.connect(database, autocommit=True) as connection:
+        connection.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def import_floor(database: str, figures_csv: Path, *, table: str = FLOOR_TABLE) -> float:
     """Seconds to copy ``figures_csv`` into a staging table and upsert it into the
-    floor's table, in one transaction."""
+    floor's ``table``, in one transaction."""
     started = time.monotonic()
     with psycopg.connect(database) as connection:
         connection.execute(STAGING)
@@ -76,7 +95,7 @@ def import_floor(database: str, figures_csv: Path) -> float:
                 while chunk := source.read(1 << 20):
                     copy.write(chunk)
             for with_category in (True, False):
-                cursor.execute(UPSERT.format(table=FLOOR_TABLE, **_category(with_category)))
+                cursor.execute(UPSERT.format(table=table, **_category(with_category)))
         connection.commit()
     return time.monotonic() - started
 
