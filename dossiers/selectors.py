@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from commitments.models import Unit
+from commitments.models import Category, Unit
 from dossiers import rules
 from dossiers.models import Dossier, DossierCount
 
@@ -45,6 +45,7 @@ class LateDossier:
     due_by: dt.datetime
     resolved_at: dt.datetime | None
     days_late: int
+    category_name: str = ""  # the field's name in the reader's language
 
 
 def late_dossiers(
@@ -79,8 +80,9 @@ def _of_field(dossiers: QuerySet, category: str | None) -> QuerySet:
 def _late(dossiers: QuerySet, *, until: dt.datetime | None) -> list[LateDossier]:
     zone = _zone()
     rows = dossiers.values_list(
-        "code", "procedure", "category__code", "received_at", "due_by", "resolved_at"
-    )
+        "code", "procedure", "category__code", "received_at", "due_by", "resolved_at",
+        "category__name_vi", "category__name_en",
+    )  # fmt: skip
     late = [
         LateDossier(
             code,
@@ -90,8 +92,9 @@ def _late(dossiers: QuerySet, *, until: dt.datetime | None) -> list[LateDossier]
             due_by,
             resolved,
             rules.days_late(due_by, until or resolved, zone),
+            Category.named(name_vi, name_en),
         )
-        for code, procedure, category, received, due_by, resolved in rows
+        for code, procedure, category, received, due_by, resolved, name_vi, name_en in rows
     ]
     return sorted(late, key=lambda d: (-d.days_late, d.code))
 

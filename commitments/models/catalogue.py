@@ -26,9 +26,15 @@ class BilingualName(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "vi").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_vi
+        return self.named(self.name_vi, self.name_en)
+
+    @staticmethod
+    def named(name_vi: str, name_en: str) -> str:
+        """The name in the active language: the English one when English is active and
+        there is one, else the Vietnamese (for names read as values, without a model)."""
+        if (get_language() or "vi").startswith("en") and name_en:
+            return name_en
+        return name_vi
 
 
 class EvidenceKind(models.TextChoices):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -45,6 +46,23 @@ def test_late_dossiers_page_and_csv(client, imported, desk):
     assert lines[1].startswith("resolved_late,HS-2,TT-01,land,")
     assert lines[1].endswith(",2")
     assert lines[2].startswith("open_overdue,HS-6,")
+
+
+def test_late_dossiers_name_their_field_in_the_readers_language(client, imported, desk):
+    land = Category.objects.get(code="land")
+    client.force_login(factories.director("giamdoc", desk.parent))
+    url = reverse("dossiers:late", args=[desk.code, 2021, 1])
+    row = _row_of(client.get(url).content.decode(), "HS-2")
+    assert f"<td>{land.name_vi}</td>" in row and "<td>land</td>" not in row
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    row = _row_of(client.get(url).content.decode(), "HS-2")
+    assert f"<td>{land.name_en}</td>" in row
+    assert land.name_en and land.name_en != land.name_vi
+
+
+def _row_of(html: str, code: str) -> str:
+    start = html.index(f"<code>{code}</code>")
+    return html[start : html.index("</tr>", start)]
 
 
 def test_late_dossiers_of_an_unseen_unit_are_404(client, imported, desk):
