@@ -8,14 +8,34 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commitments import access
 from commitments.models import Category, Unit
 from commitments.tabular import ImportFailed, problem_parts, uploaded_file
-from dossiers import selectors, services
+from dossiers import demo, reading, selectors, services
+
+# What each column of an export holds, as the upload page says it (README, "The file");
+# its names and accepted values are the reader's own (``reading``).
+COLUMN_HELP = {
+    "code": gettext_lazy("Mã hồ sơ, không trùng; nạp lại một mã đã có thì cập nhật hồ sơ đó"),
+    "unit": gettext_lazy("Mã đơn vị tiếp nhận"),
+    "field": gettext_lazy("Mã lĩnh vực (land, investment …)"),
+    "procedure": gettext_lazy("Mã thủ tục hành chính"),
+    "channel": gettext_lazy("Kênh nộp hồ sơ, một trong"),
+    "received_at": gettext_lazy("Ngày, giờ tiếp nhận; không sau lúc nạp"),
+    "due_at": gettext_lazy("Hạn giải quyết; chỉ ghi ngày thì hạn là hết ngày đó"),
+    "resolved_at": gettext_lazy(
+        "Ngày có kết quả (giải quyết xong hoặc từ chối); để trống khi đang giải quyết"
+    ),
+    "paused_days": gettext_lazy("Số ngày tạm dừng chờ người dân bổ sung (để trống: 0)"),
+    "status": gettext_lazy("Tình trạng hồ sơ, một trong"),
+    "paid_online": gettext_lazy("1 hoặc 0 khi thủ tục có phí, để trống khi không có phí"),
+}
+VALUES = {"channel": reading.CHANNELS, "status": reading.STATUSES}
 
 
 def _unit_for_user(request: HttpRequest, code: str) -> Unit:
@@ -40,7 +60,36 @@ def upload(request: HttpRequest) -> HttpResponse:
         except ImportFailed as failed:
             context["problems"] = [problem_parts(p) for p in failed.errors]
         context["name"] = upload_file.name
+    context["columns"] = _columns()
     return render(request, "dossiers/upload.html", context)
+
+
+def _columns() -> list[dict]:
+    """The columns of an export as the upload page lists them: the English name, the
+    Vietnamese headers, whether required, what it holds and the values it accepts."""
+    return [
+        {
+            "name": column,
+            "headers": [header[:1].upper() + header[1:] for header in headers],
+            "required": column not in reading.OPTIONAL,
+            "help": COLUMN_HELP[column],
+            "values": list(VALUES.get(column, ())),
+        }
+        for column, headers in reading.COLUMNS.items()
+    ]
+
+
+@login_required
+def example(request: HttpRequest) -> FileResponse:
+    """The demo's export, an example of the format to download (superusers)."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    return FileResponse(
+        demo.EXPORT.open("rb"),
+        as_attachment=True,
+        filename=demo.EXPORT.name,
+        content_type="text/csv; charset=utf-8",
+    )
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from commitments.models import Category, DataElement
+from dossiers import demo, reading, views
 from dossiers.models import Dossier
 from tests import factories
 from tests.dossiers.conftest import HEADER, WORKED
@@ -28,6 +29,35 @@ def test_a_bad_upload_lists_every_bad_row_and_writes_nothing(client, desk):
     html = client.post(reverse("dossiers:upload"), {"file": upload}).content.decode()
     assert "unknown unit &#x27;nowhere&#x27;" in html
     assert not Dossier.objects.exists()
+
+
+def test_the_upload_page_lists_every_column_the_reader_takes(client, db):
+    client.force_login(factories.superuser())
+    html = client.get(reverse("dossiers:upload")).content.decode()
+    for column, headers in reading.COLUMNS.items():
+        assert f"<code>{column}</code>" in html
+        for header in headers:
+            assert header[:1].upper() + header[1:] in html
+    for value in (*reading.CHANNELS, *reading.STATUSES):
+        assert f"<code>{value}</code>" in html
+    assert reverse("dossiers:example") in html
+    assert set(views.COLUMN_HELP) == set(reading.COLUMNS)
+
+
+def test_the_example_file_is_the_demos_export_and_reads_as_the_format(client, db):
+    client.force_login(factories.superuser())
+    response = client.get(reverse("dossiers:example"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode()
+    assert text == demo.EXPORT.read_text(encoding="utf-8")
+    assert text.splitlines()[0].split(",") == list(reading.COLUMNS)
+
+
+def test_only_admins_download_the_example(client, desk):
+    client.force_login(factories.staff("chuyenvien", desk))
+    assert client.get(reverse("dossiers:example")).status_code == 403
 
 
 def test_only_admins_upload(client, desk):
