@@ -202,7 +202,7 @@ def _tree(scope: access.Scope) -> tuple[Callable[[int], int], Collection[int]]:
     lies below."""
     tops = scope.top_ids
     if tops is None and scope.sees_all:
-        tops = list(Unit.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+        tops = [unit.pk for unit in selectors.units.top_units(scope=scope)]
     if tops is not None and len(tops) == 1:
         (only,) = tops
         return (lambda _unit_id: only), tops

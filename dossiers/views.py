@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -70,7 +71,7 @@ def _columns() -> list[dict]:
     return [
         {
             "name": column,
-            "headers": [header[:1].upper() + header[1:] for header in headers],
+            "headers": [capfirst(header) for header in headers],
             "required": column not in reading.OPTIONAL,
             "help": COLUMN_HELP[column],
             "values": list(VALUES.get(column, ())),
