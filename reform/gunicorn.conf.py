@@ -29,7 +29,9 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 def post_worker_init(worker):
     """Each worker compiles the templates and loads what pages import lazily before it
-    takes its first request (``reform.warm``)."""
-    from reform.warm import warm
+    takes its first request, then sets all that aside from the garbage collector
+    (``reform.warm``)."""
+    from reform.warm import settle, warm
 
     warm()
+    settle()

@@ -3,10 +3,14 @@
 patterns and both languages' translations loaded. Without it, the first request of each
 page in each worker pays for these (tens of milliseconds), after every start and every
 restart that ``max_requests`` orders. The modules some pages import on first use (the
-holiday calendars: a tenth of a second) are imported too."""
+holiday calendars: a tenth of a second) are imported too.
+
+Then what the process holds once ready is set aside from the garbage collector
+(``settle``)."""
 
 from __future__ import annotations
 
+import gc
 import importlib
 from pathlib import Path
 
@@ -43,3 +47,16 @@ def warm() -> int:
                 except (TemplateSyntaxError, LookupError, ImportError):
                     pass  # a file that is no template of this engine
     return compiled
+
+
+def settle() -> int:
+    """Set aside from the garbage collector what the ready process holds (the modules,
+    templates, translations and URL patterns: some 150,000 objects that live as long as
+    the process), so that a full collection, which Python runs every few dozen
+    requests, walks only what requests create: at national scale a full collection
+    during a request took about 120 ms with them and 7 ms without (``gc.freeze``, as
+    Python's documentation advises for long-lived server processes). How many objects
+    were set aside."""
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
