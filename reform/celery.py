@@ -22,16 +22,6 @@ def _start_heartbeat(sender=None, **kwargs) -> None:
     heart.start()
 
 
-@signals.worker_process_init.connect
-def settle_worker_process(**kwargs) -> None:
-    """Each process of the worker's pool, once started, sets what it has loaded aside
-    from the garbage collector (``reform.warm.settle``): a recompute creates objects by
-    the hundred thousand, and every full collection would walk Django and Celery too."""
-    from reform.warm import settle
-
-    settle()
-
-
 @signals.worker_shutdown.connect
 def _stop_heartbeat(sender=None, **kwargs) -> None:
     for heart in _hearts.values():

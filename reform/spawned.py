@@ -2,8 +2,7 @@
 interpreter, safe to start from any process, whatever threads it runs, unlike a fork).
 
 Importable before Django is set up: a spawned process first sets Django up once
-(``django_setup``), on the database its parent uses, and sets what that loaded aside
-from the garbage collector (``reform.warm.settle``), then runs the functions it is
+(``django_setup``), on the database its parent uses, then runs the functions it is
 given by their dotted names (``call``)."""
 
 from __future__ import annotations
@@ -28,9 +27,6 @@ def django_setup(database_name: str) -> None:
 
     settings.DATABASES["default"]["NAME"] = database_name  # before any connection opens
     django.setup()
-    from reform.warm import settle
-
-    settle()
 
 
 def call(target: str, kwargs: dict[str, Any]) -> Any:

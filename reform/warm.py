@@ -55,11 +55,8 @@ def settle() -> int:
     the process), so that a full collection, which Python runs every few dozen
     requests, walks only what requests create: at national scale a full collection
     during a request took about 120 ms with them and 7 ms without (``gc.freeze``, as
-    Python's documentation advises for long-lived server processes). Run by every
-    long-lived process once it is ready: the web workers, the Celery worker's
-    processes (``reform.celery``) and the processes a large recompute spawns
-    (``reform.spawned``), where it took the collector's share of a country's
-    recompute from a fifth to a twelfth. How many objects were set aside."""
+    Python's documentation advises for long-lived server processes). How many objects
+    were set aside."""
     gc.collect()
     gc.freeze()
     return gc.get_freeze_count()

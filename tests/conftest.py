@@ -44,17 +44,11 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _tasks_in_process(request, settings):
-    """Run queued tasks in this process, unless the test drives a real worker. That
-    worker runs in this process too: what a worker's process does once started (set
-    what it holds aside from the garbage collector) is not done to the test run's."""
-    from celery import signals
-
-    from reform.celery import app, settle_worker_process
+    """Run queued tasks in this process, unless the test drives a real worker."""
+    from reform.celery import app
 
     if request.node.get_closest_marker("real_worker"):
-        signals.worker_process_init.disconnect(settle_worker_process)
         yield
-        signals.worker_process_init.connect(settle_worker_process)
         return
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True

@@ -54,22 +54,3 @@ def test_what_a_ready_process_holds_is_set_aside_from_the_garbage_collector():
     finally:
         gc.unfreeze()
     assert gc.get_freeze_count() == 0
-
-
-def test_each_process_of_the_celery_worker_and_of_a_recompute_settles(monkeypatch):
-    from celery import signals
-
-    from reform import spawned
-
-    settled = []
-    monkeypatch.setattr(warm, "settle", lambda: settled.append(True) or 0)
-    signals.worker_process_init.send(sender=None)
-    assert settled == [True]
-    monkeypatch.setattr("django.setup", lambda: None)
-    from django.conf import settings
-
-    monkeypatch.setitem(
-        settings.DATABASES["default"], "NAME", settings.DATABASES["default"]["NAME"]
-    )
-    spawned.django_setup(settings.DATABASES["default"]["NAME"])
-    assert settled == [True, True]
