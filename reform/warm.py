@@ -54,9 +54,8 @@ def settle() -> int:
     templates, translations and URL patterns: some 150,000 objects that live as long as
     the process), so that a full collection, which Python runs every few dozen
     requests, walks only what requests create: at national scale a full collection
-    during a request took about 120 ms with them and 7 ms without (``gc.freeze``, as
-    Python's documentation advises for long-lived server processes). How many objects
-    were set aside."""
+    during a request took about 120 ms with them and 7 ms without (``gc.freeze``: every
+    later collection ignores what it froze). How many objects were set aside."""
     gc.collect()
     gc.freeze()
     return gc.get_freeze_count()
