@@ -71,8 +71,8 @@ WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname
 def floor_table(database: str, *, table: str = FLOOR_TABLE, foreign_keys: bool = True) -> None:
     """The floor's own table (empty), shaped like the figures': constraints and
     indexes, and their foreign keys unless ``foreign_keys`` is false."""
+    drop_table(database, table)
     with psycopg.connect(database, autocommit=True) as connection:
-        connection.execute(f"DROP TABLE IF EXISTS {table}")
         connection.execute(f"CREATE TABLE {table} (LIKE {FIGURE_TABLE} INCLUDING ALL)")
         keys = connection.execute(FOREIGN_KEYS, (FIGURE_TABLE,)).fetchall() if foreign_keys else []
         for n, (_name, definition) in enumerate(keys, start=1):

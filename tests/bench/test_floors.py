@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from bench import floors
+from tests.databases import database_url
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -21,12 +22,6 @@ WHERE conrelid = %s::regclass AND contype = %s ORDER BY 1
 """
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{host}:{port}/{db['NAME']}"
-
-
 def _definitions(table: str, kind: str) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(DEFINITIONS, [table, kind])
@@ -36,7 +31,7 @@ def _definitions(table: str, kind: str) -> list[str]:
 @pytest.mark.parametrize("foreign_keys", [True, False])
 def test_the_import_floors_table_has_the_figures_keys_and_foreign_keys(foreign_keys):
     table = "bench_floor_test"
-    floors.floor_table(_database_url(), table=table, foreign_keys=foreign_keys)
+    floors.floor_table(database_url(), table=table, foreign_keys=foreign_keys)
     try:
         figures = floors.FIGURE_TABLE
         assert _definitions(table, "u") == _definitions(figures, "u")
@@ -45,4 +40,4 @@ def test_the_import_floors_table_has_the_figures_keys_and_foreign_keys(foreign_k
         assert len(_definitions(figures, "f")) == 3  # the unit, the element, the category
         assert _definitions(table, "f") == expected
     finally:
-        floors.drop_table(_database_url(), table)
+        floors.drop_table(database_url(), table)

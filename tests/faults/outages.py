@@ -14,14 +14,13 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
 
 import redis
 from django.conf import settings
-from django.db import connection
 
 from commitments.models import RecomputeRequest, Status
 from reform.celery import app
+from tests.databases import database_url
 
 REDIS_SERVER = shutil.which("redis-server")
 
@@ -77,15 +76,6 @@ def publish_to(url: str) -> None:
     app.conf.broker_url = url
 
 
-def _database_url() -> str:
-    """The test database, for a process of its own."""
-    db = connection.settings_dict
-    user = quote(db["USER"] or "", safe="")
-    password = quote(db["PASSWORD"] or "", safe="")
-    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    return f"postgres://{credentials}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 class Worker:
     """``celery -A reform worker`` in a process of its own (one pool process), on the
     test database and the test's Redis; its log is kept for the assertions.
@@ -116,7 +106,7 @@ class Worker:
                 self._spawn(wait=False)  # it waits for its broker on its own
 
     def _spawn(self, *, wait: bool = True) -> None:
-        env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": self.url}
+        env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": self.url}
         command = [sys.executable, "-m", "celery", "-A", "reform", "worker"]
         command += ["--pool=prefork", "--concurrency=1", "--loglevel=INFO"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
