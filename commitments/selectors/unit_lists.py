@@ -14,8 +14,11 @@ neither the wire nor Python carries the rest:
   them all.
 
 A detail without a list of units is read as it is. On PostgreSQL the cut is done in
-SQL; the embedded SQLite reads the whole detail, which holds the same
-answers for what a page asks (it is never a country's database).
+SQL: for the first few missing, from the row's short form that the database keeps
+(``Status.detail_listed``, ``models.statuses.KeptLists``), without unpacking the whole
+detail; for the units of ``codes``, from the whole lists. The embedded SQLite reads the
+whole detail, which holds the same answers for what a page asks (it is never a
+country's database).
 
 Read a query's rows with ``listed`` (the detail deferred, the cut one annotated), then
 ``Basis.pick`` puts the cut detail in the place of the whole.
@@ -27,6 +30,8 @@ from collections.abc import Collection
 
 from django.db.models import F, Func, JSONField, QuerySet
 
+from commitments.models.statuses import LISTED_KEPT
+
 # The annotation that holds the cut detail until ``adopted`` puts it in ``detail``.
 ANNOTATION = "listed_detail"
 
@@ -37,7 +42,7 @@ class UnitLists(Func):
     output_field = JSONField()
 
     def __init__(self, *, listed: int = 0, codes: Collection[str] | None = None):
-        super().__init__(F("detail"))
+        super().__init__(F("detail"), F("detail_listed"))
         self.listed = int(listed)
         self.codes = None if codes is None else sorted(set(codes))
 
@@ -47,6 +52,17 @@ class UnitLists(Func):
 
     def as_postgresql(self, compiler, connection, **extra):
         detail, _params = compiler.compile(self.source_expressions[0])  # a column: none
+        if self.codes is None and self.listed <= LISTED_KEPT:
+            # The short form kept with the row, cut further if fewer are asked; the
+            # whole detail (read only where the row has no list) otherwise.
+            kept, _params = compiler.compile(self.source_expressions[1])
+            missing = self._first(f"{kept} -> 'missing'")
+            cut = (
+                kept
+                if self.listed == LISTED_KEPT
+                else f"jsonb_set({kept}, '{{missing}}', {missing})"
+            )
+            return f"CASE WHEN {kept} IS NULL THEN {detail} ELSE {cut} END", []
         if self.codes is None:
             covered, missing, own = "'[]'::jsonb", self._first("parts.missing"), []
         else:
@@ -94,7 +110,8 @@ def listed(
 ) -> QuerySet:
     """``statuses`` read with their detail cut (``UnitLists``): the whole deferred, the
     cut one annotated for ``adopted`` to put in its place."""
-    return statuses.defer("detail").annotate(**{ANNOTATION: UnitLists(listed=listed, codes=codes)})
+    cut = UnitLists(listed=listed, codes=codes)
+    return statuses.defer("detail", "detail_listed").annotate(**{ANNOTATION: cut})
 
 
 def adopted(status):

@@ -15,6 +15,7 @@ from django.db import connection
 
 from commitments import access, engine, insights, print_report, selectors
 from commitments.models import Indicator, Status
+from commitments.models.statuses import LISTED_KEPT
 from commitments.selectors import unit_lists
 from tests import factories
 
@@ -137,9 +138,49 @@ def test_on_postgresql_the_database_cuts_the_lists(department):
     assert row.detail["covered_units"] == [COVERED[2]]
 
 
+@CUT_IN_SQL
+def test_on_postgresql_the_database_keeps_each_rows_short_form(department):
+    """What a page reads of a row with lists is kept as the row is written: the lists
+    cut to ``LISTED_KEPT``, the count of the whole; a row without lists keeps none."""
+    kept = dict(Status.objects.values_list("indicator__code", "detail_listed").filter(quarter=1))
+    assert kept["4.4"] == {
+        "units": 88,
+        "covered": 31,
+        "covered_units": [],
+        "missing": MISSING[:LISTED_KEPT],
+        "missing_count": len(MISSING),
+    }
+    assert kept["4.1"] is None
+    assert Status.objects.get(indicator__code="4.1", quarter=engine.YEAR).detail_listed is None
+    # Written again (as the recompute upserts it), the short form follows.
+    Status.objects.filter(indicator__code="4.4").update(
+        detail={"units": 3, "covered": 1, "covered_units": ["a"], "missing": ["b", "c"]}
+    )
+    assert Status.objects.filter(indicator__code="4.4", quarter=1).get().detail_listed == {
+        "units": 3,
+        "covered": 1,
+        "covered_units": [],
+        "missing": ["b", "c"],
+        "missing_count": 2,
+    }
+
+
+@CUT_IN_SQL
+def test_a_page_reads_the_short_form_and_asking_for_more_reads_the_whole(department):
+    coverage = Status.objects.filter(indicator__code="4.4", quarter=1)
+    query = str(unit_lists.listed(coverage, listed=3).query)
+    assert '"detail_listed" IS NULL THEN "commitments_status"."detail"' in query
+    for listed in (LISTED_KEPT, LISTED_KEPT + 20):
+        row = unit_lists.adopted(unit_lists.listed(coverage, listed=listed).get())
+        assert row.detail["missing"] == MISSING[:listed]
+        assert row.detail["missing_count"] == len(MISSING)
+        assert row.detail["covered_units"] == []
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL cuts them")
 def test_on_sqlite_the_lists_are_read_whole(department):
     row = unit_lists.adopted(
         unit_lists.listed(Status.objects.filter(indicator__code="4.4", quarter=1), listed=3).get()
     )
     assert row.detail["missing"] == MISSING
+    assert Status.objects.filter(detail_listed__isnull=False).count() == 0
