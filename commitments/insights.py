@@ -29,7 +29,7 @@ from commitments.templatetags.statuses import (
 )
 
 # Worst first, for sorting rows and units.
-SEVERITY = {engine.NOT_MET: 0, engine.AT_RISK: 1, engine.MET: 2}
+SEVERITY = engine.SEVERITY
 
 
 def unit_condition(row: Status, code: str) -> str | None:

@@ -49,6 +49,7 @@ from commitments.engine.detail import Detail
 from commitments.engine.judgement import (
     BEHIND,
     JUDGED,
+    SEVERITY,
     combine,
     compare,
     every_unit_must,
@@ -159,6 +160,7 @@ __all__ = [
     "OWN_KINDS",
     "PLAN_TASKS",
     "RATIO",
+    "SEVERITY",
     "SUBJECT_OF_EVIDENCE",
     "SUM",
     "TRACKED",

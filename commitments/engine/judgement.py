@@ -19,6 +19,8 @@ from commitments.engine.types import (
 
 JUDGED = (MET, NOT_MET, AT_RISK)
 BEHIND = (NOT_MET, AT_RISK)  # judged, and short of the target
+# Worst first, for sorting rows and units (any other status after these).
+SEVERITY = {NOT_MET: 0, AT_RISK: 1, MET: 2}
 
 
 # Each threshold as a fraction, converted once (a recompute compares thousands of

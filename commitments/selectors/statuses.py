@@ -9,20 +9,16 @@ from decimal import Decimal
 from functools import cache
 
 from django.db.models import (
-    Case,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 
 from commitments import access, engine
-from commitments.insights import NAMED_AT_MOST, SEVERITY
+from commitments.insights import NAMED_AT_MOST
 from commitments.models import (
     Category,
     Indicator,
@@ -31,7 +27,7 @@ from commitments.models import (
     Target,
     Unit,
 )
-from commitments.models.statuses import oldest_request
+from commitments.models.statuses import WORST_FIRST, oldest_request
 from commitments.selectors import unit_lists
 
 
@@ -180,14 +176,6 @@ def indicator_statuses(
     return with_indicator(basis.pick(unit_lists.listed(statuses, listed=NAMED_AT_MOST)), indicator)
 
 
-# Worst first, as ``insights.SEVERITY`` orders them, said in the database.
-_SEVERITY = Case(
-    *(When(status=status, then=Value(rank)) for status, rank in SEVERITY.items()),
-    default=Value(len(SEVERITY)),
-    output_field=IntegerField(),
-)
-
-
 def indicator_units_worst_first(
     *,
     indicator: Indicator,
@@ -206,12 +194,13 @@ def indicator_units_worst_first(
         .exclude(status=engine.NOT_APPLICABLE)
     )
     # Every row is of the one indicator: each row of the page is given it
-    # (``with_indicator``) rather than read with it, so that the rows the database
-    # sorts stay narrow.
+    # (``with_indicator``) rather than read with it. The order is that of the index
+    # ``status_indicator_period``: a page is read from it in order, and counted from
+    # it without the units (``access.below_top_units``).
     return (
         access.below_top_units(statuses, scope)
         .select_related("unit")
-        .order_by(_SEVERITY, F("value").asc(nulls_last=True), "unit__code")
+        .order_by(WORST_FIRST, F("value").asc(nulls_last=True), "unit__code")
     )
 
 

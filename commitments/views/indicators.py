@@ -36,7 +36,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     category_names = selectors.statuses.category_names()
     department = rows[0].unit if rows else None
-    units = paging.page_ranked(
+    units = paging.page_of(
         selectors.statuses.indicator_units_worst_first(
             indicator=indicator, year=year, quarter=quarter, scope=scope, basis=reading
         ),

@@ -36,7 +36,9 @@ def page_counted(queryset: QuerySet, request: HttpRequest, per_page: int = PER_P
     """``page_of`` a query in one query rather than two: the page's rows each carry
     the number of rows of the whole list (a window count, which SQLite and PostgreSQL
     both compute before the page is cut). A page past the end costs a count and the
-    last page."""
+    last page. For a list an index reads in order, ``page_of`` is quicker: the window
+    count has every row of the list read and sorted before the page is cut, where the
+    count alone and the first page are each read from the index."""
     number = _number(request)
     start = (number - 1) * per_page
     rows = list(queryset.annotate(rows_in_list=Window(Count("pk")))[start : start + per_page])
@@ -44,22 +46,6 @@ def page_counted(queryset: QuerySet, request: HttpRequest, per_page: int = PER_P
         return Paginator(queryset, per_page).get_page(number)
     count = rows[0].rows_in_list if rows else 0
     return Page(rows, number, _Counted(queryset, per_page, count))
-
-
-def page_ranked(queryset: QuerySet, request: HttpRequest, per_page: int = PER_PAGE) -> Page:
-    """``page_counted`` of a query whose rows are wide (a status and its unit): the
-    order and the count are read first with the rows' ids only, which an index can
-    answer without the table, then the page's rows by id. Two queries, whatever the
-    length of the list."""
-    number = _number(request)
-    start = (number - 1) * per_page
-    ranked = queryset.annotate(rows_in_list=Window(Count("pk"))).values_list("pk", "rows_in_list")
-    ranked = list(ranked[start : start + per_page])
-    if not ranked and number > 1:
-        return Paginator(queryset, per_page).get_page(number)
-    by_id = queryset.order_by().in_bulk([pk for pk, _count in ranked])
-    rows = [by_id[pk] for pk, _count in ranked if pk in by_id]  # a row gone in between: left out
-    return Page(rows, number, _Counted(queryset, per_page, ranked[0][1] if ranked else 0))
 
 
 def _number(request: HttpRequest) -> int:

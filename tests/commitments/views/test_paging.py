@@ -26,7 +26,7 @@ def _page(pager, queryset, page, per_page=5):
     return pager(queryset, RequestFactory().get("/", {"page": page}), per_page)
 
 
-@pytest.mark.parametrize("pager", [paging.page_counted, paging.page_ranked])
+@pytest.mark.parametrize("pager", [paging.page_counted, paging.page_of])
 def test_the_pages_are_the_list_in_its_order_each_row_once(units, pager):
     expected = list(units.values_list("code", flat=True))
     read = []
@@ -38,7 +38,7 @@ def test_the_pages_are_the_list_in_its_order_each_row_once(units, pager):
     assert read == expected
 
 
-@pytest.mark.parametrize("pager", [paging.page_counted, paging.page_ranked])
+@pytest.mark.parametrize("pager", [paging.page_counted, paging.page_of])
 def test_a_page_past_the_end_or_not_a_number(units, pager):
     last = _page(pager, units, 9)
     assert (
@@ -49,7 +49,8 @@ def test_a_page_past_the_end_or_not_a_number(units, pager):
     assert _page(pager, units.none(), 1).paginator.count == 0
 
 
-def test_ranked_pages_read_two_queries_whatever_the_length(units, django_assert_num_queries):
+def test_a_page_reads_two_queries_whatever_the_length(units, django_assert_num_queries):
+    # The count, then the page's rows: each of which an index can answer in order.
     with django_assert_num_queries(2):
-        page = _page(paging.page_ranked, units, 2)
+        page = _page(paging.page_of, units, 2)
         assert [unit.parent_id for unit in page.object_list]

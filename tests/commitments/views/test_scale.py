@@ -9,10 +9,12 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments import engine
+from commitments import engine, selectors
+from commitments.models import Indicator
 from commitments.views.paging import PER_PAGE
 from commitments.views.units import CHILDREN_NAMED, MATRIX_PER_PAGE
 from tests import factories
@@ -84,6 +86,23 @@ def test_the_indicator_page_ranks_every_unit_a_page_at_a_time(admin, country):
         {"year": 2021, "quarter": 1, "page": page.paginator.num_pages},
     )
     assert last.context["unit_rows"][-1].status == engine.MET
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_the_indicator_pages_first_page_is_read_in_order_from_an_index(country):
+    """The first page of the ranking is read from ``status_indicator_period`` in the
+    ranking's order (worst first, the lowest value), only the rows of equal rank and
+    value sorted by code: not every unit's row sorted to keep fifty."""
+    ranked = selectors.statuses.indicator_units_worst_first(
+        indicator=Indicator.objects.get(code="5.1"), year=2021, quarter=1, scope=None
+    )
+    sql, params = ranked[:PER_PAGE].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE commitments_status, commitments_unit")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "using status_indicator_period" in plan, plan
+    assert not re.search(r"(?<!Incremental )Sort\b(?! Key)", plan), plan
 
 
 def test_a_row_that_misses_thousands_of_units_names_the_first_few(admin, country):
