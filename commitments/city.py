@@ -22,7 +22,7 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from commitments import engine, insights
+from commitments import engine
 from commitments.models import Commitment, Indicator, IndicatorDefinition, Sheet, Status, Unit
 from commitments.selectors.city import CityReading
 from commitments.templatetags.statuses import status_label, status_target, status_value
@@ -296,7 +296,7 @@ def sort_rows(rows: list[DepartmentRow], columns: list[SharedColumn], sort: str)
     return sorted(
         rows,
         key=lambda r: (
-            insights.SEVERITY.get(r.shared[index].status, 3),
+            engine.SEVERITY.get(r.shared[index].status, len(engine.SEVERITY)),
             r.shared[index].value is None,
             r.shared[index].value or 0,
             r.rank,

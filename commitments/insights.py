@@ -28,9 +28,6 @@ from commitments.templatetags.statuses import (
     value_text,
 )
 
-# Worst first, for sorting rows and units.
-SEVERITY = engine.SEVERITY
-
 
 def unit_condition(row: Status, code: str) -> str | None:
     """How a department's coverage row judges one of its units, on the unit page and

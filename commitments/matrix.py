@@ -163,7 +163,7 @@ def sort_rows(rows: list[dict], codes: list[str], sort: str) -> list[dict]:
         index = codes.index(sort)
         others.sort(
             key=lambda r: (
-                insights.SEVERITY.get(r["cells"][index]["status"], 3),
+                engine.SEVERITY.get(r["cells"][index]["status"], len(engine.SEVERITY)),
                 r["cells"][index]["value"] is None,
                 r["cells"][index]["value"] or 0,
                 r["unit"].code,

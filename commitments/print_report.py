@@ -21,12 +21,14 @@ from commitments.exports import (
     unit_name,
 )
 from commitments.models import Status, Unit
+from commitments.models.statuses import LISTED_KEPT
 from commitments.selectors import unit_lists
 
 # How many rows of units behind, and names of units a coverage indicator did not count,
 # a department's printed report lists: a country's would list thousands. The rest are
-# counted, and the matrix shows them all.
-UNITS_LISTED = 200
+# counted, and the matrix shows them all. As many as each status keeps in its short
+# form (``Status.detail_listed``), so that the names are read from it.
+UNITS_LISTED = LISTED_KEPT
 
 
 # The order a report lists the units behind in (``_ordered``, of the rows of units).

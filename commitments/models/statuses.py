@@ -36,7 +36,8 @@ WORST_FIRST = Case(
 
 
 # How many of the units a coverage row misses its short form keeps
-# (``Status.detail_listed``): as many as any page names (the printed report's 200).
+# (``Status.detail_listed``): as many as any page names (the printed report names
+# this many, ``print_report.UNITS_LISTED``).
 LISTED_KEPT = 200
 
 
